@@ -1,0 +1,48 @@
+// What validating a function body needs to know about the rest of the module.
+// https://webassembly.github.io/spec/core/valid/conventions.html#contexts
+//
+// Built once per module by module-level validation; function-body validators (and
+// the interpreter's translator, which validates as it translates) read it.
+
+public struct ValidationContext: Sendable {
+  public var features: Features
+  public var types: [FunctionType]
+  /// Type index of every function in the function index space (imports first).
+  public var functionTypeIndices: [UInt32]
+  public var tables: [TableType]
+  public var memories: [MemoryType]
+  public var globals: [GlobalType]
+  /// Reference type of each element segment.
+  public var elementTypes: [ReferenceType]
+  /// Number of data segments, when the module has a data count section.
+  public var dataCount: UInt32?
+  /// Functions that `ref.func` may name in a function body (C.refs): those referenced
+  /// outside function bodies (exports, element segments, global initialisers).
+  public var declaredFunctionReferences: Set<UInt32>
+
+  public init(
+    features: Features, types: [FunctionType], functionTypeIndices: [UInt32],
+    tables: [TableType], memories: [MemoryType], globals: [GlobalType],
+    elementTypes: [ReferenceType], dataCount: UInt32?,
+    declaredFunctionReferences: Set<UInt32>
+  ) {
+    self.features = features
+    self.types = types
+    self.functionTypeIndices = functionTypeIndices
+    self.tables = tables
+    self.memories = memories
+    self.globals = globals
+    self.elementTypes = elementTypes
+    self.dataCount = dataCount
+    self.declaredFunctionReferences = declaredFunctionReferences
+  }
+
+  /// The type of function `index`, or nil when the index is out of range.
+  @inlinable
+  public func functionType(at index: UInt32) -> FunctionType? {
+    guard Int(index) < functionTypeIndices.count else { return nil }
+    let typeIndex = Int(functionTypeIndices[Int(index)])
+    guard typeIndex < types.count else { return nil }
+    return types[typeIndex]
+  }
+}
