@@ -130,3 +130,66 @@ func spawnTrue() -> pid_t {
     #expect(object.mapFD(named: "events") == nil)
   }
 }
+
+@Suite(.serialized) struct BpfMapTests {
+  @Test func hashMapRoundTripThroughTheFourCommands() throws {
+    try requireKernel()
+    let bytes = try fixtureBytes("bpf/inspect_sample.bpf.o")
+    let object = try bytes.withUnsafeBytes { try BpfObject(elf: $0, name: "inspect_sample") }
+    try object.load()
+    let fd = try #require(object.mapFD(named: "counts"))
+    let info = try BpfMapInfo(fd: fd)
+    #expect(info.typeName == "hash")
+    #expect(info.name == "counts")
+    #expect(info.keySize == 4 && info.valueSize == 8)
+    #expect(!info.isPerCPU)
+    #expect(info.valueTransferSize() == 8)
+
+    func operate(
+      _ command: BpfMapCommand, key: UInt32?, value: inout UInt64, next: inout UInt32,
+      flags: UInt64 = 0
+    ) -> Int32 {
+      var k = key ?? 0
+      return withUnsafeMutableBytes(of: &value) { v in
+        withUnsafeMutableBytes(of: &next) { n in
+          withUnsafeBytes(of: &k) { kp in
+            bpfMapOperateUnchecked(
+              fd: fd, command: command, key: key == nil ? nil : kp.baseAddress,
+              value: v.baseAddress, nextKey: n.baseAddress, flags: flags)
+          }
+        }
+      }
+    }
+    var value: UInt64 = 42
+    var next: UInt32 = 0
+    #expect(operate(.update, key: 7, value: &value, next: &next) == 0)
+    #expect(operate(.update, key: 7, value: &value, next: &next, flags: 1) == -EEXIST)
+    value = 0
+    #expect(operate(.lookup, key: 7, value: &value, next: &next) == 0)
+    #expect(value == 42)
+    #expect(operate(.getNextKey, key: nil, value: &value, next: &next) == 0)
+    #expect(next == 7)
+    #expect(operate(.getNextKey, key: 7, value: &value, next: &next) == -ENOENT)
+    #expect(operate(.delete, key: 7, value: &value, next: &next) == 0)
+    #expect(operate(.lookup, key: 7, value: &value, next: &next) == -ENOENT)
+  }
+
+  @Test func perCPUValuesSpanEveryPossibleCPU() throws {
+    try requireKernel()
+    let bytes = try fixtureBytes("bpf/inspect_sample.bpf.o")
+    let object = try bytes.withUnsafeBytes { try BpfObject(elf: $0, name: "inspect_sample") }
+    try object.load()
+    let info = try BpfMapInfo(fd: try #require(object.mapFD(named: "scratch")))
+    #expect(info.isPerCPU)
+    #expect(info.valueSize == 4)
+    #expect(info.valueTransferSize(possibleCPUs: 3) == 24)
+    #expect(info.valueTransferSize() == 8 * bpfPossibleCPUs)
+  }
+
+  @Test func nonMapFDsAreRefused() throws {
+    try requireKernel()
+    #expect(throws: BpfError.self) { try BpfMapInfo(fd: 0) }
+    #expect(throws: BpfError.self) { try BpfMapInfo(fd: -1) }
+    #expect(throws: BpfError.self) { try BpfMapInfo(fd: 99999) }
+  }
+}
