@@ -298,3 +298,49 @@ public struct InstructionDecoder {
       start: reader.base + first, count: Int(count), defaultTarget: defaultTarget)
   }
 }
+
+extension InstructionDecoder {
+  /// Decodes the body of defined function `functionIndex` (an index into
+  /// `module.codes`) into `visitor`.
+  @inlinable
+  public static func visitBody<V: InstructionVisitor>(
+    of functionIndex: Int, in module: Module, with visitor: inout V
+  ) throws(WasmError) {
+    guard functionIndex >= 0, functionIndex < module.codes.count else {
+      throw .malformed("function and code section have inconsistent lengths", at: 0)
+    }
+    let code = module.codes[functionIndex].code
+    let bytes = module.bytes
+    guard code.lowerBound >= 0, code.upperBound <= bytes.count else {
+      throw .malformed("unexpected end", at: code.lowerBound)
+    }
+    let hasDataCount = module.dataCount != nil
+    let features = module.features
+    do throws(WasmError) {
+      try bytes.withUnsafeBufferPointer { (buffer) throws(WasmError) in
+        let body = UnsafeBufferPointer(rebasing: buffer[code])
+        var decoder = InstructionDecoder(
+          ByteReader(body, offset: code.lowerBound), features: features,
+          hasDataCount: hasDataCount)
+        try decoder.decodeBody(into: &visitor)
+      }
+    } catch {
+      throw missingEndError(error, code: code, bytes: bytes)
+    }
+  }
+
+  /// The error for a body that ends before its final `end`, worded as the
+  /// reference interpreter words it: that decoder reads past the body, so what
+  /// it reports depends on the byte after the body.
+  @usableFromInline
+  static func missingEndError(_ error: WasmError, code: Range<Int>, bytes: [UInt8]) -> WasmError {
+    guard error.message == "unexpected end of section or function", error.offset == code.upperBound
+    else { return error }
+    guard code.upperBound < bytes.count else { return error }
+    // An `end` there is taken as the body's, making the section too long.
+    if bytes[code.upperBound] == 0x0B {
+      return .malformed("section size mismatch", at: code.upperBound)
+    }
+    return .malformed("END opcode expected", at: code.upperBound)
+  }
+}
