@@ -261,6 +261,10 @@ public struct InstructionDecoder {
     var memory: UInt32 = 0
     // Bit 6 announces an explicit memory index (multi-memory); nothing above it
     // is defined.
+    // Wasm 2.0 has no alignment of 2^32 or more: those flags are malformed there.
+    if flags >= 0x20 && !features.contains(.multiMemory) {
+      throw .malformed("malformed memop flags", at: start)
+    }
     if flags >= 0x40 {
       guard flags < 0x80, features.contains(.multiMemory) else {
         throw .malformed("malformed memop flags", at: start)
@@ -314,7 +318,9 @@ extension InstructionDecoder {
     guard code.lowerBound >= 0, code.upperBound <= bytes.count else {
       throw .malformed("unexpected end", at: code.lowerBound)
     }
-    let hasDataCount = module.dataCount != nil
+    // Without data segments every data index is unknown, which validation reports
+    // ("unknown data segment"); converters omit the data count section then.
+    let hasDataCount = module.dataCount != nil || module.data.isEmpty
     let features = module.features
     do throws(WasmError) {
       try bytes.withUnsafeBufferPointer { (buffer) throws(WasmError) in
