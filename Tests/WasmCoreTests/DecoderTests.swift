@@ -3,7 +3,7 @@
 import Testing
 import WasmCore
 
-@Suite struct PreambleAndSectionTests {
+@Suite struct PreambleAndSectionTests: ModuleBuilding {
   @Test func emptyModuleDecodes() throws {
     let module = try decodeModule(header)
     #expect(module.types.isEmpty && module.codes.isEmpty && module.start == nil)
@@ -70,7 +70,7 @@ import WasmCore
   }
 }
 
-@Suite struct TypeAndImportSectionTests {
+@Suite struct TypeAndImportSectionTests: ModuleBuilding {
   @Test func functionTypes() throws {
     let types = section(
       1, vector([[0x60, 0x00, 0x00], [0x60, 0x03, 0x7F, 0x7B, 0x6F, 0x02, 0x7C, 0x70]]))
@@ -142,7 +142,7 @@ import WasmCore
   }
 }
 
-@Suite struct TableMemoryGlobalTests {
+@Suite struct TableMemoryGlobalTests: ModuleBuilding {
   @Test func limitsFlags() throws {
     let decoded = try decodeModule(
       module(section(5, vector([[0x00, 0x01], [0x01, 0x00, 0x80, 0x02]]))))
@@ -209,7 +209,7 @@ import WasmCore
   }
 }
 
-@Suite struct ExportStartElementTests {
+@Suite struct ExportStartElementTests: ModuleBuilding {
   @Test func exportsAndStart() throws {
     let exports = section(7, vector([name("f") + [0x00, 0x00], name("mem") + [0x02, 0x00]]))
     let decoded = try decodeModule(
@@ -278,7 +278,7 @@ import WasmCore
   }
 }
 
-@Suite struct CodeAndDataTests {
+@Suite struct CodeAndDataTests: ModuleBuilding {
   @Test func bodiesAreRangesEndingWithEnd() throws {
     let bytes = module(
       twoTypes, section(3, vector([[0x00], [0x01]])),
@@ -377,7 +377,7 @@ import WasmCore
   }
 }
 
-@Suite struct NameSectionTests {
+@Suite struct NameSectionTests: ModuleBuilding {
   @Test func namesAreDecoded() throws {
     let names =
       name("name")

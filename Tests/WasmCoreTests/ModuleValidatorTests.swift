@@ -3,12 +3,14 @@
 import Testing
 import WasmCore
 
-/// Imports of each kind from module "env".
-func importEntry(_ field: String, _ descriptor: [UInt8]) -> [UInt8] {
-  name("env") + name(field) + descriptor
+extension ModuleBuilding {
+  /// An import from module "env".
+  func importEntry(_ field: String, _ descriptor: [UInt8]) -> [UInt8] {
+    name("env") + name(field) + descriptor
+  }
 }
 
-@Suite struct ModuleValidatorTests {
+@Suite struct ModuleValidatorTests: ModuleBuilding {
   @Test func contextOfAValidModule() throws {
     let bytes = module(
       twoTypes,
