@@ -123,6 +123,7 @@ struct SectionDecoder {
         throw .malformed("unexpected content after last section", at: sectionStart)
       }
       lastOrder = id.order
+      module.sectionOffsets[Int(id.rawValue)] = contentStart
 
       do throws(WasmError) {
         switch id {
