@@ -243,6 +243,7 @@ public struct FunctionValidator {
     .invalid("type mismatch", at: instructionOffset)
   }
 
+  @inline(__always)
   mutating func push(_ type: OperandType) {
     operands.append(type)
   }
@@ -256,6 +257,7 @@ public struct FunctionValidator {
   }
 
   @discardableResult
+  @inline(__always)
   mutating func pop(_ expected: OperandType) throws(WasmError) -> OperandType {
     // Fast path: a value of the expected type above the frame's height.
     if operands.count > topHeight {
