@@ -11,13 +11,19 @@ public enum WasmbpfCLI {
     arguments: [String], stdout: inout Output, stderr: inout Errors
   ) -> Int32 {
     do {
-      let command = try RootCommand.parseAsRoot(arguments)
+      var command = try RootCommand.parseAsRoot(arguments)
       if let subcommand = command as? any CLISubcommand {
         return subcommand.execute(stdout: &stdout, stderr: &stderr)
       }
-      // No subcommand given. A later `run` subcommand becomes the default here.
-      stderr.write(RootCommand.helpMessage() + "\n")
-      return ExitCode.validationFailure.rawValue
+      if command is RootCommand {
+        // No subcommand given. A later `run` subcommand becomes the default here.
+        stderr.write(RootCommand.helpMessage() + "\n")
+        return ExitCode.validationFailure.rawValue
+      }
+      // The library's own commands (`help`, `--help`) report what to print by
+      // throwing, which the catch below turns into output and a status.
+      try command.run()
+      return ExitCode.success.rawValue
     } catch {
       let status = RootCommand.exitCode(for: error).rawValue
       let message = RootCommand.fullMessage(for: error)

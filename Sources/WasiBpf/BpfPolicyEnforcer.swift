@@ -1,0 +1,178 @@
+// Applies a `BpfPolicy` to one guest instance: keeps the instance's usage (objects,
+// programs, links, map memory) and turns each refusal into an audit record for the
+// embedder's logger and an errno for the guest.
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// One policy decision, for the embedder's logger (the CLI prints denials to stderr).
+public struct BpfAuditRecord: Hashable, Sendable, CustomStringConvertible {
+  public enum Decision: String, Hashable, Sendable {
+    case allowed
+    case denied
+  }
+  public var decision: Decision
+  /// The Wasm module the request came from.
+  public var module: String
+  /// "load", "attach", "map lookup", ...
+  public var action: String
+  /// What was asked for: "object 'x'", "program 'p' of 'x'", "map 'm'".
+  public var subject: String
+  /// The policy field that decided: "programKinds", "helpers", "limits.links", ...
+  public var rule: String
+  public var policy: String
+  public var message: String
+
+  public var description: String {
+    "wasmbpf policy '\(policy)': \(decision.rawValue) \(action) of \(subject) "
+      + "from \(module): \(message) [rule \(rule)]"
+  }
+}
+
+/// A refusal: the record, and the errno the guest gets (EPERM, or E2BIG for limits).
+public struct BpfPolicyDenial: Error, Hashable, Sendable, CustomStringConvertible {
+  public var record: BpfAuditRecord
+  public var errno: Int32
+  public var description: String { record.description }
+}
+
+public enum BpfMapOperation: String, Hashable, Sendable {
+  case lookup
+  case update
+  case delete
+  case nextKey = "get next key"
+  var writes: Bool { self == .update || self == .delete }
+}
+
+public final class BpfPolicyEnforcer {
+  public let policy: BpfPolicy
+  public let module: String
+  /// Receives every denial, and every allowed load/attach when `logsAllowed` is set.
+  public var logger: ((BpfAuditRecord) -> Void)?
+  public var logsAllowed = false
+
+  public private(set) var objectCount = 0
+  public private(set) var programCount = 0
+  public private(set) var linkCount = 0
+  public private(set) var mapBytes: UInt64 = 0
+  private let possibleCPUs: Int
+
+  public init(policy: BpfPolicy, module: String, possibleCPUs: Int) {
+    self.policy = policy
+    self.module = module
+    self.possibleCPUs = possibleCPUs
+  }
+
+  private func record(
+    _ decision: BpfAuditRecord.Decision, _ action: String, _ subject: String, rule: String,
+    _ message: String
+  ) -> BpfAuditRecord {
+    BpfAuditRecord(
+      decision: decision, module: module, action: action, subject: subject, rule: rule,
+      policy: policy.name, message: message)
+  }
+
+  private func deny(
+    _ action: String, _ subject: String, rule: String, _ message: String, errno: Int32 = EPERM
+  ) -> BpfPolicyDenial {
+    let r = record(.denied, action, subject, rule: rule, message)
+    logger?(r)
+    return BpfPolicyDenial(record: r, errno: errno)
+  }
+
+  private func allowed(_ action: String, _ subject: String) {
+    guard logsAllowed else { return }
+    logger?(record(.allowed, action, subject, rule: "-", "allowed"))
+  }
+
+  /// Decides whether `object` may be loaded, from what its ELF declares; on success
+  /// counts it against the limits (give it back with `released(object:)`).
+  public func admitLoad(of object: BpfObjectDescription) throws(BpfPolicyDenial) {
+    let subject = "object '\(object.name)'"
+    func refuse(_ rule: String, _ message: String, errno: Int32 = EPERM) -> BpfPolicyDenial {
+      deny("load", subject, rule: rule, message, errno: errno)
+    }
+    if let max = policy.limits.objects, objectCount + 1 > max {
+      throw refuse("limits.objects", "more than \(max) BPF objects", errno: E2BIG)
+    }
+    if let max = policy.limits.programs, programCount + object.programs.count > max {
+      throw refuse("limits.programs", "more than \(max) programs", errno: E2BIG)
+    }
+    for program in object.programs {
+      let kind = BpfProgramKind(sectionName: program.sectionName)
+      guard policy.programKinds.contains(kind) else {
+        throw refuse(
+          "programKinds",
+          "program '\(program.name)' is of kind \(kind.rawValue) (section \(program.sectionName))")
+      }
+      for helper in program.helperNames where !policy.allowsHelper(helper) {
+        throw refuse("helpers", "program '\(program.name)' calls \(helper)")
+      }
+      if program.kfuncCallCount > 0 && !policy.allowKfuncs {
+        throw refuse("kfuncs", "program '\(program.name)' calls kernel functions (kfuncs)")
+      }
+    }
+    var bytes: UInt64 = 0
+    for map in object.maps {
+      if let types = policy.mapTypes, !types.contains(map.typeName) {
+        throw refuse("mapTypes", "map '\(map.name)' is of type \(map.typeName)")
+      }
+      let size = map.estimatedBytes(possibleCPUs: possibleCPUs)
+      if map.typeName == "ringbuf", let max = policy.limits.ringBufferBytes, size > max {
+        throw refuse(
+          "limits.ringBufferBytes", "ring buffer '\(map.name)' has \(size) bytes (limit \(max))",
+          errno: E2BIG)
+      }
+      bytes &+= size
+    }
+    if let max = policy.limits.mapBytes, mapBytes &+ bytes > max {
+      throw refuse(
+        "limits.mapBytes", "maps would take \(mapBytes &+ bytes) bytes (limit \(max))",
+        errno: E2BIG)
+    }
+    objectCount += 1
+    programCount += object.programs.count
+    mapBytes &+= bytes
+    allowed("load", subject)
+  }
+
+  /// Gives back what `admitLoad` counted, when the object is closed (or its load failed).
+  public func released(object: BpfObjectDescription) {
+    objectCount -= 1
+    programCount -= object.programs.count
+    let bytes = object.maps.reduce(UInt64(0)) { $0 &+ $1.estimatedBytes(possibleCPUs: possibleCPUs) }
+    mapBytes &-= min(bytes, mapBytes)
+  }
+
+  /// Decides whether `program` may be attached to `target`; counts the link.
+  public func admitAttach(
+    of program: BpfProgramDescription, objectName: String, to target: BpfAttachTarget
+  ) throws(BpfPolicyDenial) {
+    let subject = "program '\(program.name)' of '\(objectName)'"
+    let point = attachPoint(program: program, target: target)
+    if let max = policy.limits.links, linkCount + 1 > max {
+      throw deny("attach", subject, rule: "limits.links", "more than \(max) links", errno: E2BIG)
+    }
+    guard policy.allowsAttachPoint(point) else {
+      throw deny("attach", subject, rule: "attachPoints", "attach point \(point) is not allowed")
+    }
+    linkCount += 1
+    allowed("attach", subject + " to \(point)")
+  }
+
+  public func releasedLink() { linkCount = max(linkCount - 1, 0) }
+
+  /// Decides whether the guest may perform `operation` on map `mapName`.
+  public func admitMapOperation(_ operation: BpfMapOperation, map mapName: String)
+    throws(BpfPolicyDenial)
+  {
+    let access = policy.access(toMap: mapName)
+    let needed: BpfMapAccess = operation.writes ? .readWrite : .readOnly
+    guard access >= needed else {
+      throw deny(
+        "map \(operation.rawValue)", "map '\(mapName)'", rule: "maps",
+        "the guest has \(access.rawValue) access to this map")
+    }
+  }
+}

@@ -1,0 +1,62 @@
+// The view of a guest's linear memory that the wasm_bpf functions need, so the BPF
+// host logic does not depend on one interpreter's types. Every guest pointer and
+// length goes through `GuestRange` before it becomes an address: 64-bit arithmetic,
+// checked against the memory's size at the moment of use (memory may grow, and move,
+// whenever the guest runs).
+
+/// A guest's linear memory.
+public protocol GuestMemory: AnyObject {
+  /// Current size in bytes.
+  var byteCount: Int { get }
+  /// Calls `body` with the memory's bytes. The pointer is valid only during the call:
+  /// a guest call may grow (and so move) the memory.
+  func withBytes<R>(_ body: (UnsafeMutableRawBufferPointer) throws -> R) rethrows -> R
+}
+
+/// A checked range of guest memory.
+public struct GuestRange: Hashable, Sendable {
+  public let offset: Int
+  public let count: Int
+
+  /// The range `[address, address + length)` when it lies inside `memoryBytes`.
+  public init?(address: UInt32, length: UInt64, memoryBytes: Int) {
+    let end = UInt64(address) + length  // cannot overflow: both < 2^33
+    guard length <= UInt64(Int.max), end <= UInt64(memoryBytes) else { return nil }
+    offset = Int(address)
+    count = Int(length)
+  }
+}
+
+extension GuestMemory {
+  /// Copies `count` bytes at `address`, or nil when out of bounds.
+  public func read(address: UInt32, count: Int) -> [UInt8]? {
+    withBytes { bytes in
+      guard let range = GuestRange(address: address, length: UInt64(count), memoryBytes: bytes.count)
+      else { return nil }
+      return Array(bytes[range.offset..<range.offset + range.count])
+    }
+  }
+
+  /// The NUL-terminated string at `address`, at most `limit` bytes long; nil when it
+  /// runs past the end of memory or the limit without a NUL.
+  public func readCString(address: UInt32, limit: Int = 4096) -> String? {
+    withBytes { bytes in
+      let start = Int(address)
+      guard start < bytes.count else { return nil }
+      let end = min(bytes.count, start + limit)
+      guard let nul = bytes[start..<end].firstIndex(of: 0) else { return nil }
+      return String(decoding: bytes[start..<nul], as: UTF8.self)
+    }
+  }
+}
+
+/// A guest memory held in a host buffer (tests, and embedders without an interpreter).
+public final class BufferGuestMemory: GuestMemory {
+  public private(set) var storage: [UInt8]
+  public init(size: Int) { storage = [UInt8](repeating: 0, count: size) }
+  public var byteCount: Int { storage.count }
+  public func withBytes<R>(_ body: (UnsafeMutableRawBufferPointer) throws -> R) rethrows -> R {
+    try storage.withUnsafeMutableBytes { try body($0) }
+  }
+  public func grow(by bytes: Int) { storage.append(contentsOf: repeatElement(0, count: bytes)) }
+}
