@@ -48,6 +48,7 @@ func callIndirectOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   guard index < table.pointee.count else { return .trap(.undefinedElement) }
   let ref = table.pointee.elements[index]
   guard let callee = UnsafeMutablePointer<FunctionEntry>(bitPattern: UInt(ref)) else {
+    c.pointee.trapIndex = index
     return .trap(.uninitializedElement)
   }
   guard callee.pointee.typeID == pc[3] else { return .trap(.indirectCallTypeMismatch) }

@@ -103,6 +103,8 @@ struct ExecContext {
   var ms: Int
   /// A host function's error, kept until the trap is built.
   var hostError: String?
+  /// The table index of an `uninitialized element` trap, for its message.
+  var trapIndex: Int
 }
 
 /// Continues with the handler at `pc`.

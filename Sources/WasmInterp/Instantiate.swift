@@ -53,10 +53,10 @@ extension StoreRuntime {
     for export in module.exports {
       let i = Int(export.index)
       switch export.kind {
-      case .function: instance.exports[export.name] = .function(instance.functions[i])
-      case .table: instance.exports[export.name] = .table(instance.tables[i])
-      case .memory: instance.exports[export.name] = .memory(instance.memories[i])
-      case .global: instance.exports[export.name] = .global(instance.globals[i])
+      case .function: instance.exports[Name(export.name)] = .function(instance.functions[i])
+      case .table: instance.exports[Name(export.name)] = .table(instance.tables[i])
+      case .memory: instance.exports[Name(export.name)] = .memory(instance.memories[i])
+      case .global: instance.exports[Name(export.name)] = .global(instance.globals[i])
       }
     }
     // Segments: passive ones keep their contents; active and declarative ones are

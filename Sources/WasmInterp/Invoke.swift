@@ -68,6 +68,7 @@ extension StoreRuntime {
       trap.hostError = context.pointee.hostError
       context.pointee.hostError = nil
     }
+    if trap.kind == .uninitializedElement { trap.elementIndex = context.pointee.trapIndex }
     var frame = frames.upperBound
     // The backtrace is for people: keep it short on runaway recursion.
     while frame > frames.lowerBound, trap.backtrace.count < 100 {

@@ -41,7 +41,7 @@ public final class Instance {
 
   /// The export called `name`.
   public func export(_ name: String) -> Extern? {
-    runtime.exports[name].map { Extern($0, runtime: store.runtime) }
+    runtime.exports[Name(name)].map { Extern($0, runtime: store.runtime) }
   }
 
   public var exportNames: [String] { runtime.module.exports.map(\.name) }
@@ -67,13 +67,13 @@ public final class Instance {
 /// Definitions that imports resolve to, by module and name (wasmtime's `Linker`,
 /// wazero's host module builder).
 public struct Linker {
-  var definitions: [String: [String: Extern]] = [:]
+  var definitions: [Name: [Name: Extern]] = [:]
 
   public init() {}
 
   /// Defines `module`.`name`.
   public mutating func define(module: String, name: String, _ value: Extern) {
-    definitions[module, default: [:]][name] = value
+    definitions[Name(module), default: [:]][Name(name)] = value
   }
 
   /// Defines a host function `module`.`name` in `store`.
@@ -93,7 +93,7 @@ public struct Linker {
   }
 
   /// The definition of `module`.`name`, if any.
-  public func lookup(module: String, name: String) -> Extern? { definitions[module]?[name] }
+  public func lookup(module: String, name: String) -> Extern? { definitions[Name(module)]?[Name(name)] }
 
   /// Resolves the module's imports and instantiates it in `store`.
   public func instantiate(_ module: ValidatedModule, in store: Store) throws(InstantiationError) -> Instance {
@@ -136,4 +136,12 @@ public struct Linker {
       return false
     }
   }
+}
+
+/// An import or export name compared byte for byte: Wasm names are UTF-8 byte
+/// strings, while Swift `String` equality merges canonically equivalent ones
+/// ("Å" U+00C5 and "A" + U+030A).
+struct Name: Hashable {
+  let bytes: [UInt8]
+  init(_ string: String) { bytes = Array(string.utf8) }
 }

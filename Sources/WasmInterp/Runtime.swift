@@ -80,7 +80,7 @@ final class InstanceRuntime {
   var globals: [GlobalInstance] = []
   var dataSegments: [UnsafeMutablePointer<SegmentState>] = []
   var elementSegments: [UnsafeMutablePointer<SegmentState>] = []
-  var exports: [String: ExternalValue] = [:]
+  var exports: [Name: ExternalValue] = [:]
   var environment: TranslationEnvironment?
 
   init(module: Module) { self.module = module }
@@ -141,7 +141,7 @@ final class StoreRuntime {
       to: ExecContext(
         frameTop: noFrame, frameEnd: noFrame, stackEnd: nowhere, fuel: .max,
         interrupt: interruptFlag, runtime: Unmanaged.passUnretained(self),
-        pc: haltCode, fp: nowhere, md: noMemory.pointee.base, ms: 0, hostError: nil))
+        pc: haltCode, fp: nowhere, md: noMemory.pointee.base, ms: 0, hostError: nil, trapIndex: 0))
   }
 
   deinit {

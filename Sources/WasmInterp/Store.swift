@@ -58,6 +58,12 @@ public final class Store {
     Global(store: self, instance: GlobalInstance(type: type, value: runtime.encode(value)))
   }
 
+  /// The function with index `storeIndex` in this store (see `FunctionReference`).
+  public func function(storeIndex: Int) -> Function? {
+    guard storeIndex >= 0, storeIndex < runtime.functions.count else { return nil }
+    return Function(store: self, instance: runtime.functions[storeIndex])
+  }
+
   /// The function a reference value designates.
   public func function(_ reference: FunctionReference) -> Function? {
     guard reference.storeIndex >= 0, reference.storeIndex < runtime.functions.count else { return nil }
@@ -89,7 +95,7 @@ public struct Caller {
 
   /// An export of the calling instance.
   public func export(_ name: String) -> Extern? {
-    guard let value = instance?.exports[name] else { return nil }
+    guard let value = instance?.exports[Name(name)] else { return nil }
     return Extern(value, runtime: runtime)
   }
 }

@@ -73,6 +73,8 @@ public struct Trap: Error, Sendable, CustomStringConvertible {
   public var backtrace: [BacktraceFrame]
   /// The description of the error a host function threw, for `.hostError`.
   public var hostError: String?
+  /// The table index of an `.uninitializedElement` trap.
+  public var elementIndex: Int?
 
   public init(_ kind: TrapKind, backtrace: [BacktraceFrame] = [], hostError: String? = nil) {
     self.kind = kind
@@ -80,11 +82,14 @@ public struct Trap: Error, Sendable, CustomStringConvertible {
     self.hostError = hostError
   }
 
-  /// The spec message, e.g. "integer divide by zero".
-  public var message: String { kind.description }
+  /// The spec message, e.g. "integer divide by zero" or "uninitialized element 2".
+  public var message: String {
+    if let elementIndex { return "\(kind) \(elementIndex)" }
+    return kind.description
+  }
 
   public var description: String {
-    var text = "wasm trap: \(kind)"
+    var text = "wasm trap: \(message)"
     if let hostError { text += ": \(hostError)" }
     for (i, frame) in backtrace.enumerated() { text += "\n  \(i): \(frame)" }
     return text
