@@ -22,7 +22,7 @@ public struct ByteReader {
     self.end = buffer.count
   }
 
-  private static let emptyByte: UnsafeMutablePointer<UInt8> = {
+  nonisolated(unsafe) private static let emptyByte: UnsafeMutablePointer<UInt8> = {
     let p = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
     p.initialize(to: 0)
     return p

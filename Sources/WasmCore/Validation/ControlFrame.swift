@@ -1,0 +1,75 @@
+// Control frames of the validation algorithm.
+// https://webassembly.github.io/spec/core/appendix/algorithm.html#data-structures
+//
+// A frame does not copy its block's types: it refers to them (no type, one result,
+// or a function type of the module), so opening a block allocates nothing.
+
+/// The parameter and result types of a block, or of the function body itself.
+public struct BlockSignature: Hashable, Sendable {
+  public var parameterCount: Int
+  public var resultCount: Int
+  /// The function type that holds the types, for type-index block types and the
+  /// function body; nil for the empty and single-result forms.
+  public var typeIndex: UInt32?
+  /// The result of a single-result block type (`unknown` otherwise).
+  public var singleResult: OperandType
+
+  /// `[] -> []`.
+  public static let empty = BlockSignature(
+    parameterCount: 0, resultCount: 0, typeIndex: nil, singleResult: .unknown)
+
+  /// `[] -> [type]`.
+  @inlinable
+  public static func single(_ type: OperandType) -> BlockSignature {
+    BlockSignature(parameterCount: 0, resultCount: 1, typeIndex: nil, singleResult: type)
+  }
+
+  @inlinable
+  public init(parameterCount: Int, resultCount: Int, typeIndex: UInt32?, singleResult: OperandType)
+  {
+    self.parameterCount = parameterCount
+    self.resultCount = resultCount
+    self.typeIndex = typeIndex
+    self.singleResult = singleResult
+  }
+}
+
+/// One entry of the validator's control stack.
+public struct ControlFrame: Hashable, Sendable {
+  public enum Kind: UInt8, Hashable, Sendable {
+    /// The function body (the bottom frame).
+    case function
+    case block
+    case loop
+    /// An `if` whose `else` has not been seen (yet).
+    case `if`
+    /// The `else` branch of an `if`.
+    case `else`
+  }
+
+  public var kind: Kind
+  public var signature: BlockSignature
+  /// Operand stack height when the frame was entered, below its parameters.
+  public var height: Int
+  /// Whether the rest of the frame is unreachable (after `br`, `return`, ...):
+  /// operands below `height` then pop as `unknown`.
+  public var unreachable: Bool
+  /// Offset of the instruction that opened the frame.
+  public var offset: Int
+
+  @inlinable
+  public init(kind: Kind, signature: BlockSignature, height: Int, unreachable: Bool, offset: Int) {
+    self.kind = kind
+    self.signature = signature
+    self.height = height
+    self.unreachable = unreachable
+    self.offset = offset
+  }
+
+  /// How many values a branch to this frame's label carries: a loop's parameters,
+  /// otherwise the results.
+  @inlinable
+  public var labelArity: Int {
+    kind == .loop ? signature.parameterCount : signature.resultCount
+  }
+}

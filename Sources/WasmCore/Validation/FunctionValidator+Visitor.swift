@@ -1,0 +1,407 @@
+// The validation rule of each instruction.
+// https://webassembly.github.io/spec/core/valid/instructions.html
+// https://webassembly.github.io/spec/core/appendix/algorithm.html#validation-of-opcode-sequences
+
+extension FunctionValidator: InstructionVisitor {
+  // MARK: Control
+
+  public mutating func visitUnreachable() throws(WasmError) {
+    markUnreachable()
+  }
+
+  public mutating func visitNop() throws(WasmError) {}
+
+  public mutating func visitBlock(_ type: BlockType) throws(WasmError) {
+    let signature = try signature(of: type)
+    try popParameters(signature)
+    pushFrame(.block, signature)
+  }
+
+  public mutating func visitLoop(_ type: BlockType) throws(WasmError) {
+    let signature = try signature(of: type)
+    try popParameters(signature)
+    pushFrame(.loop, signature)
+  }
+
+  public mutating func visitIf(_ type: BlockType) throws(WasmError) {
+    let signature = try signature(of: type)
+    try pop(.i32)
+    try popParameters(signature)
+    pushFrame(.if, signature)
+  }
+
+  public mutating func visitElse() throws(WasmError) {
+    // The reference interpreter's decoder only accepts `else` inside `if`.
+    guard controlFrames[controlFrames.count - 1].kind == .if else {
+      throw .malformed("END opcode expected", at: instructionOffset)
+    }
+    let frame = try popFrame()
+    pushFrame(.else, frame.signature)
+  }
+
+  public mutating func visitEnd() throws(WasmError) {
+    let frame = try popFrame()
+    // An `if` without `else` passes its parameters through as its results.
+    if frame.kind == .if && !ifWithoutElseIsValid(frame.signature) { throw typeMismatch() }
+    if frame.kind != .function { pushResults(frame.signature) }
+  }
+
+  func ifWithoutElseIsValid(_ signature: BlockSignature) -> Bool {
+    guard signature.parameterCount == signature.resultCount else { return false }
+    for i in 0..<signature.parameterCount
+    where parameterType(signature, at: i) != resultType(signature, at: i) {
+      return false
+    }
+    return true
+  }
+
+  func labelFrame(_ depth: UInt32) throws(WasmError) -> ControlFrame {
+    guard let frame = frame(forLabel: depth) else {
+      throw .invalid("unknown label", at: instructionOffset)
+    }
+    return frame
+  }
+
+  public mutating func visitBr(_ depth: UInt32) throws(WasmError) {
+    let frame = try labelFrame(depth)
+    try popLabelTypes(frame)
+    markUnreachable()
+  }
+
+  public mutating func visitBrIf(_ depth: UInt32) throws(WasmError) {
+    let frame = try labelFrame(depth)
+    try pop(.i32)
+    // The spec pops the label types, then pushes them (the declared types, which
+    // replaces `unknown`s from unreachable code).
+    try popLabelTypes(frame)
+    for i in 0..<frame.labelArity { push(labelType(frame, at: i)) }
+  }
+
+  public mutating func visitBrTable(_ targets: BrTableTargets) throws(WasmError) {
+    try pop(.i32)
+    let defaultFrame = try labelFrame(targets.defaultTarget)
+    let arity = defaultFrame.labelArity
+    for depth in targets {
+      let frame = try labelFrame(depth)
+      guard frame.labelArity == arity else { throw typeMismatch() }
+      for i in 0..<arity { try check(depth: arity - 1 - i, labelType(frame, at: i)) }
+    }
+    try popLabelTypes(defaultFrame)
+    markUnreachable()
+  }
+
+  public mutating func visitReturn() throws(WasmError) {
+    try popLabelTypes(controlFrames[0])
+    markUnreachable()
+  }
+
+  public mutating func visitCall(_ function: UInt32) throws(WasmError) {
+    guard let type = context.functionType(at: function) else {
+      throw .invalid("unknown function \(function)", at: instructionOffset)
+    }
+    try applyFunctionType(type)
+  }
+
+  public mutating func visitCallIndirect(typeIndex: UInt32, tableIndex: UInt32) throws(WasmError) {
+    let table = try self.table(tableIndex)
+    guard table.elementType == .funcRef else { throw typeMismatch() }
+    guard Int(typeIndex) < context.types.count else {
+      throw .invalid("unknown type \(typeIndex)", at: instructionOffset)
+    }
+    try pop(.i32)
+    try applyFunctionType(context.types[Int(typeIndex)])
+  }
+
+  // MARK: Reference
+
+  public mutating func visitRefNull(_ type: HeapType) throws(WasmError) {
+    push(type == .function ? .funcRef : .externRef)
+  }
+
+  public mutating func visitRefIsNull() throws(WasmError) {
+    let type = try pop()
+    guard type.isReference || type.isUnknown else { throw typeMismatch() }
+    push(.i32)
+  }
+
+  public mutating func visitRefFunc(_ function: UInt32) throws(WasmError) {
+    guard context.functionType(at: function) != nil else {
+      throw .invalid("unknown function \(function)", at: instructionOffset)
+    }
+    guard context.declaredFunctionReferences.contains(function) else {
+      throw .invalid("undeclared function reference", at: instructionOffset)
+    }
+    push(.funcRef)
+  }
+
+  // MARK: Parametric
+
+  public mutating func visitDrop() throws(WasmError) {
+    _ = try pop()
+  }
+
+  public mutating func visitSelect(_ type: ValueType?) throws(WasmError) {
+    try pop(.i32)
+    if let type {
+      let operand = OperandType(type)
+      try pop(operand)
+      try pop(operand)
+      push(operand)
+      return
+    }
+    let first = try pop()
+    let second = try pop()
+    // Untyped select is for numbers and vectors only (`unknown` may be either).
+    guard !first.isReference, !second.isReference else { throw typeMismatch() }
+    guard first == second || first.isUnknown || second.isUnknown else { throw typeMismatch() }
+    push(first.isUnknown ? second : first)
+  }
+
+  // MARK: Variable
+
+  func local(_ index: UInt32) throws(WasmError) -> OperandType {
+    guard let type = localType(index) else {
+      throw .invalid("unknown local \(index)", at: instructionOffset)
+    }
+    return type
+  }
+
+  public mutating func visitLocalGet(_ index: UInt32) throws(WasmError) {
+    push(try local(index))
+  }
+
+  public mutating func visitLocalSet(_ index: UInt32) throws(WasmError) {
+    try pop(try local(index))
+  }
+
+  public mutating func visitLocalTee(_ index: UInt32) throws(WasmError) {
+    let type = try local(index)
+    try pop(type)
+    push(type)
+  }
+
+  func global(_ index: UInt32) throws(WasmError) -> GlobalType {
+    guard Int(index) < context.globals.count else {
+      throw .invalid("unknown global \(index)", at: instructionOffset)
+    }
+    return context.globals[Int(index)]
+  }
+
+  public mutating func visitGlobalGet(_ index: UInt32) throws(WasmError) {
+    push(OperandType(try global(index).valueType))
+  }
+
+  public mutating func visitGlobalSet(_ index: UInt32) throws(WasmError) {
+    let global = try global(index)
+    guard global.mutability == .variable else {
+      throw .invalid("global is immutable", at: instructionOffset)
+    }
+    try pop(OperandType(global.valueType))
+  }
+
+  // MARK: Table
+
+  func table(_ index: UInt32) throws(WasmError) -> TableType {
+    guard Int(index) < context.tables.count else {
+      throw .invalid("unknown table \(index)", at: instructionOffset)
+    }
+    return context.tables[Int(index)]
+  }
+
+  /// The index type of a table (i64 for a table64).
+  func indexType(_ table: TableType) -> OperandType {
+    table.limits.is64 ? .i64 : .i32
+  }
+
+  func elementSegment(_ index: UInt32) throws(WasmError) -> ReferenceType {
+    guard Int(index) < context.elementTypes.count else {
+      throw .invalid("unknown elem segment \(index)", at: instructionOffset)
+    }
+    return context.elementTypes[Int(index)]
+  }
+
+  public mutating func visitTableGet(_ table: UInt32) throws(WasmError) {
+    let table = try self.table(table)
+    try pop(indexType(table))
+    push(OperandType(.ref(table.elementType)))
+  }
+
+  public mutating func visitTableSet(_ table: UInt32) throws(WasmError) {
+    let table = try self.table(table)
+    try pop(OperandType(.ref(table.elementType)))
+    try pop(indexType(table))
+  }
+
+  public mutating func visitTableSize(_ table: UInt32) throws(WasmError) {
+    let table = try self.table(table)
+    push(indexType(table))
+  }
+
+  public mutating func visitTableGrow(_ table: UInt32) throws(WasmError) {
+    let table = try self.table(table)
+    try pop(indexType(table))
+    try pop(OperandType(.ref(table.elementType)))
+    push(indexType(table))
+  }
+
+  public mutating func visitTableFill(_ table: UInt32) throws(WasmError) {
+    let table = try self.table(table)
+    try pop(indexType(table))
+    try pop(OperandType(.ref(table.elementType)))
+    try pop(indexType(table))
+  }
+
+  public mutating func visitTableCopy(destination: UInt32, source: UInt32) throws(WasmError) {
+    let destinationTable = try table(destination)
+    let sourceTable = try table(source)
+    guard destinationTable.elementType == sourceTable.elementType else { throw typeMismatch() }
+    try pop(.i32)
+    try pop(.i32)
+    try pop(.i32)
+  }
+
+  public mutating func visitTableInit(element: UInt32, table: UInt32) throws(WasmError) {
+    let table = try self.table(table)
+    let elementType = try elementSegment(element)
+    guard table.elementType == elementType else { throw typeMismatch() }
+    try pop(.i32)
+    try pop(.i32)
+    try pop(indexType(table))
+  }
+
+  public mutating func visitElemDrop(_ element: UInt32) throws(WasmError) {
+    _ = try elementSegment(element)
+  }
+
+  // MARK: Memory
+
+  func memory(_ index: UInt32) throws(WasmError) -> MemoryType {
+    guard Int(index) < context.memories.count else {
+      throw .invalid("unknown memory \(index)", at: instructionOffset)
+    }
+    return context.memories[Int(index)]
+  }
+
+  /// The address type of a memory (i64 for a memory64).
+  func addressType(_ memory: MemoryType) -> OperandType {
+    memory.limits.is64 ? .i64 : .i32
+  }
+
+  /// Checks the memory and alignment of an access; returns the address type.
+  func checkAccess(_ memarg: MemArg, naturalAlignment: UInt32) throws(WasmError) -> OperandType {
+    let memory = try self.memory(memarg.memory)
+    guard memarg.alignment <= naturalAlignment else {
+      throw .invalid("alignment must not be larger than natural", at: instructionOffset)
+    }
+    if !memory.limits.is64 && memarg.offset > UInt64(UInt32.max) {
+      throw .invalid("offset out of range", at: instructionOffset)
+    }
+    return addressType(memory)
+  }
+
+  public mutating func visitLoad(_ op: LoadOp, _ memarg: MemArg) throws(WasmError) {
+    let address = try checkAccess(memarg, naturalAlignment: op.naturalAlignment)
+    try pop(address)
+    push(op.resultType)
+  }
+
+  public mutating func visitStore(_ op: StoreOp, _ memarg: MemArg) throws(WasmError) {
+    let address = try checkAccess(memarg, naturalAlignment: op.naturalAlignment)
+    try pop(op.valueType)
+    try pop(address)
+  }
+
+  public mutating func visitMemorySize(_ memory: UInt32) throws(WasmError) {
+    push(addressType(try self.memory(memory)))
+  }
+
+  public mutating func visitMemoryGrow(_ memory: UInt32) throws(WasmError) {
+    let address = addressType(try self.memory(memory))
+    try pop(address)
+    push(address)
+  }
+
+  func checkDataSegment(_ index: UInt32) throws(WasmError) {
+    guard let count = context.dataCount, index < count else {
+      throw .invalid("unknown data segment \(index)", at: instructionOffset)
+    }
+  }
+
+  public mutating func visitMemoryInit(data: UInt32, memory: UInt32) throws(WasmError) {
+    let address = addressType(try self.memory(memory))
+    try checkDataSegment(data)
+    try pop(.i32)
+    try pop(.i32)
+    try pop(address)
+  }
+
+  public mutating func visitDataDrop(_ data: UInt32) throws(WasmError) {
+    try checkDataSegment(data)
+  }
+
+  public mutating func visitMemoryCopy(destination: UInt32, source: UInt32) throws(WasmError) {
+    let destinationAddress = addressType(try memory(destination))
+    let sourceAddress = addressType(try memory(source))
+    // With memory64, the length is i64 only when both memories are 64-bit.
+    let length: OperandType = destinationAddress == .i64 && sourceAddress == .i64 ? .i64 : .i32
+    try pop(length)
+    try pop(sourceAddress)
+    try pop(destinationAddress)
+  }
+
+  public mutating func visitMemoryFill(_ memory: UInt32) throws(WasmError) {
+    let address = addressType(try self.memory(memory))
+    try pop(address)
+    try pop(.i32)
+    try pop(address)
+  }
+
+  // MARK: Numeric
+
+  public mutating func visitI32Const(_ value: Int32) throws(WasmError) { push(.i32) }
+  public mutating func visitI64Const(_ value: Int64) throws(WasmError) { push(.i64) }
+  public mutating func visitF32Const(_ bits: UInt32) throws(WasmError) { push(.f32) }
+  public mutating func visitF64Const(_ bits: UInt64) throws(WasmError) { push(.f64) }
+
+  public mutating func visitNumeric(_ op: NumericOp) throws(WasmError) {
+    try apply(op.signature)
+  }
+
+  // MARK: Vector
+
+  public mutating func visitV128Const(_ value: V128) throws(WasmError) { push(.v128) }
+
+  public mutating func visitSIMD(_ op: SIMDOp) throws(WasmError) {
+    try apply(op.signature)
+  }
+
+  func checkLane(_ lane: UInt8, below count: UInt8) throws(WasmError) {
+    guard lane < count else { throw .invalid("invalid lane index", at: instructionOffset) }
+  }
+
+  public mutating func visitLane(_ op: LaneOp, lane: UInt8) throws(WasmError) {
+    try checkLane(lane, below: op.laneCount)
+    try apply(op.signature)
+  }
+
+  public mutating func visitMemoryLane(_ op: MemoryLaneOp, _ memarg: MemArg, lane: UInt8)
+    throws(WasmError)
+  {
+    let address = try checkAccess(memarg, naturalAlignment: op.naturalAlignment)
+    try checkLane(lane, below: op.laneCount)
+    try pop(.v128)
+    try pop(address)
+    if !op.isStore { push(.v128) }
+  }
+
+  public mutating func visitShuffle(_ lanes: V128) throws(WasmError) {
+    // Every lane byte must select one of the 32 input lanes.
+    let highBits: UInt64 = 0xE0E0_E0E0_E0E0_E0E0
+    guard lanes.low & highBits == 0, lanes.high & highBits == 0 else {
+      throw .invalid("invalid lane index", at: instructionOffset)
+    }
+    try pop(.v128)
+    try pop(.v128)
+    push(.v128)
+  }
+}

@@ -1,0 +1,314 @@
+// Validation of a function body.
+// https://webassembly.github.io/spec/core/valid/instructions.html
+// https://webassembly.github.io/spec/core/appendix/algorithm.html
+//
+// The spec's algorithm: an operand stack of value types where `unknown` stands for
+// any type popped from unreachable code, and an explicit control stack (never
+// recursion). Both stacks are arrays reused for the whole body. The validator is an
+// `InstructionVisitor`; a translator wraps one, calls its visit method for each
+// instruction and reads the state exposed here (operand types, frames, locals) to
+// emit code in the same pass.
+
+/// Validates one function body; also the base of one-pass translators.
+public struct FunctionValidator {
+  public let context: ValidationContext
+  /// The function's type.
+  public let functionType: FunctionType
+  /// The function's type index.
+  public let typeIndex: UInt32
+
+  /// The operand stack: the type of each value, bottom first.
+  public private(set) var operands: [OperandType] = []
+  /// The control stack, outermost (the function) first.
+  public private(set) var controlFrames: [ControlFrame] = []
+
+  /// Types of the first locals (parameters first), for a direct lookup.
+  @usableFromInline var localTypes: [OperandType] = []
+  /// The declared locals beyond `localTypes`, as runs: (index one past the run, type).
+  @usableFromInline var localRuns: [(end: UInt64, type: OperandType)] = []
+  /// Number of locals, parameters included.
+  public let localCount: UInt64
+
+  // The top frame's height and unreachable flag, mirrored for the hot pop path.
+  @usableFromInline var topHeight = 0
+  @usableFromInline var topUnreachable = false
+
+  public var instructionOffset = 0
+
+  /// Locals beyond this many are looked up by binary search over the declarations,
+  /// so a body declaring billions of locals costs no memory.
+  static let directLocalLimit: UInt64 = 4096
+
+  /// Prepares validation of defined function `functionIndex` (an index into
+  /// `module.codes`, not counting imported functions).
+  public init(functionIndex: Int, in module: Module, context: ValidationContext) throws(WasmError) {
+    guard functionIndex >= 0, functionIndex < module.codes.count,
+      functionIndex < module.functions.count
+    else {
+      throw .malformed("function and code section have inconsistent lengths", at: 0)
+    }
+    let body = module.codes[functionIndex]
+    let typeIndex = module.functions[functionIndex]
+    guard Int(typeIndex) < context.types.count else {
+      throw .invalid("unknown type \(typeIndex)", at: body.code.lowerBound)
+    }
+    try self.init(
+      typeIndex: typeIndex, locals: body.locals, context: context, offset: body.code.lowerBound)
+  }
+
+  /// Prepares validation of a body of type `typeIndex` declaring `locals`.
+  public init(
+    typeIndex: UInt32, locals: [LocalDeclaration], context: ValidationContext, offset: Int = 0
+  ) throws(WasmError) {
+    guard Int(typeIndex) < context.types.count else {
+      throw .invalid("unknown type \(typeIndex)", at: offset)
+    }
+    self.context = context
+    self.typeIndex = typeIndex
+    self.functionType = context.types[Int(typeIndex)]
+    self.instructionOffset = offset
+
+    var total = UInt64(functionType.parameters.count)
+    for parameter in functionType.parameters where UInt64(localTypes.count) < Self.directLocalLimit
+    {
+      localTypes.append(OperandType(parameter))
+    }
+    for declaration in locals {
+      let type = OperandType(declaration.type)
+      let direct = min(UInt64(declaration.count), Self.directLocalLimit - UInt64(localTypes.count))
+      for _ in 0..<direct { localTypes.append(type) }
+      total += UInt64(declaration.count)
+      if direct < UInt64(declaration.count) { localRuns.append((end: total, type: type)) }
+      // The binary format limits locals to 2^32 - 1 in all.
+      guard total <= UInt64(UInt32.max) else { throw .malformed("too many locals", at: offset) }
+    }
+    self.localCount = total
+    // Parameters past the direct limit form one run per parameter (rare: only
+    // functions with more than `directLocalLimit` parameters).
+    if functionType.parameters.count > Int(Self.directLocalLimit) {
+      var runs: [(end: UInt64, type: OperandType)] = []
+      for (i, parameter) in functionType.parameters.enumerated()
+      where i >= Int(Self.directLocalLimit) {
+        runs.append((end: UInt64(i + 1), type: OperandType(parameter)))
+      }
+      localRuns = runs + localRuns
+    }
+
+    let signature = BlockSignature(
+      parameterCount: 0, resultCount: functionType.results.count, typeIndex: typeIndex,
+      singleResult: .unknown)
+    controlFrames.append(
+      ControlFrame(
+        kind: .function, signature: signature, height: 0, unreachable: false, offset: offset))
+  }
+
+  /// Validates defined function `functionIndex` of `module` (an index into
+  /// `module.codes`).
+  public static func validate(
+    functionIndex: Int, in module: Module, context: ValidationContext
+  ) throws(WasmError) {
+    var validator = try FunctionValidator(
+      functionIndex: functionIndex, in: module, context: context)
+    try InstructionDecoder.visitBody(of: functionIndex, in: module, with: &validator)
+  }
+
+  // MARK: State for translators
+
+  /// The innermost control frame.
+  @inlinable
+  public var currentFrame: ControlFrame { controlFrames[controlFrames.count - 1] }
+
+  /// Whether the code being visited is unreachable (after `br`, `return`,
+  /// `unreachable`, ... in the current frame).
+  @inlinable
+  public var isUnreachable: Bool { topUnreachable }
+
+  /// The frame a branch to label `depth` targets, or nil when there is none.
+  @inlinable
+  public func frame(forLabel depth: UInt32) -> ControlFrame? {
+    guard UInt64(depth) < UInt64(controlFrames.count) else { return nil }
+    return controlFrames[controlFrames.count - 1 - Int(depth)]
+  }
+
+  /// The type of local `index`, or nil when there is no such local.
+  @inlinable
+  public func localType(_ index: UInt32) -> OperandType? {
+    let i = Int(index)
+    if i < localTypes.count { return localTypes[i] }
+    guard UInt64(index) < localCount else { return nil }
+    // Binary search for the first run ending after `index`.
+    var low = 0
+    var high = localRuns.count
+    while low < high {
+      let mid = (low + high) / 2
+      if localRuns[mid].end <= UInt64(index) { low = mid + 1 } else { high = mid }
+    }
+    return low < localRuns.count ? localRuns[low].type : nil
+  }
+
+  /// The signature of a block type; throws "unknown type" for a bad type index.
+  public func signature(of blockType: BlockType) throws(WasmError) -> BlockSignature {
+    switch blockType {
+    case .empty: return .empty
+    case .value(let type): return .single(OperandType(type))
+    case .typeIndex(let index):
+      guard Int(index) < context.types.count else {
+        throw .invalid("unknown type \(index)", at: instructionOffset)
+      }
+      let type = context.types[Int(index)]
+      return BlockSignature(
+        parameterCount: type.parameters.count, resultCount: type.results.count,
+        typeIndex: index, singleResult: .unknown)
+    }
+  }
+
+  /// Parameter `i` of a block signature.
+  @inlinable
+  public func parameterType(_ signature: BlockSignature, at i: Int) -> OperandType {
+    guard let typeIndex = signature.typeIndex else { return .unknown }
+    return OperandType(context.types[Int(typeIndex)].parameters[i])
+  }
+
+  /// Result `i` of a block signature.
+  @inlinable
+  public func resultType(_ signature: BlockSignature, at i: Int) -> OperandType {
+    guard let typeIndex = signature.typeIndex else { return signature.singleResult }
+    return OperandType(context.types[Int(typeIndex)].results[i])
+  }
+
+  /// Type `i` of the values a branch to `frame` carries.
+  @inlinable
+  public func labelType(_ frame: ControlFrame, at i: Int) -> OperandType {
+    frame.kind == .loop ? parameterType(frame.signature, at: i) : resultType(frame.signature, at: i)
+  }
+
+  // MARK: Operand stack (spec: push_val, pop_val, pop_vals)
+
+  func typeMismatch() -> WasmError {
+    .invalid("type mismatch", at: instructionOffset)
+  }
+
+  mutating func push(_ type: OperandType) {
+    operands.append(type)
+  }
+
+  mutating func pop() throws(WasmError) -> OperandType {
+    if operands.count == topHeight {
+      if topUnreachable { return .unknown }
+      throw typeMismatch()
+    }
+    return operands.removeLast()
+  }
+
+  @discardableResult
+  mutating func pop(_ expected: OperandType) throws(WasmError) -> OperandType {
+    // Fast path: a value of the expected type above the frame's height.
+    if operands.count > topHeight {
+      let actual = operands[operands.count - 1]
+      if actual == expected {
+        operands.removeLast()
+        return actual
+      }
+    }
+    let actual = try pop()
+    if actual != expected && !actual.isUnknown && !expected.isUnknown { throw typeMismatch() }
+    return actual
+  }
+
+  /// Checks the operand `depth` values below the top against `expected`, without
+  /// popping (`push_vals(pop_vals(...))` of the spec, done in place).
+  func check(depth: Int, _ expected: OperandType) throws(WasmError) {
+    let index = operands.count - 1 - depth
+    guard index >= topHeight else {
+      if topUnreachable { return }
+      throw typeMismatch()
+    }
+    let actual = operands[index]
+    if actual != expected && !actual.isUnknown && !expected.isUnknown { throw typeMismatch() }
+  }
+
+  /// Pops the types a branch to `frame` carries.
+  mutating func popLabelTypes(_ frame: ControlFrame) throws(WasmError) {
+    var i = frame.labelArity
+    while i > 0 {
+      i -= 1
+      try pop(labelType(frame, at: i))
+    }
+  }
+
+  mutating func popParameters(_ signature: BlockSignature) throws(WasmError) {
+    var i = signature.parameterCount
+    while i > 0 {
+      i -= 1
+      try pop(parameterType(signature, at: i))
+    }
+  }
+
+  mutating func pushResults(_ signature: BlockSignature) {
+    for i in 0..<signature.resultCount { push(resultType(signature, at: i)) }
+  }
+
+  /// Checks the values a function of type `type` takes, pops them, pushes its results.
+  mutating func applyFunctionType(_ type: FunctionType) throws(WasmError) {
+    var i = type.parameters.count
+    while i > 0 {
+      i -= 1
+      try pop(OperandType(type.parameters[i]))
+    }
+    for result in type.results { push(OperandType(result)) }
+  }
+
+  mutating func apply(_ signature: InstructionSignature) throws(WasmError) {
+    switch signature.operandCount {
+    case 1:
+      try pop(signature.operands.0)
+    case 2:
+      try pop(signature.operands.1)
+      try pop(signature.operands.0)
+    default:
+      try pop(signature.operands.2)
+      try pop(signature.operands.1)
+      try pop(signature.operands.0)
+    }
+    if !signature.result.isUnknown { push(signature.result) }
+  }
+
+  // MARK: Control stack (spec: push_ctrl, pop_ctrl, unreachable)
+
+  /// Opens a frame; the parameters were popped (checked) by the caller and are
+  /// pushed back here with their declared types.
+  mutating func pushFrame(_ kind: ControlFrame.Kind, _ signature: BlockSignature) {
+    let height = operands.count
+    controlFrames.append(
+      ControlFrame(
+        kind: kind, signature: signature, height: height, unreachable: false,
+        offset: instructionOffset))
+    topHeight = height
+    topUnreachable = false
+    for i in 0..<signature.parameterCount { push(parameterType(signature, at: i)) }
+  }
+
+  /// Closes the innermost frame after checking its results are exactly what is left.
+  mutating func popFrame() throws(WasmError) -> ControlFrame {
+    let frame = controlFrames[controlFrames.count - 1]
+    var i = frame.signature.resultCount
+    while i > 0 {
+      i -= 1
+      try pop(resultType(frame.signature, at: i))
+    }
+    guard operands.count == frame.height else { throw typeMismatch() }
+    controlFrames.removeLast()
+    if let outer = controlFrames.last {
+      topHeight = outer.height
+      topUnreachable = outer.unreachable
+    }
+    return frame
+  }
+
+  /// The rest of the current frame is unreachable: drop its operands.
+  mutating func markUnreachable() {
+    operands.removeLast(operands.count - topHeight)
+    topUnreachable = true
+    controlFrames[controlFrames.count - 1].unreachable = true
+  }
+}

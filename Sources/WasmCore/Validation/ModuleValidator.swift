@@ -1,0 +1,210 @@
+// Module-level validation: everything but the instructions of function bodies.
+// https://webassembly.github.io/spec/core/valid/modules.html
+//
+// Builds the `ValidationContext` (the spec's C) that the function validator and the
+// interpreter's translator read. Messages are the spec testsuite's, followed by the
+// index when one is involved ("unknown global 3").
+
+/// Validates the module-level rules and builds the context for function bodies.
+public enum ModuleValidator {
+  /// Checks types, imports, limits, globals, exports, the start function and the
+  /// element and data segments of `module`, and returns its validation context.
+  public static func validate(_ module: Module) throws(WasmError) -> ValidationContext {
+    let features = module.features
+    let typeCount = module.types.count
+
+    // The index spaces, imports first.
+    var functionTypeIndices: [UInt32] = []
+    functionTypeIndices.reserveCapacity(module.importedFunctionCount + module.functions.count)
+    var tables: [TableType] = []
+    var memories: [MemoryType] = []
+    var globals: [GlobalType] = []
+    globals.reserveCapacity(module.importedGlobalCount + module.globals.count)
+
+    for entry in module.imports {
+      switch entry.descriptor {
+      case .function(let typeIndex):
+        guard Int(typeIndex) < typeCount else {
+          throw .invalid("unknown type \(typeIndex)", at: 0)
+        }
+        functionTypeIndices.append(typeIndex)
+      case .table(let type):
+        try checkTableType(type, features: features)
+        tables.append(type)
+      case .memory(let type):
+        try checkMemoryType(type, features: features)
+        memories.append(type)
+      case .global(let type):
+        globals.append(type)
+      }
+    }
+    for typeIndex in module.functions {
+      guard Int(typeIndex) < typeCount else {
+        throw .invalid("unknown type \(typeIndex)", at: 0)
+      }
+      functionTypeIndices.append(typeIndex)
+    }
+    for type in module.tables {
+      try checkTableType(type, features: features)
+      tables.append(type)
+    }
+    for type in module.memories {
+      try checkMemoryType(type, features: features)
+      memories.append(type)
+    }
+    if memories.count > 1 && !features.contains(.multiMemory) {
+      throw .invalid("multiple memories", at: 0)
+    }
+
+    // In Wasm 2.0 a constant expression sees only the imported globals (extended
+    // constant expressions in 3.0 widen this to earlier globals).
+    var references = Set<UInt32>()
+    let constants = ConstExpressionChecker(
+      globals: globals, visibleGlobalCount: globals.count,
+      functionCount: functionTypeIndices.count)
+    for global in module.globals {
+      try constants.check(
+        global.initializer, produces: global.type.valueType, references: &references)
+      globals.append(global.type)
+    }
+
+    var elementTypes: [ReferenceType] = []
+    elementTypes.reserveCapacity(module.elements.count)
+    for segment in module.elements {
+      try validateElementSegment(
+        segment, tables: tables, constants: constants, references: &references)
+      elementTypes.append(segment.type)
+    }
+
+    for segment in module.data {
+      guard case .active(let memory, let offset) = segment.mode else { continue }
+      guard Int(memory) < memories.count else {
+        throw .invalid("unknown memory \(memory)", at: offset.offset)
+      }
+      try constants.check(
+        offset, produces: memories[Int(memory)].limits.indexType, references: &references)
+    }
+
+    if let start = module.start {
+      guard Int(start) < functionTypeIndices.count else {
+        throw .invalid("unknown function \(start)", at: 0)
+      }
+      let type = module.types[Int(functionTypeIndices[Int(start)])]
+      guard type.parameters.isEmpty, type.results.isEmpty else {
+        throw .invalid("start function", at: 0)
+      }
+    }
+
+    var exportNames = Set<ExportName>()
+    exportNames.reserveCapacity(module.exports.count)
+    for export in module.exports {
+      guard exportNames.insert(ExportName(export.name)).inserted else {
+        throw .invalid("duplicate export name", at: 0)
+      }
+      let index = Int(export.index)
+      switch export.kind {
+      case .function:
+        guard index < functionTypeIndices.count else {
+          throw .invalid("unknown function \(export.index)", at: 0)
+        }
+        references.insert(export.index)
+      case .table:
+        guard index < tables.count else { throw .invalid("unknown table \(export.index)", at: 0) }
+      case .memory:
+        guard index < memories.count else {
+          throw .invalid("unknown memory \(export.index)", at: 0)
+        }
+      case .global:
+        guard index < globals.count else { throw .invalid("unknown global \(export.index)", at: 0) }
+      }
+    }
+
+    return ValidationContext(
+      features: features, types: module.types, functionTypeIndices: functionTypeIndices,
+      tables: tables, memories: memories, globals: globals, elementTypes: elementTypes,
+      dataCount: module.dataCount, declaredFunctionReferences: references)
+  }
+
+  private static func validateElementSegment(
+    _ segment: ElementSegment, tables: [TableType], constants: ConstExpressionChecker,
+    references: inout Set<UInt32>
+  ) throws(WasmError) {
+    if case .active(let table, let offset) = segment.mode {
+      guard Int(table) < tables.count else {
+        throw .invalid("unknown table \(table)", at: offset.offset)
+      }
+      if tables[Int(table)].elementType != segment.type {
+        throw .invalid("type mismatch", at: offset.offset)
+      }
+      try constants.check(
+        offset, produces: tables[Int(table)].limits.indexType, references: &references)
+    }
+    switch segment.items {
+    case .functions(let indices):
+      for index in indices {
+        guard Int(index) < constants.functionCount else {
+          throw .invalid("unknown function \(index)", at: 0)
+        }
+        references.insert(index)
+      }
+    case .expressions(let expressions):
+      for expression in expressions {
+        try constants.check(expression, produces: .ref(segment.type), references: &references)
+      }
+    }
+  }
+
+  // MARK: Limits
+  // https://webassembly.github.io/spec/core/valid/types.html#limits
+
+  static func checkTableType(_ type: TableType, features: Features) throws(WasmError) {
+    // Table sizes are u32 in Wasm 2.0, so only the order of min and max can be wrong.
+    try checkLimits(
+      type.limits, range: type.limits.is64 ? UInt64.max : UInt64(UInt32.max),
+      rangeMessage: "table size must be at most 2^32-1")
+  }
+
+  static func checkMemoryType(_ type: MemoryType, features: Features) throws(WasmError) {
+    if type.limits.is64 {
+      try checkLimits(
+        type.limits, range: 1 << 48,
+        rangeMessage: "memory size must be at most 2^48 pages")
+    } else {
+      try checkLimits(
+        type.limits, range: 1 << 16,
+        rangeMessage: "memory size must be at most 65536 pages (4GiB)")
+    }
+  }
+
+  private static func checkLimits(
+    _ limits: Limits, range: UInt64, rangeMessage: String
+  ) throws(WasmError) {
+    guard limits.min <= range else { throw .invalid(rangeMessage, at: 0) }
+    if let max = limits.max {
+      guard max <= range else { throw .invalid(rangeMessage, at: 0) }
+      guard limits.min <= max else {
+        throw .invalid("size minimum must not be greater than maximum", at: 0)
+      }
+    }
+  }
+}
+
+extension Limits {
+  /// The type of addresses into a memory or table with these limits.
+  var indexType: ValueType { is64 ? .i64 : .i32 }
+}
+
+/// An export name compared by its UTF-8 bytes: the spec's names are distinct when
+/// their code points differ, while `String` equality identifies canonically
+/// equivalent strings ("é" and "e\u{301}").
+struct ExportName: Hashable {
+  let text: String
+  init(_ text: String) { self.text = text }
+  static func == (lhs: ExportName, rhs: ExportName) -> Bool {
+    lhs.text.utf8.elementsEqual(rhs.text.utf8)
+  }
+  func hash(into hasher: inout Hasher) {
+    hasher.combine(text.utf8.count)
+    for byte in text.utf8 { hasher.combine(byte) }
+  }
+}
