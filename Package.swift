@@ -41,6 +41,7 @@ let package = Package(
     ),
     .executableTarget(name: "wasmbpf-run", dependencies: ["WasmbpfCLI"]),
     .testTarget(name: "WasmCoreTests", dependencies: ["WasmCore"]),
+    .testTarget(name: "WasmInterpTests", dependencies: ["WasmInterp", "WasmCore"]),
     .testTarget(name: "WastRunnerTests", dependencies: ["WastRunner", "WasmCore"]),
     .testTarget(name: "WasmbpfCLITests", dependencies: ["WasmbpfCLI", "WastRunner"]),
     .testTarget(name: "WasiBpfTests", dependencies: ["WasiBpf"]),

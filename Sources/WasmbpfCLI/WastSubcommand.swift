@@ -23,7 +23,7 @@ struct WastSubcommand: CLISubcommand {
   func execute<Output: TextOutputStream, Errors: TextOutputStream>(
     stdout: inout Output, stderr: inout Errors
   ) -> Int32 {
-    let runner = WastRunner()
+    let runner = WastRunner(makeExecutor: { InterpreterWastExecutor() })
     var passed = 0
     var failed = 0
     var skipped = 0
