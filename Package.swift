@@ -18,7 +18,9 @@ let package = Package(
     .target(name: "WasmCore"),
     // Translation, execution and the embedding API. Depends on WasmCore only.
     .target(name: "WasmInterp", dependencies: ["WasmCore"]),
-    .target(name: "WasiPreview1", dependencies: ["WasmInterp"]),
+    // Header-only shim: openat2(2), which has no glibc wrapper (see docs/wasi.md).
+    .systemLibrary(name: "WasiSys"),
+    .target(name: "WasiPreview1", dependencies: ["WasmCore", "WasmInterp", "WasiSys"]),
     // Module map over libbpf plus a header-only shim (static inline functions).
     .systemLibrary(
       name: "BpfSys",
@@ -43,5 +45,6 @@ let package = Package(
     .testTarget(name: "WastRunnerTests", dependencies: ["WastRunner", "WasmCore"]),
     .testTarget(name: "WasmbpfCLITests", dependencies: ["WasmbpfCLI", "WastRunner"]),
     .testTarget(name: "WasiBpfTests", dependencies: ["WasiBpf"]),
+    .testTarget(name: "WasiPreview1Tests", dependencies: ["WasiPreview1", "WasmCore", "WasmInterp"]),
   ]
 )

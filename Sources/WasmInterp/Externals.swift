@@ -127,6 +127,12 @@ public struct MemoryView {
   /// Size of the memory in bytes.
   public let count: Int
 
+  /// The memory's bytes, for host code that hands guest buffers to system calls
+  /// (WASI's readv/writev). Valid only during `withView`; the caller bounds-checks.
+  public var unsafeBuffer: UnsafeMutableRawBufferPointer {
+    UnsafeMutableRawBufferPointer(start: base, count: count)
+  }
+
   func check(_ offset: UInt64, _ size: Int) throws(MemoryAccessError) -> Int {
     guard size >= 0, offset <= UInt64(count), UInt64(size) <= UInt64(count) - offset else {
       throw MemoryAccessError(offset: offset, count: UInt64(max(size, 0)))
