@@ -27,8 +27,8 @@ let package = Package(
       pkgConfig: "libbpf",
       providers: [.apt(["libbpf-dev", "libelf-dev", "zlib1g-dev"])]
     ),
-    // Gains WasmInterp + WasiPreview1 when the `wasm_bpf` imports are written.
-    .target(name: "WasiBpf", dependencies: ["BpfSys"]),
+    // The `wasm_bpf` import module: owners of kernel objects, the policy, the imports.
+    .target(name: "WasiBpf", dependencies: ["WasmCore", "WasmInterp", "BpfSys"]),
     // The spec-script runner (JSON command files from wast2json / wasm-tools).
     .target(name: "WastRunner", dependencies: ["WasmCore", "WasmInterp"]),
     // The command line's logic, callable from tests; `wasmbpf-run` is a thin main.
@@ -44,7 +44,8 @@ let package = Package(
     .testTarget(name: "WasmInterpTests", dependencies: ["WasmInterp", "WasmCore"]),
     .testTarget(name: "WastRunnerTests", dependencies: ["WastRunner", "WasmCore"]),
     .testTarget(name: "WasmbpfCLITests", dependencies: ["WasmbpfCLI", "WastRunner"]),
-    .testTarget(name: "WasiBpfTests", dependencies: ["WasiBpf"]),
+    .testTarget(
+      name: "WasiBpfTests", dependencies: ["WasiBpf", "WasiPreview1", "WasmInterp", "WasmCore"]),
     .testTarget(name: "WasiPreview1Tests", dependencies: ["WasiPreview1", "WasmCore", "WasmInterp"]),
   ]
 )
