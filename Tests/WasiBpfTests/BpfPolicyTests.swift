@@ -49,7 +49,7 @@ func inspectSamplePolicy() -> BpfPolicy {
   @Test func tracingPolicyRefusesXDP() throws {
     let log = Log()
     let denial = try #require(throws: BpfPolicyDenial.self) {
-      try enforcer(.observe, log: log).admitLoad(of: try describeFixture("xdp_counter"))
+      try enforcer(.observe, log: log).admitLoad(of: try describeFixture("guests/xdpcount"))
     }
     #expect(denial.record.rule == "programKinds")
     #expect(denial.record.decision == .denied)
