@@ -29,15 +29,18 @@ let package = Package(
     .target(name: "WasiBpf", dependencies: ["BpfSys"]),
     // The spec-script runner (JSON command files from wast2json / wasm-tools).
     .target(name: "WastRunner", dependencies: ["WasmCore", "WasmInterp"]),
-    .executableTarget(
-      name: "wasmbpf-run",
+    // The command line's logic, callable from tests; `wasmbpf-run` is a thin main.
+    .target(
+      name: "WasmbpfCLI",
       dependencies: [
         "WasmCore", "WasmInterp", "WastRunner",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    .executableTarget(name: "wasmbpf-run", dependencies: ["WasmbpfCLI"]),
     .testTarget(name: "WasmCoreTests", dependencies: ["WasmCore"]),
     .testTarget(name: "WastRunnerTests", dependencies: ["WastRunner", "WasmCore"]),
+    .testTarget(name: "WasmbpfCLITests", dependencies: ["WasmbpfCLI", "WastRunner"]),
     .testTarget(name: "WasiBpfTests", dependencies: ["WasiBpf"]),
   ]
 )
