@@ -10,7 +10,8 @@ import WasiBpf
 
 func describeFixture(_ name: String) throws -> BpfObjectDescription {
   let bytes = try fixtureBytes("bpf/\(name).bpf.o")
-  return try bytes.withUnsafeBytes { try BpfObject(elf: $0, name: name) }.describe()
+  let objectName = String(name.split(separator: "/").last ?? Substring(name))
+  return try bytes.withUnsafeBytes { try BpfObject(elf: $0, name: objectName) }.describe()
 }
 
 /// A policy granting exactly what inspect_sample needs.
@@ -49,7 +50,7 @@ func inspectSamplePolicy() -> BpfPolicy {
   @Test func tracingPolicyRefusesXDP() throws {
     let log = Log()
     let denial = try #require(throws: BpfPolicyDenial.self) {
-      try enforcer(.observe, log: log).admitLoad(of: try describeFixture("xdp_counter"))
+      try enforcer(.observe, log: log).admitLoad(of: try describeFixture("guests/xdpcount"))
     }
     #expect(denial.record.rule == "programKinds")
     #expect(denial.record.decision == .denied)
@@ -57,7 +58,7 @@ func inspectSamplePolicy() -> BpfPolicy {
     #expect(denial.record.policy == "observe")
     #expect(denial.record.message.contains("count_packets"))
     #expect(denial.record.message.contains("xdp"))
-    #expect(denial.description.contains("denied load of object 'xdp_counter'"))
+    #expect(denial.description.contains("denied load of object 'xdpcount'"))
     #expect(log.records.count == 1)
   }
 
