@@ -41,7 +41,8 @@ enum WasiPathResolver {
   ) throws(WasiErrno) -> HostFileDescriptor {
     try validate(path)
     let hostPath = cString(path)
-    var hostFlags = flags | O_CLOEXEC | O_NOCTTY
+    // openat2 refuses O_PATH with any flag but O_DIRECTORY/O_NOFOLLOW/O_CLOEXEC.
+    var hostFlags = flags | O_CLOEXEC | (flags & wasi_o_path != 0 ? 0 : O_NOCTTY)
     if !followLast { hostFlags |= O_NOFOLLOW }
     let hostMode = UInt64(hostFlags & O_CREAT != 0 ? mode : 0)
     var attempts = 0

@@ -35,7 +35,7 @@ public final class WasiPreview1 {
       linker.defineFunction(
         module: WasiImport.moduleName, name: function.name, in: store,
         parameters: function.type.parameters, results: function.type.results
-      ) { [unowned self] caller, arguments in
+      ) { caller, arguments in
         try self.call(function, caller: caller, arguments: arguments)
       }
     }
