@@ -18,7 +18,9 @@ func describeFixture(_ name: String) throws -> BpfObjectDescription {
 func inspectSamplePolicy() -> BpfPolicy {
   var policy = BpfPolicy(name: "inspect-sample")
   policy.programKinds = [.tracepoint]
-  policy.attachPoints = ["tracepoint/syscalls/sys_enter_execve", "tracepoint/syscalls/sys_enter_kill"]
+  policy.attachPoints = [
+    "tracepoint/syscalls/sys_enter_execve", "tracepoint/syscalls/sys_enter_kill",
+  ]
   policy.mapTypes = ["ringbuf", "hash", "percpu_array"]
   policy.mapRules = [BpfMapRule(pattern: "counts", access: .readOnly)]
   policy.defaultMapAccess = .none
@@ -152,7 +154,9 @@ func inspectSamplePolicy() -> BpfPolicy {
   @Test func attachPointPatterns() throws {
     let log = Log()
     var policy = inspectSamplePolicy()
-    policy.attachPoints = ["tracepoint/syscalls/sys_enter_*", "xdp:lo", "cgroup:/sys/fs/cgroup/unified/wasm*"]
+    policy.attachPoints = [
+      "tracepoint/syscalls/sys_enter_*", "xdp:lo", "cgroup:/sys/fs/cgroup/unified/wasm*",
+    ]
     let e = enforcer(policy, log: log)
     let object = try describeFixture("inspect_sample")
     let program = try #require(object.programs.first { $0.name == "trace_execve" })
@@ -170,7 +174,8 @@ func inspectSamplePolicy() -> BpfPolicy {
     }
     policy.attachPoints = ["tracepoint/sched/*"]
     let other = try #require(throws: BpfPolicyDenial.self) {
-      try enforcer(policy, log: log).admitAttach(of: program, objectName: object.name, to: .automatic)
+      try enforcer(policy, log: log).admitAttach(
+        of: program, objectName: object.name, to: .automatic)
     }
     #expect(other.record.message.contains("tracepoint/syscalls/sys_enter_execve"))
   }
