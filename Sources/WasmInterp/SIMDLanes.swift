@@ -68,3 +68,30 @@ func wasmMax<V: SIMD>(_ a: V, _ b: V) -> V where V.Scalar: BinaryFloatingPoint {
   for i in r.indices { r[i] = wasmMax(a[i], b[i]) }
   return r
 }
+
+// MARK: Relaxed SIMD (deterministic profile)
+
+/// `a * b + c` with two roundings (the unfused choice of `relaxed_madd`).
+@inline(__always)
+func unfusedMultiplyAdd<V: SIMD>(_ a: V, _ b: V, _ c: V) -> V where V.Scalar: BinaryFloatingPoint {
+  let product = a * b
+  return product + c
+}
+
+/// `i16x8.relaxed_dot_i8x16_i7x16_s`: both operands signed, adjacent products
+/// summed with signed saturation.
+@inline(__always)
+func dotSaturating(_ a: I8x16, _ b: I8x16) -> I16x8 {
+  let even = I16x8(truncatingIfNeeded: a.evenHalf) &* I16x8(truncatingIfNeeded: b.evenHalf)
+  let odd = I16x8(truncatingIfNeeded: a.oddHalf) &* I16x8(truncatingIfNeeded: b.oddHalf)
+  return saturate(SIMD8<Int32>(truncatingIfNeeded: even) &+ SIMD8<Int32>(truncatingIfNeeded: odd), I16x8.self)
+}
+
+/// `i32x4.relaxed_dot_i8x16_i7x16_add_s`: the 16-bit dot product above, adjacent
+/// pairs of it summed to 32 bits, plus `c` (i32x4 lanes, wrapping).
+@inline(__always)
+func dotAdd(_ a: I8x16, _ b: I8x16, _ c: I8x16) -> I32x4 {
+  let d = dotSaturating(a, b)
+  let sums = I32x4(truncatingIfNeeded: d.evenHalf) &+ I32x4(truncatingIfNeeded: d.oddHalf)
+  return sums &+ unsafeBitCast(c, to: I32x4.self)
+}

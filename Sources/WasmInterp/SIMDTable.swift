@@ -3,6 +3,9 @@
 // SIMDHandlers.swift and the lane operations of SIMDLanes.swift. Integer lanes
 // wrap (`&+`); comparisons give all-ones lanes; float lanes follow IEEE 754 with
 // the Wasm rules for min/max (NaN wins, -0 < +0) and pmin/pmax (a plain `<`).
+// Relaxed SIMD takes the deterministic profile's choice for every operation
+// (docs/simd.md): swizzle, trunc_sat, unfused madd, bitselect, fmin/fmax,
+// q15mulr_sat, signed dot products.
 // https://webassembly.github.io/spec/core/exec/numerics.html
 
 import WasmCore
@@ -208,5 +211,25 @@ func simdHandler(_ op: SIMDOp) -> Handler {
   case .i32x4TruncSatF64x2UZero: return { vUnary($0, $1, $2, $3, $4, F64x2.self) { U32x4(UInt32(truncatingIfNeeded: truncateSatU32($0[0])), UInt32(truncatingIfNeeded: truncateSatU32($0[1])), 0, 0) } }
   case .f64x2ConvertLowI32x4S: return { vUnary($0, $1, $2, $3, $4, I32x4.self) { F64x2(Double($0[0]), Double($0[1])) } }
   case .f64x2ConvertLowI32x4U: return { vUnary($0, $1, $2, $3, $4, U32x4.self) { F64x2(Double($0[0]), Double($0[1])) } }
+  case .i8x16RelaxedSwizzle: return { vBinary($0, $1, $2, $3, $4, U8x16.self) { swizzle($0, $1) } }
+  case .i32x4RelaxedTruncF32x4S: return { vUnary($0, $1, $2, $3, $4, F32x4.self) { mapLanes($0, I32x4.self) { Int32(truncatingIfNeeded: truncateSatS32($0)) } } }
+  case .i32x4RelaxedTruncF32x4U: return { vUnary($0, $1, $2, $3, $4, F32x4.self) { mapLanes($0, U32x4.self) { UInt32(truncatingIfNeeded: truncateSatU32($0)) } } }
+  case .i32x4RelaxedTruncF64x2SZero: return { vUnary($0, $1, $2, $3, $4, F64x2.self) { I32x4(Int32(truncatingIfNeeded: truncateSatS32($0[0])), Int32(truncatingIfNeeded: truncateSatS32($0[1])), 0, 0) } }
+  case .i32x4RelaxedTruncF64x2UZero: return { vUnary($0, $1, $2, $3, $4, F64x2.self) { U32x4(UInt32(truncatingIfNeeded: truncateSatU32($0[0])), UInt32(truncatingIfNeeded: truncateSatU32($0[1])), 0, 0) } }
+  case .f32x4RelaxedMadd: return { vTernary($0, $1, $2, $3, $4, F32x4.self) { unfusedMultiplyAdd($0, $1, $2) } }
+  case .f32x4RelaxedNmadd: return { vTernary($0, $1, $2, $3, $4, F32x4.self) { unfusedMultiplyAdd(-$0, $1, $2) } }
+  case .f64x2RelaxedMadd: return { vTernary($0, $1, $2, $3, $4, F64x2.self) { unfusedMultiplyAdd($0, $1, $2) } }
+  case .f64x2RelaxedNmadd: return { vTernary($0, $1, $2, $3, $4, F64x2.self) { unfusedMultiplyAdd(-$0, $1, $2) } }
+  case .i8x16RelaxedLaneselect: return { vTernary($0, $1, $2, $3, $4, U64x2.self) { ($0 & $2) | ($1 & ~$2) } }
+  case .i16x8RelaxedLaneselect: return { vTernary($0, $1, $2, $3, $4, U64x2.self) { ($0 & $2) | ($1 & ~$2) } }
+  case .i32x4RelaxedLaneselect: return { vTernary($0, $1, $2, $3, $4, U64x2.self) { ($0 & $2) | ($1 & ~$2) } }
+  case .i64x2RelaxedLaneselect: return { vTernary($0, $1, $2, $3, $4, U64x2.self) { ($0 & $2) | ($1 & ~$2) } }
+  case .f32x4RelaxedMin: return { vBinary($0, $1, $2, $3, $4, F32x4.self) { wasmMin($0, $1) } }
+  case .f32x4RelaxedMax: return { vBinary($0, $1, $2, $3, $4, F32x4.self) { wasmMax($0, $1) } }
+  case .f64x2RelaxedMin: return { vBinary($0, $1, $2, $3, $4, F64x2.self) { wasmMin($0, $1) } }
+  case .f64x2RelaxedMax: return { vBinary($0, $1, $2, $3, $4, F64x2.self) { wasmMax($0, $1) } }
+  case .i16x8RelaxedQ15mulrS: return { vBinary($0, $1, $2, $3, $4, I16x8.self) { saturate((SIMD8<Int32>(truncatingIfNeeded: $0) &* SIMD8<Int32>(truncatingIfNeeded: $1) &+ 0x4000) &>> 15, I16x8.self) } }
+  case .i16x8RelaxedDotI8x16I7x16S: return { vBinary($0, $1, $2, $3, $4, I8x16.self) { dotSaturating($0, $1) } }
+  case .i32x4RelaxedDotI8x16I7x16AddS: return { vTernary($0, $1, $2, $3, $4, I8x16.self) { dotAdd($0, $1, $2) } }
   }
 }

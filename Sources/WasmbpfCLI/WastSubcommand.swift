@@ -1,6 +1,7 @@
 // `wasmbpf-run wast FILE...`: run converted spec scripts (wast2json output).
 
 import ArgumentParser
+import WasmCore
 import WastRunner
 
 struct WastSubcommand: CLISubcommand {
@@ -20,10 +21,14 @@ struct WastSubcommand: CLISubcommand {
   @Flag(name: .shortAndLong, help: "List every failure.")
   var verbose = false
 
+  @Flag(help: "Enable relaxed SIMD (Wasm 3.0), e.g. for the relaxed-simd scripts.")
+  var relaxedSimd = false
+
   func execute<Output: TextOutputStream, Errors: TextOutputStream>(
     stdout: inout Output, stderr: inout Errors
   ) -> Int32 {
-    let runner = WastRunner(makeExecutor: { InterpreterWastExecutor() })
+    let runner = WastRunner(
+      features: relaxedSimd ? .relaxedSIMD : .wasm2, makeExecutor: { InterpreterWastExecutor() })
     var passed = 0
     var failed = 0
     var skipped = 0
