@@ -58,7 +58,7 @@ func writeExpectations(_ results: [WastFileResult], to path: String) throws {
       return
     }
 
-    let runner = WastRunner()
+    let runner = WastRunner(makeExecutor: { InterpreterWastExecutor() })
     let results = files.map { runner.run(file: directory + "/" + $0) }
 
     // (a) Decoding and validation: every binary assert_malformed and every
