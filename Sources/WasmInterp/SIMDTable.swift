@@ -77,27 +77,27 @@ func simdHandler(_ op: SIMDOp) -> Handler {
   case .v128AnyTrue: return { vReduce($0, $1, $2, $3, $4, U64x2.self) { ($0[0] | $0[1]) != 0 ? 1 : 0 } }
   case .f32x4DemoteF64x2Zero: return { vUnary($0, $1, $2, $3, $4, F64x2.self) { F32x4(Float($0[0]), Float($0[1]), 0, 0) } }
   case .f64x2PromoteLowF32x4: return { vUnary($0, $1, $2, $3, $4, F32x4.self) { F64x2(Double($0[0]), Double($0[1])) } }
-  case .i8x16Abs: return { vUnary($0, $1, $2, $3, $4, I8x16.self) { $0.replacing(with: 0 &- $0, where: $0 .< 0) } }
+  case .i8x16Abs: return { vUnary($0, $1, $2, $3, $4, I8x16.self) { absolute($0) } }
   case .i8x16Neg: return { vUnary($0, $1, $2, $3, $4, I8x16.self) { 0 &- $0 } }
-  case .i8x16AllTrue: return { vReduce($0, $1, $2, $3, $4, I8x16.self) { any($0 .== 0) ? 0 : 1 } }
+  case .i8x16AllTrue: return { vReduce($0, $1, $2, $3, $4, I8x16.self) { noLaneSet(lanes($0 .== 0, I8x16.self)) ? 1 : 0 } }
   case .i8x16Bitmask: return { vReduce($0, $1, $2, $3, $4, I8x16.self) { bitmask($0) } }
   case .i8x16Shl: return { vShift($0, $1, $2, $3, $4, I8x16.self) { $0 &<< $1 } }
   case .i8x16ShrS: return { vShift($0, $1, $2, $3, $4, I8x16.self) { $0 &>> $1 } }
   case .i8x16ShrU: return { vShift($0, $1, $2, $3, $4, U8x16.self) { $0 &>> $1 } }
   case .i8x16Add: return { vBinary($0, $1, $2, $3, $4, I8x16.self) { $0 &+ $1 } }
   case .i8x16Sub: return { vBinary($0, $1, $2, $3, $4, I8x16.self) { $0 &- $1 } }
-  case .i8x16AddSatS: return { vBinary($0, $1, $2, $3, $4, I8x16.self) { saturate(SIMD16<Int16>(truncatingIfNeeded: $0) &+ SIMD16<Int16>(truncatingIfNeeded: $1), I8x16.self) } }
-  case .i8x16AddSatU: return { vBinary($0, $1, $2, $3, $4, U8x16.self) { saturate(SIMD16<Int16>(truncatingIfNeeded: $0) &+ SIMD16<Int16>(truncatingIfNeeded: $1), U8x16.self) } }
-  case .i8x16SubSatS: return { vBinary($0, $1, $2, $3, $4, I8x16.self) { saturate(SIMD16<Int16>(truncatingIfNeeded: $0) &- SIMD16<Int16>(truncatingIfNeeded: $1), I8x16.self) } }
-  case .i8x16SubSatU: return { vBinary($0, $1, $2, $3, $4, U8x16.self) { saturate(SIMD16<Int16>(truncatingIfNeeded: $0) &- SIMD16<Int16>(truncatingIfNeeded: $1), U8x16.self) } }
-  case .i8x16AvgrU: return { vBinary($0, $1, $2, $3, $4, U8x16.self) { U8x16(truncatingIfNeeded: (SIMD16<UInt16>(truncatingIfNeeded: $0) &+ SIMD16<UInt16>(truncatingIfNeeded: $1) &+ 1) &>> 1) } }
-  case .i8x16MinS: return { vBinary($0, $1, $2, $3, $4, I8x16.self) { pointwiseMin($0, $1) } }
-  case .i8x16MinU: return { vBinary($0, $1, $2, $3, $4, U8x16.self) { pointwiseMin($0, $1) } }
-  case .i8x16MaxS: return { vBinary($0, $1, $2, $3, $4, I8x16.self) { pointwiseMax($0, $1) } }
-  case .i8x16MaxU: return { vBinary($0, $1, $2, $3, $4, U8x16.self) { pointwiseMax($0, $1) } }
-  case .i16x8Abs: return { vUnary($0, $1, $2, $3, $4, I16x8.self) { $0.replacing(with: 0 &- $0, where: $0 .< 0) } }
+  case .i8x16AddSatS: return { vBinary($0, $1, $2, $3, $4, I8x16.self) { addSaturating($0, $1) } }
+  case .i8x16AddSatU: return { vBinary($0, $1, $2, $3, $4, U8x16.self) { addSaturating($0, $1) } }
+  case .i8x16SubSatS: return { vBinary($0, $1, $2, $3, $4, I8x16.self) { subtractSaturating($0, $1) } }
+  case .i8x16SubSatU: return { vBinary($0, $1, $2, $3, $4, U8x16.self) { ($0 &- $1) & ~lanes($0 .< $1, U8x16.self) } }
+  case .i8x16AvgrU: return { vBinary($0, $1, $2, $3, $4, U8x16.self) { roundingAverage($0, $1) } }
+  case .i8x16MinS: return { vBinary($0, $1, $2, $3, $4, I8x16.self) { $0.replacing(with: $1, where: $1 .< $0) } }
+  case .i8x16MinU: return { vBinary($0, $1, $2, $3, $4, U8x16.self) { $0.replacing(with: $1, where: $1 .< $0) } }
+  case .i8x16MaxS: return { vBinary($0, $1, $2, $3, $4, I8x16.self) { $0.replacing(with: $1, where: $0 .< $1) } }
+  case .i8x16MaxU: return { vBinary($0, $1, $2, $3, $4, U8x16.self) { $0.replacing(with: $1, where: $0 .< $1) } }
+  case .i16x8Abs: return { vUnary($0, $1, $2, $3, $4, I16x8.self) { absolute($0) } }
   case .i16x8Neg: return { vUnary($0, $1, $2, $3, $4, I16x8.self) { 0 &- $0 } }
-  case .i16x8AllTrue: return { vReduce($0, $1, $2, $3, $4, I16x8.self) { any($0 .== 0) ? 0 : 1 } }
+  case .i16x8AllTrue: return { vReduce($0, $1, $2, $3, $4, I16x8.self) { noLaneSet(lanes($0 .== 0, I16x8.self)) ? 1 : 0 } }
   case .i16x8Bitmask: return { vReduce($0, $1, $2, $3, $4, I16x8.self) { bitmask($0) } }
   case .i16x8Shl: return { vShift($0, $1, $2, $3, $4, I16x8.self) { $0 &<< $1 } }
   case .i16x8ShrS: return { vShift($0, $1, $2, $3, $4, I16x8.self) { $0 &>> $1 } }
@@ -105,18 +105,18 @@ func simdHandler(_ op: SIMDOp) -> Handler {
   case .i16x8Add: return { vBinary($0, $1, $2, $3, $4, I16x8.self) { $0 &+ $1 } }
   case .i16x8Sub: return { vBinary($0, $1, $2, $3, $4, I16x8.self) { $0 &- $1 } }
   case .i16x8Mul: return { vBinary($0, $1, $2, $3, $4, I16x8.self) { $0 &* $1 } }
-  case .i16x8AddSatS: return { vBinary($0, $1, $2, $3, $4, I16x8.self) { saturate(SIMD8<Int32>(truncatingIfNeeded: $0) &+ SIMD8<Int32>(truncatingIfNeeded: $1), I16x8.self) } }
-  case .i16x8AddSatU: return { vBinary($0, $1, $2, $3, $4, U16x8.self) { saturate(SIMD8<Int32>(truncatingIfNeeded: $0) &+ SIMD8<Int32>(truncatingIfNeeded: $1), U16x8.self) } }
-  case .i16x8SubSatS: return { vBinary($0, $1, $2, $3, $4, I16x8.self) { saturate(SIMD8<Int32>(truncatingIfNeeded: $0) &- SIMD8<Int32>(truncatingIfNeeded: $1), I16x8.self) } }
-  case .i16x8SubSatU: return { vBinary($0, $1, $2, $3, $4, U16x8.self) { saturate(SIMD8<Int32>(truncatingIfNeeded: $0) &- SIMD8<Int32>(truncatingIfNeeded: $1), U16x8.self) } }
-  case .i16x8AvgrU: return { vBinary($0, $1, $2, $3, $4, U16x8.self) { U16x8(truncatingIfNeeded: (SIMD8<UInt32>(truncatingIfNeeded: $0) &+ SIMD8<UInt32>(truncatingIfNeeded: $1) &+ 1) &>> 1) } }
-  case .i16x8MinS: return { vBinary($0, $1, $2, $3, $4, I16x8.self) { pointwiseMin($0, $1) } }
-  case .i16x8MinU: return { vBinary($0, $1, $2, $3, $4, U16x8.self) { pointwiseMin($0, $1) } }
-  case .i16x8MaxS: return { vBinary($0, $1, $2, $3, $4, I16x8.self) { pointwiseMax($0, $1) } }
-  case .i16x8MaxU: return { vBinary($0, $1, $2, $3, $4, U16x8.self) { pointwiseMax($0, $1) } }
-  case .i32x4Abs: return { vUnary($0, $1, $2, $3, $4, I32x4.self) { $0.replacing(with: 0 &- $0, where: $0 .< 0) } }
+  case .i16x8AddSatS: return { vBinary($0, $1, $2, $3, $4, I16x8.self) { addSaturating($0, $1) } }
+  case .i16x8AddSatU: return { vBinary($0, $1, $2, $3, $4, U16x8.self) { addSaturating($0, $1) } }
+  case .i16x8SubSatS: return { vBinary($0, $1, $2, $3, $4, I16x8.self) { subtractSaturating($0, $1) } }
+  case .i16x8SubSatU: return { vBinary($0, $1, $2, $3, $4, U16x8.self) { ($0 &- $1) & ~lanes($0 .< $1, U16x8.self) } }
+  case .i16x8AvgrU: return { vBinary($0, $1, $2, $3, $4, U16x8.self) { roundingAverage($0, $1) } }
+  case .i16x8MinS: return { vBinary($0, $1, $2, $3, $4, I16x8.self) { $0.replacing(with: $1, where: $1 .< $0) } }
+  case .i16x8MinU: return { vBinary($0, $1, $2, $3, $4, U16x8.self) { $0.replacing(with: $1, where: $1 .< $0) } }
+  case .i16x8MaxS: return { vBinary($0, $1, $2, $3, $4, I16x8.self) { $0.replacing(with: $1, where: $0 .< $1) } }
+  case .i16x8MaxU: return { vBinary($0, $1, $2, $3, $4, U16x8.self) { $0.replacing(with: $1, where: $0 .< $1) } }
+  case .i32x4Abs: return { vUnary($0, $1, $2, $3, $4, I32x4.self) { absolute($0) } }
   case .i32x4Neg: return { vUnary($0, $1, $2, $3, $4, I32x4.self) { 0 &- $0 } }
-  case .i32x4AllTrue: return { vReduce($0, $1, $2, $3, $4, I32x4.self) { any($0 .== 0) ? 0 : 1 } }
+  case .i32x4AllTrue: return { vReduce($0, $1, $2, $3, $4, I32x4.self) { noLaneSet(lanes($0 .== 0, I32x4.self)) ? 1 : 0 } }
   case .i32x4Bitmask: return { vReduce($0, $1, $2, $3, $4, I32x4.self) { bitmask($0) } }
   case .i32x4Shl: return { vShift($0, $1, $2, $3, $4, I32x4.self) { $0 &<< $1 } }
   case .i32x4ShrS: return { vShift($0, $1, $2, $3, $4, I32x4.self) { $0 &>> $1 } }
@@ -124,13 +124,13 @@ func simdHandler(_ op: SIMDOp) -> Handler {
   case .i32x4Add: return { vBinary($0, $1, $2, $3, $4, I32x4.self) { $0 &+ $1 } }
   case .i32x4Sub: return { vBinary($0, $1, $2, $3, $4, I32x4.self) { $0 &- $1 } }
   case .i32x4Mul: return { vBinary($0, $1, $2, $3, $4, I32x4.self) { $0 &* $1 } }
-  case .i32x4MinS: return { vBinary($0, $1, $2, $3, $4, I32x4.self) { pointwiseMin($0, $1) } }
-  case .i32x4MinU: return { vBinary($0, $1, $2, $3, $4, U32x4.self) { pointwiseMin($0, $1) } }
-  case .i32x4MaxS: return { vBinary($0, $1, $2, $3, $4, I32x4.self) { pointwiseMax($0, $1) } }
-  case .i32x4MaxU: return { vBinary($0, $1, $2, $3, $4, U32x4.self) { pointwiseMax($0, $1) } }
-  case .i64x2Abs: return { vUnary($0, $1, $2, $3, $4, I64x2.self) { $0.replacing(with: 0 &- $0, where: $0 .< 0) } }
+  case .i32x4MinS: return { vBinary($0, $1, $2, $3, $4, I32x4.self) { $0.replacing(with: $1, where: $1 .< $0) } }
+  case .i32x4MinU: return { vBinary($0, $1, $2, $3, $4, U32x4.self) { $0.replacing(with: $1, where: $1 .< $0) } }
+  case .i32x4MaxS: return { vBinary($0, $1, $2, $3, $4, I32x4.self) { $0.replacing(with: $1, where: $0 .< $1) } }
+  case .i32x4MaxU: return { vBinary($0, $1, $2, $3, $4, U32x4.self) { $0.replacing(with: $1, where: $0 .< $1) } }
+  case .i64x2Abs: return { vUnary($0, $1, $2, $3, $4, I64x2.self) { absolute($0) } }
   case .i64x2Neg: return { vUnary($0, $1, $2, $3, $4, I64x2.self) { 0 &- $0 } }
-  case .i64x2AllTrue: return { vReduce($0, $1, $2, $3, $4, I64x2.self) { any($0 .== 0) ? 0 : 1 } }
+  case .i64x2AllTrue: return { vReduce($0, $1, $2, $3, $4, I64x2.self) { noLaneSet(lanes($0 .== 0, I64x2.self)) ? 1 : 0 } }
   case .i64x2Bitmask: return { vReduce($0, $1, $2, $3, $4, I64x2.self) { bitmask($0) } }
   case .i64x2Shl: return { vShift($0, $1, $2, $3, $4, I64x2.self) { $0 &<< $1 } }
   case .i64x2ShrS: return { vShift($0, $1, $2, $3, $4, I64x2.self) { $0 &>> $1 } }
