@@ -2,43 +2,195 @@
 // inverted comparison): one dispatch instead of two for most loop conditions.
 // Table-like code, one line per handler.
 
-func brIfI32Eq(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIf(pc, fp, md, ms, c) { a, b in UInt32(truncatingIfNeeded: a) == UInt32(truncatingIfNeeded: b) } }
-func brIfI32EqLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfLoop(pc, fp, md, ms, c) { a, b in UInt32(truncatingIfNeeded: a) == UInt32(truncatingIfNeeded: b) } }
-func brIfI32Ne(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIf(pc, fp, md, ms, c) { a, b in UInt32(truncatingIfNeeded: a) != UInt32(truncatingIfNeeded: b) } }
-func brIfI32NeLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfLoop(pc, fp, md, ms, c) { a, b in UInt32(truncatingIfNeeded: a) != UInt32(truncatingIfNeeded: b) } }
-func brIfI32LtS(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIf(pc, fp, md, ms, c) { a, b in Int32(truncatingIfNeeded: a) < Int32(truncatingIfNeeded: b) } }
-func brIfI32LtSLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfLoop(pc, fp, md, ms, c) { a, b in Int32(truncatingIfNeeded: a) < Int32(truncatingIfNeeded: b) } }
-func brIfI32LtU(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIf(pc, fp, md, ms, c) { a, b in UInt32(truncatingIfNeeded: a) < UInt32(truncatingIfNeeded: b) } }
-func brIfI32LtULoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfLoop(pc, fp, md, ms, c) { a, b in UInt32(truncatingIfNeeded: a) < UInt32(truncatingIfNeeded: b) } }
-func brIfI32GtS(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIf(pc, fp, md, ms, c) { a, b in Int32(truncatingIfNeeded: a) > Int32(truncatingIfNeeded: b) } }
-func brIfI32GtSLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfLoop(pc, fp, md, ms, c) { a, b in Int32(truncatingIfNeeded: a) > Int32(truncatingIfNeeded: b) } }
-func brIfI32GtU(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIf(pc, fp, md, ms, c) { a, b in UInt32(truncatingIfNeeded: a) > UInt32(truncatingIfNeeded: b) } }
-func brIfI32GtULoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfLoop(pc, fp, md, ms, c) { a, b in UInt32(truncatingIfNeeded: a) > UInt32(truncatingIfNeeded: b) } }
-func brIfI32LeS(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIf(pc, fp, md, ms, c) { a, b in Int32(truncatingIfNeeded: a) <= Int32(truncatingIfNeeded: b) } }
-func brIfI32LeSLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfLoop(pc, fp, md, ms, c) { a, b in Int32(truncatingIfNeeded: a) <= Int32(truncatingIfNeeded: b) } }
-func brIfI32LeU(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIf(pc, fp, md, ms, c) { a, b in UInt32(truncatingIfNeeded: a) <= UInt32(truncatingIfNeeded: b) } }
-func brIfI32LeULoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfLoop(pc, fp, md, ms, c) { a, b in UInt32(truncatingIfNeeded: a) <= UInt32(truncatingIfNeeded: b) } }
-func brIfI32GeS(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIf(pc, fp, md, ms, c) { a, b in Int32(truncatingIfNeeded: a) >= Int32(truncatingIfNeeded: b) } }
-func brIfI32GeSLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfLoop(pc, fp, md, ms, c) { a, b in Int32(truncatingIfNeeded: a) >= Int32(truncatingIfNeeded: b) } }
-func brIfI32GeU(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIf(pc, fp, md, ms, c) { a, b in UInt32(truncatingIfNeeded: a) >= UInt32(truncatingIfNeeded: b) } }
-func brIfI32GeULoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfLoop(pc, fp, md, ms, c) { a, b in UInt32(truncatingIfNeeded: a) >= UInt32(truncatingIfNeeded: b) } }
-func brIfI64Eq(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIf(pc, fp, md, ms, c) { a, b in UInt64(truncatingIfNeeded: a) == UInt64(truncatingIfNeeded: b) } }
-func brIfI64EqLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfLoop(pc, fp, md, ms, c) { a, b in UInt64(truncatingIfNeeded: a) == UInt64(truncatingIfNeeded: b) } }
-func brIfI64Ne(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIf(pc, fp, md, ms, c) { a, b in UInt64(truncatingIfNeeded: a) != UInt64(truncatingIfNeeded: b) } }
-func brIfI64NeLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfLoop(pc, fp, md, ms, c) { a, b in UInt64(truncatingIfNeeded: a) != UInt64(truncatingIfNeeded: b) } }
-func brIfI64LtS(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIf(pc, fp, md, ms, c) { a, b in Int64(truncatingIfNeeded: a) < Int64(truncatingIfNeeded: b) } }
-func brIfI64LtSLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfLoop(pc, fp, md, ms, c) { a, b in Int64(truncatingIfNeeded: a) < Int64(truncatingIfNeeded: b) } }
-func brIfI64LtU(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIf(pc, fp, md, ms, c) { a, b in UInt64(truncatingIfNeeded: a) < UInt64(truncatingIfNeeded: b) } }
-func brIfI64LtULoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfLoop(pc, fp, md, ms, c) { a, b in UInt64(truncatingIfNeeded: a) < UInt64(truncatingIfNeeded: b) } }
-func brIfI64GtS(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIf(pc, fp, md, ms, c) { a, b in Int64(truncatingIfNeeded: a) > Int64(truncatingIfNeeded: b) } }
-func brIfI64GtSLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfLoop(pc, fp, md, ms, c) { a, b in Int64(truncatingIfNeeded: a) > Int64(truncatingIfNeeded: b) } }
-func brIfI64GtU(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIf(pc, fp, md, ms, c) { a, b in UInt64(truncatingIfNeeded: a) > UInt64(truncatingIfNeeded: b) } }
-func brIfI64GtULoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfLoop(pc, fp, md, ms, c) { a, b in UInt64(truncatingIfNeeded: a) > UInt64(truncatingIfNeeded: b) } }
-func brIfI64LeS(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIf(pc, fp, md, ms, c) { a, b in Int64(truncatingIfNeeded: a) <= Int64(truncatingIfNeeded: b) } }
-func brIfI64LeSLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfLoop(pc, fp, md, ms, c) { a, b in Int64(truncatingIfNeeded: a) <= Int64(truncatingIfNeeded: b) } }
-func brIfI64LeU(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIf(pc, fp, md, ms, c) { a, b in UInt64(truncatingIfNeeded: a) <= UInt64(truncatingIfNeeded: b) } }
-func brIfI64LeULoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfLoop(pc, fp, md, ms, c) { a, b in UInt64(truncatingIfNeeded: a) <= UInt64(truncatingIfNeeded: b) } }
-func brIfI64GeS(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIf(pc, fp, md, ms, c) { a, b in Int64(truncatingIfNeeded: a) >= Int64(truncatingIfNeeded: b) } }
-func brIfI64GeSLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfLoop(pc, fp, md, ms, c) { a, b in Int64(truncatingIfNeeded: a) >= Int64(truncatingIfNeeded: b) } }
-func brIfI64GeU(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIf(pc, fp, md, ms, c) { a, b in UInt64(truncatingIfNeeded: a) >= UInt64(truncatingIfNeeded: b) } }
-func brIfI64GeULoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfLoop(pc, fp, md, ms, c) { a, b in UInt64(truncatingIfNeeded: a) >= UInt64(truncatingIfNeeded: b) } }
+func brIfI32Eq(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIf(pc, fp, md, ms, c) { a, b in
+    UInt32(truncatingIfNeeded: a) == UInt32(truncatingIfNeeded: b)
+  }
+}
+func brIfI32EqLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfLoop(pc, fp, md, ms, c) { a, b in
+    UInt32(truncatingIfNeeded: a) == UInt32(truncatingIfNeeded: b)
+  }
+}
+func brIfI32Ne(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIf(pc, fp, md, ms, c) { a, b in
+    UInt32(truncatingIfNeeded: a) != UInt32(truncatingIfNeeded: b)
+  }
+}
+func brIfI32NeLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfLoop(pc, fp, md, ms, c) { a, b in
+    UInt32(truncatingIfNeeded: a) != UInt32(truncatingIfNeeded: b)
+  }
+}
+func brIfI32LtS(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIf(pc, fp, md, ms, c) { a, b in Int32(truncatingIfNeeded: a) < Int32(truncatingIfNeeded: b)
+  }
+}
+func brIfI32LtSLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfLoop(pc, fp, md, ms, c) { a, b in
+    Int32(truncatingIfNeeded: a) < Int32(truncatingIfNeeded: b)
+  }
+}
+func brIfI32LtU(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIf(pc, fp, md, ms, c) { a, b in
+    UInt32(truncatingIfNeeded: a) < UInt32(truncatingIfNeeded: b)
+  }
+}
+func brIfI32LtULoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfLoop(pc, fp, md, ms, c) { a, b in
+    UInt32(truncatingIfNeeded: a) < UInt32(truncatingIfNeeded: b)
+  }
+}
+func brIfI32GtS(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIf(pc, fp, md, ms, c) { a, b in Int32(truncatingIfNeeded: a) > Int32(truncatingIfNeeded: b)
+  }
+}
+func brIfI32GtSLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfLoop(pc, fp, md, ms, c) { a, b in
+    Int32(truncatingIfNeeded: a) > Int32(truncatingIfNeeded: b)
+  }
+}
+func brIfI32GtU(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIf(pc, fp, md, ms, c) { a, b in
+    UInt32(truncatingIfNeeded: a) > UInt32(truncatingIfNeeded: b)
+  }
+}
+func brIfI32GtULoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfLoop(pc, fp, md, ms, c) { a, b in
+    UInt32(truncatingIfNeeded: a) > UInt32(truncatingIfNeeded: b)
+  }
+}
+func brIfI32LeS(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIf(pc, fp, md, ms, c) { a, b in Int32(truncatingIfNeeded: a) <= Int32(truncatingIfNeeded: b)
+  }
+}
+func brIfI32LeSLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfLoop(pc, fp, md, ms, c) { a, b in
+    Int32(truncatingIfNeeded: a) <= Int32(truncatingIfNeeded: b)
+  }
+}
+func brIfI32LeU(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIf(pc, fp, md, ms, c) { a, b in
+    UInt32(truncatingIfNeeded: a) <= UInt32(truncatingIfNeeded: b)
+  }
+}
+func brIfI32LeULoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfLoop(pc, fp, md, ms, c) { a, b in
+    UInt32(truncatingIfNeeded: a) <= UInt32(truncatingIfNeeded: b)
+  }
+}
+func brIfI32GeS(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIf(pc, fp, md, ms, c) { a, b in Int32(truncatingIfNeeded: a) >= Int32(truncatingIfNeeded: b)
+  }
+}
+func brIfI32GeSLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfLoop(pc, fp, md, ms, c) { a, b in
+    Int32(truncatingIfNeeded: a) >= Int32(truncatingIfNeeded: b)
+  }
+}
+func brIfI32GeU(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIf(pc, fp, md, ms, c) { a, b in
+    UInt32(truncatingIfNeeded: a) >= UInt32(truncatingIfNeeded: b)
+  }
+}
+func brIfI32GeULoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfLoop(pc, fp, md, ms, c) { a, b in
+    UInt32(truncatingIfNeeded: a) >= UInt32(truncatingIfNeeded: b)
+  }
+}
+func brIfI64Eq(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIf(pc, fp, md, ms, c) { a, b in
+    UInt64(truncatingIfNeeded: a) == UInt64(truncatingIfNeeded: b)
+  }
+}
+func brIfI64EqLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfLoop(pc, fp, md, ms, c) { a, b in
+    UInt64(truncatingIfNeeded: a) == UInt64(truncatingIfNeeded: b)
+  }
+}
+func brIfI64Ne(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIf(pc, fp, md, ms, c) { a, b in
+    UInt64(truncatingIfNeeded: a) != UInt64(truncatingIfNeeded: b)
+  }
+}
+func brIfI64NeLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfLoop(pc, fp, md, ms, c) { a, b in
+    UInt64(truncatingIfNeeded: a) != UInt64(truncatingIfNeeded: b)
+  }
+}
+func brIfI64LtS(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIf(pc, fp, md, ms, c) { a, b in Int64(truncatingIfNeeded: a) < Int64(truncatingIfNeeded: b)
+  }
+}
+func brIfI64LtSLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfLoop(pc, fp, md, ms, c) { a, b in
+    Int64(truncatingIfNeeded: a) < Int64(truncatingIfNeeded: b)
+  }
+}
+func brIfI64LtU(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIf(pc, fp, md, ms, c) { a, b in
+    UInt64(truncatingIfNeeded: a) < UInt64(truncatingIfNeeded: b)
+  }
+}
+func brIfI64LtULoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfLoop(pc, fp, md, ms, c) { a, b in
+    UInt64(truncatingIfNeeded: a) < UInt64(truncatingIfNeeded: b)
+  }
+}
+func brIfI64GtS(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIf(pc, fp, md, ms, c) { a, b in Int64(truncatingIfNeeded: a) > Int64(truncatingIfNeeded: b)
+  }
+}
+func brIfI64GtSLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfLoop(pc, fp, md, ms, c) { a, b in
+    Int64(truncatingIfNeeded: a) > Int64(truncatingIfNeeded: b)
+  }
+}
+func brIfI64GtU(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIf(pc, fp, md, ms, c) { a, b in
+    UInt64(truncatingIfNeeded: a) > UInt64(truncatingIfNeeded: b)
+  }
+}
+func brIfI64GtULoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfLoop(pc, fp, md, ms, c) { a, b in
+    UInt64(truncatingIfNeeded: a) > UInt64(truncatingIfNeeded: b)
+  }
+}
+func brIfI64LeS(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIf(pc, fp, md, ms, c) { a, b in Int64(truncatingIfNeeded: a) <= Int64(truncatingIfNeeded: b)
+  }
+}
+func brIfI64LeSLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfLoop(pc, fp, md, ms, c) { a, b in
+    Int64(truncatingIfNeeded: a) <= Int64(truncatingIfNeeded: b)
+  }
+}
+func brIfI64LeU(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIf(pc, fp, md, ms, c) { a, b in
+    UInt64(truncatingIfNeeded: a) <= UInt64(truncatingIfNeeded: b)
+  }
+}
+func brIfI64LeULoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfLoop(pc, fp, md, ms, c) { a, b in
+    UInt64(truncatingIfNeeded: a) <= UInt64(truncatingIfNeeded: b)
+  }
+}
+func brIfI64GeS(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIf(pc, fp, md, ms, c) { a, b in Int64(truncatingIfNeeded: a) >= Int64(truncatingIfNeeded: b)
+  }
+}
+func brIfI64GeSLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfLoop(pc, fp, md, ms, c) { a, b in
+    Int64(truncatingIfNeeded: a) >= Int64(truncatingIfNeeded: b)
+  }
+}
+func brIfI64GeU(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIf(pc, fp, md, ms, c) { a, b in
+    UInt64(truncatingIfNeeded: a) >= UInt64(truncatingIfNeeded: b)
+  }
+}
+func brIfI64GeULoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfLoop(pc, fp, md, ms, c) { a, b in
+    UInt64(truncatingIfNeeded: a) >= UInt64(truncatingIfNeeded: b)
+  }
+}

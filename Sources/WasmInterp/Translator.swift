@@ -108,7 +108,8 @@ struct Translator: InstructionVisitor {
   }
 
   var result: TranslatedCode {
-    TranslatedCode(words: code, frameSize: localCount + maxHeight + 1, localCount: localCount - paramCount)
+    TranslatedCode(
+      words: code, frameSize: localCount + maxHeight + 1, localCount: localCount - paramCount)
   }
 
   // MARK: Emission helpers
@@ -236,7 +237,9 @@ struct Translator: InstructionVisitor {
   }
 
   mutating func binaryOp(_ handler: Handler, immediate: Handler? = nil) {
-    if let immediate, let k = lastConst, k.start + 3 == code.count, stack.last == tempSlot(stack.count - 1) {
+    if let immediate, let k = lastConst, k.start + 3 == code.count,
+      stack.last == tempSlot(stack.count - 1)
+    {
       // `x; const k; op` → `opImm x, k`.
       code.removeLast(3)
       _ = pop()

@@ -112,7 +112,9 @@ extension Translator {
     } else {
       moveBranchValues(target)
       let at = code.count
-      emit(controls[target].kind == .loop ? { brLoopOp($0, $1, $2, $3, $4) } : { brOp($0, $1, $2, $3, $4) } as Handler)
+      emit(
+        controls[target].kind == .loop
+          ? { brLoopOp($0, $1, $2, $3, $4) } : { brOp($0, $1, $2, $3, $4) } as Handler)
       branchTarget(target, base: at)
     }
     markUnreachable()
@@ -142,7 +144,9 @@ extension Translator {
         return
       }
       let at = code.count
-      emit(isLoop ? { brIfLoopOp($0, $1, $2, $3, $4) } : { brIfOp($0, $1, $2, $3, $4) } as Handler, condition)
+      emit(
+        isLoop ? { brIfLoopOp($0, $1, $2, $3, $4) } : { brIfOp($0, $1, $2, $3, $4) } as Handler,
+        condition)
       branchTarget(target, base: at)
       return
     }
@@ -156,7 +160,9 @@ extension Translator {
     } else {
       moveBranchValues(target)
       let brAt = code.count
-      emit(c.kind == .loop ? { brLoopOp($0, $1, $2, $3, $4) } : { brOp($0, $1, $2, $3, $4) } as Handler)
+      emit(
+        c.kind == .loop ? { brLoopOp($0, $1, $2, $3, $4) } : { brOp($0, $1, $2, $3, $4) } as Handler
+      )
       branchTarget(target, base: brAt)
     }
     patched(skip, to: code.count, in: &code)
@@ -190,7 +196,9 @@ extension Translator {
       } else {
         moveBranchValues(target)
         let brAt = code.count
-        emit(controls[target].kind == .loop ? { brLoopOp($0, $1, $2, $3, $4) } : { brOp($0, $1, $2, $3, $4) } as Handler)
+        emit(
+          controls[target].kind == .loop
+            ? { brLoopOp($0, $1, $2, $3, $4) } : { brOp($0, $1, $2, $3, $4) } as Handler)
         branchTarget(target, base: brAt)
       }
     }
@@ -239,8 +247,12 @@ extension Translator {
     guard reachable else { return }
     forgetPeepholes()
     let i = Int(function)
-    guard i < env.functionEntries.count else { throw .invalid("unknown function", at: instructionOffset) }
-    emitCall({ callOp($0, $1, $2, $3, $4) }, env.functionTypes[i], operands: [Int(bitPattern: UInt(bitPattern: env.functionEntries[i]))])
+    guard i < env.functionEntries.count else {
+      throw .invalid("unknown function", at: instructionOffset)
+    }
+    emitCall(
+      { callOp($0, $1, $2, $3, $4) }, env.functionTypes[i],
+      operands: [Int(bitPattern: UInt(bitPattern: env.functionEntries[i]))])
   }
 
   mutating func visitCallIndirect(typeIndex: UInt32, tableIndex: UInt32) throws(WasmError) {
@@ -253,7 +265,8 @@ extension Translator {
     let index = pop()
     // The index may sit in the slot the callee's frame will overlay; the handler
     // reads it before entering.
-    emitCall({ callIndirectOp($0, $1, $2, $3, $4) }, env.types[t],
+    emitCall(
+      { callIndirectOp($0, $1, $2, $3, $4) }, env.types[t],
       operands: [address(env.tables[table]), index, env.typeIDs[t]])
   }
 
@@ -282,7 +295,9 @@ extension Translator {
   mutating func visitRefFunc(_ function: UInt32) throws(WasmError) {
     guard reachable else { return }
     let i = Int(function)
-    guard i < env.functionEntries.count else { throw .invalid("unknown function", at: instructionOffset) }
+    guard i < env.functionEntries.count else {
+      throw .invalid("unknown function", at: instructionOffset)
+    }
     pushConstant(address(env.functionEntries[i]))
   }
 
@@ -344,7 +359,9 @@ extension Translator {
   mutating func visitGlobalGet(_ index: UInt32) throws(WasmError) {
     guard reachable else { return }
     forgetPeepholes()
-    guard Int(index) < env.globals.count else { throw .invalid("unknown global", at: instructionOffset) }
+    guard Int(index) < env.globals.count else {
+      throw .invalid("unknown global", at: instructionOffset)
+    }
     let d = pushTemp()
     emit({ globalGetOp($0, $1, $2, $3, $4) }, d, address(env.globals[Int(index)]))
     lastResult = (code.count - 2, code.count)
@@ -353,7 +370,9 @@ extension Translator {
   mutating func visitGlobalSet(_ index: UInt32) throws(WasmError) {
     guard reachable else { return }
     forgetPeepholes()
-    guard Int(index) < env.globals.count else { throw .invalid("unknown global", at: instructionOffset) }
+    guard Int(index) < env.globals.count else {
+      throw .invalid("unknown global", at: instructionOffset)
+    }
     let v = pop()
     emit({ globalSetOp($0, $1, $2, $3, $4) }, v, address(env.globals[Int(index)]))
   }
@@ -361,7 +380,9 @@ extension Translator {
   // MARK: Tables
 
   func table(_ index: UInt32) throws(WasmError) -> Int {
-    guard Int(index) < env.tables.count else { throw .invalid("unknown table", at: instructionOffset) }
+    guard Int(index) < env.tables.count else {
+      throw .invalid("unknown table", at: instructionOffset)
+    }
     return address(env.tables[Int(index)])
   }
 
@@ -560,7 +581,9 @@ extension Translator {
       if !fusedConstant { lastConst = nil }
       binaryOp(handler, immediate: immediate)
       lastConst = nil
-      if fusedBranch(op, negated: false) != nil, code.count - start == 4, code[start] == word(handler) {
+      if fusedBranch(op, negated: false) != nil, code.count - start == 4,
+        code[start] == word(handler)
+      {
         lastCompare = (start, op)
       }
     } else {
@@ -574,13 +597,15 @@ extension Translator {
   mutating func visitV128Const(_ value: V128) throws(WasmError) { try unsupported() }
   mutating func visitSIMD(_ op: SIMDOp) throws(WasmError) { try unsupported() }
   mutating func visitLane(_ op: LaneOp, lane: UInt8) throws(WasmError) { try unsupported() }
-  mutating func visitMemoryLane(_ op: MemoryLaneOp, _ memarg: MemArg, lane: UInt8) throws(WasmError) {
+  mutating func visitMemoryLane(_ op: MemoryLaneOp, _ memarg: MemArg, lane: UInt8) throws(WasmError)
+  {
     try unsupported()
   }
   mutating func visitShuffle(_ lanes: V128) throws(WasmError) { try unsupported() }
 
   func unsupported() throws(WasmError) {
-    throw WasmError(.implementationLimit, "SIMD is not supported by the interpreter", at: instructionOffset)
+    throw WasmError(
+      .implementationLimit, "SIMD is not supported by the interpreter", at: instructionOffset)
   }
 }
 

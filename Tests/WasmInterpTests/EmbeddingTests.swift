@@ -20,8 +20,12 @@ import WasmInterp
   try store.call(.i32(100), .i32(0x0403_0201))
   #expect(try memory.read(at: 104, count: 4) == [1, 2, 3, 4])
   #expect(try memory.withView { try $0.load(UInt32.self, at: 104) } == 0x0403_0201)
-  #expect(throws: MemoryAccessError.self) { try memory.withView { try $0.load(UInt32.self, at: 65534) } }
-  #expect(throws: MemoryAccessError.self) { try memory.withView { try $0.load(UInt64.self, at: .max - 2) } }
+  #expect(throws: MemoryAccessError.self) {
+    try memory.withView { try $0.load(UInt32.self, at: 65534) }
+  }
+  #expect(throws: MemoryAccessError.self) {
+    try memory.withView { try $0.load(UInt64.self, at: .max - 2) }
+  }
   #expect(throws: MemoryAccessError.self) { try memory.read(at: 65535, count: 2) }
   // The guest's own accesses are checked too: the last 4 bytes are fine, one more is not.
   try store.call(.i32(65532 - 4), .i32(7))
@@ -58,7 +62,9 @@ import WasmInterp
   b.function(t, export: "f", localGet(0) + call(host) + i32Const(1) + [0x6A])
   let store = Store()
   var linker = Linker()
-  linker.defineFunction(module: "env", name: "viaHost", in: store, parameters: [.i32], results: [.i32]) {
+  linker.defineFunction(
+    module: "env", name: "viaHost", in: store, parameters: [.i32], results: [.i32]
+  ) {
     caller, args in
     guard case .function(let double)? = caller.export("double") else { throw Trap(.unreachable) }
     return try double.call(args)

@@ -75,14 +75,16 @@ struct ModuleBuilder {
 
   var bytes: [UInt8] {
     var out: [UInt8] = [0, 0x61, 0x73, 0x6D, 1, 0, 0, 0]
-    out += section(1, vector(types.map { [0x60] + vector($0.0.map { [$0] }) + vector($0.1.map { [$0] }) }))
+    out += section(
+      1, vector(types.map { [0x60] + vector($0.0.map { [$0] }) + vector($0.1.map { [$0] }) }))
     if !imports.isEmpty {
       out += section(2, vector(imports.map { Self.name($0.0) + Self.name($0.1) + $0.2 }))
     }
     out += section(3, vector(functions.map { Self.leb(UInt64($0.type)) }))
     if let memory {
       let limits: [UInt8] =
-        memory.1.map { [1] + Self.leb(UInt64(memory.0)) + Self.leb(UInt64($0)) } ?? [0] + Self.leb(UInt64(memory.0))
+        memory.1.map { [1] + Self.leb(UInt64(memory.0)) + Self.leb(UInt64($0)) } ?? [0]
+        + Self.leb(UInt64(memory.0))
       out += section(5, vector([limits]))
     }
     out += section(7, vector(exports.map { Self.name($0.0) + [$0.1] + Self.leb(UInt64($0.2)) }))
