@@ -40,7 +40,7 @@ extension Translator {
     let condition = pop()
     let start = code.count
     if let compare, compare.start + 4 == code.count, condition == tempSlot(stack.count),
-      let (handler, _) = fusedBranch(compare.op, negated: true)
+      let (handler, _) = fusedBranch(compare.op, negated: true, immediate: compare.immediate)
     {
       // `cmp; if` → branch to else when the comparison is false.
       let a = code[compare.start + 2], b = code[compare.start + 3]
@@ -86,16 +86,15 @@ extension Translator {
   mutating func visitEnd() throws(WasmError) {
     let index = controls.count - 1
     let c = controls[index]
+    let producer = lastResult
     forgetPeepholes()
-    if !c.unreachable { materializeAll(from: c.height) }
     if c.kind == .function {
-      if !c.unreachable { emitReturn() }
+      if !c.unreachable { emitReturn(producer: producer) }
       controls.removeLast()
       return
     }
-    var target = code.count
-    _ = target
-    target = code.count
+    if !c.unreachable { materializeAll(from: c.height) }
+    let target = code.count
     for f in c.fixups { patched(f, to: target, in: &code) }
     if let f = c.elseFixup { patched(f, to: target, in: &code) }
     controls.removeLast()
@@ -134,7 +133,8 @@ extension Translator {
     if !needsMove {
       let isLoop = c.kind == .loop
       if let compare, compare.start + 4 == code.count, condition == tempSlot(stack.count),
-        let (plain, loop) = fusedBranch(compare.op, negated: false)
+        let (plain, loop) = fusedBranch(
+          compare.op, negated: false, immediate: compare.immediate)
       {
         let a = code[compare.start + 2], b = code[compare.start + 3]
         code.removeLast(4)
@@ -207,9 +207,17 @@ extension Translator {
 
   /// Emits a return of the top `resultCount` values. Leaves the operand stack as
   /// it is: after a `br_if` the fall-through path still uses it.
-  mutating func emitReturn() {
+  mutating func emitReturn(producer: (word: Int, end: Int)? = nil) {
     let n = resultCount
     guard stack.count >= n else { return }
+    if n == 1, let producer, producer.end == code.count, let value = stack.last,
+      value == tempSlot(stack.count - 1), code[producer.word] == value
+    {
+      // The instruction that computed the result writes it to the result slot.
+      code[producer.word] = 0
+      emit({ return0Op($0, $1, $2, $3, $4) })
+      return
+    }
     if n == 1 {
       emit({ return1Op($0, $1, $2, $3, $4) }, stack[stack.count - 1])
       return
@@ -223,8 +231,9 @@ extension Translator {
 
   mutating func visitReturn() throws(WasmError) {
     guard reachable else { return }
+    let producer = lastResult
     forgetPeepholes()
-    emitReturn()
+    emitReturn(producer: producer)
     markUnreachable()
   }
 
@@ -570,21 +579,16 @@ extension Translator {
 
   mutating func visitNumeric(_ op: NumericOp) throws(WasmError) {
     guard reachable else { return }
-    let constant = lastConst
     let (handler, immediate) = numericHandlers(op)
     let arity = Int(op.signature.operandCount)
     if arity == 2 {
-      let start = code.count
-      let fusedConstant = immediate != nil && constant != nil
       lastCompare = nil
       lastResult = nil
-      if !fusedConstant { lastConst = nil }
-      binaryOp(handler, immediate: immediate)
+      if immediate == nil { lastConst = nil }
+      let usedImmediate = binaryOp(handler, immediate: immediate)
       lastConst = nil
-      if fusedBranch(op, negated: false) != nil, code.count - start == 4,
-        code[start] == word(handler)
-      {
-        lastCompare = (start, op)
+      if fusedBranch(op, negated: false) != nil {
+        lastCompare = (code.count - 4, op, usedImmediate)
       }
     } else {
       forgetPeepholes()
