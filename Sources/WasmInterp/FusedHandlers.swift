@@ -196,43 +196,203 @@ func brIfI64GeULoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
 }
 
 // Comparisons against an immediate (`local.get i; i32.const 100; i32.lt_s; br_if`).
-func brIfI32EqImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfImm(pc, fp, md, ms, c) { a, b in UInt32(truncatingIfNeeded: a) == UInt32(truncatingIfNeeded: b) } }
-func brIfI32EqImmLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfImmLoop(pc, fp, md, ms, c) { a, b in UInt32(truncatingIfNeeded: a) == UInt32(truncatingIfNeeded: b) } }
-func brIfI32NeImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfImm(pc, fp, md, ms, c) { a, b in UInt32(truncatingIfNeeded: a) != UInt32(truncatingIfNeeded: b) } }
-func brIfI32NeImmLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfImmLoop(pc, fp, md, ms, c) { a, b in UInt32(truncatingIfNeeded: a) != UInt32(truncatingIfNeeded: b) } }
-func brIfI32LtSImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfImm(pc, fp, md, ms, c) { a, b in Int32(truncatingIfNeeded: a) < Int32(truncatingIfNeeded: b) } }
-func brIfI32LtSImmLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfImmLoop(pc, fp, md, ms, c) { a, b in Int32(truncatingIfNeeded: a) < Int32(truncatingIfNeeded: b) } }
-func brIfI32LtUImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfImm(pc, fp, md, ms, c) { a, b in UInt32(truncatingIfNeeded: a) < UInt32(truncatingIfNeeded: b) } }
-func brIfI32LtUImmLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfImmLoop(pc, fp, md, ms, c) { a, b in UInt32(truncatingIfNeeded: a) < UInt32(truncatingIfNeeded: b) } }
-func brIfI32GtSImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfImm(pc, fp, md, ms, c) { a, b in Int32(truncatingIfNeeded: a) > Int32(truncatingIfNeeded: b) } }
-func brIfI32GtSImmLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfImmLoop(pc, fp, md, ms, c) { a, b in Int32(truncatingIfNeeded: a) > Int32(truncatingIfNeeded: b) } }
-func brIfI32GtUImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfImm(pc, fp, md, ms, c) { a, b in UInt32(truncatingIfNeeded: a) > UInt32(truncatingIfNeeded: b) } }
-func brIfI32GtUImmLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfImmLoop(pc, fp, md, ms, c) { a, b in UInt32(truncatingIfNeeded: a) > UInt32(truncatingIfNeeded: b) } }
-func brIfI32LeSImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfImm(pc, fp, md, ms, c) { a, b in Int32(truncatingIfNeeded: a) <= Int32(truncatingIfNeeded: b) } }
-func brIfI32LeSImmLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfImmLoop(pc, fp, md, ms, c) { a, b in Int32(truncatingIfNeeded: a) <= Int32(truncatingIfNeeded: b) } }
-func brIfI32LeUImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfImm(pc, fp, md, ms, c) { a, b in UInt32(truncatingIfNeeded: a) <= UInt32(truncatingIfNeeded: b) } }
-func brIfI32LeUImmLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfImmLoop(pc, fp, md, ms, c) { a, b in UInt32(truncatingIfNeeded: a) <= UInt32(truncatingIfNeeded: b) } }
-func brIfI32GeSImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfImm(pc, fp, md, ms, c) { a, b in Int32(truncatingIfNeeded: a) >= Int32(truncatingIfNeeded: b) } }
-func brIfI32GeSImmLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfImmLoop(pc, fp, md, ms, c) { a, b in Int32(truncatingIfNeeded: a) >= Int32(truncatingIfNeeded: b) } }
-func brIfI32GeUImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfImm(pc, fp, md, ms, c) { a, b in UInt32(truncatingIfNeeded: a) >= UInt32(truncatingIfNeeded: b) } }
-func brIfI32GeUImmLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfImmLoop(pc, fp, md, ms, c) { a, b in UInt32(truncatingIfNeeded: a) >= UInt32(truncatingIfNeeded: b) } }
-func brIfI64EqImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfImm(pc, fp, md, ms, c) { a, b in UInt64(truncatingIfNeeded: a) == UInt64(truncatingIfNeeded: b) } }
-func brIfI64EqImmLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfImmLoop(pc, fp, md, ms, c) { a, b in UInt64(truncatingIfNeeded: a) == UInt64(truncatingIfNeeded: b) } }
-func brIfI64NeImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfImm(pc, fp, md, ms, c) { a, b in UInt64(truncatingIfNeeded: a) != UInt64(truncatingIfNeeded: b) } }
-func brIfI64NeImmLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfImmLoop(pc, fp, md, ms, c) { a, b in UInt64(truncatingIfNeeded: a) != UInt64(truncatingIfNeeded: b) } }
-func brIfI64LtSImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfImm(pc, fp, md, ms, c) { a, b in Int64(truncatingIfNeeded: a) < Int64(truncatingIfNeeded: b) } }
-func brIfI64LtSImmLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfImmLoop(pc, fp, md, ms, c) { a, b in Int64(truncatingIfNeeded: a) < Int64(truncatingIfNeeded: b) } }
-func brIfI64LtUImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfImm(pc, fp, md, ms, c) { a, b in UInt64(truncatingIfNeeded: a) < UInt64(truncatingIfNeeded: b) } }
-func brIfI64LtUImmLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfImmLoop(pc, fp, md, ms, c) { a, b in UInt64(truncatingIfNeeded: a) < UInt64(truncatingIfNeeded: b) } }
-func brIfI64GtSImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfImm(pc, fp, md, ms, c) { a, b in Int64(truncatingIfNeeded: a) > Int64(truncatingIfNeeded: b) } }
-func brIfI64GtSImmLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfImmLoop(pc, fp, md, ms, c) { a, b in Int64(truncatingIfNeeded: a) > Int64(truncatingIfNeeded: b) } }
-func brIfI64GtUImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfImm(pc, fp, md, ms, c) { a, b in UInt64(truncatingIfNeeded: a) > UInt64(truncatingIfNeeded: b) } }
-func brIfI64GtUImmLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfImmLoop(pc, fp, md, ms, c) { a, b in UInt64(truncatingIfNeeded: a) > UInt64(truncatingIfNeeded: b) } }
-func brIfI64LeSImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfImm(pc, fp, md, ms, c) { a, b in Int64(truncatingIfNeeded: a) <= Int64(truncatingIfNeeded: b) } }
-func brIfI64LeSImmLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfImmLoop(pc, fp, md, ms, c) { a, b in Int64(truncatingIfNeeded: a) <= Int64(truncatingIfNeeded: b) } }
-func brIfI64LeUImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfImm(pc, fp, md, ms, c) { a, b in UInt64(truncatingIfNeeded: a) <= UInt64(truncatingIfNeeded: b) } }
-func brIfI64LeUImmLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfImmLoop(pc, fp, md, ms, c) { a, b in UInt64(truncatingIfNeeded: a) <= UInt64(truncatingIfNeeded: b) } }
-func brIfI64GeSImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfImm(pc, fp, md, ms, c) { a, b in Int64(truncatingIfNeeded: a) >= Int64(truncatingIfNeeded: b) } }
-func brIfI64GeSImmLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfImmLoop(pc, fp, md, ms, c) { a, b in Int64(truncatingIfNeeded: a) >= Int64(truncatingIfNeeded: b) } }
-func brIfI64GeUImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfImm(pc, fp, md, ms, c) { a, b in UInt64(truncatingIfNeeded: a) >= UInt64(truncatingIfNeeded: b) } }
-func brIfI64GeUImmLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit { branchIfImmLoop(pc, fp, md, ms, c) { a, b in UInt64(truncatingIfNeeded: a) >= UInt64(truncatingIfNeeded: b) } }
+func brIfI32EqImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfImm(pc, fp, md, ms, c) { a, b in
+    UInt32(truncatingIfNeeded: a) == UInt32(truncatingIfNeeded: b)
+  }
+}
+func brIfI32EqImmLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfImmLoop(pc, fp, md, ms, c) { a, b in
+    UInt32(truncatingIfNeeded: a) == UInt32(truncatingIfNeeded: b)
+  }
+}
+func brIfI32NeImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfImm(pc, fp, md, ms, c) { a, b in
+    UInt32(truncatingIfNeeded: a) != UInt32(truncatingIfNeeded: b)
+  }
+}
+func brIfI32NeImmLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfImmLoop(pc, fp, md, ms, c) { a, b in
+    UInt32(truncatingIfNeeded: a) != UInt32(truncatingIfNeeded: b)
+  }
+}
+func brIfI32LtSImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfImm(pc, fp, md, ms, c) { a, b in
+    Int32(truncatingIfNeeded: a) < Int32(truncatingIfNeeded: b)
+  }
+}
+func brIfI32LtSImmLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfImmLoop(pc, fp, md, ms, c) { a, b in
+    Int32(truncatingIfNeeded: a) < Int32(truncatingIfNeeded: b)
+  }
+}
+func brIfI32LtUImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfImm(pc, fp, md, ms, c) { a, b in
+    UInt32(truncatingIfNeeded: a) < UInt32(truncatingIfNeeded: b)
+  }
+}
+func brIfI32LtUImmLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfImmLoop(pc, fp, md, ms, c) { a, b in
+    UInt32(truncatingIfNeeded: a) < UInt32(truncatingIfNeeded: b)
+  }
+}
+func brIfI32GtSImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfImm(pc, fp, md, ms, c) { a, b in
+    Int32(truncatingIfNeeded: a) > Int32(truncatingIfNeeded: b)
+  }
+}
+func brIfI32GtSImmLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfImmLoop(pc, fp, md, ms, c) { a, b in
+    Int32(truncatingIfNeeded: a) > Int32(truncatingIfNeeded: b)
+  }
+}
+func brIfI32GtUImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfImm(pc, fp, md, ms, c) { a, b in
+    UInt32(truncatingIfNeeded: a) > UInt32(truncatingIfNeeded: b)
+  }
+}
+func brIfI32GtUImmLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfImmLoop(pc, fp, md, ms, c) { a, b in
+    UInt32(truncatingIfNeeded: a) > UInt32(truncatingIfNeeded: b)
+  }
+}
+func brIfI32LeSImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfImm(pc, fp, md, ms, c) { a, b in
+    Int32(truncatingIfNeeded: a) <= Int32(truncatingIfNeeded: b)
+  }
+}
+func brIfI32LeSImmLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfImmLoop(pc, fp, md, ms, c) { a, b in
+    Int32(truncatingIfNeeded: a) <= Int32(truncatingIfNeeded: b)
+  }
+}
+func brIfI32LeUImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfImm(pc, fp, md, ms, c) { a, b in
+    UInt32(truncatingIfNeeded: a) <= UInt32(truncatingIfNeeded: b)
+  }
+}
+func brIfI32LeUImmLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfImmLoop(pc, fp, md, ms, c) { a, b in
+    UInt32(truncatingIfNeeded: a) <= UInt32(truncatingIfNeeded: b)
+  }
+}
+func brIfI32GeSImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfImm(pc, fp, md, ms, c) { a, b in
+    Int32(truncatingIfNeeded: a) >= Int32(truncatingIfNeeded: b)
+  }
+}
+func brIfI32GeSImmLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfImmLoop(pc, fp, md, ms, c) { a, b in
+    Int32(truncatingIfNeeded: a) >= Int32(truncatingIfNeeded: b)
+  }
+}
+func brIfI32GeUImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfImm(pc, fp, md, ms, c) { a, b in
+    UInt32(truncatingIfNeeded: a) >= UInt32(truncatingIfNeeded: b)
+  }
+}
+func brIfI32GeUImmLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfImmLoop(pc, fp, md, ms, c) { a, b in
+    UInt32(truncatingIfNeeded: a) >= UInt32(truncatingIfNeeded: b)
+  }
+}
+func brIfI64EqImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfImm(pc, fp, md, ms, c) { a, b in
+    UInt64(truncatingIfNeeded: a) == UInt64(truncatingIfNeeded: b)
+  }
+}
+func brIfI64EqImmLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfImmLoop(pc, fp, md, ms, c) { a, b in
+    UInt64(truncatingIfNeeded: a) == UInt64(truncatingIfNeeded: b)
+  }
+}
+func brIfI64NeImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfImm(pc, fp, md, ms, c) { a, b in
+    UInt64(truncatingIfNeeded: a) != UInt64(truncatingIfNeeded: b)
+  }
+}
+func brIfI64NeImmLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfImmLoop(pc, fp, md, ms, c) { a, b in
+    UInt64(truncatingIfNeeded: a) != UInt64(truncatingIfNeeded: b)
+  }
+}
+func brIfI64LtSImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfImm(pc, fp, md, ms, c) { a, b in
+    Int64(truncatingIfNeeded: a) < Int64(truncatingIfNeeded: b)
+  }
+}
+func brIfI64LtSImmLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfImmLoop(pc, fp, md, ms, c) { a, b in
+    Int64(truncatingIfNeeded: a) < Int64(truncatingIfNeeded: b)
+  }
+}
+func brIfI64LtUImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfImm(pc, fp, md, ms, c) { a, b in
+    UInt64(truncatingIfNeeded: a) < UInt64(truncatingIfNeeded: b)
+  }
+}
+func brIfI64LtUImmLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfImmLoop(pc, fp, md, ms, c) { a, b in
+    UInt64(truncatingIfNeeded: a) < UInt64(truncatingIfNeeded: b)
+  }
+}
+func brIfI64GtSImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfImm(pc, fp, md, ms, c) { a, b in
+    Int64(truncatingIfNeeded: a) > Int64(truncatingIfNeeded: b)
+  }
+}
+func brIfI64GtSImmLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfImmLoop(pc, fp, md, ms, c) { a, b in
+    Int64(truncatingIfNeeded: a) > Int64(truncatingIfNeeded: b)
+  }
+}
+func brIfI64GtUImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfImm(pc, fp, md, ms, c) { a, b in
+    UInt64(truncatingIfNeeded: a) > UInt64(truncatingIfNeeded: b)
+  }
+}
+func brIfI64GtUImmLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfImmLoop(pc, fp, md, ms, c) { a, b in
+    UInt64(truncatingIfNeeded: a) > UInt64(truncatingIfNeeded: b)
+  }
+}
+func brIfI64LeSImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfImm(pc, fp, md, ms, c) { a, b in
+    Int64(truncatingIfNeeded: a) <= Int64(truncatingIfNeeded: b)
+  }
+}
+func brIfI64LeSImmLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfImmLoop(pc, fp, md, ms, c) { a, b in
+    Int64(truncatingIfNeeded: a) <= Int64(truncatingIfNeeded: b)
+  }
+}
+func brIfI64LeUImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfImm(pc, fp, md, ms, c) { a, b in
+    UInt64(truncatingIfNeeded: a) <= UInt64(truncatingIfNeeded: b)
+  }
+}
+func brIfI64LeUImmLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfImmLoop(pc, fp, md, ms, c) { a, b in
+    UInt64(truncatingIfNeeded: a) <= UInt64(truncatingIfNeeded: b)
+  }
+}
+func brIfI64GeSImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfImm(pc, fp, md, ms, c) { a, b in
+    Int64(truncatingIfNeeded: a) >= Int64(truncatingIfNeeded: b)
+  }
+}
+func brIfI64GeSImmLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfImmLoop(pc, fp, md, ms, c) { a, b in
+    Int64(truncatingIfNeeded: a) >= Int64(truncatingIfNeeded: b)
+  }
+}
+func brIfI64GeUImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfImm(pc, fp, md, ms, c) { a, b in
+    UInt64(truncatingIfNeeded: a) >= UInt64(truncatingIfNeeded: b)
+  }
+}
+func brIfI64GeUImmLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  branchIfImmLoop(pc, fp, md, ms, c) { a, b in
+    UInt64(truncatingIfNeeded: a) >= UInt64(truncatingIfNeeded: b)
+  }
+}

@@ -117,3 +117,42 @@ import WasmInterp
     #expect(a != nil && a == b)
   }
 }
+
+@Test func typedHostFunctionsDeriveTheirWasmType() throws {
+  var b = ModuleBuilder()
+  let t = b.type([i32T, i64T], [i64T])
+  let imported = b.importFunction("env", "mix", type: t)
+  b.function(t, export: "f", localGet(0) + localGet(1) + call(imported))
+  let store = Store()
+  var linker = Linker()
+  linker.defineFunction(module: "env", name: "mix", in: store) {
+    (_: Caller, a: Int32, b: Int64) -> Int64 in
+    Int64(a) * 1000 + b
+  }
+  let instance = try instantiate(b, store: store, linker: linker)
+  #expect(try instance.function("f")?.call(.int32(-3), .int64(7)) == [.int64(-2993)])
+  // A typed function of the wrong signature is an incompatible import.
+  var wrong = Linker()
+  wrong.defineFunction(module: "env", name: "mix", in: store) { (_: Caller, a: Int32) -> Int64 in
+    Int64(a)
+  }
+  #expect(throws: InstantiationError.self) { _ = try instantiate(b, store: store, linker: wrong) }
+}
+
+@Test func backtracesUseTheNameSection() throws {
+  var b = ModuleBuilder()
+  let t = b.type([], [])
+  let inner = b.function(t, [0x00])  // unreachable
+  b.function(t, export: "outer", call(inner))
+  b.functionNames = [(0, "inner"), (1, "outer")]
+  b.moduleName = "demo"
+  let instance = try instantiate(b)
+  do {
+    try instance.function("outer")?.call()
+    Issue.record("expected a trap")
+  } catch {
+    #expect(error.kind == .unreachable)
+    #expect(error.backtrace.map(\.functionName) == ["inner", "outer"])
+    #expect(error.backtrace.first?.description == "demo!inner")
+  }
+}
