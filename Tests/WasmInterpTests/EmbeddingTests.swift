@@ -156,3 +156,28 @@ import WasmInterp
     #expect(error.backtrace.first?.description == "demo!inner")
   }
 }
+
+@Test func hostFunctionReadsTheCallersMemory() throws {
+  // The shape of the docs/interpreter.md example: a guest passes (pointer, length).
+  var b = ModuleBuilder()
+  b.memory = (1, nil)
+  let log = b.type([i32T, i32T], [])
+  let run = b.type([], [])
+  let imported = b.importFunction("env", "log", type: log)
+  // Store "hi" at 16, then log(16, 2).
+  b.function(
+    run, export: "run",
+    i32Const(16) + i32Const(0x6968) + [0x3B, 0x01, 0x00] + i32Const(16) + i32Const(2)
+      + call(imported))
+  let store = Store()
+  var linker = Linker()
+  let logged = Box<[String]>([])
+  linker.defineFunction(module: "env", name: "log", in: store) {
+    (caller: Caller, ptr: UInt32, len: UInt32) in
+    let bytes = try caller.memory?.read(at: UInt64(ptr), count: Int(len)) ?? []
+    logged.value.append(String(decoding: bytes, as: UTF8.self))
+  }
+  let instance = try instantiate(b, store: store, linker: linker)
+  try instance.function("run")?.call()
+  #expect(logged.value == ["hi"])
+}
