@@ -1,18 +1,58 @@
 #!/usr/bin/env bash
 # Builds the test fixtures from the sources under Fixtures/ into Fixtures/generated/
-# (gitignored). BPF objects: clang's bpf target against libbpf-dev's headers.
-# Quick when nothing changed (make-style timestamp checks).
+# (gitignored). Quick when nothing changed (make-style timestamp checks).
+#  - Fixtures/bpf/*.bpf.c               -> generated/bpf/*.bpf.o   (clang -target bpf)
+#  - Fixtures/bpf/guests/NAME/NAME.bpf.c -> generated/bpf/guests/NAME.bpf.o
+#    Fixtures/bpf/guests/NAME/NAME.c     -> generated/bpf/guests/NAME.wasm (wasm32-wasi,
+#    Debian's wasi-libc; the BPF object is embedded with #embed)
+#  - Fixtures/bpf/guests/uprobe/uprobe_target.c -> generated/bpf/guests/uprobe_target (native)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out="$root/Fixtures/generated"
-mkdir -p "$out/bpf"
+mkdir -p "$out/bpf/guests"
 arch_include=/usr/include/$(gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)
+wasi_resource_dir=/usr/lib/llvm-14/lib/clang/14.0.6
+
+# stale TARGET SOURCES...: true when TARGET is missing or older than any SOURCE.
+stale() {
+  local target=$1; shift
+  [ -e "$target" ] || return 0
+  for s in "$@"; do [ "$s" -nt "$target" ] && return 0; done
+  return 1
+}
+
+bpf_compile() {  # bpf_compile SRC OBJ [extra flags...]
+  local src=$1 obj=$2; shift 2
+  clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -I"$arch_include" "$@" -c "$src" -o "$obj"
+  echo "built ${obj#"$root"/}"
+}
 
 for src in "$root"/Fixtures/bpf/*.bpf.c; do
   [ -e "$src" ] || continue
   obj="$out/bpf/$(basename "${src%.c}").o"
-  if [ ! -e "$obj" ] || [ "$src" -nt "$obj" ]; then
-    clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -I"$arch_include" -c "$src" -o "$obj"
-    echo "built ${obj#"$root"/}"
+  if stale "$obj" "$src"; then bpf_compile "$src" "$obj"; fi
+done
+
+guests="$out/bpf/guests"
+sdk=("$root"/Fixtures/bpf/sdk/*.h "$root"/Fixtures/bpf/guests/common.h)
+target_binary="$guests/uprobe_target"
+if stale "$target_binary" "$root/Fixtures/bpf/guests/uprobe/uprobe_target.c"; then
+  cc -O1 -g -o "$target_binary" "$root/Fixtures/bpf/guests/uprobe/uprobe_target.c"
+  echo "built ${target_binary#"$root"/}"
+fi
+
+for dir in "$root"/Fixtures/bpf/guests/*/; do
+  name=$(basename "$dir")
+  bpf_src="$dir/$name.bpf.c"
+  obj="$guests/$name.bpf.o"
+  extra=()
+  [ "$name" = uprobe ] && extra=(-DUPROBE_BINARY="\"$target_binary\"")
+  if stale "$obj" "$bpf_src" "$dir"/*.h; then bpf_compile "$bpf_src" "$obj" -I"$dir" "${extra[@]}"; fi
+  wasm="$guests/$name.wasm"
+  if stale "$wasm" "$dir/$name.c" "$obj" "${sdk[@]}"; then
+    clang --target=wasm32-wasi -O2 -std=gnu23 --sysroot=/usr -isystem /usr/include/wasm32-wasi \
+      -L/usr/lib/wasm32-wasi -resource-dir "$wasi_resource_dir" --embed-dir="$guests" \
+      -I"$dir" "$dir/$name.c" -o "$wasm"
+    echo "built ${wasm#"$root"/}"
   fi
 done

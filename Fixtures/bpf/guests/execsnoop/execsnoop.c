@@ -1,0 +1,38 @@
+// Prints "execve PID FILENAME" for exec'd paths containing -m.
+#include "../common.h"
+#include "../../sdk/wasmbpf_guest.h"
+#include "execsnoop.h"
+
+static const unsigned char object[] = {
+#embed "execsnoop.bpf.o"
+};
+
+static long seen;
+static const char *match;
+
+static int on_event(void *ctx, void *data, size_t size) {
+  const struct execve_event *e = data;
+  if (size < sizeof *e) return 0;
+  if (match && !strstr(e->filename, match)) return 0;
+  printf("execve %u %s\n", e->pid, e->filename);
+  seen++;
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  struct fixture_options o = fixture_parse(argc, argv);
+  match = o.match;
+  struct wasmbpf_object *obj = wasmbpf_object_load(object, sizeof object);
+  if (!obj) { fprintf(stderr, "load failed\n"); return 1; }
+  if (wasmbpf_attach(obj, "trace_execve", NULL)) { fprintf(stderr, "attach failed\n"); return 1; }
+  struct wasmbpf_buffer *events = wasmbpf_buffer_open(obj, "events", on_event, NULL);
+  if (!events) { fprintf(stderr, "no perf buffer\n"); return 1; }
+  printf("ready\n");
+  long deadline = fixture_now_ms() + o.timeout_ms;
+  while (seen < o.max_events && fixture_now_ms() < deadline) {
+    int n = wasmbpf_buffer_poll(events, 100);
+    if (n < 0 && n != -EINTR) { fprintf(stderr, "poll: %d\n", n); return 1; }
+  }
+  wasmbpf_object_close(obj);
+  return seen >= o.max_events ? 0 : 2;
+}

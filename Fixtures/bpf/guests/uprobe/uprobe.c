@@ -1,0 +1,42 @@
+// Prints "uprobe PID ARGUMENT" for calls of the target function whose argument is -m.
+#include "../common.h"
+#include "../../sdk/wasmbpf_guest.h"
+
+static const unsigned char object[] = {
+#embed "uprobe.bpf.o"
+};
+
+struct uprobe_event {
+  unsigned int pid;
+  int argument;
+};
+
+static long seen;
+static long wanted = -1;
+
+static int on_event(void *ctx, void *data, size_t size) {
+  const struct uprobe_event *e = data;
+  if (size < sizeof *e) return 0;
+  if (wanted >= 0 && e->argument != wanted) return 0;
+  printf("uprobe %u %d\n", e->pid, e->argument);
+  seen++;
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  struct fixture_options o = fixture_parse(argc, argv);
+  if (o.match) wanted = strtol(o.match, NULL, 10);
+  struct wasmbpf_object *obj = wasmbpf_object_load(object, sizeof object);
+  if (!obj) { fprintf(stderr, "load failed\n"); return 1; }
+  if (wasmbpf_attach(obj, "on_target", NULL)) { fprintf(stderr, "attach failed\n"); return 1; }
+  struct wasmbpf_buffer *events = wasmbpf_buffer_open(obj, "events", on_event, NULL);
+  if (!events) { fprintf(stderr, "no ring buffer\n"); return 1; }
+  printf("ready\n");
+  long deadline = fixture_now_ms() + o.timeout_ms;
+  while (seen < o.max_events && fixture_now_ms() < deadline) {
+    int n = wasmbpf_buffer_poll(events, 100);
+    if (n < 0 && n != -EINTR) { fprintf(stderr, "poll: %d\n", n); return 1; }
+  }
+  wasmbpf_object_close(obj);
+  return seen >= o.max_events ? 0 : 2;
+}
