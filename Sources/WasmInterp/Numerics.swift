@@ -85,7 +85,8 @@ extension FixedWidthInteger where Self: UnsignedInteger {
 }
 @inline(__always) func truncateS32(_ x: Double) -> Result<UInt64, TrapError> {
   if x.isNaN { return .failure(.invalidConversion) }
-  guard x > -2147483649.0 as Double || x == -2147483648.0 as Double, x < 2147483648.0 as Double else {
+  guard x > -2147483649.0 as Double || x == -2147483648.0 as Double, x < 2147483648.0 as Double
+  else {
     return .failure(.overflow)
   }
   return .success(UInt64(UInt32(bitPattern: Int32(x))))
