@@ -90,7 +90,7 @@ struct Translator: InstructionVisitor {
   /// The last instruction, when it was a constant: (start, value).
   var lastConst: (start: Int, value: Int)?
   /// The last instruction, when it was an integer comparison: (start, op).
-  var lastCompare: (start: Int, op: NumericOp)?
+  var lastCompare: (start: Int, op: NumericOp, immediate: Bool)?
 
   /// Cells per slot: 1, or 2 in a body that handles v128 values ("wide" body,
   /// see SIMDTranslation.swift). Every slot index emitted is already in cells.
@@ -259,8 +259,12 @@ struct Translator: InstructionVisitor {
     lastResult = (code.count - 2, code.count)
   }
 
-  mutating func binaryOp(_ handler: Handler, immediate: Handler? = nil) {
-    if let immediate, let k = lastConst, k.start + 3 == code.count, stack.last == tempSlot(stack.count - 1) {
+  /// Emits a binary operator; returns whether its second operand became an immediate.
+  @discardableResult
+  mutating func binaryOp(_ handler: Handler, immediate: Handler? = nil) -> Bool {
+    if let immediate, let k = lastConst, k.start + 3 == code.count,
+      stack.last == tempSlot(stack.count - 1)
+    {
       // `x; const k; op` → `opImm x, k`.
       code.removeLast(3)
       _ = pop()
@@ -268,12 +272,13 @@ struct Translator: InstructionVisitor {
       let d = pushTemp()
       emit(immediate, d, a, k.value)
       lastResult = (code.count - 3, code.count)
-      return
+      return true
     }
     let b = pop()
     let a = pop()
     let d = pushTemp()
     emit(handler, d, a, b)
     lastResult = (code.count - 3, code.count)
+    return false
   }
 }
