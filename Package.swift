@@ -36,7 +36,10 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    .testTarget(name: "WasmCoreTests", dependencies: ["WasmCore"]),
+    .testTarget(
+      name: "WasmCoreTests", dependencies: ["WasmCore"],
+      // Raw inputs read through #filePath by FuzzRegressionTests, not resources.
+      exclude: ["FuzzRegressions"]),
     .testTarget(name: "WastRunnerTests", dependencies: ["WastRunner", "WasmCore"]),
     .testTarget(name: "WasiBpfTests", dependencies: ["WasiBpf"]),
   ]

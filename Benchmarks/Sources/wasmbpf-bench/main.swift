@@ -5,6 +5,9 @@
 
 import Foundation
 
+// Rows appear as benchmarks finish, also when the output goes to a file.
+setvbuf(stdout, nil, _IOLBF, 0)
+
 var options = RunnerOptions()
 var filters = [String]()
 var listOnly = false
