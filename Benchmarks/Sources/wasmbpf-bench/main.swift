@@ -5,9 +5,6 @@
 
 import Foundation
 
-// Rows appear as benchmarks finish, also when the output goes to a file.
-setvbuf(stdout, nil, _IOLBF, 0)
-
 var options = RunnerOptions()
 var filters = [String]()
 var listOnly = false
@@ -26,7 +23,7 @@ while let argument = arguments.popFirst() {
     }
     options.minimumSampleSeconds = value / 1000
   case "-h", "--help":
-    print("usage: wasmbpf-bench [--list] [--rounds N] [--min-sample-ms N] [FILTER...]")
+    emit("usage: wasmbpf-bench [--list] [--rounds N] [--min-sample-ms N] [FILTER...]")
     exit(0)
   default: filters.append(argument)
   }
@@ -37,15 +34,15 @@ let selected = BenchmarkRegistry.all(inputs: inputs).filter { benchmark in
   filters.isEmpty || filters.contains { benchmark.name.contains($0) }
 }
 if selected.isEmpty {
-  print("no benchmark selected; inputs are built by Scripts/build-bench-modules.sh into \(inputs.modulesDirectory)")
+  emit("no benchmark selected; inputs are built by Scripts/build-bench-modules.sh into \(inputs.modulesDirectory)")
   exit(1)
 }
 if listOnly {
-  for benchmark in selected { print(pad(benchmark.name, 34, left: true) + benchmark.summary) }
+  for benchmark in selected { emit(pad(benchmark.name, 34, left: true) + benchmark.summary) }
   exit(0)
 }
 
-print("wasmbpf-bench: \(selected.count) benchmark(s), \(options.rounds) interleaved rounds, medians per run")
+emit("wasmbpf-bench: \(selected.count) benchmark(s), \(options.rounds) interleaved rounds, medians per run")
 printTableHeader()
 let runner = Runner(options: options)
 var measurements = [Measurement]()
@@ -56,7 +53,7 @@ for benchmark in selected {
     printRow(measurement)
     measurements.append(measurement)
   } catch {
-    print("\(benchmark.name): FAILED: \(error)")
+    emit("\(benchmark.name): FAILED: \(error)")
     failures += 1
   }
 }
