@@ -1,6 +1,6 @@
 // wasmbpf-bench: runs the registered benchmarks, ours and WasmKit interleaved.
 //
-// Usage: wasmbpf-bench [--list] [--rounds N] [--min-sample-ms N] [FILTER...]
+// Usage: wasmbpf-bench [--list] [--rounds N] [--min-sample-ms N] [--modules DIR] [FILTER...]
 // A benchmark runs when its name contains any FILTER (all run without one).
 
 import Foundation
@@ -8,6 +8,7 @@ import Foundation
 var options = RunnerOptions()
 var filters = [String]()
 var listOnly = false
+var inputs = BenchmarkInputs.defaultLocation()
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
   switch argument {
@@ -22,14 +23,16 @@ while let argument = arguments.popFirst() {
       fatalError("--min-sample-ms needs a positive number")
     }
     options.minimumSampleSeconds = value / 1000
+  case "--modules":
+    guard let value = arguments.popFirst() else { fatalError("--modules needs a directory") }
+    inputs.modulesDirectory = value
   case "-h", "--help":
-    emit("usage: wasmbpf-bench [--list] [--rounds N] [--min-sample-ms N] [FILTER...]")
+    emit("usage: wasmbpf-bench [--list] [--rounds N] [--min-sample-ms N] [--modules DIR] [FILTER...]")
     exit(0)
   default: filters.append(argument)
   }
 }
 
-let inputs = BenchmarkInputs.defaultLocation()
 let selected = BenchmarkRegistry.all(inputs: inputs).filter { benchmark in
   filters.isEmpty || filters.contains { benchmark.name.contains($0) }
 }
