@@ -61,7 +61,8 @@ enum DecodeBenchmarks {
       benchmarks.append(
         Benchmark(
           name: "decode-validate/\(name)",
-          summary: "decodeModule+validateModule vs parseWasm+eager instantiate (validate+translate)",
+          summary:
+            "decodeModule+validateModule vs parseWasm+eager instantiate (validate+translate)",
           prepare: {
             let bytes = try readBytes(path)
             let parsed = try WasmKit.parseWasm(bytes: bytes)

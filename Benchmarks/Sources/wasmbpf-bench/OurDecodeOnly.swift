@@ -22,7 +22,9 @@ struct CountingVisitor: WasmCore.InstructionVisitor {
   mutating func visitBrTable(_ targets: BrTableTargets) throws(WasmError) { count &+= 1 }
   mutating func visitReturn() throws(WasmError) { count &+= 1 }
   mutating func visitCall(_ function: UInt32) throws(WasmError) { count &+= 1 }
-  mutating func visitCallIndirect(typeIndex: UInt32, tableIndex: UInt32) throws(WasmError) { count &+= 1 }
+  mutating func visitCallIndirect(typeIndex: UInt32, tableIndex: UInt32) throws(WasmError) {
+    count &+= 1
+  }
   mutating func visitRefNull(_ type: HeapType) throws(WasmError) { count &+= 1 }
   mutating func visitRefIsNull() throws(WasmError) { count &+= 1 }
   mutating func visitRefFunc(_ function: UInt32) throws(WasmError) { count &+= 1 }
@@ -38,7 +40,9 @@ struct CountingVisitor: WasmCore.InstructionVisitor {
   mutating func visitTableSize(_ table: UInt32) throws(WasmError) { count &+= 1 }
   mutating func visitTableGrow(_ table: UInt32) throws(WasmError) { count &+= 1 }
   mutating func visitTableFill(_ table: UInt32) throws(WasmError) { count &+= 1 }
-  mutating func visitTableCopy(destination: UInt32, source: UInt32) throws(WasmError) { count &+= 1 }
+  mutating func visitTableCopy(destination: UInt32, source: UInt32) throws(WasmError) {
+    count &+= 1
+  }
   mutating func visitTableInit(element: UInt32, table: UInt32) throws(WasmError) { count &+= 1 }
   mutating func visitElemDrop(_ element: UInt32) throws(WasmError) { count &+= 1 }
   mutating func visitLoad(_ op: LoadOp, _ memarg: MemArg) throws(WasmError) { count &+= 1 }
@@ -47,7 +51,9 @@ struct CountingVisitor: WasmCore.InstructionVisitor {
   mutating func visitMemoryGrow(_ memory: UInt32) throws(WasmError) { count &+= 1 }
   mutating func visitMemoryInit(data: UInt32, memory: UInt32) throws(WasmError) { count &+= 1 }
   mutating func visitDataDrop(_ data: UInt32) throws(WasmError) { count &+= 1 }
-  mutating func visitMemoryCopy(destination: UInt32, source: UInt32) throws(WasmError) { count &+= 1 }
+  mutating func visitMemoryCopy(destination: UInt32, source: UInt32) throws(WasmError) {
+    count &+= 1
+  }
   mutating func visitMemoryFill(_ memory: UInt32) throws(WasmError) { count &+= 1 }
   mutating func visitI32Const(_ value: Int32) throws(WasmError) { count &+= 1 }
   mutating func visitI64Const(_ value: Int64) throws(WasmError) { count &+= 1 }
@@ -57,7 +63,8 @@ struct CountingVisitor: WasmCore.InstructionVisitor {
   mutating func visitV128Const(_ value: V128) throws(WasmError) { count &+= 1 }
   mutating func visitSIMD(_ op: SIMDOp) throws(WasmError) { count &+= 1 }
   mutating func visitLane(_ op: LaneOp, lane: UInt8) throws(WasmError) { count &+= 1 }
-  mutating func visitMemoryLane(_ op: MemoryLaneOp, _ memarg: MemArg, lane: UInt8) throws(WasmError) { count &+= 1 }
+  mutating func visitMemoryLane(_ op: MemoryLaneOp, _ memarg: MemArg, lane: UInt8) throws(WasmError)
+  { count &+= 1 }
   mutating func visitShuffle(_ lanes: V128) throws(WasmError) { count &+= 1 }
 }
 

@@ -55,7 +55,8 @@ func printRow(_ m: Measurement) {
     let share = overhead / m.peer * 100
     let adjusted = m.ours / max(m.peer - overhead, 1e-12)
     emit(
-      pad("", 34) + "  of which WasmKit overhead \(formatSeconds(overhead)) (\(String(format: "%.0f", share))%);"
+      pad("", 34)
+        + "  of which WasmKit overhead \(formatSeconds(overhead)) (\(String(format: "%.0f", share))%);"
         + " ratio without it \(String(format: "%.3f", adjusted))")
   }
 }

@@ -59,7 +59,9 @@ struct Runner {
         throw BenchmarkFailure("\(benchmark.name): \(error)")
       }
     }
-    let repetitions = single.map { max(1, Int((options.minimumSampleSeconds / max($0, 1e-9)).rounded(.up))) }
+    let repetitions = single.map {
+      max(1, Int((options.minimumSampleSeconds / max($0, 1e-9)).rounded(.up)))
+    }
 
     let warmUpEnd = monotonicSeconds() + options.warmUpSeconds
     repeat {

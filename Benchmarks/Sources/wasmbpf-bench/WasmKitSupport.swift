@@ -14,7 +14,8 @@ func instantiateWithDummyImports(_ module: WasmKit.Module, engine: Engine) throw
     switch entry.descriptor {
     case .function(let typeIndex):
       guard let type = module.functionType(at: typeIndex) else {
-        throw BenchmarkFailure("import \(entry.module).\(entry.name): no function type \(typeIndex)")
+        throw BenchmarkFailure(
+          "import \(entry.module).\(entry.name): no function type \(typeIndex)")
       }
       value = Function(store: store, type: type) { _, _ in
         throw BenchmarkFailure("placeholder import \(entry.module).\(entry.name) was called")
@@ -26,7 +27,8 @@ func instantiateWithDummyImports(_ module: WasmKit.Module, engine: Engine) throw
     case .table(let tableType):
       value = try Table(store: store, type: tableType)
     case .tag:
-      throw BenchmarkFailure("import \(entry.module).\(entry.name): tags are not used by benchmarks")
+      throw BenchmarkFailure(
+        "import \(entry.module).\(entry.name): tags are not used by benchmarks")
     }
     imports.define(module: entry.module, name: entry.name, value.externalValue)
   }

@@ -27,7 +27,8 @@ while let argument = arguments.popFirst() {
     guard let value = arguments.popFirst() else { fatalError("--modules needs a directory") }
     inputs.modulesDirectory = value
   case "-h", "--help":
-    emit("usage: wasmbpf-bench [--list] [--rounds N] [--min-sample-ms N] [--modules DIR] [FILTER...]")
+    emit(
+      "usage: wasmbpf-bench [--list] [--rounds N] [--min-sample-ms N] [--modules DIR] [FILTER...]")
     exit(0)
   default: filters.append(argument)
   }
@@ -37,7 +38,9 @@ let selected = BenchmarkRegistry.all(inputs: inputs).filter { benchmark in
   filters.isEmpty || filters.contains { benchmark.name.contains($0) }
 }
 if selected.isEmpty {
-  emit("no benchmark selected; inputs are built by Scripts/build-bench-modules.sh into \(inputs.modulesDirectory)")
+  emit(
+    "no benchmark selected; inputs are built by Scripts/build-bench-modules.sh into \(inputs.modulesDirectory)"
+  )
   exit(1)
 }
 if listOnly {
@@ -45,7 +48,9 @@ if listOnly {
   exit(0)
 }
 
-emit("wasmbpf-bench: \(selected.count) benchmark(s), \(options.rounds) interleaved rounds, medians per run")
+emit(
+  "wasmbpf-bench: \(selected.count) benchmark(s), \(options.rounds) interleaved rounds, medians per run"
+)
 printTableHeader()
 let runner = Runner(options: options)
 var measurements = [Measurement]()
