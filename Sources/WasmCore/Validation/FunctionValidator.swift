@@ -10,6 +10,12 @@
 // emit code in the same pass.
 
 /// Validates one function body; also the base of one-pass translators.
+///
+/// A translator holds a `FunctionValidator`, forwards `instructionOffset` to it and,
+/// in each visit method, calls the validator's method of the same name first (so
+/// invalid code throws before anything is emitted). State that the validator's call
+/// changes is read before it (e.g. `currentFrame` in `visitEnd`, the operand types a
+/// `select` pops) or after it (e.g. the type a `local.get` pushed).
 public struct FunctionValidator {
   public let context: ValidationContext
   /// The function's type.
@@ -33,6 +39,7 @@ public struct FunctionValidator {
   @usableFromInline var topHeight = 0
   @usableFromInline var topUnreachable = false
 
+  /// Offset in the module of the instruction being validated (errors point there).
   public var instructionOffset = 0
 
   /// Locals beyond this many are looked up by binary search over the declarations,
@@ -120,7 +127,7 @@ public struct FunctionValidator {
 
   // MARK: State for translators
 
-  /// The innermost control frame.
+  /// The innermost control frame. There is none after the function's final `end`.
   @inlinable
   public var currentFrame: ControlFrame { controlFrames[controlFrames.count - 1] }
 
