@@ -141,7 +141,9 @@ public final class WasiContext {
 
 extension WasiContext {
   /// Writes a list of NUL-terminated strings: pointers into `pointers`, bytes into `buffer`.
-  private func writeStrings(_ strings: [[UInt8]], _ memory: WasiMemory, pointers: UInt32, buffer: UInt32)
+  private func writeStrings(
+    _ strings: [[UInt8]], _ memory: WasiMemory, pointers: UInt32, buffer: UInt32
+  )
     throws(WasiErrno)
   {
     var offset = UInt64(buffer)
