@@ -138,8 +138,7 @@ extension WasiContext {
       try Self.check { fstat(host, &info) }
       try Self.writeFilestat(info, memory, at: result)
     } else {
-      info.st_mode = S_IFCHR
-      try Self.writeFilestat(info, memory, at: result)
+      try Self.writeFilestat(info, memory, at: result)  // an in-memory stream: all zero
     }
   }
 

@@ -280,6 +280,22 @@ extension Result {
     #expect(guest.memory[0] == WasiFileType.regularFile.rawValue)
   }
 
+  /// wasi-libc's isatty() is "character device without seek/tell rights": a
+  /// terminal must look like that, /dev/null and in-memory buffers must not.
+  @Test func terminalsLookLikeTerminals() throws {
+    let guest = try CoreGuest(
+      WasiConfiguration(stdout: .file(path: "/dev/ptmx"), stderr: .file(path: "/dev/null")))
+    #expect(try guest.call("fd_fdstat_get", 1, 0) == .success)
+    #expect(guest.memory[0] == WasiFileType.characterDevice.rawValue)
+    #expect(WasiRights(rawValue: guest.u64(8)).isDisjoint(with: [.fdSeek, .fdTell]))
+    #expect(try guest.call("fd_fdstat_get", 2, 0) == .success)
+    #expect(guest.memory[0] == WasiFileType.characterDevice.rawValue)
+    #expect(WasiRights(rawValue: guest.u64(8)).contains(.fdSeek))
+    let buffered = try CoreGuest()
+    #expect(try buffered.call("fd_fdstat_get", 1, 0) == .success)
+    #expect(buffered.memory[0] != WasiFileType.characterDevice.rawValue)
+  }
+
   /// A directory on the path is swapped for a symlink to the outside while the guest
   /// opens through it: the kernel-checked resolution never lets one open escape.
   @Test func symlinkSwappedInDuringResolution() throws {
