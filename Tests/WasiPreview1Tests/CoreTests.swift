@@ -280,6 +280,50 @@ extension Result {
     #expect(guest.memory[0] == WasiFileType.regularFile.rawValue)
   }
 
+  /// poll_oneoff on a host descriptor: the clock fires while the socket is empty;
+  /// once the peer writes, the socket is reported with its byte count.
+  @Test func pollWaitsOnHostDescriptors() throws {
+    var pair: [Int32] = [0, 0]
+    #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &pair) == 0)
+    let guest = try CoreGuest()
+    let fd = try guest.context.addSocket(hostFD: pair[0])
+    func subscribe() {
+      guest.put([UInt8](repeating: 0, count: 96), at: 0)
+      guest.memory[0] = 11  // userdata
+      guest.memory[8] = 1  // fd_read
+      guest.putU32(fd, at: 16)
+      guest.memory[48] = 22
+      guest.memory[56] = 0  // clock
+      guest.putU32(1, at: 64)  // monotonic
+      guest.putU32(50_000_000, at: 72)  // 50 ms, relative
+    }
+    subscribe()
+    var start = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &start)
+    #expect(try guest.call("poll_oneoff", 0, 1000, 2, 2000) == .success)
+    var end = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &end)
+    let waited = (end.tv_sec - start.tv_sec) * 1_000_000_000 + (end.tv_nsec - start.tv_nsec)
+    #expect(guest.u32(2000) == 1)
+    #expect(guest.u64(1000) == 22 && guest.memory[1010] == 0)
+    #expect(waited >= 50_000_000)
+
+    #expect(write(pair[1], "12345", 5) == 5)
+    subscribe()
+    #expect(try guest.call("poll_oneoff", 0, 1000, 2, 2000) == .success)
+    #expect(guest.u32(2000) == 1)
+    #expect(guest.u64(1000) == 11 && guest.memory[1010] == 1)
+    #expect(guest.u64(1016) == 5)  // bytes available
+    #expect(guest.u32(1008) & 0xFFFF == 0)  // no error
+
+    close(pair[1])
+    subscribe()
+    #expect(try guest.call("poll_oneoff", 0, 1000, 2, 2000) == .success)
+    // The peer is gone: still readable (5 bytes left), and hung up.
+    #expect(guest.u64(1000) == 11 && guest.u64(1016) == 5)
+    #expect(guest.memory[1024] & 1 == 1)
+  }
+
   /// wasi-libc's isatty() is "character device without seek/tell rights": a
   /// terminal must look like that, /dev/null and in-memory buffers must not.
   @Test func terminalsLookLikeTerminals() throws {
