@@ -116,6 +116,23 @@ extension Result {
     #expect(guest.context.stdoutBuffer.bytes.isEmpty)
   }
 
+  @Test func manyIovecsMakeAShortWrite() throws {
+    let guest = try CoreGuest()
+    // 2000 one-byte iovecs over "0123456789..." at 40000.
+    for index in 0..<2000 {
+      guest.putU32(UInt32(40000 + index % 10), at: 8 * index)
+      guest.putU32(1, at: 8 * index + 4)
+    }
+    guest.put("0123456789", at: 40000)
+    #expect(try guest.call("fd_write", 1, 0, 2000, 30000) == .success)
+    #expect(guest.u32(30000) == 1024)
+    #expect(guest.context.stdoutBuffer.bytes.count == 1024)
+    // A bad pointer past the first 1024 is still a fault, and nothing is written.
+    guest.putU32(0xFFFF_0000, at: 8 * 1500)
+    #expect(try guest.call("fd_write", 1, 0, 2000, 30000) == .fault)
+    #expect(guest.context.stdoutBuffer.bytes.count == 1024)
+  }
+
   @Test func argumentsAreWrittenWithinBounds() throws {
     let guest = try CoreGuest(WasiConfiguration(arguments: ["a", "bc"], stdout: .buffer()))
     #expect(try guest.call("args_sizes_get", 0, 4) == .success)
