@@ -341,6 +341,51 @@ extension Result {
     #expect(guest.memory[1024] & 1 == 1)
   }
 
+  @Test func acceptOnAListeningSocket() throws {
+    let listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+    #expect(listener >= 0)
+    var address = sockaddr_un()
+    address.sun_family = sa_family_t(AF_UNIX)
+    let name = Array("\0wasi-accept-\(getpid())".utf8)  // abstract: nothing on disk
+    withUnsafeMutableBytes(of: &address.sun_path) { path in
+      for (index, byte) in name.enumerated() { path[index] = byte }
+    }
+    let length = socklen_t(MemoryLayout<sa_family_t>.size + name.count)
+    let bound = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) }
+    }
+    #expect(bound == 0 && listen(listener, 4) == 0)
+    let client = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(client) }
+    let connected = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(client, $0, length) }
+    }
+    #expect(connected == 0)
+    #expect(write(client, "hi", 2) == 2)
+
+    let guest = try CoreGuest()
+    let fd = try guest.context.addSocket(hostFD: listener)
+    #expect(try guest.call("sock_accept", UInt64(fd), 0, 0) == .success)
+    let accepted = guest.u32(0)
+    #expect(accepted == fd + 1)
+    #expect(try guest.call("sock_accept", UInt64(fd), 0xFF, 0) == .inval)
+    guest.putU32(4096, at: 512)
+    guest.putU32(16, at: 516)
+    #expect(try guest.call("sock_recv", UInt64(accepted), 512, 1, 1, 520, 524) == .success)  // peek
+    #expect(guest.u32(520) == 2)
+    #expect(try guest.call("sock_recv", UInt64(accepted), 512, 1, 0, 520, 524) == .success)
+    #expect(guest.u32(520) == 2 && Array(guest.memory[4096..<4098]) == Array("hi".utf8))
+    #expect(try guest.call("sock_recv", UInt64(accepted), 512, 1, 4, 520, 524) == .inval)
+    guest.put("back", at: 4096)
+    guest.putU32(4, at: 516)
+    #expect(try guest.call("sock_send", UInt64(accepted), 512, 1, 0, 520) == .success)
+    var reply = [UInt8](repeating: 0, count: 8)
+    #expect(read(client, &reply, 8) == 4 && Array(reply[0..<4]) == Array("back".utf8))
+    #expect(try guest.call("sock_shutdown", UInt64(accepted), 9) == .inval)
+    #expect(try guest.call("sock_shutdown", UInt64(accepted), 3) == .success)
+    #expect(read(client, &reply, 8) == 0)
+  }
+
   /// wasi-libc's isatty() is "character device without seek/tell rights": a
   /// terminal must look like that, /dev/null and in-memory buffers must not.
   @Test func terminalsLookLikeTerminals() throws {
