@@ -402,6 +402,29 @@ extension Result {
     #expect(buffered.memory[0] != WasiFileType.characterDevice.rawValue)
   }
 
+  @Test func trailingSlashesNameDirectories() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    try writeFile(dir.sub("f"), "")
+    try dir.mkdir("d")
+    let guest = try CoreGuest(WasiConfiguration(preopens: [WasiPreopen(hostPath: dir.path)]))
+    func call(_ name: String, _ first: String, _ second: String? = nil) throws -> WasiErrno {
+      guest.put(first, at: 1024)
+      guard let second else { return try guest.call(name, 3, 1024, UInt64(first.utf8.count)) }
+      guest.put(second, at: 2048)
+      return try guest.call(
+        name, 3, 1024, UInt64(first.utf8.count), 3, 2048, UInt64(second.utf8.count))
+    }
+    #expect(try call("path_unlink_file", "f/") == .notdir)
+    #expect(try call("path_unlink_file", "d/") == .isdir)
+    #expect(try call("path_rename", "f/", "g") == .notdir)
+    #expect(try call("path_rename", "f", "g/") == .notdir)
+    #expect(try call("path_rename", "d/", "e/") == .success)
+    #expect(try call("path_create_directory", "n/") == .success)
+    #expect(try call("path_remove_directory", "n/") == .success)
+    #expect(shellOutput("ls '\(dir.path)' | tr '\\n' ' '") == "e f ")
+  }
+
   /// A directory on the path is swapped for a symlink to the outside while the guest
   /// opens through it: the kernel-checked resolution never lets one open escape.
   @Test func symlinkSwappedInDuringResolution() throws {
