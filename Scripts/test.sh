@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Builds wasmbpf and runs its tests, converting the spec testsuite first when
-# needed (Scripts/convert-spec.sh; ../shared/spec, or SPEC_DIR).
+# Builds wasmbpf and runs its tests. First builds the test fixtures
+# (Scripts/build-fixtures.sh) and converts the spec testsuite when needed
+# (Scripts/convert-spec.sh; ../shared/spec, or SPEC_DIR); both are quick when
+# already done.
 #
 #   SCRATCH_PATH   a build folder other than .build (passed to --scratch-path)
 #
@@ -9,6 +11,7 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+Scripts/build-fixtures.sh
 Scripts/convert-spec.sh
 
 swift_flags=()

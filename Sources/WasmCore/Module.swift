@@ -215,6 +215,11 @@ public struct Module: Sendable {
   public var importedMemoryCount = 0
   public var importedGlobalCount = 0
 
+  /// Where the contents of each section start in `bytes`, indexed by section id
+  /// (1 type ... 12 data count); 0 for an absent section. Module-level validation
+  /// reports its errors at these offsets.
+  public var sectionOffsets = [Int](repeating: 0, count: 14)
+
   public init(bytes: [UInt8], features: Features = .wasm2) {
     self.bytes = bytes
     self.features = features

@@ -28,7 +28,9 @@ struct ValidateSubcommand: CLISubcommand {
       try validateModule(module)
       return 0
     } catch {
-      stderr.write("error: \(kindText(error.kind)) at offset 0x\(String(error.offset, radix: 16)): \(error.message)\n")
+      stderr.write(
+        "error: \(kindText(error.kind)) at offset 0x\(String(error.offset, radix: 16)): \(error.message)\n"
+      )
       return 1
     }
   }

@@ -33,7 +33,8 @@ struct WastSubcommand: CLISubcommand {
       if verbose {
         for failure in result.failures {
           guard case .failed(let expected, let got) = failure.outcome else { continue }
-          stdout.write("  line \(failure.line) \(failure.commandType): expected \(expected); got \(got)\n")
+          stdout.write(
+            "  line \(failure.line) \(failure.commandType): expected \(expected); got \(got)\n")
         }
       }
       passed += result.passed

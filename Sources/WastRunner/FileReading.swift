@@ -28,8 +28,12 @@ public func readFile(_ path: String) throws(FileReadError) -> [UInt8] {
   guard descriptor >= 0 else { throw FileReadError(path: path, reason: currentErrorText()) }
   defer { close(descriptor) }
   var status = stat()
-  guard fstat(descriptor, &status) == 0 else { throw FileReadError(path: path, reason: currentErrorText()) }
-  guard (status.st_mode & S_IFMT) == S_IFREG else { throw FileReadError(path: path, reason: "not a regular file") }
+  guard fstat(descriptor, &status) == 0 else {
+    throw FileReadError(path: path, reason: currentErrorText())
+  }
+  guard (status.st_mode & S_IFMT) == S_IFREG else {
+    throw FileReadError(path: path, reason: "not a regular file")
+  }
   var bytes: [UInt8] = []
   // The size is a hint; reading until end of file also copes with a file that changes.
   bytes.reserveCapacity(max(0, Int(status.st_size)))

@@ -228,9 +228,13 @@ struct JSONParser {
       }
       skipDigits()
     }
-    if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
+    if position < bytes.count,
+      bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E")
+    {
       position += 1
-      if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
+      if position < bytes.count,
+        bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-")
+      {
         position += 1
       }
       guard position < bytes.count, isDigit(bytes[position]) else {
@@ -256,7 +260,8 @@ struct JSONParser {
     while position < bytes.count {
       let byte = bytes[position]
       if byte == UInt8(ascii: "\"") {
-        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+        let text = String(
+          decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
         position += 1
         return text
       }
@@ -314,10 +319,14 @@ struct JSONParser {
         throw JSONError("unpaired surrogate", at: position - 4)
       }
       let value = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
-      guard let scalar = Unicode.Scalar(value) else { throw JSONError("invalid code point", at: position) }
+      guard let scalar = Unicode.Scalar(value) else {
+        throw JSONError("invalid code point", at: position)
+      }
       return scalar
     }
-    guard let scalar = Unicode.Scalar(first) else { throw JSONError("unpaired surrogate", at: position - 4) }
+    guard let scalar = Unicode.Scalar(first) else {
+      throw JSONError("unpaired surrogate", at: position - 4)
+    }
     return scalar
   }
 

@@ -126,7 +126,9 @@ extension WastScript {
   }
 
   public init(json document: JSONValue) throws(WastFormatError) {
-    guard let root = document.objectValue else { throw WastFormatError("top level is not an object") }
+    guard let root = document.objectValue else {
+      throw WastFormatError("top level is not an object")
+    }
     guard let commandValues = root["commands"]?.arrayValue else {
       throw WastFormatError("no \"commands\" array")
     }
@@ -142,17 +144,24 @@ extension WastScript {
 extension WastCommand {
   public init(json value: JSONValue) throws(WastFormatError) {
     guard let object = value.objectValue else { throw WastFormatError("command is not an object") }
-    guard let type = object["type"]?.stringValue else { throw WastFormatError("command without a type") }
-    guard let line = object["line"]?.intValue else { throw WastFormatError("command without a line") }
+    guard let type = object["type"]?.stringValue else {
+      throw WastFormatError("command without a type")
+    }
+    guard let line = object["line"]?.intValue else {
+      throw WastFormatError("command without a line")
+    }
     let reader = CommandReader(object: object, line: line)
     let kind: Kind
     switch type {
     case "module": kind = .module(try reader.moduleFile(), name: object["name"]?.stringValue)
     case "register":
-      guard let alias = object["as"]?.stringValue else { throw reader.error("register without \"as\"") }
+      guard let alias = object["as"]?.stringValue else {
+        throw reader.error("register without \"as\"")
+      }
       kind = .register(name: object["name"]?.stringValue, as: alias)
     case "action": kind = .action(try reader.action())
-    case "assert_return": kind = .assertReturn(try reader.action(), expected: try reader.expectedValues())
+    case "assert_return":
+      kind = .assertReturn(try reader.action(), expected: try reader.expectedValues())
     case "assert_trap":
       // Older converters write a trapping instantiation as assert_trap with a module.
       if object["filename"] != nil, object["action"] == nil {
@@ -160,10 +169,14 @@ extension WastCommand {
       } else {
         kind = .assertTrap(try reader.action(), message: try reader.text())
       }
-    case "assert_exhaustion": kind = .assertExhaustion(try reader.action(), message: try reader.text())
-    case "assert_malformed": kind = .assertMalformed(try reader.moduleFile(), message: try reader.text())
-    case "assert_invalid": kind = .assertInvalid(try reader.moduleFile(), message: try reader.text())
-    case "assert_unlinkable": kind = .assertUnlinkable(try reader.moduleFile(), message: try reader.text())
+    case "assert_exhaustion":
+      kind = .assertExhaustion(try reader.action(), message: try reader.text())
+    case "assert_malformed":
+      kind = .assertMalformed(try reader.moduleFile(), message: try reader.text())
+    case "assert_invalid":
+      kind = .assertInvalid(try reader.moduleFile(), message: try reader.text())
+    case "assert_unlinkable":
+      kind = .assertUnlinkable(try reader.moduleFile(), message: try reader.text())
     case "assert_uninstantiable":
       kind = .assertUninstantiable(try reader.moduleFile(), message: try reader.text())
     default: kind = .unknown(type: type)
@@ -187,7 +200,9 @@ struct CommandReader {
   }
 
   func moduleFile() throws(WastFormatError) -> WastModuleFile {
-    guard let filename = object["filename"]?.stringValue else { throw error("missing \"filename\"") }
+    guard let filename = object["filename"]?.stringValue else {
+      throw error("missing \"filename\"")
+    }
     let format: WastModuleFile.Format
     switch object["module_type"]?.stringValue {
     case nil:
@@ -230,7 +245,9 @@ struct CommandReader {
   /// A concrete value (an argument).
   func value(_ json: JSONValue) throws(WastFormatError) -> WastValue {
     let expectation = try expected(json)
-    guard case .value(let value) = expectation else { throw error("argument is a pattern, not a value") }
+    guard case .value(let value) = expectation else {
+      throw error("argument is a pattern, not a value")
+    }
     return value
   }
 
@@ -264,7 +281,8 @@ struct CommandReader {
     case "funcref", "externref":
       let isFunction = type == "funcref"
       guard let text else { return isFunction ? .anyFuncRef : .anyExternRef }
-      let id: UInt32? = text == "null" ? nil : UInt32(truncatingIfNeeded: try integer(text, bits: 32))
+      let id: UInt32? =
+        text == "null" ? nil : UInt32(truncatingIfNeeded: try integer(text, bits: 32))
       return .value(isFunction ? .funcRef(id) : .externRef(id))
     default:
       throw error("unknown value type \"\(type)\"")
@@ -272,7 +290,9 @@ struct CommandReader {
   }
 
   func vector(_ object: JSONObject) throws(WastFormatError) -> WastExpectedValue {
-    guard let laneName = object["lane_type"]?.stringValue, let laneType = V128LaneType(rawValue: laneName) else {
+    guard let laneName = object["lane_type"]?.stringValue,
+      let laneType = V128LaneType(rawValue: laneName)
+    else {
       throw error("v128 without a known lane_type")
     }
     guard let items = object["value"]?.arrayValue, items.count == laneType.laneCount else {
@@ -318,7 +338,9 @@ struct CommandReader {
     guard !utf8.isEmpty else { throw error("bad number \"\(text)\"") }
     var magnitude: UInt64 = 0
     for byte in utf8 {
-      guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { throw error("bad number \"\(text)\"") }
+      guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else {
+        throw error("bad number \"\(text)\"")
+      }
       let (times10, overflow1) = magnitude.multipliedReportingOverflow(by: 10)
       let (sum, overflow2) = times10.addingReportingOverflow(UInt64(byte - UInt8(ascii: "0")))
       guard !overflow1, !overflow2 else { throw error("number out of range \"\(text)\"") }
@@ -326,7 +348,9 @@ struct CommandReader {
     }
     let mask: UInt64 = bits == 64 ? ~0 : (1 << UInt64(bits)) - 1
     if negative {
-      guard magnitude <= (1 << UInt64(bits - 1)) else { throw error("number out of range \"\(text)\"") }
+      guard magnitude <= (1 << UInt64(bits - 1)) else {
+        throw error("number out of range \"\(text)\"")
+      }
       return (0 &- magnitude) & mask
     }
     guard magnitude <= mask else { throw error("number out of range \"\(text)\"") }

@@ -58,7 +58,8 @@ public protocol WastExecutor: AnyObject {
   func register(name: String?, as alias: String) throws(WastExecutionError)
 
   /// Calls an exported function.
-  func invoke(module: String?, field: String, arguments: [WastValue]) throws(WastExecutionError) -> [WastValue]
+  func invoke(module: String?, field: String, arguments: [WastValue]) throws(WastExecutionError)
+    -> [WastValue]
 
   /// Reads an exported global.
   func get(module: String?, field: String) throws(WastExecutionError) -> WastValue

@@ -24,7 +24,9 @@ public struct WastCommandResult: Hashable, Sendable {
   public var moduleFormat: WastModuleFile.Format?
   public var outcome: Outcome
 
-  public init(line: Int, commandType: String, moduleFormat: WastModuleFile.Format?, outcome: Outcome) {
+  public init(
+    line: Int, commandType: String, moduleFormat: WastModuleFile.Format?, outcome: Outcome
+  ) {
     self.line = line
     self.commandType = commandType
     self.moduleFormat = moduleFormat
@@ -169,17 +171,20 @@ struct ScriptState {
       if let name { named[name] = state }
       outcome = result
     case .register(let name, let alias):
-      outcome = withModule(name) { (executor) throws(WastExecutionError) -> WastCommandResult.Outcome in
+      outcome = withModule(name) {
+        (executor) throws(WastExecutionError) -> WastCommandResult.Outcome in
         try executor.register(name: name, as: alias)
         return .passed
       }
     case .action(let action):
-      outcome = withModule(action.module) { (executor) throws(WastExecutionError) -> WastCommandResult.Outcome in
+      outcome = withModule(action.module) {
+        (executor) throws(WastExecutionError) -> WastCommandResult.Outcome in
         _ = try executor.perform(action)
         return .passed
       }
     case .assertReturn(let action, let expected):
-      outcome = withModule(action.module) { (executor) throws(WastExecutionError) -> WastCommandResult.Outcome in
+      outcome = withModule(action.module) {
+        (executor) throws(WastExecutionError) -> WastCommandResult.Outcome in
         compare(try executor.perform(action), expected)
       }
     case .assertTrap(let action, let message):
@@ -198,14 +203,17 @@ struct ScriptState {
     case .unknown(let type):
       outcome = .failed(expected: "a known command", got: "unsupported command type \"\(type)\"")
     }
-    return WastCommandResult(line: command.line, commandType: command.typeName, moduleFormat: format, outcome: outcome)
+    return WastCommandResult(
+      line: command.line, commandType: command.typeName, moduleFormat: format, outcome: outcome)
   }
 
   func path(of file: WastModuleFile) -> String {
     file.filename.hasPrefix("/") ? file.filename : directory + "/" + file.filename
   }
 
-  func defineModule(_ file: WastModuleFile, name: String?, line: Int) -> (WastCommandResult.Outcome, ModuleState) {
+  func defineModule(_ file: WastModuleFile, name: String?, line: Int) -> (
+    WastCommandResult.Outcome, ModuleState
+  ) {
     guard file.format == .binary else {
       return (.skipped(reason: "text-format module"), .skipped(line: line))
     }
@@ -213,7 +221,10 @@ struct ScriptState {
     switch runner.load(path(of: file)) {
     case .success(let loaded): module = loaded
     case .failure(let error):
-      return (.failed(expected: "module decodes and validates", got: error.description), .failed(line: line))
+      return (
+        .failed(expected: "module decodes and validates", got: error.description),
+        .failed(line: line)
+      )
     }
     guard let executor else { return (.passed, .notInstantiated) }
     do throws(WastExecutionError) {
@@ -227,7 +238,8 @@ struct ScriptState {
   /// Runs `body` against the module an action or registration names, when it is
   /// usable; otherwise says why not.
   func withModule(
-    _ name: String?, _ body: (any WastExecutor) throws(WastExecutionError) -> WastCommandResult.Outcome
+    _ name: String?,
+    _ body: (any WastExecutor) throws(WastExecutionError) -> WastCommandResult.Outcome
   ) -> WastCommandResult.Outcome {
     guard let executor else { return .skipped(reason: "no execution engine") }
     let state = name.map { named[$0] } ?? current
@@ -248,8 +260,10 @@ struct ScriptState {
     }
   }
 
-  func compare(_ actual: [WastValue], _ expected: [WastExpectedValue]) -> WastCommandResult.Outcome {
-    let matches = actual.count == expected.count && zip(expected, actual).allSatisfy { $0.matches($1) }
+  func compare(_ actual: [WastValue], _ expected: [WastExpectedValue]) -> WastCommandResult.Outcome
+  {
+    let matches =
+      actual.count == expected.count && zip(expected, actual).allSatisfy { $0.matches($1) }
     if matches { return .passed }
     return .failed(
       expected: "[" + expected.map(\.description).joined(separator: ", ") + "]",
@@ -260,11 +274,13 @@ struct ScriptState {
     -> WastCommandResult.Outcome
   {
     let expectedText = "\(WastExecutionError(kind, message))"
-    return withModule(action.module) { (executor) throws(WastExecutionError) -> WastCommandResult.Outcome in
+    return withModule(action.module) {
+      (executor) throws(WastExecutionError) -> WastCommandResult.Outcome in
       do throws(WastExecutionError) {
         let results = try executor.perform(action)
         return .failed(
-          expected: expectedText, got: "returned [" + results.map(\.description).joined(separator: ", ") + "]")
+          expected: expectedText,
+          got: "returned [" + results.map(\.description).joined(separator: ", ") + "]")
       } catch {
         return error.kind == kind && error.message.hasPrefix(message)
           ? .passed : .failed(expected: expectedText, got: error.description)
@@ -282,13 +298,16 @@ struct ScriptState {
     case .failure(.file(let error)):
       return .failed(expected: message, got: error.description)
     case .failure(.wasm(let error)):
-      return error.message.hasPrefix(message) ? .passed : .failed(expected: message, got: error.description)
+      return error.message.hasPrefix(message)
+        ? .passed : .failed(expected: message, got: error.description)
     }
   }
 
   /// assert_unlinkable / assert_uninstantiable: the module must validate, and
   /// instantiating it must fail in the expected way.
-  func expectInstantiationFailure(_ file: WastModuleFile, kind: WastExecutionError.Kind, message: String)
+  func expectInstantiationFailure(
+    _ file: WastModuleFile, kind: WastExecutionError.Kind, message: String
+  )
     -> WastCommandResult.Outcome
   {
     guard file.format == .binary else { return .skipped(reason: "text-format module") }

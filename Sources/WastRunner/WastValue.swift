@@ -123,7 +123,9 @@ public indirect enum WastExpectedValue: Hashable, Sendable, CustomStringConverti
     }
   }
 
-  static func lanes(of vector: V128, as laneType: V128LaneType, match lanes: [WastLaneExpectation]) -> Bool {
+  static func lanes(of vector: V128, as laneType: V128LaneType, match lanes: [WastLaneExpectation])
+    -> Bool
+  {
     guard lanes.count == laneType.laneCount else { return false }
     let bits = laneType.laneBits
     let mask: UInt64 = bits == 64 ? ~0 : (1 << UInt64(bits)) - 1
@@ -166,7 +168,8 @@ public indirect enum WastExpectedValue: Hashable, Sendable, CustomStringConverti
       return "v128:\(type.rawValue)x\(type.laneCount)[\(text.joined(separator: " "))]"
     case .anyFuncRef: return "funcref:non-null"
     case .anyExternRef: return "externref:non-null"
-    case .either(let alternatives): return "either(\(alternatives.map(\.description).joined(separator: " | ")))"
+    case .either(let alternatives):
+      return "either(\(alternatives.map(\.description).joined(separator: " | ")))"
     }
   }
 }

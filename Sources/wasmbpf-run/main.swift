@@ -1,5 +1,7 @@
 // wasmbpf-run: a thin entry point over `WasmbpfCLI.run`, which the tests call.
 
+import WasmbpfCLI
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Musl)
@@ -7,10 +9,10 @@
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import WasmbpfCLI
 
 var standardOutput = FileDescriptorStream.standardOutput
 var standardError = FileDescriptorStream.standardError
 let status = WasmbpfCLI.run(
-  arguments: Array(CommandLine.arguments.dropFirst()), stdout: &standardOutput, stderr: &standardError)
+  arguments: Array(CommandLine.arguments.dropFirst()), stdout: &standardOutput,
+  stderr: &standardError)
 exit(status)

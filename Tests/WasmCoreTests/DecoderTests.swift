@@ -338,6 +338,31 @@ import WasmCore
     #expect(decodeError(truncated)?.message == "length out of bounds")
   }
 
+  /// A body that announces fewer bytes than its instructions take is reported as the
+  /// reference interpreter reports it, by what follows the body.
+  @Test func bodyShorterThanItsInstructions() {
+    func shortBodyError(_ code: [UInt8], claimed: Int, after: [UInt8]) -> WasmError? {
+      let entry = leb(UInt64(claimed + 1)) + [0x00] + code
+      let contents = [0x01] + entry
+      // The code section's size covers the claimed body only; `after` follows it.
+      let codeSection = [0x0A] + leb(UInt64(3 + claimed)) + contents
+      return decodeError(module(twoTypes, section(3, vector([[0x00]]))) + codeSection + after)
+    }
+    // An `end` right after the body: the body is longer than announced.
+    #expect(
+      shortBodyError([0x41, 0x01, 0x1A, 0x0B], claimed: 3, after: [])?.message
+        == "section size mismatch")
+    // Another instruction where `end` should be.
+    #expect(
+      shortBodyError([0x41, 0x01, 0x1A, 0x05], claimed: 3, after: [])?.message
+        == "END opcode expected")
+    // An immediate whose LEB128 encoding goes on past the body, and too long.
+    let longImmediate: [UInt8] = [0x41, 0x82, 0x80, 0x80, 0x80, 0x80, 0x00, 0x1A, 0x0B]
+    #expect(
+      shortBodyError(longImmediate, claimed: 3, after: [])?.message
+        == "integer representation too long")
+  }
+
   @Test func dataSegments() throws {
     let bytes = module(
       section(5, vector([[0x00, 0x01]])),

@@ -227,6 +227,25 @@ struct TestFunction {
     #expect(function.message(loadLane + [0x10, 0xFD, 0x53, 0x0B]) == "invalid lane index")
   }
 
+  @Test func missingFinalEndIsWordedAsTheReferenceDecoderWordsIt() {
+    let function = TestFunction()
+    func message(after: [UInt8]) -> String? {
+      var module = function.module
+      let body: [UInt8] = [0x41, 0x01, 0x1A]  // i32.const 1; drop; (no end)
+      module.bytes = body + after
+      module.codes = [FunctionBody(locals: [], code: 0..<body.count)]
+      do {
+        try FunctionValidator.validate(functionIndex: 0, in: module, context: function.context)
+        return nil
+      } catch {
+        return error.message
+      }
+    }
+    #expect(message(after: []) == "unexpected end of section or function")
+    #expect(message(after: [0x0B]) == "section size mismatch")
+    #expect(message(after: [0x05, 0x00]) == "END opcode expected")
+  }
+
   @Test func stateExposedToTranslators() throws {
     var function = TestFunction(parameters: [.i32], results: [.i64])
     function.extraTypes = [FunctionType(parameters: [.i32], results: [.i64, .f32])]

@@ -56,7 +56,7 @@ extension ModuleBuilding {
     #expect(
       moduleValidationError(
         module(twoTypes, section(3, vector([[0x02]])), section(10, vector([body([0x0B])]))))
-        == .invalid("unknown type 2", at: 0))
+        == .invalid("unknown type 2", at: 21))
     #expect(
       moduleValidationError(module(section(2, vector([importEntry("f", [0x00, 0x00])]))))?.message
         == "unknown type 0")

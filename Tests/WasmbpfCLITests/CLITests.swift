@@ -42,7 +42,8 @@ let emptyModule: [UInt8] = [0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00]
     // (module (func (result i32))): the body leaves no i32 behind.
     let bytes =
       emptyModule + [
-        0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7F, 0x03, 0x02, 0x01, 0x00, 0x0A, 0x04, 0x01, 0x02, 0x00, 0x0B,
+        0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7F, 0x03, 0x02, 0x01, 0x00, 0x0A, 0x04, 0x01, 0x02,
+        0x00, 0x0B,
       ]
     let result = runCLI(["validate", try temporaryFile("invalid.wasm", bytes)])
     #expect(result.status == 1)
@@ -67,7 +68,8 @@ let emptyModule: [UInt8] = [0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00]
       ]}
       """#
     let path = try temporaryFile("t.json", Array(json.utf8))
-    try Data(emptyModule).write(to: URL(fileURLWithPath: (path as NSString).deletingLastPathComponent + "/ok.wasm"))
+    try Data(emptyModule).write(
+      to: URL(fileURLWithPath: (path as NSString).deletingLastPathComponent + "/ok.wasm"))
     return path
   }
 
@@ -89,14 +91,17 @@ let emptyModule: [UInt8] = [0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00]
     let result = runCLI(["wast", "-v", path])
     let lines = result.stdout.split(separator: "\n")
     #expect(lines.count == 3)
-    #expect(lines[1] == "  line 2 assert_malformed: expected unexpected end; got module decoded and validated")
+    #expect(
+      lines[1]
+        == "  line 2 assert_malformed: expected unexpected end; got module decoded and validated")
     #expect(lines[2] == "1 passed, 1 failed, 1 skipped")
   }
 
   @Test func exitsZeroWhenNothingFails() throws {
     let json = #"{"commands": [{"type": "module", "line": 1, "filename": "ok.wasm"}]}"#
     let path = try temporaryFile("ok.json", Array(json.utf8))
-    try Data(emptyModule).write(to: URL(fileURLWithPath: (path as NSString).deletingLastPathComponent + "/ok.wasm"))
+    try Data(emptyModule).write(
+      to: URL(fileURLWithPath: (path as NSString).deletingLastPathComponent + "/ok.wasm"))
     let result = runCLI(["wast", path])
     #expect(result.status == 0)
     #expect(result.stdout.hasSuffix("\n1 passed, 0 failed, 0 skipped\n"))

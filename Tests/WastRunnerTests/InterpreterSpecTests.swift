@@ -26,7 +26,8 @@ import WastRunner
       passed += result.passed
       for failure in result.failures.prefix(5) {
         guard case .failed(let expected, let got) = failure.outcome else { continue }
-        Issue.record("\(file):\(failure.line) \(failure.commandType): expected \(expected); got \(got)")
+        Issue.record(
+          "\(file):\(failure.line) \(failure.commandType): expected \(expected); got \(got)")
       }
       if result.failed > 5 { Issue.record("\(file): \(result.failed - 5) more failures") }
     }

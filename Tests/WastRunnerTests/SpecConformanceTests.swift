@@ -91,7 +91,8 @@ func writeExpectations(_ results: [WastFileResult], to path: String) throws {
     }
     guard FileManager.default.fileExists(atPath: expectationsPath) else {
       Issue.record(
-        "no \(expectationsPath); create it with WASMBPF_UPDATE_EXPECTATIONS=1 swift test --filter SpecConformance")
+        "no \(expectationsPath); create it with WASMBPF_UPDATE_EXPECTATIONS=1 swift test --filter SpecConformance"
+      )
       return
     }
     let expected = try readExpectations(expectationsPath)
@@ -105,7 +106,8 @@ func writeExpectations(_ results: [WastFileResult], to path: String) throws {
           return "  line \(failure.line) \(failure.commandType): expected \(expected); got \(got)"
         }
         Issue.record(
-          "\(name): \(result.passed) passed, expected at least \(recorded)\n\(lines.joined(separator: "\n"))")
+          "\(name): \(result.passed) passed, expected at least \(recorded)\n\(lines.joined(separator: "\n"))"
+        )
       } else if result.passed > recorded {
         gains.append("\(name): \(recorded) -> \(result.passed)")
       }
@@ -122,6 +124,8 @@ func writeExpectations(_ results: [WastFileResult], to path: String) throws {
     let passed = results.reduce(0) { $0 + $1.passed }
     let failed = results.reduce(0) { $0 + $1.failed }
     let skipped = results.reduce(0) { $0 + $1.skipped }
-    print("SpecConformance: \(files.count) files: \(passed) passed, \(failed) failed, \(skipped) skipped")
+    print(
+      "SpecConformance: \(files.count) files: \(passed) passed, \(failed) failed, \(skipped) skipped"
+    )
   }
 }

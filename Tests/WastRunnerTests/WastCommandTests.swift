@@ -40,12 +40,18 @@ import WasmCore
       .action(.invoke(module: nil, field: "f", arguments: [])),
       .assertReturn(.get(module: "$M", field: "g"), expected: [.value(.i32(7))]),
       .assertTrap(.invoke(module: nil, field: "t", arguments: []), message: "unreachable"),
-      .assertExhaustion(.invoke(module: nil, field: "r", arguments: []), message: "call stack exhausted"),
-      .assertMalformed(WastModuleFile(filename: "x.2.wat", format: .text), message: "unknown operator"),
-      .assertInvalid(WastModuleFile(filename: "x.3.wasm", format: binary), message: "type mismatch"),
-      .assertUnlinkable(WastModuleFile(filename: "x.4.wasm", format: binary), message: "unknown import"),
-      .assertUninstantiable(WastModuleFile(filename: "x.5.wasm", format: binary), message: "out of bounds"),
-      .assertUninstantiable(WastModuleFile(filename: "x.6.wasm", format: binary), message: "unreachable"),
+      .assertExhaustion(
+        .invoke(module: nil, field: "r", arguments: []), message: "call stack exhausted"),
+      .assertMalformed(
+        WastModuleFile(filename: "x.2.wat", format: .text), message: "unknown operator"),
+      .assertInvalid(
+        WastModuleFile(filename: "x.3.wasm", format: binary), message: "type mismatch"),
+      .assertUnlinkable(
+        WastModuleFile(filename: "x.4.wasm", format: binary), message: "unknown import"),
+      .assertUninstantiable(
+        WastModuleFile(filename: "x.5.wasm", format: binary), message: "out of bounds"),
+      .assertUninstantiable(
+        WastModuleFile(filename: "x.6.wasm", format: binary), message: "unreachable"),
       .unknown(type: "module_definition"),
     ]
     #expect(script.commands.map(\.kind) == expected)
@@ -87,7 +93,9 @@ import WasmCore
       return
     }
     #expect(arguments == [.v128(V128(low: 0x0004_0003_0002_0001, high: 0xFFFF_0007_0006_0005))])
-    #expect(expected[0] == .v128(.f32, [.nan(.canonical), .bits(0), .nan(.arithmetic), .bits(0x3F80_0000)]))
+    #expect(
+      expected[0]
+        == .v128(.f32, [.nan(.canonical), .bits(0), .nan(.arithmetic), .bits(0x3F80_0000)]))
     #expect(expected[1] == .value(.v128(V128(low: 0xFF, high: 0x8000_0000_0000_0000))))
   }
 

@@ -12,7 +12,9 @@ final class ScriptedExecutor: WastExecutor {
   var unlinkableSize: Int?
 
   func instantiate(_ module: Module, name: String?) throws(WastExecutionError) {
-    if module.bytes.count == unlinkableSize { throw WastExecutionError(.link, "unknown import \"m\" \"f\"") }
+    if module.bytes.count == unlinkableSize {
+      throw WastExecutionError(.link, "unknown import \"m\" \"f\"")
+    }
     instantiated.append(name)
   }
 
@@ -20,10 +22,13 @@ final class ScriptedExecutor: WastExecutor {
     registered.append((name, alias))
   }
 
-  func invoke(module: String?, field: String, arguments: [WastValue]) throws(WastExecutionError) -> [WastValue] {
+  func invoke(module: String?, field: String, arguments: [WastValue]) throws(WastExecutionError)
+    -> [WastValue]
+  {
     switch field {
     case "add":
-      guard arguments.count == 2, case .i32(let a) = arguments[0], case .i32(let b) = arguments[1] else {
+      guard arguments.count == 2, case .i32(let a) = arguments[0], case .i32(let b) = arguments[1]
+      else {
         throw WastExecutionError(.unsupported, "add takes two i32")
       }
       return [.i32(a &+ b)]
@@ -62,7 +67,10 @@ let emptyModule: [UInt8] = [0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00]
 let badMagic: [UInt8] = [0x00, 0x61, 0x73, 0x6E, 0x01, 0x00, 0x00, 0x00]
 /// `(module (func (result i32)))`: the body leaves nothing for its i32 result.
 let missingResult: [UInt8] =
-  emptyModule + [0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7F, 0x03, 0x02, 0x01, 0x00, 0x0A, 0x04, 0x01, 0x02, 0x00, 0x0B]
+  emptyModule + [
+    0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7F, 0x03, 0x02, 0x01, 0x00, 0x0A, 0x04, 0x01, 0x02, 0x00,
+    0x0B,
+  ]
 
 func outcomes(_ result: WastFileResult) -> [Int: WastCommandResult.Outcome] {
   Dictionary(uniqueKeysWithValues: result.results.map { ($0.line, $0.outcome) })
@@ -98,7 +106,9 @@ func outcomes(_ result: WastFileResult) -> [Int: WastCommandResult.Outcome] {
 
   func folder() throws -> ScriptFolder {
     try ScriptFolder(
-      modules: ["ok.wasm": emptyModule, "magic.wasm": badMagic, "link.wasm": emptyModule + [0, 1, 0]], json: script)
+      modules: [
+        "ok.wasm": emptyModule, "magic.wasm": badMagic, "link.wasm": emptyModule + [0, 1, 0],
+      ], json: script)
   }
 
   @Test func decodesAndValidatesWithoutAnExecutor() throws {
@@ -113,7 +123,9 @@ func outcomes(_ result: WastFileResult) -> [Int: WastCommandResult.Outcome] {
     #expect(outcome[10] == .passed)
     #expect(
       outcome[11]
-        == .failed(expected: "unexpected end", got: "malformed module at offset 0x0: magic header not detected"))
+        == .failed(
+          expected: "unexpected end",
+          got: "malformed module at offset 0x0: magic header not detected"))
     #expect(outcome[12] == .skipped(reason: "text-format module"))
     #expect(outcome[13] == .failed(expected: "unexpected end", got: "module decoded and validated"))
     guard case .failed(_, let got)? = outcome[15] else {
@@ -127,7 +139,10 @@ func outcomes(_ result: WastFileResult) -> [Int: WastCommandResult.Outcome] {
       return
     }
     #expect(missing.contains("missing.wasm"))
-    #expect(outcome[20] == .failed(expected: "a known command", got: "unsupported command type \"module_definition\""))
+    #expect(
+      outcome[20]
+        == .failed(
+          expected: "a known command", got: "unsupported command type \"module_definition\""))
     #expect(result.passed == 2)
     #expect(result.failed == 5)
     #expect(result.skipped == 13)
@@ -149,7 +164,8 @@ func outcomes(_ result: WastFileResult) -> [Int: WastCommandResult.Outcome] {
     #expect(
       outcome[5] == .failed(expected: "trap: unreachable", got: "trap: integer divide by zero"))
     // The module of line 15 did not decode, so actions on "the current module" fail...
-    #expect(outcome[16] == .failed(expected: "a usable module", got: "the module of line 15 failed"))
+    #expect(
+      outcome[16] == .failed(expected: "a usable module", got: "the module of line 15 failed"))
     // ...and after a skipped text module they are skipped.
     #expect(outcome[18] == .skipped(reason: "the module of line 17 was skipped"))
     #expect(executor.instantiated == [nil])
@@ -165,7 +181,8 @@ func outcomes(_ result: WastFileResult) -> [Int: WastCommandResult.Outcome] {
         {"type": "assert_invalid", "line": 3, "filename": "ok.wasm", "text": "type mismatch", "module_type": "binary"}
       ]}
       """#
-    let folder = try ScriptFolder(modules: ["bad.wasm": missingResult, "ok.wasm": emptyModule], json: json)
+    let folder = try ScriptFolder(
+      modules: ["bad.wasm": missingResult, "ok.wasm": emptyModule], json: json)
     defer { folder.remove() }
     let outcome = outcomes(WastRunner().run(file: folder.scriptPath))
     #expect(outcome[1] == .passed)

@@ -39,9 +39,11 @@ import WasmCore
     let lanes: [UInt64] = [0x7FC0_0000, 0x3F80_0000, 0xFFC0_0001, 0]
     let vector = makeV128(laneType: .f32, lanes: lanes)
     #expect(vector == V128(low: 0x3F80_0000_7FC0_0000, high: 0x0000_0000_FFC0_0001))
-    let expectation = WastExpectedValue.v128(.f32, [.nan(.canonical), .bits(0x3F80_0000), .nan(.arithmetic), .bits(0)])
+    let expectation = WastExpectedValue.v128(
+      .f32, [.nan(.canonical), .bits(0x3F80_0000), .nan(.arithmetic), .bits(0)])
     #expect(expectation.matches(.v128(vector)))
-    let strict = WastExpectedValue.v128(.f32, [.nan(.canonical), .bits(0x3F80_0000), .nan(.canonical), .bits(0)])
+    let strict = WastExpectedValue.v128(
+      .f32, [.nan(.canonical), .bits(0x3F80_0000), .nan(.canonical), .bits(0)])
     #expect(!strict.matches(.v128(vector)))
     #expect(!expectation.matches(.f32(0x7FC0_0000)))
     let f64 = WastExpectedValue.v128(.f64, [.bits(1), .nan(.canonical)])
@@ -50,15 +52,20 @@ import WasmCore
   }
 
   @Test func makeV128MasksEachLane() {
-    #expect(makeV128(laneType: .i8, lanes: Array(repeating: 0x1FF, count: 16)) == V128(low: ~0, high: ~0))
+    #expect(
+      makeV128(laneType: .i8, lanes: Array(repeating: 0x1FF, count: 16)) == V128(low: ~0, high: ~0))
     #expect(makeV128(laneType: .i64, lanes: [1, 2]) == V128(low: 1, high: 2))
-    #expect(makeV128(laneType: .i16, lanes: [0xABCD] + Array(repeating: 0, count: 7)) == V128(low: 0xABCD, high: 0))
+    #expect(
+      makeV128(laneType: .i16, lanes: [0xABCD] + Array(repeating: 0, count: 7))
+        == V128(low: 0xABCD, high: 0))
   }
 
   @Test func describesValuesForFailureMessages() {
     #expect(WastValue.f32(0x7FC0_0000).description == "f32:0x7fc00000")
     #expect(WastValue.i64(5).description == "i64:5")
-    #expect(WastValue.v128(V128(low: 1, high: 0)).description == "v128:0x00000000000000000000000000000001")
+    #expect(
+      WastValue.v128(V128(low: 1, high: 0)).description == "v128:0x00000000000000000000000000000001"
+    )
     #expect(WastValue.externRef(nil).description == "externref:null")
   }
 }

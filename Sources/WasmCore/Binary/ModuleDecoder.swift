@@ -66,8 +66,6 @@ enum SectionID: UInt8 {
 struct SectionDecoder {
   var reader: ByteReader
   let features: Features
-  /// Absolute offset where the section being decoded ends.
-  var sectionEnd = 0
   /// Number of bodies announced by the function section, if present.
   var functionCount: Int?
   /// Where the function section started, for the count mismatch error.
@@ -111,7 +109,7 @@ struct SectionDecoder {
         throw .malformed("length out of bounds", at: sizeOffset)
       }
       let contentStart = reader.offset
-      sectionEnd = contentStart + size
+      let sectionEnd = contentStart + size
 
       if id == .custom {
         try decodeCustomSection(size: size, into: &module)
@@ -123,6 +121,7 @@ struct SectionDecoder {
         throw .malformed("unexpected content after last section", at: sectionStart)
       }
       lastOrder = id.order
+      module.sectionOffsets[Int(id.rawValue)] = contentStart
 
       do throws(WasmError) {
         switch id {

@@ -12,19 +12,19 @@ extension FunctionValidator: InstructionVisitor {
   public mutating func visitNop() throws(WasmError) {}
 
   public mutating func visitBlock(_ type: BlockType) throws(WasmError) {
-    let signature = try signature(of: type)
+    let signature = try resolve(type)
     try popParameters(signature)
     pushFrame(.block, signature)
   }
 
   public mutating func visitLoop(_ type: BlockType) throws(WasmError) {
-    let signature = try signature(of: type)
+    let signature = try resolve(type)
     try popParameters(signature)
     pushFrame(.loop, signature)
   }
 
   public mutating func visitIf(_ type: BlockType) throws(WasmError) {
-    let signature = try signature(of: type)
+    let signature = try resolve(type)
     try pop(.i32)
     try popParameters(signature)
     pushFrame(.if, signature)
@@ -46,17 +46,19 @@ extension FunctionValidator: InstructionVisitor {
     if frame.kind != .function { pushResults(frame.signature) }
   }
 
-  func ifWithoutElseIsValid(_ signature: BlockSignature) -> Bool {
+  mutating func ifWithoutElseIsValid(_ signature: BlockSignature) -> Bool {
     guard signature.parameterCount == signature.resultCount else { return false }
     for i in 0..<signature.parameterCount
-    where parameterType(signature, at: i) != resultType(signature, at: i) {
+    where Self.parameterType(signature, at: i, types: context.types)
+      != Self.resultType(signature, at: i, types: context.types)
+    {
       return false
     }
     return true
   }
 
-  func labelFrame(_ depth: UInt32) throws(WasmError) -> ControlFrame {
-    guard let frame = frame(forLabel: depth) else {
+  mutating func labelFrame(_ depth: UInt32) throws(WasmError) -> ControlFrame {
+    guard let frame = Self.frame(forLabel: depth, in: controlFrames) else {
       throw .invalid("unknown label", at: instructionOffset)
     }
     return frame
@@ -74,7 +76,7 @@ extension FunctionValidator: InstructionVisitor {
     // The spec pops the label types, then pushes them (the declared types, which
     // replaces `unknown`s from unreachable code).
     try popLabelTypes(frame)
-    for i in 0..<frame.labelArity { push(labelType(frame, at: i)) }
+    for i in 0..<frame.labelArity { push(Self.labelType(frame, at: i, types: context.types)) }
   }
 
   public mutating func visitBrTable(_ targets: BrTableTargets) throws(WasmError) {
@@ -84,7 +86,9 @@ extension FunctionValidator: InstructionVisitor {
     for depth in targets {
       let frame = try labelFrame(depth)
       guard frame.labelArity == arity else { throw typeMismatch() }
-      for i in 0..<arity { try check(depth: arity - 1 - i, labelType(frame, at: i)) }
+      for i in 0..<arity {
+        try check(depth: arity - 1 - i, Self.labelType(frame, at: i, types: context.types))
+      }
     }
     try popLabelTypes(defaultFrame)
     markUnreachable()
@@ -159,8 +163,10 @@ extension FunctionValidator: InstructionVisitor {
 
   // MARK: Variable
 
-  func local(_ index: UInt32) throws(WasmError) -> OperandType {
-    guard let type = localType(index) else {
+  mutating func local(_ index: UInt32) throws(WasmError) -> OperandType {
+    guard
+      let type = Self.localType(index, direct: localTypes, runs: localRuns, count: localCount)
+    else {
       throw .invalid("unknown local \(index)", at: instructionOffset)
     }
     return type
@@ -180,7 +186,7 @@ extension FunctionValidator: InstructionVisitor {
     push(type)
   }
 
-  func global(_ index: UInt32) throws(WasmError) -> GlobalType {
+  mutating func global(_ index: UInt32) throws(WasmError) -> GlobalType {
     guard Int(index) < context.globals.count else {
       throw .invalid("unknown global \(index)", at: instructionOffset)
     }
@@ -201,7 +207,7 @@ extension FunctionValidator: InstructionVisitor {
 
   // MARK: Table
 
-  func table(_ index: UInt32) throws(WasmError) -> TableType {
+  mutating func table(_ index: UInt32) throws(WasmError) -> TableType {
     guard Int(index) < context.tables.count else {
       throw .invalid("unknown table \(index)", at: instructionOffset)
     }
@@ -209,11 +215,11 @@ extension FunctionValidator: InstructionVisitor {
   }
 
   /// The index type of a table (i64 for a table64).
-  func indexType(_ table: TableType) -> OperandType {
+  static func indexType(_ table: TableType) -> OperandType {
     table.limits.is64 ? .i64 : .i32
   }
 
-  func elementSegment(_ index: UInt32) throws(WasmError) -> ReferenceType {
+  mutating func elementSegment(_ index: UInt32) throws(WasmError) -> ReferenceType {
     guard Int(index) < context.elementTypes.count else {
       throw .invalid("unknown elem segment \(index)", at: instructionOffset)
     }
@@ -222,33 +228,33 @@ extension FunctionValidator: InstructionVisitor {
 
   public mutating func visitTableGet(_ table: UInt32) throws(WasmError) {
     let table = try self.table(table)
-    try pop(indexType(table))
+    try pop(Self.indexType(table))
     push(OperandType(.ref(table.elementType)))
   }
 
   public mutating func visitTableSet(_ table: UInt32) throws(WasmError) {
     let table = try self.table(table)
     try pop(OperandType(.ref(table.elementType)))
-    try pop(indexType(table))
+    try pop(Self.indexType(table))
   }
 
   public mutating func visitTableSize(_ table: UInt32) throws(WasmError) {
     let table = try self.table(table)
-    push(indexType(table))
+    push(Self.indexType(table))
   }
 
   public mutating func visitTableGrow(_ table: UInt32) throws(WasmError) {
     let table = try self.table(table)
-    try pop(indexType(table))
+    try pop(Self.indexType(table))
     try pop(OperandType(.ref(table.elementType)))
-    push(indexType(table))
+    push(Self.indexType(table))
   }
 
   public mutating func visitTableFill(_ table: UInt32) throws(WasmError) {
     let table = try self.table(table)
-    try pop(indexType(table))
+    try pop(Self.indexType(table))
     try pop(OperandType(.ref(table.elementType)))
-    try pop(indexType(table))
+    try pop(Self.indexType(table))
   }
 
   public mutating func visitTableCopy(destination: UInt32, source: UInt32) throws(WasmError) {
@@ -266,7 +272,7 @@ extension FunctionValidator: InstructionVisitor {
     guard table.elementType == elementType else { throw typeMismatch() }
     try pop(.i32)
     try pop(.i32)
-    try pop(indexType(table))
+    try pop(Self.indexType(table))
   }
 
   public mutating func visitElemDrop(_ element: UInt32) throws(WasmError) {
@@ -275,7 +281,7 @@ extension FunctionValidator: InstructionVisitor {
 
   // MARK: Memory
 
-  func memory(_ index: UInt32) throws(WasmError) -> MemoryType {
+  mutating func memory(_ index: UInt32) throws(WasmError) -> MemoryType {
     guard Int(index) < context.memories.count else {
       throw .invalid("unknown memory \(index)", at: instructionOffset)
     }
@@ -283,12 +289,14 @@ extension FunctionValidator: InstructionVisitor {
   }
 
   /// The address type of a memory (i64 for a memory64).
-  func addressType(_ memory: MemoryType) -> OperandType {
+  static func addressType(_ memory: MemoryType) -> OperandType {
     memory.limits.is64 ? .i64 : .i32
   }
 
   /// Checks the memory and alignment of an access; returns the address type.
-  func checkAccess(_ memarg: MemArg, naturalAlignment: UInt32) throws(WasmError) -> OperandType {
+  mutating func checkAccess(_ memarg: MemArg, naturalAlignment: UInt32) throws(WasmError)
+    -> OperandType
+  {
     let memory = try self.memory(memarg.memory)
     guard memarg.alignment <= naturalAlignment else {
       throw .invalid("alignment must not be larger than natural", at: instructionOffset)
@@ -296,7 +304,7 @@ extension FunctionValidator: InstructionVisitor {
     if !memory.limits.is64 && memarg.offset > UInt64(UInt32.max) {
       throw .invalid("offset out of range", at: instructionOffset)
     }
-    return addressType(memory)
+    return Self.addressType(memory)
   }
 
   public mutating func visitLoad(_ op: LoadOp, _ memarg: MemArg) throws(WasmError) {
@@ -312,23 +320,23 @@ extension FunctionValidator: InstructionVisitor {
   }
 
   public mutating func visitMemorySize(_ memory: UInt32) throws(WasmError) {
-    push(addressType(try self.memory(memory)))
+    push(Self.addressType(try self.memory(memory)))
   }
 
   public mutating func visitMemoryGrow(_ memory: UInt32) throws(WasmError) {
-    let address = addressType(try self.memory(memory))
+    let address = Self.addressType(try self.memory(memory))
     try pop(address)
     push(address)
   }
 
-  func checkDataSegment(_ index: UInt32) throws(WasmError) {
+  mutating func checkDataSegment(_ index: UInt32) throws(WasmError) {
     guard let count = context.dataCount, index < count else {
       throw .invalid("unknown data segment \(index)", at: instructionOffset)
     }
   }
 
   public mutating func visitMemoryInit(data: UInt32, memory: UInt32) throws(WasmError) {
-    let address = addressType(try self.memory(memory))
+    let address = Self.addressType(try self.memory(memory))
     try checkDataSegment(data)
     try pop(.i32)
     try pop(.i32)
@@ -340,8 +348,8 @@ extension FunctionValidator: InstructionVisitor {
   }
 
   public mutating func visitMemoryCopy(destination: UInt32, source: UInt32) throws(WasmError) {
-    let destinationAddress = addressType(try memory(destination))
-    let sourceAddress = addressType(try memory(source))
+    let destinationAddress = Self.addressType(try memory(destination))
+    let sourceAddress = Self.addressType(try memory(source))
     // With memory64, the length is i64 only when both memories are 64-bit.
     let length: OperandType = destinationAddress == .i64 && sourceAddress == .i64 ? .i64 : .i32
     try pop(length)
@@ -350,7 +358,7 @@ extension FunctionValidator: InstructionVisitor {
   }
 
   public mutating func visitMemoryFill(_ memory: UInt32) throws(WasmError) {
-    let address = addressType(try self.memory(memory))
+    let address = Self.addressType(try self.memory(memory))
     try pop(address)
     try pop(.i32)
     try pop(address)
@@ -375,7 +383,7 @@ extension FunctionValidator: InstructionVisitor {
     try apply(op.signature)
   }
 
-  func checkLane(_ lane: UInt8, below count: UInt8) throws(WasmError) {
+  mutating func checkLane(_ lane: UInt8, below count: UInt8) throws(WasmError) {
     guard lane < count else { throw .invalid("invalid lane index", at: instructionOffset) }
   }
 

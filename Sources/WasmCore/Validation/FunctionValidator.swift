@@ -10,6 +10,12 @@
 // emit code in the same pass.
 
 /// Validates one function body; also the base of one-pass translators.
+///
+/// A translator holds a `FunctionValidator`, forwards `instructionOffset` to it and,
+/// in each visit method, calls the validator's method of the same name first (so
+/// invalid code throws before anything is emitted). State that the validator's call
+/// changes is read before it (e.g. `currentFrame` in `visitEnd`, the operand types a
+/// `select` pops) or after it (e.g. the type a `local.get` pushed).
 public struct FunctionValidator {
   public let context: ValidationContext
   /// The function's type.
@@ -33,6 +39,7 @@ public struct FunctionValidator {
   @usableFromInline var topHeight = 0
   @usableFromInline var topUnreachable = false
 
+  /// Offset in the module of the instruction being validated (errors point there).
   public var instructionOffset = 0
 
   /// Locals beyond this many are looked up by binary search over the declarations,
@@ -67,6 +74,12 @@ public struct FunctionValidator {
     self.typeIndex = typeIndex
     self.functionType = context.types[Int(typeIndex)]
     self.instructionOffset = offset
+
+    // Typical bodies stay within these; reserving avoids regrowing per function.
+    operands.reserveCapacity(64)
+    controlFrames.reserveCapacity(16)
+    localTypes.reserveCapacity(
+      min(functionType.parameters.count + locals.count * 4, Int(Self.directLocalLimit)))
 
     var total = UInt64(functionType.parameters.count)
     for parameter in functionType.parameters where UInt64(localTypes.count) < Self.directLocalLimit
@@ -114,7 +127,7 @@ public struct FunctionValidator {
 
   // MARK: State for translators
 
-  /// The innermost control frame.
+  /// The innermost control frame. There is none after the function's final `end`.
   @inlinable
   public var currentFrame: ControlFrame { controlFrames[controlFrames.count - 1] }
 
@@ -126,36 +139,64 @@ public struct FunctionValidator {
   /// The frame a branch to label `depth` targets, or nil when there is none.
   @inlinable
   public func frame(forLabel depth: UInt32) -> ControlFrame? {
-    guard UInt64(depth) < UInt64(controlFrames.count) else { return nil }
-    return controlFrames[controlFrames.count - 1 - Int(depth)]
+    Self.frame(forLabel: depth, in: controlFrames)
+  }
+
+  // The public accessors are non-mutating; the validator itself uses these static
+  // forms (or mutating helpers), because a non-mutating call from a mutating method
+  // copies the whole validator when it is not inlined.
+
+  @inlinable
+  static func frame(forLabel depth: UInt32, in frames: [ControlFrame]) -> ControlFrame? {
+    guard UInt64(depth) < UInt64(frames.count) else { return nil }
+    return frames[frames.count - 1 - Int(depth)]
   }
 
   /// The type of local `index`, or nil when there is no such local.
   @inlinable
   public func localType(_ index: UInt32) -> OperandType? {
+    Self.localType(index, direct: localTypes, runs: localRuns, count: localCount)
+  }
+
+  @inlinable
+  static func localType(
+    _ index: UInt32, direct: [OperandType], runs: [(end: UInt64, type: OperandType)], count: UInt64
+  ) -> OperandType? {
     let i = Int(index)
-    if i < localTypes.count { return localTypes[i] }
-    guard UInt64(index) < localCount else { return nil }
+    if i < direct.count { return direct[i] }
+    guard UInt64(index) < count else { return nil }
     // Binary search for the first run ending after `index`.
     var low = 0
-    var high = localRuns.count
+    var high = runs.count
     while low < high {
       let mid = (low + high) / 2
-      if localRuns[mid].end <= UInt64(index) { low = mid + 1 } else { high = mid }
+      if runs[mid].end <= UInt64(index) { low = mid + 1 } else { high = mid }
     }
-    return low < localRuns.count ? localRuns[low].type : nil
+    return low < runs.count ? runs[low].type : nil
   }
 
   /// The signature of a block type; throws "unknown type" for a bad type index.
   public func signature(of blockType: BlockType) throws(WasmError) -> BlockSignature {
+    try Self.signature(of: blockType, types: context.types, offset: instructionOffset)
+  }
+
+  // Mutating so that `self` is passed by address: calling a non-mutating method
+  // from a mutating one copies the whole validator first.
+  mutating func resolve(_ blockType: BlockType) throws(WasmError) -> BlockSignature {
+    try Self.signature(of: blockType, types: context.types, offset: instructionOffset)
+  }
+
+  static func signature(
+    of blockType: BlockType, types: [FunctionType], offset: Int
+  ) throws(WasmError) -> BlockSignature {
     switch blockType {
     case .empty: return .empty
     case .value(let type): return .single(OperandType(type))
     case .typeIndex(let index):
-      guard Int(index) < context.types.count else {
-        throw .invalid("unknown type \(index)", at: instructionOffset)
+      guard Int(index) < types.count else {
+        throw .invalid("unknown type \(index)", at: offset)
       }
-      let type = context.types[Int(index)]
+      let type = types[Int(index)]
       return BlockSignature(
         parameterCount: type.parameters.count, resultCount: type.results.count,
         typeIndex: index, singleResult: .unknown)
@@ -165,29 +206,51 @@ public struct FunctionValidator {
   /// Parameter `i` of a block signature.
   @inlinable
   public func parameterType(_ signature: BlockSignature, at i: Int) -> OperandType {
-    guard let typeIndex = signature.typeIndex else { return .unknown }
-    return OperandType(context.types[Int(typeIndex)].parameters[i])
+    Self.parameterType(signature, at: i, types: context.types)
   }
 
   /// Result `i` of a block signature.
   @inlinable
   public func resultType(_ signature: BlockSignature, at i: Int) -> OperandType {
-    guard let typeIndex = signature.typeIndex else { return signature.singleResult }
-    return OperandType(context.types[Int(typeIndex)].results[i])
+    Self.resultType(signature, at: i, types: context.types)
   }
 
   /// Type `i` of the values a branch to `frame` carries.
   @inlinable
   public func labelType(_ frame: ControlFrame, at i: Int) -> OperandType {
-    frame.kind == .loop ? parameterType(frame.signature, at: i) : resultType(frame.signature, at: i)
+    Self.labelType(frame, at: i, types: context.types)
+  }
+
+  @inlinable
+  static func parameterType(
+    _ signature: BlockSignature, at i: Int, types: [FunctionType]
+  ) -> OperandType {
+    guard let typeIndex = signature.typeIndex else { return .unknown }
+    return OperandType(types[Int(typeIndex)].parameters[i])
+  }
+
+  @inlinable
+  static func resultType(_ signature: BlockSignature, at i: Int, types: [FunctionType])
+    -> OperandType
+  {
+    guard let typeIndex = signature.typeIndex else { return signature.singleResult }
+    return OperandType(types[Int(typeIndex)].results[i])
+  }
+
+  @inlinable
+  static func labelType(_ frame: ControlFrame, at i: Int, types: [FunctionType]) -> OperandType {
+    frame.kind == .loop
+      ? parameterType(frame.signature, at: i, types: types)
+      : resultType(frame.signature, at: i, types: types)
   }
 
   // MARK: Operand stack (spec: push_val, pop_val, pop_vals)
 
-  func typeMismatch() -> WasmError {
+  mutating func typeMismatch() -> WasmError {
     .invalid("type mismatch", at: instructionOffset)
   }
 
+  @inline(__always)
   mutating func push(_ type: OperandType) {
     operands.append(type)
   }
@@ -201,6 +264,7 @@ public struct FunctionValidator {
   }
 
   @discardableResult
+  @inline(__always)
   mutating func pop(_ expected: OperandType) throws(WasmError) -> OperandType {
     // Fast path: a value of the expected type above the frame's height.
     if operands.count > topHeight {
@@ -217,7 +281,7 @@ public struct FunctionValidator {
 
   /// Checks the operand `depth` values below the top against `expected`, without
   /// popping (`push_vals(pop_vals(...))` of the spec, done in place).
-  func check(depth: Int, _ expected: OperandType) throws(WasmError) {
+  mutating func check(depth: Int, _ expected: OperandType) throws(WasmError) {
     let index = operands.count - 1 - depth
     guard index >= topHeight else {
       if topUnreachable { return }
@@ -232,7 +296,7 @@ public struct FunctionValidator {
     var i = frame.labelArity
     while i > 0 {
       i -= 1
-      try pop(labelType(frame, at: i))
+      try pop(Self.labelType(frame, at: i, types: context.types))
     }
   }
 
@@ -240,12 +304,14 @@ public struct FunctionValidator {
     var i = signature.parameterCount
     while i > 0 {
       i -= 1
-      try pop(parameterType(signature, at: i))
+      try pop(Self.parameterType(signature, at: i, types: context.types))
     }
   }
 
   mutating func pushResults(_ signature: BlockSignature) {
-    for i in 0..<signature.resultCount { push(resultType(signature, at: i)) }
+    for i in 0..<signature.resultCount {
+      push(Self.resultType(signature, at: i, types: context.types))
+    }
   }
 
   /// Checks the values a function of type `type` takes, pops them, pushes its results.
@@ -285,7 +351,9 @@ public struct FunctionValidator {
         offset: instructionOffset))
     topHeight = height
     topUnreachable = false
-    for i in 0..<signature.parameterCount { push(parameterType(signature, at: i)) }
+    for i in 0..<signature.parameterCount {
+      push(Self.parameterType(signature, at: i, types: context.types))
+    }
   }
 
   /// Closes the innermost frame after checking its results are exactly what is left.
@@ -294,7 +362,7 @@ public struct FunctionValidator {
     var i = frame.signature.resultCount
     while i > 0 {
       i -= 1
-      try pop(resultType(frame.signature, at: i))
+      try pop(Self.resultType(frame.signature, at: i, types: context.types))
     }
     guard operands.count == frame.height else { throw typeMismatch() }
     controlFrames.removeLast()

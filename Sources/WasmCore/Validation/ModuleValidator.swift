@@ -12,6 +12,13 @@ public enum ModuleValidator {
   public static func validate(_ module: Module) throws(WasmError) -> ValidationContext {
     let features = module.features
     let typeCount = module.types.count
+    let offsets = module.sectionOffsets
+    let importOffset = offsets[2]
+    let functionOffset = offsets[3]
+    let tableOffset = offsets[4]
+    let memoryOffset = offsets[5]
+    let exportOffset = offsets[7]
+    let startOffset = offsets[8]
 
     // The index spaces, imports first.
     var functionTypeIndices: [UInt32] = []
@@ -25,14 +32,14 @@ public enum ModuleValidator {
       switch entry.descriptor {
       case .function(let typeIndex):
         guard Int(typeIndex) < typeCount else {
-          throw .invalid("unknown type \(typeIndex)", at: 0)
+          throw .invalid("unknown type \(typeIndex)", at: importOffset)
         }
         functionTypeIndices.append(typeIndex)
       case .table(let type):
-        try checkTableType(type, features: features)
+        try checkTableType(type, features: features, at: importOffset)
         tables.append(type)
       case .memory(let type):
-        try checkMemoryType(type, features: features)
+        try checkMemoryType(type, features: features, at: importOffset)
         memories.append(type)
       case .global(let type):
         globals.append(type)
@@ -40,20 +47,20 @@ public enum ModuleValidator {
     }
     for typeIndex in module.functions {
       guard Int(typeIndex) < typeCount else {
-        throw .invalid("unknown type \(typeIndex)", at: 0)
+        throw .invalid("unknown type \(typeIndex)", at: functionOffset)
       }
       functionTypeIndices.append(typeIndex)
     }
     for type in module.tables {
-      try checkTableType(type, features: features)
+      try checkTableType(type, features: features, at: tableOffset)
       tables.append(type)
     }
     for type in module.memories {
-      try checkMemoryType(type, features: features)
+      try checkMemoryType(type, features: features, at: memoryOffset)
       memories.append(type)
     }
     if memories.count > 1 && !features.contains(.multiMemory) {
-      throw .invalid("multiple memories", at: 0)
+      throw .invalid("multiple memories", at: memoryOffset)
     }
 
     // In Wasm 2.0 a constant expression sees only the imported globals (extended
@@ -72,7 +79,8 @@ public enum ModuleValidator {
     elementTypes.reserveCapacity(module.elements.count)
     for segment in module.elements {
       try validateElementSegment(
-        segment, tables: tables, constants: constants, references: &references)
+        segment, tables: tables, constants: constants, references: &references,
+        sectionOffset: offsets[9])
       elementTypes.append(segment.type)
     }
 
@@ -87,11 +95,11 @@ public enum ModuleValidator {
 
     if let start = module.start {
       guard Int(start) < functionTypeIndices.count else {
-        throw .invalid("unknown function \(start)", at: 0)
+        throw .invalid("unknown function \(start)", at: startOffset)
       }
       let type = module.types[Int(functionTypeIndices[Int(start)])]
       guard type.parameters.isEmpty, type.results.isEmpty else {
-        throw .invalid("start function", at: 0)
+        throw .invalid("start function", at: startOffset)
       }
     }
 
@@ -99,23 +107,27 @@ public enum ModuleValidator {
     exportNames.reserveCapacity(module.exports.count)
     for export in module.exports {
       guard exportNames.insert(ExportName(export.name)).inserted else {
-        throw .invalid("duplicate export name", at: 0)
+        throw .invalid("duplicate export name", at: exportOffset)
       }
       let index = Int(export.index)
       switch export.kind {
       case .function:
         guard index < functionTypeIndices.count else {
-          throw .invalid("unknown function \(export.index)", at: 0)
+          throw .invalid("unknown function \(export.index)", at: exportOffset)
         }
         references.insert(export.index)
       case .table:
-        guard index < tables.count else { throw .invalid("unknown table \(export.index)", at: 0) }
+        guard index < tables.count else {
+          throw .invalid("unknown table \(export.index)", at: exportOffset)
+        }
       case .memory:
         guard index < memories.count else {
-          throw .invalid("unknown memory \(export.index)", at: 0)
+          throw .invalid("unknown memory \(export.index)", at: exportOffset)
         }
       case .global:
-        guard index < globals.count else { throw .invalid("unknown global \(export.index)", at: 0) }
+        guard index < globals.count else {
+          throw .invalid("unknown global \(export.index)", at: exportOffset)
+        }
       }
     }
 
@@ -127,7 +139,7 @@ public enum ModuleValidator {
 
   private static func validateElementSegment(
     _ segment: ElementSegment, tables: [TableType], constants: ConstExpressionChecker,
-    references: inout Set<UInt32>
+    references: inout Set<UInt32>, sectionOffset: Int
   ) throws(WasmError) {
     if case .active(let table, let offset) = segment.mode {
       guard Int(table) < tables.count else {
@@ -143,7 +155,7 @@ public enum ModuleValidator {
     case .functions(let indices):
       for index in indices {
         guard Int(index) < constants.functionCount else {
-          throw .invalid("unknown function \(index)", at: 0)
+          throw .invalid("unknown function \(index)", at: sectionOffset)
         }
         references.insert(index)
       }
@@ -157,33 +169,37 @@ public enum ModuleValidator {
   // MARK: Limits
   // https://webassembly.github.io/spec/core/valid/types.html#limits
 
-  static func checkTableType(_ type: TableType, features: Features) throws(WasmError) {
+  static func checkTableType(
+    _ type: TableType, features: Features, at offset: Int
+  ) throws(WasmError) {
     // Table sizes are u32 in Wasm 2.0, so only the order of min and max can be wrong.
     try checkLimits(
       type.limits, range: type.limits.is64 ? UInt64.max : UInt64(UInt32.max),
-      rangeMessage: "table size must be at most 2^32-1")
+      rangeMessage: "table size must be at most 2^32-1", at: offset)
   }
 
-  static func checkMemoryType(_ type: MemoryType, features: Features) throws(WasmError) {
+  static func checkMemoryType(
+    _ type: MemoryType, features: Features, at offset: Int
+  ) throws(WasmError) {
     if type.limits.is64 {
       try checkLimits(
         type.limits, range: 1 << 48,
-        rangeMessage: "memory size must be at most 2^48 pages")
+        rangeMessage: "memory size must be at most 2^48 pages", at: offset)
     } else {
       try checkLimits(
         type.limits, range: 1 << 16,
-        rangeMessage: "memory size must be at most 65536 pages (4GiB)")
+        rangeMessage: "memory size must be at most 65536 pages (4GiB)", at: offset)
     }
   }
 
   private static func checkLimits(
-    _ limits: Limits, range: UInt64, rangeMessage: String
+    _ limits: Limits, range: UInt64, rangeMessage: String, at offset: Int
   ) throws(WasmError) {
-    guard limits.min <= range else { throw .invalid(rangeMessage, at: 0) }
+    guard limits.min <= range else { throw .invalid(rangeMessage, at: offset) }
     if let max = limits.max {
-      guard max <= range else { throw .invalid(rangeMessage, at: 0) }
+      guard max <= range else { throw .invalid(rangeMessage, at: offset) }
       guard limits.min <= max else {
-        throw .invalid("size minimum must not be greater than maximum", at: 0)
+        throw .invalid("size minimum must not be greater than maximum", at: offset)
       }
     }
   }
