@@ -25,10 +25,11 @@ struct Exit: Equatable, Sendable {
 
 /// The handler type: program counter, frame pointer, memory base, memory size in
 /// bytes, execution context. All five travel in registers across handlers.
-typealias Handler = @convention(thin) (
-  UnsafePointer<Int>, UnsafeMutablePointer<UInt64>, UnsafeMutableRawPointer, Int,
-  UnsafeMutablePointer<ExecContext>
-) -> Exit
+typealias Handler =
+  @convention(thin) (
+    UnsafePointer<Int>, UnsafeMutablePointer<UInt64>, UnsafeMutableRawPointer, Int,
+    UnsafeMutablePointer<ExecContext>
+  ) -> Exit
 
 /// A linear memory's current base and size; handlers cache both in registers
 /// and reload them from here after anything that may grow the memory.

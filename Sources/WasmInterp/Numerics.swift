@@ -5,11 +5,13 @@
 extension FixedWidthInteger where Self: UnsignedInteger {
   @inline(__always) func rotl(_ k: Self) -> Self {
     let n = Int(truncatingIfNeeded: k) & (Self.bitWidth - 1)
-    return (self &<< Self(truncatingIfNeeded: n)) | (self &>> Self(truncatingIfNeeded: (Self.bitWidth - n)))
+    return (self &<< Self(truncatingIfNeeded: n))
+      | (self &>> Self(truncatingIfNeeded: (Self.bitWidth - n)))
   }
   @inline(__always) func rotr(_ k: Self) -> Self {
     let n = Int(truncatingIfNeeded: k) & (Self.bitWidth - 1)
-    return (self &>> Self(truncatingIfNeeded: n)) | (self &<< Self(truncatingIfNeeded: (Self.bitWidth - n)))
+    return (self &>> Self(truncatingIfNeeded: n))
+      | (self &<< Self(truncatingIfNeeded: (Self.bitWidth - n)))
   }
 }
 

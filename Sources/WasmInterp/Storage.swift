@@ -43,7 +43,9 @@ extension MemoryState {
 }
 
 extension TableState {
-  static func allocate(count: Int, maxCount: Int, initial: UInt64) -> UnsafeMutablePointer<TableState>? {
+  static func allocate(count: Int, maxCount: Int, initial: UInt64) -> UnsafeMutablePointer<
+    TableState
+  >? {
     guard let raw = calloc(max(count, 1), MemoryLayout<UInt64>.stride) else { return nil }
     let elements = raw.bindMemory(to: UInt64.self, capacity: max(count, 1))
     elements.update(repeating: initial, count: count)
