@@ -18,29 +18,37 @@ let package = Package(
     .target(name: "WasmCore"),
     // Translation, execution and the embedding API. Depends on WasmCore only.
     .target(name: "WasmInterp", dependencies: ["WasmCore"]),
-    .target(name: "WasiPreview1", dependencies: ["WasmInterp"]),
+    // Header-only shim: openat2(2), which has no glibc wrapper (see docs/wasi.md).
+    .systemLibrary(name: "WasiSys"),
+    .target(name: "WasiPreview1", dependencies: ["WasmCore", "WasmInterp", "WasiSys"]),
     // Module map over libbpf plus a header-only shim (static inline functions).
     .systemLibrary(
       name: "BpfSys",
       pkgConfig: "libbpf",
       providers: [.apt(["libbpf-dev", "libelf-dev", "zlib1g-dev"])]
     ),
-    // Gains WasmInterp + WasiPreview1 when the `wasm_bpf` imports are written.
-    .target(name: "WasiBpf", dependencies: ["BpfSys"]),
+    // The `wasm_bpf` import module: owners of kernel objects, the policy, the imports.
+    .target(name: "WasiBpf", dependencies: ["WasmCore", "WasmInterp", "BpfSys"]),
     // The spec-script runner (JSON command files from wast2json / wasm-tools).
     .target(name: "WastRunner", dependencies: ["WasmCore", "WasmInterp"]),
-    .executableTarget(
-      name: "wasmbpf-run",
+    // The command line's logic, callable from tests; `wasmbpf-run` is a thin main.
+    .target(
+      name: "WasmbpfCLI",
       dependencies: [
         "WasmCore", "WasmInterp", "WastRunner",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    .executableTarget(name: "wasmbpf-run", dependencies: ["WasmbpfCLI"]),
     .testTarget(
       name: "WasmCoreTests", dependencies: ["WasmCore"],
       // Raw inputs read through #filePath by FuzzRegressionTests, not resources.
       exclude: ["FuzzRegressions"]),
+    .testTarget(name: "WasmInterpTests", dependencies: ["WasmInterp", "WasmCore"]),
     .testTarget(name: "WastRunnerTests", dependencies: ["WastRunner", "WasmCore"]),
-    .testTarget(name: "WasiBpfTests", dependencies: ["WasiBpf"]),
+    .testTarget(name: "WasmbpfCLITests", dependencies: ["WasmbpfCLI", "WastRunner"]),
+    .testTarget(
+      name: "WasiBpfTests", dependencies: ["WasiBpf", "WasiPreview1", "WasmInterp", "WasmCore"]),
+    .testTarget(name: "WasiPreview1Tests", dependencies: ["WasiPreview1", "WasmCore", "WasmInterp"]),
   ]
 )

@@ -6,6 +6,8 @@
 #    Fixtures/bpf/guests/NAME/NAME.c     -> generated/bpf/guests/NAME.wasm (wasm32-wasi,
 #    Debian's wasi-libc; the BPF object is embedded with #embed)
 #  - Fixtures/bpf/guests/uprobe/uprobe_target.c -> generated/bpf/guests/uprobe_target (native)
+#  - Fixtures/wasi/NAME.c -> generated/wasi/NAME.wasm (wasm32-wasi, Debian's wasi-libc);
+#    files.c also -> generated/wasi/files-native (cc), to compare both runs
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out="$root/Fixtures/generated"
@@ -56,3 +58,21 @@ for dir in "$root"/Fixtures/bpf/guests/*/; do
     echo "built ${wasm#"$root"/}"
   fi
 done
+
+wasi_out="$out/wasi"
+mkdir -p "$wasi_out"
+for src in "$root"/Fixtures/wasi/*.c; do
+  name=$(basename "${src%.c}")
+  wasm="$wasi_out/$name.wasm"
+  if stale "$wasm" "$src" "$root"/Fixtures/wasi/*.h; then
+    clang --target=wasm32-wasi -O2 -std=gnu17 --sysroot=/usr -isystem /usr/include/wasm32-wasi \
+      -L/usr/lib/wasm32-wasi -resource-dir "$wasi_resource_dir" -I"$root/Fixtures/wasi" \
+      "$src" -o "$wasm"
+    echo "built ${wasm#"$root"/}"
+  fi
+done
+native="$wasi_out/files-native"
+if stale "$native" "$root/Fixtures/wasi/files.c"; then
+  cc -O2 -std=gnu17 -o "$native" "$root/Fixtures/wasi/files.c"
+  echo "built ${native#"$root"/}"
+fi

@@ -8,6 +8,11 @@ import WasiBpf
   import Glibc
 #endif
 
+/// Every suite that loads programs into the kernel, one at a time: they share the
+/// kernel's hooks (an exec tracer sees every exec), and leak checks count this
+/// process's BPF links.
+@Suite(.serialized) struct KernelSuites {}
+
 /// Fails the calling test with a clear reason when this machine cannot load BPF.
 func requireKernel() throws {
   struct KernelUnavailable: Error, CustomStringConvertible { var description: String }
@@ -42,154 +47,158 @@ func spawnTrue() -> pid_t {
   return pid
 }
 
-@Suite(.serialized) struct BpfKernelTests {
-  func loadedSample() throws -> BpfObject {
-    let bytes = try fixtureBytes("bpf/inspect_sample.bpf.o")
-    let object = try bytes.withUnsafeBytes { try BpfObject(elf: $0, name: "inspect_sample") }
-    try object.load()
-    return object
-  }
+extension KernelSuites {
+  @Suite struct BpfKernelTests {
+    func loadedSample() throws -> BpfObject {
+      let bytes = try fixtureBytes("bpf/inspect_sample.bpf.o")
+      let object = try bytes.withUnsafeBytes { try BpfObject(elf: $0, name: "inspect_sample") }
+      try object.load()
+      return object
+    }
 
-  @Test func ringBufferDeliversExecEventsAndEverythingIsReleased() throws {
-    try requireKernel()
-    var heldFDs: [(Int32, String)] = []
-    do {
-      let object = try loadedSample()
-      #expect(object.isLoaded)
-      let mapFD = try #require(object.mapFD(named: "events"))
-      #expect(object.ownsMapFD(mapFD))
-      #expect(!object.ownsMapFD(0))
-      #expect(object.mapFD(named: "no_such_map") == nil)
-      let link = try object.attach(program: "trace_execve", to: .automatic)
-      let linkFD = try #require(link.fd)
-      heldFDs = [(mapFD, fdTarget(mapFD) ?? ""), (linkFD, fdTarget(linkFD) ?? "")]
-      #expect(heldFDs[0].1.contains("bpf-map"))
-      #expect(heldFDs[1].1.contains("bpf_link"))
+    @Test func ringBufferDeliversExecEventsAndEverythingIsReleased() throws {
+      try requireKernel()
+      var heldFDs: [(Int32, String)] = []
+      do {
+        let object = try loadedSample()
+        #expect(object.isLoaded)
+        let mapFD = try #require(object.mapFD(named: "events"))
+        #expect(object.ownsMapFD(mapFD))
+        #expect(!object.ownsMapFD(0))
+        #expect(object.mapFD(named: "no_such_map") == nil)
+        let link = try object.attach(program: "trace_execve", to: .automatic)
+        let linkFD = try #require(link.fd)
+        heldFDs = [(mapFD, fdTarget(mapFD) ?? ""), (linkFD, fdTarget(linkFD) ?? "")]
+        #expect(heldFDs[0].1.contains("bpf-map"))
+        #expect(heldFDs[1].1.contains("bpf_link"))
 
-      let ring = try BpfRingBuffer(mapFD: mapFD)
-      let child = spawnTrue()
-      var sawChild = false
-      for _ in 0..<20 where !sawChild {
-        _ = try ring.poll(timeoutMilliseconds: 100) { record in
-          guard record.count >= 8 else { return .continue }
-          let pid = record.loadUnaligned(as: UInt32.self)
-          if pid == UInt32(bitPattern: child) {
-            sawChild = true
-            return .stop
+        let ring = try BpfRingBuffer(mapFD: mapFD)
+        let child = spawnTrue()
+        var sawChild = false
+        for _ in 0..<20 where !sawChild {
+          _ = try ring.poll(timeoutMilliseconds: 100) { record in
+            guard record.count >= 8 else { return .continue }
+            let pid = record.loadUnaligned(as: UInt32.self)
+            if pid == UInt32(bitPattern: child) {
+              sawChild = true
+              return .stop
+            }
+            return .continue
           }
-          return .continue
         }
+        #expect(sawChild, "no execve event for child \(child)")
+        link.detach()
+        #expect(!link.isAttached)
+        #expect(link.fd == nil)
       }
-      #expect(sawChild, "no execve event for child \(child)")
-      link.detach()
-      #expect(!link.isAttached)
-      #expect(link.fd == nil)
+      // The object, its link and its ring buffer are gone: their fds are closed (or,
+      // if a parallel test reused the number, now refer to something else).
+      for (fd, target) in heldFDs {
+        #expect(fdTarget(fd) != target, "fd \(fd) (\(target)) still open")
+      }
     }
-    // The object, its link and its ring buffer are gone: their fds are closed (or,
-    // if a parallel test reused the number, now refer to something else).
-    for (fd, target) in heldFDs {
-      #expect(fdTarget(fd) != target, "fd \(fd) (\(target)) still open")
-    }
-  }
 
-  @Test func verifierRejectionCarriesTheLog() throws {
-    try requireKernel()
-    let bytes = try fixtureBytes("bpf/verifier_reject.bpf.o")
-    let object = try bytes.withUnsafeBytes { try BpfObject(elf: $0, name: "verifier_reject") }
-    let error = try #require(throws: BpfError.self) { try object.load() }
-    #expect(error.errno == EACCES || error.errno == EINVAL)
-    let log = try #require(error.verifierLog)
-    #expect(log.contains("invalid mem access"), "verifier log was: \(log)")
-    #expect(!object.isLoaded)
-  }
+    @Test func verifierRejectionCarriesTheLog() throws {
+      try requireKernel()
+      let bytes = try fixtureBytes("bpf/verifier_reject.bpf.o")
+      let object = try bytes.withUnsafeBytes { try BpfObject(elf: $0, name: "verifier_reject") }
+      let error = try #require(throws: BpfError.self) { try object.load() }
+      #expect(error.errno == EACCES || error.errno == EINVAL)
+      let log = try #require(error.verifierLog)
+      #expect(log.contains("invalid mem access"), "verifier log was: \(log)")
+      #expect(!object.isLoaded)
+    }
 
-  @Test func attachingUnknownProgramsAndTargetsFailsCleanly() throws {
-    try requireKernel()
-    let object = try loadedSample()
-    let unknown = try #require(throws: BpfError.self) {
-      try object.attach(program: "no_such_program", to: .automatic)
+    @Test func attachingUnknownProgramsAndTargetsFailsCleanly() throws {
+      try requireKernel()
+      let object = try loadedSample()
+      let unknown = try #require(throws: BpfError.self) {
+        try object.attach(program: "no_such_program", to: .automatic)
+      }
+      #expect(unknown.errno == ENOENT)
+      let noInterface = try #require(throws: BpfError.self) {
+        try object.attach(program: "trace_execve", to: .interface("nosuchif0"))
+      }
+      #expect(noInterface.errno == ENODEV)
+      let badCgroup = try #require(throws: BpfError.self) {
+        try object.attach(program: "trace_execve", to: .cgroupPath("/nonexistent/cgroup"))
+      }
+      #expect(badCgroup.errno == ENOENT)
     }
-    #expect(unknown.errno == ENOENT)
-    let noInterface = try #require(throws: BpfError.self) {
-      try object.attach(program: "trace_execve", to: .interface("nosuchif0"))
-    }
-    #expect(noInterface.errno == ENODEV)
-    let badCgroup = try #require(throws: BpfError.self) {
-      try object.attach(program: "trace_execve", to: .cgroupPath("/nonexistent/cgroup"))
-    }
-    #expect(badCgroup.errno == ENOENT)
-  }
 
-  @Test func unloadedObjectsRefuseAttach() throws {
-    let bytes = try fixtureBytes("bpf/inspect_sample.bpf.o")
-    let object = try bytes.withUnsafeBytes { try BpfObject(elf: $0, name: "inspect_sample") }
-    let error = try #require(throws: BpfError.self) {
-      try object.attach(program: "trace_execve", to: .automatic)
+    @Test func unloadedObjectsRefuseAttach() throws {
+      let bytes = try fixtureBytes("bpf/inspect_sample.bpf.o")
+      let object = try bytes.withUnsafeBytes { try BpfObject(elf: $0, name: "inspect_sample") }
+      let error = try #require(throws: BpfError.self) {
+        try object.attach(program: "trace_execve", to: .automatic)
+      }
+      #expect(error.errno == EINVAL)
+      #expect(object.mapFD(named: "events") == nil)
     }
-    #expect(error.errno == EINVAL)
-    #expect(object.mapFD(named: "events") == nil)
   }
 }
 
-@Suite(.serialized) struct BpfMapTests {
-  @Test func hashMapRoundTripThroughTheFourCommands() throws {
-    try requireKernel()
-    let bytes = try fixtureBytes("bpf/inspect_sample.bpf.o")
-    let object = try bytes.withUnsafeBytes { try BpfObject(elf: $0, name: "inspect_sample") }
-    try object.load()
-    let fd = try #require(object.mapFD(named: "counts"))
-    let info = try BpfMapInfo(fd: fd)
-    #expect(info.typeName == "hash")
-    #expect(info.name == "counts")
-    #expect(info.keySize == 4 && info.valueSize == 8)
-    #expect(!info.isPerCPU)
-    #expect(info.valueTransferSize() == 8)
+extension KernelSuites {
+  @Suite struct BpfMapTests {
+    @Test func hashMapRoundTripThroughTheFourCommands() throws {
+      try requireKernel()
+      let bytes = try fixtureBytes("bpf/inspect_sample.bpf.o")
+      let object = try bytes.withUnsafeBytes { try BpfObject(elf: $0, name: "inspect_sample") }
+      try object.load()
+      let fd = try #require(object.mapFD(named: "counts"))
+      let info = try BpfMapInfo(fd: fd)
+      #expect(info.typeName == "hash")
+      #expect(info.name == "counts")
+      #expect(info.keySize == 4 && info.valueSize == 8)
+      #expect(!info.isPerCPU)
+      #expect(info.valueTransferSize() == 8)
 
-    func operate(
-      _ command: BpfMapCommand, key: UInt32?, value: inout UInt64, next: inout UInt32,
-      flags: UInt64 = 0
-    ) -> Int32 {
-      var k = key ?? 0
-      return withUnsafeMutableBytes(of: &value) { v in
-        withUnsafeMutableBytes(of: &next) { n in
-          withUnsafeBytes(of: &k) { kp in
-            bpfMapOperateUnchecked(
-              fd: fd, command: command, key: key == nil ? nil : kp.baseAddress,
-              value: v.baseAddress, nextKey: n.baseAddress, flags: flags)
+      func operate(
+        _ command: BpfMapCommand, key: UInt32?, value: inout UInt64, next: inout UInt32,
+        flags: UInt64 = 0
+      ) -> Int32 {
+        var k = key ?? 0
+        return withUnsafeMutableBytes(of: &value) { v in
+          withUnsafeMutableBytes(of: &next) { n in
+            withUnsafeBytes(of: &k) { kp in
+              bpfMapOperateUnchecked(
+                fd: fd, command: command, key: key == nil ? nil : kp.baseAddress,
+                value: v.baseAddress, nextKey: n.baseAddress, flags: flags)
+            }
           }
         }
       }
+      var value: UInt64 = 42
+      var next: UInt32 = 0
+      #expect(operate(.update, key: 7, value: &value, next: &next) == 0)
+      #expect(operate(.update, key: 7, value: &value, next: &next, flags: 1) == -EEXIST)
+      value = 0
+      #expect(operate(.lookup, key: 7, value: &value, next: &next) == 0)
+      #expect(value == 42)
+      #expect(operate(.getNextKey, key: nil, value: &value, next: &next) == 0)
+      #expect(next == 7)
+      #expect(operate(.getNextKey, key: 7, value: &value, next: &next) == -ENOENT)
+      #expect(operate(.delete, key: 7, value: &value, next: &next) == 0)
+      #expect(operate(.lookup, key: 7, value: &value, next: &next) == -ENOENT)
     }
-    var value: UInt64 = 42
-    var next: UInt32 = 0
-    #expect(operate(.update, key: 7, value: &value, next: &next) == 0)
-    #expect(operate(.update, key: 7, value: &value, next: &next, flags: 1) == -EEXIST)
-    value = 0
-    #expect(operate(.lookup, key: 7, value: &value, next: &next) == 0)
-    #expect(value == 42)
-    #expect(operate(.getNextKey, key: nil, value: &value, next: &next) == 0)
-    #expect(next == 7)
-    #expect(operate(.getNextKey, key: 7, value: &value, next: &next) == -ENOENT)
-    #expect(operate(.delete, key: 7, value: &value, next: &next) == 0)
-    #expect(operate(.lookup, key: 7, value: &value, next: &next) == -ENOENT)
-  }
 
-  @Test func perCPUValuesSpanEveryPossibleCPU() throws {
-    try requireKernel()
-    let bytes = try fixtureBytes("bpf/inspect_sample.bpf.o")
-    let object = try bytes.withUnsafeBytes { try BpfObject(elf: $0, name: "inspect_sample") }
-    try object.load()
-    let info = try BpfMapInfo(fd: try #require(object.mapFD(named: "scratch")))
-    #expect(info.isPerCPU)
-    #expect(info.valueSize == 4)
-    #expect(info.valueTransferSize(possibleCPUs: 3) == 24)
-    #expect(info.valueTransferSize() == 8 * bpfPossibleCPUs)
-  }
+    @Test func perCPUValuesSpanEveryPossibleCPU() throws {
+      try requireKernel()
+      let bytes = try fixtureBytes("bpf/inspect_sample.bpf.o")
+      let object = try bytes.withUnsafeBytes { try BpfObject(elf: $0, name: "inspect_sample") }
+      try object.load()
+      let info = try BpfMapInfo(fd: try #require(object.mapFD(named: "scratch")))
+      #expect(info.isPerCPU)
+      #expect(info.valueSize == 4)
+      #expect(info.valueTransferSize(possibleCPUs: 3) == 24)
+      #expect(info.valueTransferSize() == 8 * bpfPossibleCPUs)
+    }
 
-  @Test func nonMapFDsAreRefused() throws {
-    try requireKernel()
-    #expect(throws: BpfError.self) { try BpfMapInfo(fd: 0) }
-    #expect(throws: BpfError.self) { try BpfMapInfo(fd: -1) }
-    #expect(throws: BpfError.self) { try BpfMapInfo(fd: 99999) }
+    @Test func nonMapFDsAreRefused() throws {
+      try requireKernel()
+      #expect(throws: BpfError.self) { try BpfMapInfo(fd: 0) }
+      #expect(throws: BpfError.self) { try BpfMapInfo(fd: -1) }
+      #expect(throws: BpfError.self) { try BpfMapInfo(fd: 99999) }
+    }
   }
 }

@@ -34,7 +34,8 @@ import WasiBpf
         """, name: "file.toml")
     #expect(policy.name == "exec tracer")
     #expect(policy.programKinds == [.tracepoint, .uprobe])
-    #expect(policy.attachPoints == ["tracepoint/sched/sched_process_*", "uprobe//usr/bin/bash:readline"])
+    #expect(
+      policy.attachPoints == ["tracepoint/sched/sched_process_*", "uprobe//usr/bin/bash:readline"])
     #expect(policy.deniedHelpers == ["bpf_send_signal", "bpf_probe_write_user"])
     #expect(policy.allowedHelpers == nil)
     #expect(policy.allowKfuncs)
@@ -43,7 +44,10 @@ import WasiBpf
     #expect(policy.access(toMap: "config_pid") == .readWrite)
     #expect(policy.access(toMap: "secret") == BpfMapAccess.none)
     #expect(policy.access(toMap: "events") == .readOnly)
-    #expect(policy.limits == BpfLimits(objects: 1, programs: 4, links: 4, mapBytes: 16_777_216, ringBufferBytes: 1_048_576))
+    #expect(
+      policy.limits
+        == BpfLimits(
+          objects: 1, programs: 4, links: 4, mapBytes: 16_777_216, ringBufferBytes: 1_048_576))
   }
 
   @Test func emptyFileIsDenyAllAndExtendsStartsFromAPreset() throws {
@@ -100,7 +104,8 @@ import WasiBpf
   @Test func presetsByName() {
     #expect(BpfPolicy.preset(named: "observe")?.name == "observe")
     #expect(BpfPolicy.preset(named: "deny-all")?.programKinds.isEmpty == true)
-    #expect(BpfPolicy.preset(named: "unrestricted")?.programKinds.count == BpfProgramKind.allCases.count)
+    #expect(
+      BpfPolicy.preset(named: "unrestricted")?.programKinds.count == BpfProgramKind.allCases.count)
     #expect(BpfPolicy.preset(named: "nope") == nil)
   }
 }

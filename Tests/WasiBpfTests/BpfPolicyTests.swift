@@ -10,14 +10,17 @@ import WasiBpf
 
 func describeFixture(_ name: String) throws -> BpfObjectDescription {
   let bytes = try fixtureBytes("bpf/\(name).bpf.o")
-  return try bytes.withUnsafeBytes { try BpfObject(elf: $0, name: name) }.describe()
+  let objectName = String(name.split(separator: "/").last ?? Substring(name))
+  return try bytes.withUnsafeBytes { try BpfObject(elf: $0, name: objectName) }.describe()
 }
 
 /// A policy granting exactly what inspect_sample needs.
 func inspectSamplePolicy() -> BpfPolicy {
   var policy = BpfPolicy(name: "inspect-sample")
   policy.programKinds = [.tracepoint]
-  policy.attachPoints = ["tracepoint/syscalls/sys_enter_execve", "tracepoint/syscalls/sys_enter_kill"]
+  policy.attachPoints = [
+    "tracepoint/syscalls/sys_enter_execve", "tracepoint/syscalls/sys_enter_kill",
+  ]
   policy.mapTypes = ["ringbuf", "hash", "percpu_array"]
   policy.mapRules = [BpfMapRule(pattern: "counts", access: .readOnly)]
   policy.defaultMapAccess = .none
@@ -49,7 +52,7 @@ func inspectSamplePolicy() -> BpfPolicy {
   @Test func tracingPolicyRefusesXDP() throws {
     let log = Log()
     let denial = try #require(throws: BpfPolicyDenial.self) {
-      try enforcer(.observe, log: log).admitLoad(of: try describeFixture("xdp_counter"))
+      try enforcer(.observe, log: log).admitLoad(of: try describeFixture("guests/xdpcount"))
     }
     #expect(denial.record.rule == "programKinds")
     #expect(denial.record.decision == .denied)
@@ -57,7 +60,7 @@ func inspectSamplePolicy() -> BpfPolicy {
     #expect(denial.record.policy == "observe")
     #expect(denial.record.message.contains("count_packets"))
     #expect(denial.record.message.contains("xdp"))
-    #expect(denial.description.contains("denied load of object 'xdp_counter'"))
+    #expect(denial.description.contains("denied load of object 'xdpcount'"))
     #expect(log.records.count == 1)
   }
 
@@ -151,7 +154,9 @@ func inspectSamplePolicy() -> BpfPolicy {
   @Test func attachPointPatterns() throws {
     let log = Log()
     var policy = inspectSamplePolicy()
-    policy.attachPoints = ["tracepoint/syscalls/sys_enter_*", "xdp:lo", "cgroup:/sys/fs/cgroup/unified/wasm*"]
+    policy.attachPoints = [
+      "tracepoint/syscalls/sys_enter_*", "xdp:lo", "cgroup:/sys/fs/cgroup/unified/wasm*",
+    ]
     let e = enforcer(policy, log: log)
     let object = try describeFixture("inspect_sample")
     let program = try #require(object.programs.first { $0.name == "trace_execve" })
@@ -169,7 +174,8 @@ func inspectSamplePolicy() -> BpfPolicy {
     }
     policy.attachPoints = ["tracepoint/sched/*"]
     let other = try #require(throws: BpfPolicyDenial.self) {
-      try enforcer(policy, log: log).admitAttach(of: program, objectName: object.name, to: .automatic)
+      try enforcer(policy, log: log).admitAttach(
+        of: program, objectName: object.name, to: .automatic)
     }
     #expect(other.record.message.contains("tracepoint/syscalls/sys_enter_execve"))
   }

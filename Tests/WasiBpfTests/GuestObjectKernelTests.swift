@@ -8,27 +8,29 @@ import WasiBpf
   import Glibc
 #endif
 
-@Suite(.serialized) struct GuestObjectKernelTests {
-  static let attachments: [(guest: String, program: String, target: BpfAttachTarget)] = [
-    ("exectrace", "handle_exec", .automatic),
-    ("exectrace", "handle_exit", .automatic),
-    ("execsnoop", "trace_execve", .automatic),
-    ("sleephist", "sleep_enter", .automatic),
-    ("sleephist", "sleep_exit", .automatic),
-    ("uprobe", "on_target", .automatic),
-    ("xdpcount", "count_packets", .interface("lo")),
-    ("sockops", "count_sockops", .cgroupPath("/sys/fs/cgroup/unified")),
-    ("config", "on_getppid", .automatic),
-  ]
+extension KernelSuites {
+  @Suite struct GuestObjectKernelTests {
+    static let attachments: [(guest: String, program: String, target: BpfAttachTarget)] = [
+      ("exectrace", "handle_exec", .automatic),
+      ("exectrace", "handle_exit", .automatic),
+      ("execsnoop", "trace_execve", .automatic),
+      ("sleephist", "sleep_enter", .automatic),
+      ("sleephist", "sleep_exit", .automatic),
+      ("uprobe", "on_target", .automatic),
+      ("xdpcount", "count_packets", .interface("lo")),
+      ("sockops", "count_sockops", .cgroupPath("/sys/fs/cgroup/unified")),
+      ("config", "on_getppid", .automatic),
+    ]
 
-  @Test(arguments: attachments.indices)
-  func guestObjectLoadsAndAttaches(index: Int) throws {
-    try requireKernel()
-    let (guest, program, target) = Self.attachments[index]
-    let bytes = try fixtureBytes("bpf/guests/\(guest).bpf.o")
-    let object = try bytes.withUnsafeBytes { try BpfObject(elf: $0, name: guest) }
-    try object.load()
-    let link = try object.attach(program: program, to: target)
-    #expect(link.isAttached)
+    @Test(arguments: attachments.indices)
+    func guestObjectLoadsAndAttaches(index: Int) throws {
+      try requireKernel()
+      let (guest, program, target) = Self.attachments[index]
+      let bytes = try fixtureBytes("bpf/guests/\(guest).bpf.o")
+      let object = try bytes.withUnsafeBytes { try BpfObject(elf: $0, name: guest) }
+      try object.load()
+      let link = try object.attach(program: program, to: target)
+      #expect(link.isAttached)
+    }
   }
 }

@@ -1,0 +1,205 @@
+// Instantiation: resolve imports, allocate the module's own functions, tables,
+// memories and globals, initialise segments, run the start function.
+// https://webassembly.github.io/spec/core/exec/modules.html#instantiation
+
+import WasmCore
+
+extension StoreRuntime {
+  func instantiate(_ module: Module, imports: [ExternalValue]) throws(InstantiationError)
+    -> InstanceRuntime
+  {
+    let instance = InstanceRuntime(module: module)
+    // The store owns the instance from now on, even if initialisation traps
+    // (its functions may already sit in imported tables).
+    instances.append(instance)
+    var importIndex = 0
+    for importEntry in module.imports {
+      let provided = imports[importIndex]
+      importIndex += 1
+      switch (importEntry.descriptor, provided) {
+      case (.function, .function(let f)): instance.functions.append(f)
+      case (.table, .table(let t)): instance.tables.append(t)
+      case (.memory, .memory(let m)): instance.memories.append(m)
+      case (.global, .global(let g)): instance.globals.append(g)
+      default:
+        throw .incompatibleImportType(module: importEntry.module, name: importEntry.name)
+      }
+    }
+    for memoryType in module.memories {
+      let maxPages = min(
+        Int(clamping: memoryType.limits.max ?? 65536), configuration.maxMemoryPages)
+      let pages = Int(clamping: memoryType.limits.min)
+      guard pages <= maxPages, let state = MemoryState.allocate(pages: pages, maxPages: maxPages)
+      else {
+        throw .resourceLimit("memory of \(pages) pages exceeds the configured maximum")
+      }
+      instance.memories.append(MemoryInstance(state: state, type: memoryType))
+    }
+    for tableType in module.tables {
+      let maxCount = min(
+        Int(clamping: tableType.limits.max ?? UInt64(UInt32.max)), configuration.maxTableElements)
+      let count = Int(clamping: tableType.limits.min)
+      guard count <= maxCount,
+        let state = TableState.allocate(count: count, maxCount: maxCount, initial: 0)
+      else {
+        throw .resourceLimit("table of \(count) elements exceeds the configured maximum")
+      }
+      instance.tables.append(TableInstance(state: state, type: tableType))
+    }
+    let memory = instance.memories.first?.state
+    for (i, typeIndex) in module.functions.enumerated() {
+      let f = addFunction(
+        type: module.types[Int(typeIndex)], host: nil, instance: instance,
+        functionIndex: module.importedFunctionCount + i, memory: memory)
+      instance.functions.append(f)
+    }
+    for global in module.globals {
+      let value = try evaluate(global.initializer, in: instance)
+      instance.globals.append(GlobalInstance(type: global.type, value: value))
+    }
+    for export in module.exports {
+      let i = Int(export.index)
+      switch export.kind {
+      case .function: instance.exports[Name(export.name)] = .function(instance.functions[i])
+      case .table: instance.exports[Name(export.name)] = .table(instance.tables[i])
+      case .memory: instance.exports[Name(export.name)] = .memory(instance.memories[i])
+      case .global: instance.exports[Name(export.name)] = .global(instance.globals[i])
+      }
+    }
+    // Segments: passive ones keep their contents; active and declarative ones are
+    // dropped after (or instead of) initialisation.
+    for segment in module.elements {
+      var items: [UInt64] = []
+      items.reserveCapacity(segment.count)
+      switch segment.items {
+      case .functions(let indices):
+        for index in indices {
+          items.append(UInt64(UInt(bitPattern: instance.functions[Int(index)].entry)))
+        }
+      case .expressions(let expressions):
+        for e in expressions { items.append(try evaluate(e, in: instance)) }
+      }
+      let state = UnsafeMutablePointer<SegmentState>.allocate(capacity: 1)
+      let base = UnsafeMutablePointer<UInt64>.allocate(capacity: max(items.count, 1))
+      base.initialize(from: items, count: items.count)
+      state.initialize(to: SegmentState(base: UnsafeMutableRawPointer(base), count: items.count))
+      instance.elementSegments.append(state)
+    }
+    for segment in module.data {
+      let state = UnsafeMutablePointer<SegmentState>.allocate(capacity: 1)
+      let count = segment.range.count
+      let base = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1), alignment: 8)
+      module.bytes.withUnsafeBytes { bytes in
+        base.copyMemory(
+          from: bytes.baseAddress.unsafelyUnwrapped + segment.range.lowerBound, byteCount: count)
+      }
+      state.initialize(to: SegmentState(base: base, count: count))
+      instance.dataSegments.append(state)
+    }
+    instance.environment = TranslationEnvironment(
+      functionEntries: instance.functions.map(\.entry),
+      functionTypes: instance.functions.map(\.type),
+      typeIDs: module.types.map { typeID($0) },
+      types: module.types,
+      globals: instance.globals.map(\.cell),
+      tables: instance.tables.map(\.state),
+      dataSegments: instance.dataSegments,
+      elementSegments: instance.elementSegments)
+    if !configuration.lazyTranslation {
+      for f in instance.functions where f.instance === instance {
+        guard translate(storeIndex: f.entry.pointee.storeIndex) else {
+          throw .unsupported("function \(f.functionIndex) cannot be translated")
+        }
+      }
+    }
+    for (i, segment) in module.elements.enumerated() {
+      let state = instance.elementSegments[i]
+      switch segment.mode {
+      case .passive: continue
+      case .declarative: state.pointee.count = 0
+      case .active(let tableIndex, let offsetExpression):
+        let offset = Int(UInt32(truncatingIfNeeded: try evaluate(offsetExpression, in: instance)))
+        let table = instance.tables[Int(tableIndex)].state
+        let n = state.pointee.count
+        guard offset + n <= table.pointee.count else {
+          throw .trap(Trap(.outOfBoundsTableAccess))
+        }
+        if n > 0, let base = state.pointee.base {
+          (table.pointee.elements + offset).update(
+            from: base.assumingMemoryBound(to: UInt64.self), count: n)
+        }
+        state.pointee.count = 0
+      }
+    }
+    for (i, segment) in module.data.enumerated() {
+      guard case .active(let memoryIndex, let offsetExpression) = segment.mode else { continue }
+      let state = instance.dataSegments[i]
+      let offset = Int(UInt32(truncatingIfNeeded: try evaluate(offsetExpression, in: instance)))
+      let memory = instance.memories[Int(memoryIndex)].state
+      let n = state.pointee.count
+      guard offset + n <= memory.pointee.size else {
+        throw .trap(Trap(.outOfBoundsMemoryAccess))
+      }
+      if n > 0, let base = state.pointee.base {
+        (memory.pointee.base + offset).copyMemory(from: base, byteCount: n)
+      }
+      state.pointee.count = 0
+    }
+    if let start = module.start {
+      do {
+        _ = try invoke(instance.functions[Int(start)], [])
+      } catch {
+        throw .trap(error)
+      }
+    }
+    return instance
+  }
+
+  /// Evaluates a constant expression.
+  func evaluate(_ expression: ConstExpression, in instance: InstanceRuntime)
+    throws(InstantiationError) -> UInt64
+  {
+    var stack: [UInt64] = []
+    for instruction in expression.instructions {
+      switch instruction {
+      case .i32Const(let v): stack.append(UInt64(UInt32(bitPattern: v)))
+      case .i64Const(let v): stack.append(UInt64(bitPattern: v))
+      case .f32Const(let v): stack.append(UInt64(v))
+      case .f64Const(let v): stack.append(v)
+      case .v128Const: throw .unsupported("v128 constants")
+      case .refNull: stack.append(0)
+      case .refFunc(let i):
+        guard Int(i) < instance.functions.count else { throw .unsupported("unknown function") }
+        stack.append(UInt64(UInt(bitPattern: instance.functions[Int(i)].entry)))
+      case .globalGet(let i):
+        guard Int(i) < instance.globals.count else { throw .unsupported("unknown global") }
+        stack.append(instance.globals[Int(i)].cell.pointee)
+      }
+    }
+    return stack.last ?? 0
+  }
+}
+
+/// Why instantiation failed.
+public enum InstantiationError: Error, CustomStringConvertible {
+  /// No definition for an import (spec: "unknown import").
+  case unknownImport(module: String, name: String)
+  /// A definition of the wrong kind or type (spec: "incompatible import type").
+  case incompatibleImportType(module: String, name: String)
+  /// Segment initialisation or the start function trapped.
+  case trap(Trap)
+  /// A configured limit was exceeded.
+  case resourceLimit(String)
+  /// The module uses something this interpreter does not run (SIMD).
+  case unsupported(String)
+
+  public var description: String {
+    switch self {
+    case .unknownImport(let m, let n): return "unknown import: \(m).\(n)"
+    case .incompatibleImportType(let m, let n): return "incompatible import type: \(m).\(n)"
+    case .trap(let t): return t.description
+    case .resourceLimit(let s): return "resource limit: \(s)"
+    case .unsupported(let s): return "unsupported: \(s)"
+    }
+  }
+}

@@ -1,0 +1,120 @@
+// Entering the guest from the host, and host functions called by the guest.
+// https://webassembly.github.io/spec/core/exec/modules.html#invocation
+//
+// An invocation pushes a base frame whose return address is `haltCode` and runs
+// the threaded code until it halts or traps. A host function that calls back into
+// the guest starts a nested invocation above the slots its caller uses.
+
+import WasmCore
+
+extension StoreRuntime {
+  /// Allocates the value stack and the frame stack on first use.
+  func prepareStacks() {
+    guard stack == nil else { return }
+    let slots = max(configuration.valueStackSlots, 16)
+    let s = UnsafeMutablePointer<UInt64>.allocate(capacity: slots)
+    s.initialize(repeating: 0, count: slots)
+    let depth = max(configuration.maxCallDepth, 1) + 1
+    let f = UnsafeMutablePointer<CallFrame>.allocate(capacity: depth)
+    stack = s
+    stackTop = s
+    frames = f
+    context.pointee.stackEnd = s + slots
+    context.pointee.frameTop = f
+    context.pointee.frameEnd = f + depth
+  }
+
+  /// Calls `function` with `arguments` (already type-checked).
+  func invoke(_ function: FunctionInstance, _ arguments: [Value]) throws(Trap) -> [Value] {
+    prepareStacks()
+    let type = function.type
+    if let host = function.host {
+      do {
+        return try host(Caller(runtime: self, instance: nil), arguments)
+      } catch let trap as Trap {
+        throw trap
+      } catch {
+        throw Trap(.hostError, hostError: "\(error)")
+      }
+    }
+    guard translate(storeIndex: function.entry.pointee.storeIndex) else { throw Trap(.unsupported) }
+    let entry = function.entry
+    let base = stackTop.unsafelyUnwrapped
+    let c = context
+    let savedFrameTop = c.pointee.frameTop
+    let needed = max(entry.pointee.frameSize, type.parameters.count, type.results.count)
+    guard savedFrameTop < c.pointee.frameEnd, base + needed <= c.pointee.stackEnd else {
+      throw Trap(.callStackExhausted)
+    }
+    for (i, argument) in arguments.enumerated() { base[i] = encode(argument) }
+    let locals = entry.pointee.localCount
+    if locals > 0 { (base + entry.pointee.paramCount).update(repeating: 0, count: locals) }
+    savedFrameTop.initialize(
+      to: CallFrame(returnPC: haltCode, callerFP: base, callerMemory: noMemory, function: entry))
+    c.pointee.frameTop = savedFrameTop + 1
+    let memory = entry.pointee.memory.pointee
+    let exit = runCode(entry.pointee.code.unsafelyUnwrapped, base, memory.base, memory.size, c)
+    if exit == .done {
+      return type.results.enumerated().map { decode(base[$0.offset], as: $0.element) }
+    }
+    let trap = makeTrap(exit, frames: savedFrameTop..<c.pointee.frameTop)
+    c.pointee.frameTop = savedFrameTop
+    throw trap
+  }
+
+  func makeTrap(_ exit: Exit, frames: Range<UnsafeMutablePointer<CallFrame>>) -> Trap {
+    var trap = Trap(exit.trapKind ?? .unsupported)
+    if trap.kind == .hostError {
+      trap.hostError = context.pointee.hostError
+      context.pointee.hostError = nil
+    }
+    if trap.kind == .uninitializedElement { trap.elementIndex = context.pointee.trapIndex }
+    var frame = frames.upperBound
+    // The backtrace is for people: keep it short on runaway recursion.
+    while frame > frames.lowerBound, trap.backtrace.count < 100 {
+      frame -= 1
+      let function = functions[frame.pointee.function.pointee.storeIndex]
+      let names = function.instance?.module.names
+      trap.backtrace.append(
+        BacktraceFrame(
+          functionIndex: function.functionIndex,
+          functionName: names?.functionNames[UInt32(truncatingIfNeeded: function.functionIndex)],
+          moduleName: names?.moduleName))
+    }
+    return trap
+  }
+
+  /// Runs a host function for the guest: arguments are at `args`, results go there.
+  func callHost(storeIndex: Int, args: FP, context c: Ctx) -> Exit {
+    let function = functions[storeIndex]
+    guard let host = function.host else { return .trap(.unsupported) }
+    let type = function.type
+    var arguments: [Value] = []
+    arguments.reserveCapacity(type.parameters.count)
+    for (i, t) in type.parameters.enumerated() { arguments.append(decode(args[i], as: t)) }
+    // Nested invocations start above the slots this call uses.
+    let savedTop = stackTop
+    stackTop = args + max(type.parameters.count, type.results.count)
+    defer { stackTop = savedTop }
+    let callerFunction = (c.pointee.frameTop - 1).pointee.function.pointee.storeIndex
+    let caller = Caller(runtime: self, instance: functions[callerFunction].instance)
+    let results: [Value]
+    do {
+      results = try host(caller, arguments)
+    } catch let trap as Trap {
+      if trap.kind == .hostError { c.pointee.hostError = trap.hostError }
+      return .trap(trap.kind)
+    } catch {
+      c.pointee.hostError = "\(error)"
+      return .trap(.hostError)
+    }
+    guard results.count == type.results.count,
+      zip(results, type.results).allSatisfy({ $0.hasType($1) })
+    else {
+      c.pointee.hostError = "host function returned values of the wrong type"
+      return .trap(.hostError)
+    }
+    for (i, v) in results.enumerated() { args[i] = encode(v) }
+    return .proceed
+  }
+}

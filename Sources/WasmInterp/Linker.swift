@@ -1,0 +1,151 @@
+// Loading, linking and instantiating modules: the embedding API's entry points.
+// https://webassembly.github.io/spec/core/exec/modules.html#external-typing
+// https://webassembly.github.io/spec/core/valid/types.html#import-subtyping
+
+import WasmCore
+
+/// A decoded and validated module, ready to be instantiated (any number of
+/// times, in any store). Function bodies are translated on first call.
+public struct ValidatedModule: Sendable {
+  public let module: Module
+
+  /// Decodes and validates a binary module.
+  public init(bytes: [UInt8], features: Features = .wasm2) throws(WasmError) {
+    let module = try decodeModule(bytes, features: features)
+    try validateModule(module)
+    self.module = module
+  }
+
+  /// Validates an already decoded module.
+  public init(validating module: Module) throws(WasmError) {
+    try validateModule(module)
+    self.module = module
+  }
+
+  /// Wraps a module the caller has already validated.
+  public init(alreadyValidated module: Module) { self.module = module }
+
+  public var imports: [Import] { module.imports }
+  public var exports: [Export] { module.exports }
+}
+
+/// An instantiated module.
+public final class Instance {
+  let store: Store
+  let runtime: InstanceRuntime
+
+  init(store: Store, runtime: InstanceRuntime) {
+    self.store = store
+    self.runtime = runtime
+  }
+
+  /// The export called `name`.
+  public func export(_ name: String) -> Extern? {
+    runtime.exports[Name(name)].map { Extern($0, runtime: store.runtime) }
+  }
+
+  public var exportNames: [String] { runtime.module.exports.map(\.name) }
+
+  public func function(_ name: String) -> Function? {
+    if case .function(let f)? = export(name) { return f }
+    return nil
+  }
+  public func memory(_ name: String) -> Memory? {
+    if case .memory(let m)? = export(name) { return m }
+    return nil
+  }
+  public func table(_ name: String) -> Table? {
+    if case .table(let t)? = export(name) { return t }
+    return nil
+  }
+  public func global(_ name: String) -> Global? {
+    if case .global(let g)? = export(name) { return g }
+    return nil
+  }
+}
+
+/// Definitions that imports resolve to, by module and name (wasmtime's `Linker`,
+/// wazero's host module builder).
+public struct Linker {
+  var definitions: [Name: [Name: Extern]] = [:]
+
+  public init() {}
+
+  /// Defines `module`.`name`.
+  public mutating func define(module: String, name: String, _ value: Extern) {
+    definitions[Name(module), default: [:]][Name(name)] = value
+  }
+
+  /// Defines a host function `module`.`name` in `store`.
+  public mutating func defineFunction(
+    module: String, name: String, in store: Store, parameters: [ValueType], results: [ValueType],
+    _ body: @escaping HostFunctionBody
+  ) {
+    let f = store.hostFunction(type: FunctionType(parameters: parameters, results: results), body)
+    define(module: module, name: name, .function(f))
+  }
+
+  /// Makes every export of `instance` importable under `module` (spec `register`).
+  public mutating func define(instance: Instance, as module: String) {
+    for name in instance.exportNames {
+      if let e = instance.export(name) { define(module: module, name: name, e) }
+    }
+  }
+
+  /// The definition of `module`.`name`, if any.
+  public func lookup(module: String, name: String) -> Extern? {
+    definitions[Name(module)]?[Name(name)]
+  }
+
+  /// Resolves the module's imports and instantiates it in `store`.
+  public func instantiate(_ module: ValidatedModule, in store: Store) throws(InstantiationError)
+    -> Instance
+  {
+    let m = module.module
+    var resolved: [ExternalValue] = []
+    resolved.reserveCapacity(m.imports.count)
+    for i in m.imports {
+      guard let e = lookup(module: i.module, name: i.name) else {
+        throw .unknownImport(module: i.module, name: i.name)
+      }
+      guard e.runtime === store.runtime, Self.matches(e, i.descriptor, types: m.types) else {
+        throw .incompatibleImportType(module: i.module, name: i.name)
+      }
+      resolved.append(e.value)
+    }
+    let runtime = try store.runtime.instantiate(m, imports: resolved)
+    return Instance(store: store, runtime: runtime)
+  }
+
+  static func limitsMatch(_ actual: Limits, current: UInt64, _ expected: Limits) -> Bool {
+    guard current >= expected.min else { return false }
+    if let expectedMax = expected.max {
+      guard let actualMax = actual.max, actualMax <= expectedMax else { return false }
+    }
+    return true
+  }
+
+  static func matches(_ e: Extern, _ descriptor: ImportDescriptor, types: [FunctionType]) -> Bool {
+    switch (e, descriptor) {
+    case (.function(let f), .function(let typeIndex)):
+      return Int(typeIndex) < types.count && f.type == types[Int(typeIndex)]
+    case (.table(let t), .table(let expected)):
+      return t.type.elementType == expected.elementType
+        && limitsMatch(t.type.limits, current: UInt64(t.count), expected.limits)
+    case (.memory(let m), .memory(let expected)):
+      return limitsMatch(m.type.limits, current: UInt64(m.pageCount), expected.limits)
+    case (.global(let g), .global(let expected)):
+      return g.type == expected
+    default:
+      return false
+    }
+  }
+}
+
+/// An import or export name compared byte for byte: Wasm names are UTF-8 byte
+/// strings, while Swift `String` equality merges canonically equivalent ones
+/// ("Å" U+00C5 and "A" + U+030A).
+struct Name: Hashable {
+  let bytes: [UInt8]
+  init(_ string: String) { bytes = Array(string.utf8) }
+}

@@ -1,0 +1,251 @@
+// The store's internals: function, memory, table and global instances, and the
+// unmanaged state (entries, code, stacks) that handlers reach through pointers.
+// https://webassembly.github.io/spec/core/exec/runtime.html#store
+//
+// Everything a handler touches lives in manually allocated memory owned by these
+// objects, so the hot loop sees raw pointers only: no ARC, no exclusivity checks.
+// The store owns all instances and frees everything when it goes away.
+
+import Synchronization
+import WasmCore
+
+/// The body of a host function: arguments in, results out; throwing traps.
+public typealias HostFunctionBody = (Caller, [Value]) throws -> [Value]
+
+final class FunctionInstance {
+  let entry: UnsafeMutablePointer<FunctionEntry>
+  let type: FunctionType
+  let host: HostFunctionBody?
+  /// The defining instance (nil for host functions). The store owns instances.
+  unowned(unsafe) var instance: InstanceRuntime?
+  /// Index in the defining module's function index space.
+  let functionIndex: Int
+  var code: UnsafeMutablePointer<Int>?
+
+  init(
+    entry: UnsafeMutablePointer<FunctionEntry>, type: FunctionType, host: HostFunctionBody?,
+    instance: InstanceRuntime?, functionIndex: Int
+  ) {
+    self.entry = entry
+    self.type = type
+    self.host = host
+    self.instance = instance
+    self.functionIndex = functionIndex
+  }
+
+  deinit {
+    code?.deallocate()
+    entry.deallocate()
+  }
+}
+
+final class MemoryInstance {
+  let state: UnsafeMutablePointer<MemoryState>
+  let type: MemoryType
+  init(state: UnsafeMutablePointer<MemoryState>, type: MemoryType) {
+    self.state = state
+    self.type = type
+  }
+  deinit { MemoryState.free(state) }
+  var pages: Int { state.pointee.size / wasmPageSize }
+}
+
+final class TableInstance {
+  let state: UnsafeMutablePointer<TableState>
+  let type: TableType
+  init(state: UnsafeMutablePointer<TableState>, type: TableType) {
+    self.state = state
+    self.type = type
+  }
+  deinit { TableState.free(state) }
+}
+
+final class GlobalInstance {
+  let cell: UnsafeMutablePointer<UInt64>
+  let type: GlobalType
+  init(type: GlobalType, value: UInt64) {
+    self.type = type
+    cell = .allocate(capacity: 1)
+    cell.initialize(to: value)
+  }
+  deinit { cell.deallocate() }
+}
+
+/// One instantiated module.
+final class InstanceRuntime {
+  let module: Module
+  var functions: [FunctionInstance] = []
+  var tables: [TableInstance] = []
+  var memories: [MemoryInstance] = []
+  var globals: [GlobalInstance] = []
+  var dataSegments: [UnsafeMutablePointer<SegmentState>] = []
+  var elementSegments: [UnsafeMutablePointer<SegmentState>] = []
+  var exports: [Name: ExternalValue] = [:]
+  var environment: TranslationEnvironment?
+
+  init(module: Module) { self.module = module }
+
+  deinit {
+    for s in dataSegments {
+      s.pointee.base?.deallocate()
+      s.deallocate()
+    }
+    for s in elementSegments {
+      s.pointee.base?.deallocate()
+      s.deallocate()
+    }
+  }
+}
+
+/// An export or import, inside the runtime.
+enum ExternalValue {
+  case function(FunctionInstance)
+  case table(TableInstance)
+  case memory(MemoryInstance)
+  case global(GlobalInstance)
+}
+
+/// The code every invocation's base frame returns to.
+nonisolated(unsafe) let haltCode: UnsafePointer<Int> = {
+  let p = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+  p.initialize(to: word({ haltOp($0, $1, $2, $3, $4) }))
+  return UnsafePointer(p)
+}()
+
+final class StoreRuntime {
+  let configuration: InterpreterConfiguration
+  var functions: [FunctionInstance] = []
+  var instances: [InstanceRuntime] = []
+  var typeIDs: [FunctionType: Int] = [:]
+  let context: UnsafeMutablePointer<ExecContext>
+  let interruptFlag: UnsafeMutablePointer<Atomic<UInt8>>
+  /// An empty memory for functions of instances without one.
+  let noMemory: UnsafeMutablePointer<MemoryState>
+  var stack: UnsafeMutablePointer<UInt64>?
+  var frames: UnsafeMutablePointer<CallFrame>?
+  /// Where the next invocation's frame starts (moves up during host calls).
+  var stackTop: UnsafeMutablePointer<UInt64>?
+  /// Host function that is running, innermost (for `Caller`).
+  var hostCallDepth = 0
+
+  init(configuration: InterpreterConfiguration) {
+    self.configuration = configuration
+    interruptFlag = .allocate(capacity: 1)
+    interruptFlag.initialize(to: Atomic<UInt8>(0))
+    noMemory = MemoryState.allocate(pages: 0, maxPages: 0)!
+    context = .allocate(capacity: 1)
+    // All stored properties are set: the context may now refer to self.
+    let nowhere = UnsafeMutablePointer<UInt64>(bitPattern: 8).unsafelyUnwrapped
+    let noFrame = UnsafeMutablePointer<CallFrame>(bitPattern: 8).unsafelyUnwrapped
+    context.initialize(
+      to: ExecContext(
+        frameTop: noFrame, frameEnd: noFrame, stackEnd: nowhere, fuel: .max,
+        interrupt: interruptFlag, runtime: Unmanaged.passUnretained(self),
+        pc: haltCode, fp: nowhere, md: noMemory.pointee.base, ms: 0, hostError: nil, trapIndex: 0))
+  }
+
+  deinit {
+    // Instances and functions reference the entries; drop them first.
+    instances.removeAll()
+    functions.removeAll()
+    context.deinitialize(count: 1)
+    context.deallocate()
+    interruptFlag.deinitialize(count: 1)
+    interruptFlag.deallocate()
+    MemoryState.free(noMemory)
+    stack?.deallocate()
+    frames?.deallocate()
+  }
+
+  func typeID(_ type: FunctionType) -> Int {
+    if let id = typeIDs[type] { return id }
+    let id = typeIDs.count + 1
+    typeIDs[type] = id
+    return id
+  }
+
+  /// Allocates a function entry and registers the function in the store.
+  func addFunction(
+    type: FunctionType, host: HostFunctionBody?, instance: InstanceRuntime?, functionIndex: Int,
+    memory: UnsafeMutablePointer<MemoryState>?
+  ) -> FunctionInstance {
+    let entry = UnsafeMutablePointer<FunctionEntry>.allocate(capacity: 1)
+    let params = type.parameters.count, results = type.results.count
+    entry.initialize(
+      to: FunctionEntry(
+        code: nil, frameSize: max(params, results, 1), paramCount: params, resultCount: results,
+        localCount: 0, typeID: typeID(type), memory: memory ?? noMemory,
+        storeIndex: functions.count, isHost: host != nil))
+    let function = FunctionInstance(
+      entry: entry, type: type, host: host, instance: instance, functionIndex: functionIndex)
+    functions.append(function)
+    return function
+  }
+
+  // MARK: References
+
+  func encode(_ value: Value) -> UInt64 {
+    switch value {
+    case .i32(let v): return UInt64(v)
+    case .i64(let v): return v
+    case .f32(let v): return UInt64(v)
+    case .f64(let v): return v
+    case .funcRef(let r):
+      guard let r, r.storeIndex >= 0, r.storeIndex < functions.count else { return 0 }
+      return UInt64(UInt(bitPattern: functions[r.storeIndex].entry))
+    case .externRef(let r):
+      guard let r else { return 0 }
+      return r &+ 1
+    }
+  }
+
+  func decode(_ cell: UInt64, as type: ValueType) -> Value {
+    switch type {
+    case .i32: return .i32(UInt32(truncatingIfNeeded: cell))
+    case .i64: return .i64(cell)
+    case .f32: return .f32(UInt32(truncatingIfNeeded: cell))
+    case .f64, .v128: return .f64(cell)
+    case .ref(let r):
+      if cell == 0 { return r.heapType == .function ? .funcRef(nil) : .externRef(nil) }
+      if r.heapType == .function {
+        let entry = UnsafeMutablePointer<FunctionEntry>(bitPattern: UInt(cell)).unsafelyUnwrapped
+        return .funcRef(FunctionReference(storeIndex: entry.pointee.storeIndex))
+      }
+      return .externRef(cell &- 1)
+    }
+  }
+
+  // MARK: Translation
+
+  /// Translates a function's body; false if it cannot be (SIMD, limits).
+  func translate(storeIndex: Int) -> Bool {
+    let function = functions[storeIndex]
+    if function.code != nil { return true }
+    guard let instance = function.instance, let env = instance.environment else { return false }
+    let module = instance.module
+    let bodyIndex = function.functionIndex - module.importedFunctionCount
+    guard bodyIndex >= 0, bodyIndex < module.codes.count else { return false }
+    let body = module.codes[bodyIndex]
+    let result: Result<TranslatedCode, WasmError> = module.bytes.withUnsafeBufferPointer { buffer in
+      do throws(WasmError) {
+        let slice = UnsafeBufferPointer(rebasing: buffer[body.code])
+        var decoder = InstructionDecoder(
+          ByteReader(slice, offset: body.code.lowerBound), features: module.features,
+          hasDataCount: module.dataCount != nil)
+        var translator = try Translator(env: env, type: function.type, locals: body.locals)
+        try decoder.decodeBody(into: &translator)
+        return .success(translator.result)
+      } catch {
+        return .failure(error)
+      }
+    }
+    guard case .success(let translated) = result else { return false }
+    let code = UnsafeMutablePointer<Int>.allocate(capacity: translated.words.count)
+    code.initialize(from: translated.words, count: translated.words.count)
+    function.code = code
+    function.entry.pointee.frameSize = translated.frameSize
+    function.entry.pointee.localCount = translated.localCount
+    function.entry.pointee.code = UnsafePointer(code)
+    return true
+  }
+}

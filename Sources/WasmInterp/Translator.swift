@@ -1,0 +1,261 @@
+// Translation of a validated function body into threaded code.
+// https://webassembly.github.io/spec/core/exec/instructions.html
+//
+// The operand stack disappears at translation time: the validator guarantees its
+// height at every instruction, so the value at height h lives in the frame slot
+// `localCount + h`, and each instruction becomes a handler with slot operands
+// ("register" form). `local.get` emits nothing: it pushes a reference to the
+// local's own slot, which later instructions read directly; such references are
+// copied into their stack slot only when something would invalidate them (a
+// `local.set` of that local, control flow, calls). A `local.set` right after the
+// instruction producing its value retargets that instruction's result to the
+// local. Constants feeding a binary operator become immediates, and a comparison
+// feeding `br_if` or `if` fuses with the branch.
+//
+// The body was validated when the module was loaded, so translation trusts the
+// instruction sequence; it still never trusts it for memory safety of the
+// translator itself (no unchecked indexing on input-controlled values).
+
+import WasmCore
+
+/// What translation needs from the instance: addresses to embed in the code.
+struct TranslationEnvironment {
+  var functionEntries: [UnsafeMutablePointer<FunctionEntry>]
+  var functionTypes: [FunctionType]
+  /// Module type index → store-wide type id.
+  var typeIDs: [Int]
+  var types: [FunctionType]
+  var globals: [UnsafeMutablePointer<UInt64>]
+  var tables: [UnsafeMutablePointer<TableState>]
+  var dataSegments: [UnsafeMutablePointer<SegmentState>]
+  var elementSegments: [UnsafeMutablePointer<SegmentState>]
+}
+
+/// The result of translating one body.
+struct TranslatedCode {
+  var words: [Int]
+  /// Slots a frame needs: locals, operand stack.
+  var frameSize: Int
+  var localCount: Int
+}
+
+struct Translator: InstructionVisitor {
+  var instructionOffset = 0
+
+  struct Fixup {
+    var word: Int
+    var base: Int
+  }
+
+  enum ControlKind { case block, loop, ifThen, ifElse, function }
+
+  struct Control {
+    var kind: ControlKind
+    /// Operand stack height below the block's parameters.
+    var height: Int
+    var paramCount: Int
+    var resultCount: Int
+    /// Loop start (the branch target of a loop).
+    var start: Int
+    /// Branches to the end of the block, patched when it is reached.
+    var fixups: [Fixup] = []
+    /// The `if`'s branch to its `else` (or end), patched at `else`.
+    var elseFixup: Fixup?
+    var unreachable = false
+
+    var labelArity: Int { kind == .loop ? paramCount : resultCount }
+  }
+
+  let env: TranslationEnvironment
+  /// Parameters plus declared locals.
+  let localCount: Int
+  let paramCount: Int
+  let resultCount: Int
+  var code: [Int] = []
+  /// Slot of each operand stack entry: its own stack slot, or a local's slot.
+  var stack: [Int] = []
+  /// Stack indices whose entry refers to a local slot (ascending).
+  var lazyEntries: [Int] = []
+  var maxHeight = 0
+  var controls: [Control] = []
+
+  /// The last instruction's result operand, when it wrote a fresh stack slot and
+  /// nothing has been emitted since: (word index of the dst operand, code size).
+  var lastResult: (word: Int, end: Int)?
+  /// The last instruction, when it was a constant: (start, value).
+  var lastConst: (start: Int, value: Int)?
+  /// The last instruction, when it was an integer comparison: (start, op).
+  var lastCompare: (start: Int, op: NumericOp, immediate: Bool)?
+
+  static let maxLazyEntries = 64
+
+  init(
+    env: TranslationEnvironment, type: FunctionType, locals: [LocalDeclaration]
+  ) throws(WasmError) {
+    self.env = env
+    var count = type.parameters.count
+    for declaration in locals {
+      count += Int(declaration.count)
+      guard count <= 50_000 else {
+        throw WasmError(.implementationLimit, "too many locals", at: 0)
+      }
+    }
+    self.localCount = count
+    self.paramCount = type.parameters.count
+    self.resultCount = type.results.count
+    controls.append(
+      Control(kind: .function, height: 0, paramCount: 0, resultCount: type.results.count, start: 0))
+  }
+
+  var result: TranslatedCode {
+    TranslatedCode(
+      words: code, frameSize: localCount + maxHeight + 1, localCount: localCount - paramCount)
+  }
+
+  // MARK: Emission helpers
+
+  mutating func emit(_ handler: Handler, _ operands: Int...) {
+    code.append(word(handler))
+    code.append(contentsOf: operands)
+  }
+
+  mutating func forgetPeepholes() {
+    lastResult = nil
+    lastConst = nil
+    lastCompare = nil
+  }
+
+  var reachable: Bool { !(controls.last?.unreachable ?? true) }
+
+  func tempSlot(_ height: Int) -> Int { localCount + height }
+
+  mutating func pushTemp() -> Int {
+    let slot = tempSlot(stack.count)
+    stack.append(slot)
+    if stack.count > maxHeight { maxHeight = stack.count }
+    return slot
+  }
+
+  mutating func pop() -> Int {
+    guard let slot = stack.popLast() else { return 0 }
+    if let last = lazyEntries.last, last == stack.count { lazyEntries.removeLast() }
+    return slot
+  }
+
+  /// Copies the lazily referenced local at stack index `index` into its own slot.
+  mutating func materialize(at index: Int) {
+    let slot = stack[index]
+    let own = tempSlot(index)
+    if slot != own {
+      emit({ copyOp($0, $1, $2, $3, $4) }, own, slot)
+      stack[index] = own
+    }
+  }
+
+  /// Materializes every lazy entry at stack index `from` or above.
+  mutating func materializeAll(from: Int = 0) {
+    while let last = lazyEntries.last, last >= from {
+      lazyEntries.removeLast()
+      materialize(at: last)
+      forgetPeepholes()
+    }
+  }
+
+  /// Materializes the entries referring to `local` (before a write to it).
+  mutating func materializeReferences(to local: Int) {
+    var kept: [Int] = []
+    for index in lazyEntries {
+      if stack[index] == local {
+        materialize(at: index)
+        forgetPeepholes()
+      } else {
+        kept.append(index)
+      }
+    }
+    lazyEntries = kept
+  }
+
+  /// Emits a fixup word for a branch to `control` (index in `controls`).
+  mutating func branchTarget(_ depth: Int, base: Int) {
+    let c = controls[depth]
+    if c.kind == .loop {
+      code.append(c.start - base)
+    } else {
+      controls[depth].fixups.append(Fixup(word: code.count, base: base))
+      code.append(0)
+    }
+  }
+
+  func patched(_ fixup: Fixup, to target: Int, in code: inout [Int]) {
+    code[fixup.word] = target - fixup.base
+  }
+
+  /// Copies the top `count` values to the label slots of control `depth`.
+  mutating func moveBranchValues(_ depth: Int) {
+    let c = controls[depth]
+    let n = c.labelArity
+    // Validation guarantees the values; never index outside the stack anyway.
+    guard stack.count >= n else { return }
+    let first = stack.count - n
+    for k in 0..<n {
+      let src = stack[first + k]
+      let dst = tempSlot(c.height + k)
+      if src != dst { emit({ copyOp($0, $1, $2, $3, $4) }, dst, src) }
+    }
+  }
+
+  func controlIndex(_ depth: UInt32) throws(WasmError) -> Int {
+    let index = controls.count - 1 - Int(depth)
+    guard index >= 0 else { throw .invalid("unknown label", at: instructionOffset) }
+    return index
+  }
+
+  func blockArity(_ type: BlockType) -> (params: Int, results: Int) {
+    switch type {
+    case .empty: return (0, 0)
+    case .value: return (0, 1)
+    case .typeIndex(let i):
+      guard Int(i) < env.types.count else { return (0, 0) }
+      return (env.types[Int(i)].parameters.count, env.types[Int(i)].results.count)
+    }
+  }
+
+  mutating func markUnreachable() {
+    let c = controls[controls.count - 1]
+    while stack.count > c.height { _ = pop() }
+    controls[controls.count - 1].unreachable = true
+    forgetPeepholes()
+  }
+
+  // MARK: Shapes
+
+  mutating func unaryOp(_ handler: Handler) {
+    let a = pop()
+    let d = pushTemp()
+    emit(handler, d, a)
+    lastResult = (code.count - 2, code.count)
+  }
+
+  /// Emits a binary operator; returns whether its second operand became an immediate.
+  @discardableResult
+  mutating func binaryOp(_ handler: Handler, immediate: Handler? = nil) -> Bool {
+    if let immediate, let k = lastConst, k.start + 3 == code.count,
+      stack.last == tempSlot(stack.count - 1)
+    {
+      // `x; const k; op` → `opImm x, k`.
+      code.removeLast(3)
+      _ = pop()
+      let a = pop()
+      let d = pushTemp()
+      emit(immediate, d, a, k.value)
+      lastResult = (code.count - 3, code.count)
+      return true
+    }
+    let b = pop()
+    let a = pop()
+    let d = pushTemp()
+    emit(handler, d, a, b)
+    lastResult = (code.count - 3, code.count)
+    return false
+  }
+}

@@ -1,0 +1,617 @@
+// The translator's instruction visitor: one method per instruction (see
+// Translator.swift for the code form). In unreachable code nothing is emitted;
+// only the block structure is followed.
+
+import WasmCore
+
+extension Translator {
+  // MARK: Control
+
+  mutating func visitUnreachable() throws(WasmError) {
+    guard reachable else { return }
+    forgetPeepholes()
+    emit({ unreachableOp($0, $1, $2, $3, $4) })
+    markUnreachable()
+  }
+
+  mutating func visitNop() throws(WasmError) {}
+
+  mutating func enterBlock(_ kind: ControlKind, _ type: BlockType) {
+    let (params, results) = blockArity(type)
+    let dead = !reachable
+    if !dead { materializeAll() }
+    forgetPeepholes()
+    let height = max(stack.count - params, 0)
+    var c = Control(
+      kind: kind, height: height, paramCount: params, resultCount: results, start: code.count)
+    c.unreachable = dead
+    controls.append(c)
+  }
+
+  mutating func visitBlock(_ type: BlockType) throws(WasmError) { enterBlock(.block, type) }
+  mutating func visitLoop(_ type: BlockType) throws(WasmError) { enterBlock(.loop, type) }
+
+  mutating func visitIf(_ type: BlockType) throws(WasmError) {
+    guard reachable else {
+      enterBlock(.ifThen, type)
+      return
+    }
+    let compare = lastCompare
+    let condition = pop()
+    let start = code.count
+    if let compare, compare.start + 4 == code.count, condition == tempSlot(stack.count),
+      let (handler, _) = fusedBranch(compare.op, negated: true, immediate: compare.immediate)
+    {
+      // `cmp; if` → branch to else when the comparison is false.
+      let a = code[compare.start + 2], b = code[compare.start + 3]
+      code.removeLast(4)
+      forgetPeepholes()
+      materializeAll()
+      let at = code.count
+      emit(handler, a, b, 0)
+      enterBlock(.ifThen, type)
+      controls[controls.count - 1].elseFixup = Fixup(word: code.count - 1, base: at)
+      _ = start
+      return
+    }
+    forgetPeepholes()
+    materializeAll()
+    let at = code.count
+    emit({ brIfNotOp($0, $1, $2, $3, $4) }, condition, 0)
+    enterBlock(.ifThen, type)
+    controls[controls.count - 1].elseFixup = Fixup(word: code.count - 1, base: at)
+  }
+
+  mutating func visitElse() throws(WasmError) {
+    let index = controls.count - 1
+    let c = controls[index]
+    forgetPeepholes()
+    if !c.unreachable {
+      materializeAll(from: c.height)
+      let at = code.count
+      emit({ brOp($0, $1, $2, $3, $4) }, 0)
+      controls[index].fixups.append(Fixup(word: code.count - 1, base: at))
+    }
+    if let f = controls[index].elseFixup { patched(f, to: code.count, in: &code) }
+    controls[index].elseFixup = nil
+    controls[index].kind = .ifElse
+    controls[index].unreachable = false
+    // The else arm starts with the block's parameters, still in their slots.
+    while stack.count > c.height { _ = pop() }
+    for _ in 0..<c.paramCount { _ = pushTemp() }
+    // An unreachable `if` (inside dead code) stays dead.
+    if index > 0, controls[index - 1].unreachable { controls[index].unreachable = true }
+  }
+
+  mutating func visitEnd() throws(WasmError) {
+    let index = controls.count - 1
+    let c = controls[index]
+    let producer = lastResult
+    forgetPeepholes()
+    if c.kind == .function {
+      if !c.unreachable { emitReturn(producer: producer) }
+      controls.removeLast()
+      return
+    }
+    if !c.unreachable { materializeAll(from: c.height) }
+    let target = code.count
+    for f in c.fixups { patched(f, to: target, in: &code) }
+    if let f = c.elseFixup { patched(f, to: target, in: &code) }
+    controls.removeLast()
+    while stack.count > c.height { _ = pop() }
+    for _ in 0..<c.resultCount { _ = pushTemp() }
+  }
+
+  mutating func visitBr(_ depth: UInt32) throws(WasmError) {
+    guard reachable else { return }
+    let target = try controlIndex(depth)
+    forgetPeepholes()
+    if controls[target].kind == .function {
+      emitReturn()
+    } else {
+      moveBranchValues(target)
+      let at = code.count
+      emit(
+        controls[target].kind == .loop
+          ? { brLoopOp($0, $1, $2, $3, $4) } : { brOp($0, $1, $2, $3, $4) } as Handler)
+      branchTarget(target, base: at)
+    }
+    markUnreachable()
+  }
+
+  mutating func visitBrIf(_ depth: UInt32) throws(WasmError) {
+    guard reachable else { return }
+    let target = try controlIndex(depth)
+    let compare = lastCompare
+    let condition = pop()
+    forgetPeepholes()
+    let c = controls[target]
+    let n = c.labelArity
+    var needsMove = c.kind == .function
+    guard stack.count >= n else { throw .invalid("type mismatch", at: instructionOffset) }
+    for k in 0..<n where stack[stack.count - n + k] != tempSlot(c.height + k) { needsMove = true }
+    if !needsMove {
+      let isLoop = c.kind == .loop
+      if let compare, compare.start + 4 == code.count, condition == tempSlot(stack.count),
+        let (plain, loop) = fusedBranch(
+          compare.op, negated: false, immediate: compare.immediate)
+      {
+        let a = code[compare.start + 2], b = code[compare.start + 3]
+        code.removeLast(4)
+        let at = code.count
+        emit(isLoop ? loop : plain, a, b)
+        branchTarget(target, base: at)
+        return
+      }
+      let at = code.count
+      emit(
+        isLoop ? { brIfLoopOp($0, $1, $2, $3, $4) } : { brIfOp($0, $1, $2, $3, $4) } as Handler,
+        condition)
+      branchTarget(target, base: at)
+      return
+    }
+    // Values must move: skip over the moves and the branch when the condition
+    // is false.
+    let at = code.count
+    emit({ brIfNotOp($0, $1, $2, $3, $4) }, condition, 0)
+    let skip = Fixup(word: code.count - 1, base: at)
+    if c.kind == .function {
+      emitReturn()
+    } else {
+      moveBranchValues(target)
+      let brAt = code.count
+      emit(
+        c.kind == .loop ? { brLoopOp($0, $1, $2, $3, $4) } : { brOp($0, $1, $2, $3, $4) } as Handler
+      )
+      branchTarget(target, base: brAt)
+    }
+    patched(skip, to: code.count, in: &code)
+  }
+
+  mutating func visitBrTable(_ targets: BrTableTargets) throws(WasmError) {
+    guard reachable else { return }
+    forgetPeepholes()
+    let index = pop()
+    var depths: [UInt32] = []
+    depths.reserveCapacity(targets.count + 1)
+    for t in targets { depths.append(t) }
+    depths.append(targets.defaultTarget)
+    let at = code.count
+    emit({ brTableOp($0, $1, $2, $3, $4) }, index, targets.count)
+    let table = code.count
+    code.append(contentsOf: repeatElement(0, count: depths.count))
+    // One stub per distinct label: value moves and the branch itself.
+    var stubs: [Int: Int] = [:]
+    for (i, depth) in depths.enumerated() {
+      let target = try controlIndex(depth)
+      if let stub = stubs[target] {
+        code[table + i] = stub - at
+        continue
+      }
+      let stub = code.count
+      stubs[target] = stub
+      code[table + i] = stub - at
+      if controls[target].kind == .function {
+        emitReturn()
+      } else {
+        moveBranchValues(target)
+        let brAt = code.count
+        emit(
+          controls[target].kind == .loop
+            ? { brLoopOp($0, $1, $2, $3, $4) } : { brOp($0, $1, $2, $3, $4) } as Handler)
+        branchTarget(target, base: brAt)
+      }
+    }
+    markUnreachable()
+  }
+
+  /// Emits a return of the top `resultCount` values. Leaves the operand stack as
+  /// it is: after a `br_if` the fall-through path still uses it.
+  mutating func emitReturn(producer: (word: Int, end: Int)? = nil) {
+    let n = resultCount
+    guard stack.count >= n else { return }
+    if n == 1, let producer, producer.end == code.count, let value = stack.last,
+      value == tempSlot(stack.count - 1), code[producer.word] == value
+    {
+      // The instruction that computed the result writes it to the result slot.
+      code[producer.word] = 0
+      emit({ return0Op($0, $1, $2, $3, $4) })
+      return
+    }
+    if n == 1 {
+      emit({ return1Op($0, $1, $2, $3, $4) }, stack[stack.count - 1])
+      return
+    }
+    let first = stack.count - n
+    for k in 0..<n where stack[first + k] != tempSlot(first + k) {
+      emit({ copyOp($0, $1, $2, $3, $4) }, tempSlot(first + k), stack[first + k])
+    }
+    emit({ returnOp($0, $1, $2, $3, $4) }, tempSlot(first), n)
+  }
+
+  mutating func visitReturn() throws(WasmError) {
+    guard reachable else { return }
+    let producer = lastResult
+    forgetPeepholes()
+    emitReturn(producer: producer)
+    markUnreachable()
+  }
+
+  mutating func emitCall(_ handler: Handler, _ type: FunctionType, operands: [Int]) {
+    let params = type.parameters.count
+    let first = stack.count - params
+    materializeAll(from: first)
+    for _ in 0..<params { _ = pop() }
+    let argStart = tempSlot(stack.count)
+    emit(handler)
+    code.append(contentsOf: operands)
+    code.append(argStart)
+    for _ in 0..<type.results.count { _ = pushTemp() }
+    // The callee's frame overlays the slots from argStart; make sure the caller's
+    // frame covers at least the arguments and results.
+    if stack.count + params > maxHeight { maxHeight = stack.count + params }
+  }
+
+  mutating func visitCall(_ function: UInt32) throws(WasmError) {
+    guard reachable else { return }
+    forgetPeepholes()
+    let i = Int(function)
+    guard i < env.functionEntries.count else {
+      throw .invalid("unknown function", at: instructionOffset)
+    }
+    emitCall(
+      { callOp($0, $1, $2, $3, $4) }, env.functionTypes[i],
+      operands: [Int(bitPattern: UInt(bitPattern: env.functionEntries[i]))])
+  }
+
+  mutating func visitCallIndirect(typeIndex: UInt32, tableIndex: UInt32) throws(WasmError) {
+    guard reachable else { return }
+    forgetPeepholes()
+    let t = Int(typeIndex), table = Int(tableIndex)
+    guard t < env.types.count, table < env.tables.count else {
+      throw .invalid("unknown type", at: instructionOffset)
+    }
+    let index = pop()
+    // The index may sit in the slot the callee's frame will overlay; the handler
+    // reads it before entering.
+    emitCall(
+      { callIndirectOp($0, $1, $2, $3, $4) }, env.types[t],
+      operands: [address(env.tables[table]), index, env.typeIDs[t]])
+  }
+
+  // MARK: References, parametric, variables
+
+  mutating func pushConstant(_ value: Int) {
+    forgetPeepholes()
+    let d = pushTemp()
+    let start = code.count
+    emit({ constOp($0, $1, $2, $3, $4) }, d, value)
+    lastResult = (code.count - 2, code.count)
+    lastConst = (start, value)
+  }
+
+  mutating func visitRefNull(_ type: HeapType) throws(WasmError) {
+    guard reachable else { return }
+    pushConstant(0)
+  }
+
+  mutating func visitRefIsNull() throws(WasmError) {
+    guard reachable else { return }
+    forgetPeepholes()
+    unaryOp({ refIsNullOp($0, $1, $2, $3, $4) })
+  }
+
+  mutating func visitRefFunc(_ function: UInt32) throws(WasmError) {
+    guard reachable else { return }
+    let i = Int(function)
+    guard i < env.functionEntries.count else {
+      throw .invalid("unknown function", at: instructionOffset)
+    }
+    pushConstant(address(env.functionEntries[i]))
+  }
+
+  mutating func visitDrop() throws(WasmError) {
+    guard reachable else { return }
+    forgetPeepholes()
+    _ = pop()
+  }
+
+  mutating func visitSelect(_ type: ValueType?) throws(WasmError) {
+    guard reachable else { return }
+    forgetPeepholes()
+    let condition = pop()
+    let b = pop()
+    let a = pop()
+    let d = pushTemp()
+    emit({ selectOp($0, $1, $2, $3, $4) }, d, a, b, condition)
+    lastResult = (code.count - 4, code.count)
+  }
+
+  mutating func visitLocalGet(_ index: UInt32) throws(WasmError) {
+    guard reachable else { return }
+    forgetPeepholes()
+    let local = Int(index)
+    guard local < localCount else { throw .invalid("unknown local", at: instructionOffset) }
+    if lazyEntries.count < Translator.maxLazyEntries {
+      lazyEntries.append(stack.count)
+      stack.append(local)
+      if stack.count > maxHeight { maxHeight = stack.count }
+    } else {
+      let d = pushTemp()
+      emit({ copyOp($0, $1, $2, $3, $4) }, d, local)
+    }
+  }
+
+  mutating func visitLocalSet(_ index: UInt32) throws(WasmError) {
+    guard reachable else { return }
+    let local = Int(index)
+    guard local < localCount else { throw .invalid("unknown local", at: instructionOffset) }
+    let producer = lastResult
+    forgetPeepholes()
+    let value = pop()
+    let wasTemp = value == tempSlot(stack.count)
+    materializeReferences(to: local)
+    if wasTemp, let producer, producer.end == code.count, code[producer.word] == value {
+      // Retarget the producing instruction's result straight into the local.
+      code[producer.word] = local
+    } else if value != local {
+      emit({ copyOp($0, $1, $2, $3, $4) }, local, value)
+    }
+  }
+
+  mutating func visitLocalTee(_ index: UInt32) throws(WasmError) {
+    guard reachable else { return }
+    try visitLocalSet(index)
+    try visitLocalGet(index)
+  }
+
+  mutating func visitGlobalGet(_ index: UInt32) throws(WasmError) {
+    guard reachable else { return }
+    forgetPeepholes()
+    guard Int(index) < env.globals.count else {
+      throw .invalid("unknown global", at: instructionOffset)
+    }
+    let d = pushTemp()
+    emit({ globalGetOp($0, $1, $2, $3, $4) }, d, address(env.globals[Int(index)]))
+    lastResult = (code.count - 2, code.count)
+  }
+
+  mutating func visitGlobalSet(_ index: UInt32) throws(WasmError) {
+    guard reachable else { return }
+    forgetPeepholes()
+    guard Int(index) < env.globals.count else {
+      throw .invalid("unknown global", at: instructionOffset)
+    }
+    let v = pop()
+    emit({ globalSetOp($0, $1, $2, $3, $4) }, v, address(env.globals[Int(index)]))
+  }
+
+  // MARK: Tables
+
+  func table(_ index: UInt32) throws(WasmError) -> Int {
+    guard Int(index) < env.tables.count else {
+      throw .invalid("unknown table", at: instructionOffset)
+    }
+    return address(env.tables[Int(index)])
+  }
+
+  func element(_ index: UInt32) throws(WasmError) -> Int {
+    guard Int(index) < env.elementSegments.count else {
+      throw .invalid("unknown elem segment", at: instructionOffset)
+    }
+    return address(env.elementSegments[Int(index)])
+  }
+
+  mutating func visitTableGet(_ table: UInt32) throws(WasmError) {
+    guard reachable else { return }
+    forgetPeepholes()
+    let t = try self.table(table)
+    let i = pop()
+    let d = pushTemp()
+    emit({ tableGetOp($0, $1, $2, $3, $4) }, d, i, t)
+  }
+
+  mutating func visitTableSet(_ table: UInt32) throws(WasmError) {
+    guard reachable else { return }
+    forgetPeepholes()
+    let t = try self.table(table)
+    let v = pop()
+    let i = pop()
+    emit({ tableSetOp($0, $1, $2, $3, $4) }, i, v, t)
+  }
+
+  mutating func visitTableSize(_ table: UInt32) throws(WasmError) {
+    guard reachable else { return }
+    forgetPeepholes()
+    let t = try self.table(table)
+    let d = pushTemp()
+    emit({ tableSizeOp($0, $1, $2, $3, $4) }, d, t)
+  }
+
+  mutating func visitTableGrow(_ table: UInt32) throws(WasmError) {
+    guard reachable else { return }
+    forgetPeepholes()
+    let t = try self.table(table)
+    let delta = pop()
+    let initial = pop()
+    let d = pushTemp()
+    emit({ tableGrowOp($0, $1, $2, $3, $4) }, d, initial, delta, t)
+  }
+
+  mutating func visitTableFill(_ table: UInt32) throws(WasmError) {
+    guard reachable else { return }
+    forgetPeepholes()
+    let t = try self.table(table)
+    let n = pop()
+    let v = pop()
+    let i = pop()
+    emit({ tableFillOp($0, $1, $2, $3, $4) }, i, v, n, t)
+  }
+
+  mutating func visitTableCopy(destination: UInt32, source: UInt32) throws(WasmError) {
+    guard reachable else { return }
+    forgetPeepholes()
+    let dt = try table(destination), st = try table(source)
+    let n = pop()
+    let s = pop()
+    let d = pop()
+    emit({ tableCopyOp($0, $1, $2, $3, $4) }, d, s, n, dt, st)
+  }
+
+  mutating func visitTableInit(element: UInt32, table: UInt32) throws(WasmError) {
+    guard reachable else { return }
+    forgetPeepholes()
+    let t = try self.table(table), e = try self.element(element)
+    let n = pop()
+    let s = pop()
+    let d = pop()
+    emit({ tableInitOp($0, $1, $2, $3, $4) }, d, s, n, t, e)
+  }
+
+  mutating func visitElemDrop(_ element: UInt32) throws(WasmError) {
+    guard reachable else { return }
+    forgetPeepholes()
+    emit({ segmentDropOp($0, $1, $2, $3, $4) }, try self.element(element))
+  }
+
+  // MARK: Memory
+
+  mutating func visitLoad(_ op: LoadOp, _ memarg: MemArg) throws(WasmError) {
+    guard reachable else { return }
+    forgetPeepholes()
+    guard let handler = loadHandler(op) else {
+      emit({ unsupportedOp($0, $1, $2, $3, $4) })
+      return
+    }
+    let address = pop()
+    let d = pushTemp()
+    emit(handler, d, address, Int(truncatingIfNeeded: memarg.offset))
+    lastResult = (code.count - 3, code.count)
+  }
+
+  mutating func visitStore(_ op: StoreOp, _ memarg: MemArg) throws(WasmError) {
+    guard reachable else { return }
+    forgetPeepholes()
+    guard let handler = storeHandler(op) else {
+      emit({ unsupportedOp($0, $1, $2, $3, $4) })
+      return
+    }
+    let value = pop()
+    let address = pop()
+    emit(handler, address, value, Int(truncatingIfNeeded: memarg.offset))
+  }
+
+  mutating func visitMemorySize(_ memory: UInt32) throws(WasmError) {
+    guard reachable else { return }
+    forgetPeepholes()
+    let d = pushTemp()
+    emit({ memorySizeOp($0, $1, $2, $3, $4) }, d)
+  }
+
+  mutating func visitMemoryGrow(_ memory: UInt32) throws(WasmError) {
+    guard reachable else { return }
+    forgetPeepholes()
+    let delta = pop()
+    let d = pushTemp()
+    emit({ memoryGrowOp($0, $1, $2, $3, $4) }, d, delta)
+  }
+
+  mutating func visitMemoryInit(data: UInt32, memory: UInt32) throws(WasmError) {
+    guard reachable else { return }
+    forgetPeepholes()
+    guard Int(data) < env.dataSegments.count else {
+      throw .invalid("unknown data segment", at: instructionOffset)
+    }
+    let n = pop()
+    let s = pop()
+    let d = pop()
+    emit({ memoryInitOp($0, $1, $2, $3, $4) }, d, s, n, address(env.dataSegments[Int(data)]))
+  }
+
+  mutating func visitDataDrop(_ data: UInt32) throws(WasmError) {
+    guard reachable else { return }
+    forgetPeepholes()
+    guard Int(data) < env.dataSegments.count else {
+      throw .invalid("unknown data segment", at: instructionOffset)
+    }
+    emit({ segmentDropOp($0, $1, $2, $3, $4) }, address(env.dataSegments[Int(data)]))
+  }
+
+  mutating func visitMemoryCopy(destination: UInt32, source: UInt32) throws(WasmError) {
+    guard reachable else { return }
+    forgetPeepholes()
+    let n = pop()
+    let s = pop()
+    let d = pop()
+    emit({ memoryCopyOp($0, $1, $2, $3, $4) }, d, s, n)
+  }
+
+  mutating func visitMemoryFill(_ memory: UInt32) throws(WasmError) {
+    guard reachable else { return }
+    forgetPeepholes()
+    let n = pop()
+    let v = pop()
+    let d = pop()
+    emit({ memoryFillOp($0, $1, $2, $3, $4) }, d, v, n)
+  }
+
+  // MARK: Numeric
+
+  mutating func visitI32Const(_ value: Int32) throws(WasmError) {
+    guard reachable else { return }
+    pushConstant(Int(value))
+  }
+
+  mutating func visitI64Const(_ value: Int64) throws(WasmError) {
+    guard reachable else { return }
+    pushConstant(Int(value))
+  }
+
+  mutating func visitF32Const(_ bits: UInt32) throws(WasmError) {
+    guard reachable else { return }
+    pushConstant(Int(bits))
+  }
+
+  mutating func visitF64Const(_ bits: UInt64) throws(WasmError) {
+    guard reachable else { return }
+    pushConstant(Int(bitPattern: UInt(bits)))
+  }
+
+  mutating func visitNumeric(_ op: NumericOp) throws(WasmError) {
+    guard reachable else { return }
+    let (handler, immediate) = numericHandlers(op)
+    let arity = Int(op.signature.operandCount)
+    if arity == 2 {
+      lastCompare = nil
+      lastResult = nil
+      if immediate == nil { lastConst = nil }
+      let usedImmediate = binaryOp(handler, immediate: immediate)
+      lastConst = nil
+      if fusedBranch(op, negated: false) != nil {
+        lastCompare = (code.count - 4, op, usedImmediate)
+      }
+    } else {
+      forgetPeepholes()
+      unaryOp(handler)
+    }
+  }
+
+  // MARK: Vector (not executed: the scalar interpreter traps on them)
+
+  mutating func visitV128Const(_ value: V128) throws(WasmError) { try unsupported() }
+  mutating func visitSIMD(_ op: SIMDOp) throws(WasmError) { try unsupported() }
+  mutating func visitLane(_ op: LaneOp, lane: UInt8) throws(WasmError) { try unsupported() }
+  mutating func visitMemoryLane(_ op: MemoryLaneOp, _ memarg: MemArg, lane: UInt8) throws(WasmError)
+  {
+    try unsupported()
+  }
+  mutating func visitShuffle(_ lanes: V128) throws(WasmError) { try unsupported() }
+
+  func unsupported() throws(WasmError) {
+    throw WasmError(
+      .implementationLimit, "SIMD is not supported by the interpreter", at: instructionOffset)
+  }
+}
+
+@inline(__always)
+func address<T>(_ p: UnsafeMutablePointer<T>) -> Int { Int(bitPattern: UInt(bitPattern: p)) }

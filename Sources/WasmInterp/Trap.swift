@@ -1,0 +1,97 @@
+// Traps: the typed way a Wasm computation ends abnormally.
+// https://webassembly.github.io/spec/core/intro/overview.html#trap
+//
+// Handlers in the hot loop never throw (a throwing handler type loses the sibling
+// calls, see docs/interpreter.md); they return a `TrapKind` raw value, and the
+// entry point turns it into a `Trap` with a backtrace built from the interpreter's
+// own call stack.
+
+/// Why execution trapped. The descriptions are the spec testsuite's messages.
+public enum TrapKind: UInt8, Hashable, Sendable, CustomStringConvertible {
+  case unreachable = 1
+  case integerDivideByZero
+  case integerOverflow
+  case invalidConversionToInteger
+  case outOfBoundsMemoryAccess
+  case outOfBoundsTableAccess
+  case indirectCallTypeMismatch
+  case uninitializedElement
+  case undefinedElement
+  case callStackExhausted
+  case outOfFuel
+  case interrupted
+  /// A host function failed (its error is in `Trap.hostError`).
+  case hostError
+  /// The guest used a feature this interpreter does not execute (SIMD).
+  case unsupported
+
+  public var description: String {
+    switch self {
+    case .unreachable: return "unreachable"
+    case .integerDivideByZero: return "integer divide by zero"
+    case .integerOverflow: return "integer overflow"
+    case .invalidConversionToInteger: return "invalid conversion to integer"
+    case .outOfBoundsMemoryAccess: return "out of bounds memory access"
+    case .outOfBoundsTableAccess: return "out of bounds table access"
+    case .indirectCallTypeMismatch: return "indirect call type mismatch"
+    case .uninitializedElement: return "uninitialized element"
+    case .undefinedElement: return "undefined element"
+    case .callStackExhausted: return "call stack exhausted"
+    case .outOfFuel: return "all fuel consumed"
+    case .interrupted: return "interrupted"
+    case .hostError: return "host function failed"
+    case .unsupported: return "unsupported instruction"
+    }
+  }
+}
+
+/// One frame of a Wasm backtrace, innermost first.
+public struct BacktraceFrame: Hashable, Sendable, CustomStringConvertible {
+  /// Index of the function in its module's function index space.
+  public var functionIndex: Int
+  /// The function's name from the module's `name` section, if any.
+  public var functionName: String?
+  /// The module's name from its `name` section, if any.
+  public var moduleName: String?
+
+  public init(functionIndex: Int, functionName: String?, moduleName: String?) {
+    self.functionIndex = functionIndex
+    self.functionName = functionName
+    self.moduleName = moduleName
+  }
+
+  public var description: String {
+    let module = moduleName.map { "\($0)!" } ?? ""
+    return module + (functionName ?? "func[\(functionIndex)]")
+  }
+}
+
+/// A trap: a Wasm computation ended abnormally. Thrown by calls into the guest.
+public struct Trap: Error, Sendable, CustomStringConvertible {
+  public var kind: TrapKind
+  /// The guest's call stack when the trap happened, innermost first.
+  public var backtrace: [BacktraceFrame]
+  /// The description of the error a host function threw, for `.hostError`.
+  public var hostError: String?
+  /// The table index of an `.uninitializedElement` trap.
+  public var elementIndex: Int?
+
+  public init(_ kind: TrapKind, backtrace: [BacktraceFrame] = [], hostError: String? = nil) {
+    self.kind = kind
+    self.backtrace = backtrace
+    self.hostError = hostError
+  }
+
+  /// The spec message, e.g. "integer divide by zero" or "uninitialized element 2".
+  public var message: String {
+    if let elementIndex { return "\(kind) \(elementIndex)" }
+    return kind.description
+  }
+
+  public var description: String {
+    var text = "wasm trap: \(message)"
+    if let hostError { text += ": \(hostError)" }
+    for (i, frame) in backtrace.enumerated() { text += "\n  \(i): \(frame)" }
+    return text
+  }
+}

@@ -1,0 +1,80 @@
+// Values crossing the host/guest boundary, and their encoding in slots.
+// https://webassembly.github.io/spec/core/exec/runtime.html#values
+
+import WasmCore
+
+/// A Wasm value. Floats are carried as their IEEE bit patterns so that NaN
+/// payloads survive a round trip; use `Value.float(_:)`/`.double(_:)` and
+/// `floatValue`/`doubleValue` for Swift floating-point numbers.
+public enum Value: Hashable, Sendable, CustomStringConvertible {
+  case i32(UInt32)
+  case i64(UInt64)
+  /// An f32, as bits.
+  case f32(UInt32)
+  /// An f64, as bits.
+  case f64(UInt64)
+  /// A function reference (nil: `ref.null func`).
+  case funcRef(FunctionReference?)
+  /// An external reference: an opaque host value (nil: `ref.null extern`).
+  /// `UInt64.max` is reserved.
+  case externRef(UInt64?)
+
+  public static func float(_ v: Float) -> Value { .f32(v.bitPattern) }
+  public static func double(_ v: Double) -> Value { .f64(v.bitPattern) }
+  public static func int32(_ v: Int32) -> Value { .i32(UInt32(bitPattern: v)) }
+  public static func int64(_ v: Int64) -> Value { .i64(UInt64(bitPattern: v)) }
+
+  public var int32: Int32? {
+    if case .i32(let v) = self { return Int32(bitPattern: v) } else { return nil }
+  }
+  public var int64: Int64? {
+    if case .i64(let v) = self { return Int64(bitPattern: v) } else { return nil }
+  }
+  public var floatValue: Float? {
+    if case .f32(let v) = self { return Float(bitPattern: v) } else { return nil }
+  }
+  public var doubleValue: Double? {
+    if case .f64(let v) = self { return Double(bitPattern: v) } else { return nil }
+  }
+
+  /// Whether the value has type `type`.
+  public func hasType(_ type: ValueType) -> Bool {
+    switch (self, type) {
+    case (.i32, .i32), (.i64, .i64), (.f32, .f32), (.f64, .f64): return true
+    case (.funcRef, .ref(let r)): return r.heapType == .function
+    case (.externRef, .ref(let r)): return r.heapType == .extern
+    default: return false
+    }
+  }
+
+  public var description: String {
+    switch self {
+    case .i32(let v): return "i32:\(Int32(bitPattern: v))"
+    case .i64(let v): return "i64:\(Int64(bitPattern: v))"
+    case .f32(let v): return "f32:\(Float(bitPattern: v))"
+    case .f64(let v): return "f64:\(Double(bitPattern: v))"
+    case .funcRef(let r): return r.map { "funcref:\($0.storeIndex)" } ?? "funcref:null"
+    case .externRef(let r): return r.map { "externref:\($0)" } ?? "externref:null"
+    }
+  }
+}
+
+/// An opaque reference to a function of a store.
+public struct FunctionReference: Hashable, Sendable {
+  /// The function's index in its store (stable for the store's lifetime).
+  public let storeIndex: Int
+}
+
+extension Value {
+  /// The zero value of a type (locals, table fill, `ref.null`).
+  static func defaultValue(_ type: ValueType) -> Value {
+    switch type {
+    case .i32: return .i32(0)
+    case .i64: return .i64(0)
+    case .f32: return .f32(0)
+    case .f64: return .f64(0)
+    case .v128: return .i64(0)
+    case .ref(let r): return r.heapType == .function ? .funcRef(nil) : .externRef(nil)
+    }
+  }
+}

@@ -1,0 +1,45 @@
+// `wasmbpf-run validate FILE`: decode and validate a binary module.
+
+import ArgumentParser
+import WasmCore
+import WastRunner
+
+struct ValidateSubcommand: CLISubcommand {
+  static let configuration = CommandConfiguration(
+    commandName: "validate",
+    abstract: "Decode and validate a binary module; silent when it is valid."
+  )
+
+  @Argument(help: "A binary WebAssembly module (.wasm).")
+  var file: String
+
+  func execute<Output: TextOutputStream, Errors: TextOutputStream>(
+    stdout: inout Output, stderr: inout Errors
+  ) -> Int32 {
+    let bytes: [UInt8]
+    do {
+      bytes = try readFile(file)
+    } catch {
+      stderr.write("error: \(error)\n")
+      return 1
+    }
+    do {
+      let module = try decodeModule(bytes)
+      try validateModule(module)
+      return 0
+    } catch {
+      stderr.write(
+        "error: \(kindText(error.kind)) at offset 0x\(String(error.offset, radix: 16)): \(error.message)\n"
+      )
+      return 1
+    }
+  }
+
+  func kindText(_ kind: WasmError.Kind) -> String {
+    switch kind {
+    case .malformed: return "malformed"
+    case .invalid: return "invalid"
+    case .implementationLimit: return "implementation limit"
+    }
+  }
+}

@@ -1,0 +1,138 @@
+// The spec-script executor backed by the interpreter (WasmInterp), with the
+// standard `spectest` host module.
+// https://github.com/WebAssembly/spec/tree/main/interpreter#spectest-host-module
+
+import WasmCore
+import WasmInterp
+
+/// Runs a script's modules and actions in one interpreter store.
+public final class InterpreterWastExecutor: WastExecutor {
+  let store: Store
+  var linker = Linker()
+  var current: Instance?
+  var named: [String: Instance] = [:]
+
+  public init(configuration: InterpreterConfiguration = InterpreterConfiguration()) {
+    store = Store(configuration: configuration)
+    defineSpectest()
+  }
+
+  func defineSpectest() {
+    let printTypes: [(String, [ValueType])] = [
+      ("print", []), ("print_i32", [.i32]), ("print_i64", [.i64]), ("print_f32", [.f32]),
+      ("print_f64", [.f64]), ("print_i32_f32", [.i32, .f32]), ("print_f64_f64", [.f64, .f64]),
+    ]
+    for (name, parameters) in printTypes {
+      linker.defineFunction(
+        module: "spectest", name: name, in: store, parameters: parameters, results: []
+      ) { _, _ in [] }
+    }
+    let constant = { (type: ValueType) in GlobalType(mutability: .constant, valueType: type) }
+    linker.define(
+      module: "spectest", name: "global_i32",
+      .global(store.global(constant(.i32), value: .i32(666))))
+    linker.define(
+      module: "spectest", name: "global_i64",
+      .global(store.global(constant(.i64), value: .i64(666))))
+    linker.define(
+      module: "spectest", name: "global_f32",
+      .global(store.global(constant(.f32), value: .float(666.6))))
+    linker.define(
+      module: "spectest", name: "global_f64",
+      .global(store.global(constant(.f64), value: .double(666.6))))
+    if let table = try? store.table(
+      TableType(elementType: .funcRef, limits: Limits(min: 10, max: 20)))
+    {
+      linker.define(module: "spectest", name: "table", .table(table))
+    }
+    if let memory = try? store.memory(MemoryType(limits: Limits(min: 1, max: 2))) {
+      linker.define(module: "spectest", name: "memory", .memory(memory))
+    }
+  }
+
+  public func instantiate(_ module: Module, name: String?) throws(WastExecutionError) {
+    do {
+      let instance = try linker.instantiate(ValidatedModule(alreadyValidated: module), in: store)
+      current = instance
+      if let name { named[name] = instance }
+    } catch {
+      switch error {
+      case .unknownImport: throw WastExecutionError(.link, "unknown import")
+      case .incompatibleImportType: throw WastExecutionError(.link, "incompatible import type")
+      case .trap(let trap): throw Self.error(trap)
+      case .resourceLimit(let text): throw WastExecutionError(.trap, "resource limit: \(text)")
+      case .unsupported(let text): throw WastExecutionError(.unsupported, text)
+      }
+    }
+  }
+
+  func instance(_ name: String?) throws(WastExecutionError) -> Instance {
+    if let name {
+      guard let instance = named[name] else {
+        throw WastExecutionError(.unsupported, "unknown module \(name)")
+      }
+      return instance
+    }
+    guard let current else { throw WastExecutionError(.unsupported, "no module") }
+    return current
+  }
+
+  public func register(name: String?, as alias: String) throws(WastExecutionError) {
+    linker.define(instance: try instance(name), as: alias)
+  }
+
+  public func invoke(module: String?, field: String, arguments: [WastValue])
+    throws(WastExecutionError)
+    -> [WastValue]
+  {
+    guard let function = try instance(module).function(field) else {
+      throw WastExecutionError(.unsupported, "unknown export \(field)")
+    }
+    var values: [Value] = []
+    for argument in arguments { values.append(try value(argument)) }
+    do {
+      return try function.call(values).map(Self.wastValue)
+    } catch {
+      throw Self.error(error)
+    }
+  }
+
+  public func get(module: String?, field: String) throws(WastExecutionError) -> WastValue {
+    guard let global = try instance(module).global(field) else {
+      throw WastExecutionError(.unsupported, "unknown global \(field)")
+    }
+    return Self.wastValue(global.value)
+  }
+
+  static func error(_ trap: Trap) -> WastExecutionError {
+    WastExecutionError(trap.kind == .callStackExhausted ? .exhaustion : .trap, trap.message)
+  }
+
+  func value(_ v: WastValue) throws(WastExecutionError) -> Value {
+    switch v {
+    case .i32(let x): return .i32(x)
+    case .i64(let x): return .i64(x)
+    case .f32(let x): return .f32(x)
+    case .f64(let x): return .f64(x)
+    case .v128: throw WastExecutionError(.unsupported, "v128 values")
+    case .funcRef(let id):
+      guard let id else { return .funcRef(nil) }
+      guard let f = store.function(storeIndex: Int(id)) else {
+        throw WastExecutionError(.unsupported, "unknown function reference")
+      }
+      return .funcRef(f.reference)
+    case .externRef(let x): return .externRef(x.map(UInt64.init))
+    }
+  }
+
+  static func wastValue(_ v: Value) -> WastValue {
+    switch v {
+    case .i32(let x): return .i32(x)
+    case .i64(let x): return .i64(x)
+    case .f32(let x): return .f32(x)
+    case .f64(let x): return .f64(x)
+    case .funcRef(let r): return .funcRef(r.map { UInt32(truncatingIfNeeded: $0.storeIndex) })
+    case .externRef(let x): return .externRef(x.map { UInt32(truncatingIfNeeded: $0) })
+    }
+  }
+}
