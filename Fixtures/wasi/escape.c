@@ -1,11 +1,11 @@
 // Sandbox escape attempts. Preopens: fd 3 = /sandbox (read-write), fd 4 = /ro
-// (read-only). The host puts secret.txt next to the sandbox (outside it). Every
+// (read-only), fd 5 = /other (read-write). The host puts secret.txt next to the sandbox (outside it). Every
 // attempt prints "refused" with the WASI errno, or "ESCAPED".
 #include <stdio.h>
 #include <stdlib.h>
 #include "raw.h"
 
-enum { SANDBOX = 3, RO = 4 };
+enum { SANDBOX = 3, RO = 4, OTHER = 5 };
 static int attempts, escaped;
 
 static void report(const char *what, int32_t err) {
@@ -39,6 +39,8 @@ int main(void) {
   raw_symlink(S("c2"), SANDBOX, S("c1"));
   raw_symlink(S("c3"), SANDBOX, S("c2"));
   raw_symlink(S("../secret.txt"), SANDBOX, S("c3"));
+  raw_symlink(S("../created.txt"), SANDBOX, S("dangling"));
+  raw_symlink(S("/proc/self/root"), SANDBOX, S("procroot"));
   raw_mkdir(SANDBOX, S("a"));
   raw_mkdir(SANDBOX, S("a/b"));
   raw_symlink(S("../../.."), SANDBOX, S("a/b/deep"));
@@ -59,6 +61,8 @@ int main(void) {
   for (int i = 0; i < 100; i++) strcat(dots, "../");
   strcat(dots, "etc/passwd");
   report("open ../ x100", try_open(SANDBOX, dots));
+  report("create through dangling link out", open_at(SANDBOX, "dangling", 1, ALL_RIGHTS, &fd));
+  report("open procroot/etc/passwd", try_open(SANDBOX, "procroot/etc/passwd"));
   report("stat ../secret.txt", raw_stat(SANDBOX, 1, S("../secret.txt"), stat));
   report("stat up/secret.txt", raw_stat(SANDBOX, 1, S("up/secret.txt"), stat));
   report("stat c1 (follow chain)", raw_stat(SANDBOX, 1, S("c1"), stat));
@@ -73,6 +77,8 @@ int main(void) {
   report("rename ../secret.txt -> stolen", raw_rename(SANDBOX, S("../secret.txt"), SANDBOX, S("stolen")));
   report("rename into read-only preopen", raw_rename(SANDBOX, S("mine.txt"), RO, S("moved")));
   report("rename out of read-only preopen", raw_rename(RO, S("data.txt"), SANDBOX, S("moved")));
+  report("rename into another preopen", raw_rename(SANDBOX, S("mine.txt"), OTHER, S("moved")));
+  report("link into another preopen", raw_link(SANDBOX, 0, S("mine.txt"), OTHER, S("linked")));
   report("link ../secret.txt -> hard", raw_link(SANDBOX, 0, S("../secret.txt"), SANDBOX, S("hard")));
   report("link up/secret.txt (follow)", raw_link(SANDBOX, 1, S("up/secret.txt"), SANDBOX, S("hard2")));
   report("link c1 (follow chain)", raw_link(SANDBOX, 1, S("c1"), SANDBOX, S("hard3")));

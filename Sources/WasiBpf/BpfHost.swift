@@ -76,6 +76,9 @@ public final class BpfHost {
   public var diagnostics: ((String) -> Void)?
   /// Checked between poll slices; true ends the poll with `-EINTR`.
   public var shouldStop: () -> Bool = { false }
+  /// Resolves a guest's WASI fd to the host fd of a directory it was granted (for
+  /// `wasm_attach_bpf_program_fd`); nil when the embedder grants none.
+  public var guestDirectoryFD: ((UInt32) -> Int32?)?
 
   private var objects: [UInt64: BpfObjectEntry] = [:]
   private var nextHandle: UInt64 = 1
@@ -191,6 +194,41 @@ public final class BpfHost {
     do {
       let link = try entry.object.attach(program: programName, to: target)
       entry.links.append(link)
+      return 0
+    } catch {
+      enforcer.releasedLink()
+      diagnostics?(error.description)
+      return -error.errno
+    }
+  }
+
+  // MARK: wasm_attach_bpf_program_fd(i64 obj, i32 name, i32 target_fd) -> i32
+
+  /// Attaches a cgroup program to the cgroup directory the guest holds as WASI fd
+  /// `guestFD`: the guest names a capability it was granted, not a host path.
+  public func attachProgram(
+    memory: GuestMemory, handle: UInt64, nameAddress: UInt32, guestFD: Int32
+  ) -> Int32 {
+    guard let entry = objects[handle] else { return -EINVAL }
+    guard let programName = memory.readCString(address: nameAddress, limit: 256) else {
+      return -EFAULT
+    }
+    guard let program = entry.description.programs.first(where: { $0.name == programName }) else {
+      return -ENOENT
+    }
+    switch BpfProgramKind(sectionName: program.sectionName) {
+    case .sockops, .cgroup: break
+    default: return -EINVAL
+    }
+    guard guestFD >= 0, let hostFD = guestDirectoryFD?(UInt32(guestFD)) else { return -EBADF }
+    let target = BpfAttachTarget.cgroupFD(hostFD)
+    do {
+      try enforcer.admitAttach(of: program, objectName: entry.object.name, to: target)
+    } catch {
+      return -error.errno
+    }
+    do {
+      entry.links.append(try entry.object.attach(program: programName, to: target))
       return 0
     } catch {
       enforcer.releasedLink()

@@ -1,5 +1,7 @@
 // The `wasm_bpf` import module on the interpreter: each import decodes its guest
 // arguments and calls `BpfHost`, which holds the semantics and the checks.
+// `wasm_attach_bpf_program_fd` is the fd-based attach the Rust runtime proposed: the
+// cgroup is a WASI directory fd the guest was granted (see `BpfHost.guestDirectoryFD`).
 //
 // Registered under `wasm_bpf` and, for guests of an early runtime, `env`; plus the
 // TinyGo variant `callback-wrapper.wasm_bpf_buffer_poll`, which calls the guest's
@@ -91,6 +93,16 @@ public final class WasmBpf {
           host.attachProgram(
             memory: memory(caller), handle: a[0].u64, nameAddress: a[1].u32,
             targetAddress: a[2].u32))
+      ]
+    }
+    linker.defineFunction(
+      module: module, name: "wasm_attach_bpf_program_fd", in: store,
+      parameters: [.i64, .i32, .i32], results: [.i32]
+    ) { [unowned self] caller, a in
+      [
+        .int32(
+          host.attachProgram(
+            memory: memory(caller), handle: a[0].u64, nameAddress: a[1].u32, guestFD: a[2].i32))
       ]
     }
     linker.defineFunction(

@@ -12,7 +12,8 @@ extension WasiContext {
     return (descriptor, host)
   }
 
-  func path(_ memory: WasiMemory, _ address: UInt32, _ length: UInt32) throws(WasiErrno) -> [UInt8] {
+  func path(_ memory: WasiMemory, _ address: UInt32, _ length: UInt32) throws(WasiErrno) -> [UInt8]
+  {
     guard length < UInt32(WasiPathResolver.maximumLength) else {
       _ = try memory.range(address, UInt64(length))
       throw .nametoolong
@@ -122,7 +123,15 @@ extension WasiContext {
     let (newDir, newHost) = try directory(newFD, .pathRenameTarget)
     guard oldDir.sandboxRoot == newDir.sandboxRoot else { throw .xdev }
     let source = try WasiPathResolver.parent(beneath: oldHost, try path(memory, oldPath, oldLength))
+    try source.checkTrailingSlash()
     let target = try WasiPathResolver.parent(beneath: newHost, try path(memory, newPath, newLength))
+    try target.checkTrailingSlash()
+    if target.requiresDirectory && !source.requiresDirectory {
+      // "x" -> "y/" renames only a directory.
+      var info = stat()
+      try Self.check { fstatat(source.parent.fd, source.name, &info, AT_SYMLINK_NOFOLLOW) }
+      if info.st_mode & S_IFMT != S_IFDIR { throw .notdir }
+    }
     try Self.check { renameat(source.parent.fd, source.name, target.parent.fd, target.name) }
   }
 
@@ -137,13 +146,15 @@ extension WasiContext {
     let target = try WasiPathResolver.parent(beneath: newHost, try path(memory, newPath, newLength))
     if lookupFlags & WasiLookupFlags.symlinkFollow.rawValue != 0 {
       // Follow the source's links beneath the preopen first, then link what they reach.
-      let source = try WasiPathResolver.open(beneath: oldHost, old, flags: wasi_o_path, followLast: true)
+      let source = try WasiPathResolver.open(
+        beneath: oldHost, old, flags: wasi_o_path, followLast: true)
       let sourcePath = Self.procPath(source)
       try Self.check {
         linkat(AT_FDCWD, sourcePath, target.parent.fd, target.name, AT_SYMLINK_FOLLOW)
       }
     } else {
       let source = try WasiPathResolver.parent(beneath: oldHost, old)
+      try source.checkTrailingSlash()
       try Self.check { linkat(source.parent.fd, source.name, target.parent.fd, target.name, 0) }
     }
   }
@@ -166,10 +177,13 @@ extension WasiContext {
   ) throws(WasiErrno) {
     let (_, host) = try directory(fd, .pathReadlink)
     let target = try WasiPathResolver.parent(beneath: host, try path(memory, address, length))
+    try target.checkTrailingSlash()
     let region = try memory.range(buffer, UInt64(bufferLength))
     _ = try memory.range(result, 4)
     guard let destination = region.baseAddress else { throw .inval }
-    let count = try Self.check { readlinkat(target.parent.fd, target.name, destination, region.count) }
+    let count = try Self.check {
+      readlinkat(target.parent.fd, target.name, destination, region.count)
+    }
     try memory.store(UInt32(count), result)
   }
 
@@ -196,11 +210,13 @@ extension WasiContext {
     let times = try Self.timespecs(atim: atim, mtim: mtim, flags: flags)
     let path = try path(memory, address, length)
     if lookupFlags & WasiLookupFlags.symlinkFollow.rawValue != 0 {
-      let opened = try WasiPathResolver.open(beneath: host, path, flags: wasi_o_path, followLast: true)
+      let opened = try WasiPathResolver.open(
+        beneath: host, path, flags: wasi_o_path, followLast: true)
       let hostPath = Self.procPath(opened)
       try Self.check { utimensat(AT_FDCWD, hostPath, times, 0) }
     } else {
       let target = try WasiPathResolver.parent(beneath: host, path)
+      try target.checkTrailingSlash()
       try Self.check { utimensat(target.parent.fd, target.name, times, AT_SYMLINK_NOFOLLOW) }
     }
   }
@@ -226,7 +242,8 @@ extension WasiContext {
       record.withUnsafeMutableBytes { bytes in
         bytes.storeBytes(of: (index + 1).littleEndian, toByteOffset: 0, as: UInt64.self)
         bytes.storeBytes(of: entry.inode.littleEndian, toByteOffset: 8, as: UInt64.self)
-        bytes.storeBytes(of: UInt32(entry.name.count).littleEndian, toByteOffset: 16, as: UInt32.self)
+        bytes.storeBytes(
+          of: UInt32(entry.name.count).littleEndian, toByteOffset: 16, as: UInt32.self)
         bytes.storeBytes(of: entry.type.rawValue, toByteOffset: 20, as: UInt8.self)
       }
       record += entry.name
@@ -275,7 +292,9 @@ extension WasiContext {
       if type == .unknown {
         var info = stat()
         let hostName = WasiPathResolver.cString(name)
-        if fstatat(fd, hostName, &info, AT_SYMLINK_NOFOLLOW) == 0 { type = fileType(mode: info.st_mode) }
+        if fstatat(fd, hostName, &info, AT_SYMLINK_NOFOLLOW) == 0 {
+          type = fileType(mode: info.st_mode)
+        }
       }
       entries.append(WasiDirectoryEntry(inode: UInt64(raw.pointee.d_ino), type: type, name: name))
     }

@@ -56,17 +56,19 @@ struct GuestRun {
 /// Runs fixture guest `name` with `arguments` under `policy`, with WASI output captured.
 func runGuest(
   _ name: String, _ arguments: [String], policy: BpfPolicy = .unrestricted,
-  audit: ((BpfAuditRecord) -> Void)? = nil
+  preopens: [WasiPreopen] = [], audit: ((BpfAuditRecord) -> Void)? = nil
 ) throws -> GuestRun {
   let bytes = try fixtureBytes("bpf/guests/\(name).wasm")
   let module = try ValidatedModule(bytes: bytes)
   let store = Store()
   let wasi = try WasiPreview1(
     configuration: WasiConfiguration(
-      arguments: ["\(name).wasm"] + arguments, stdout: .buffer(), stderr: .buffer()))
+      arguments: ["\(name).wasm"] + arguments, preopens: preopens, stdout: .buffer(),
+      stderr: .buffer()))
   defer { wasi.context.closeAll() }
   let bpf = WasmBpf(options: BpfHostOptions(policy: policy, moduleName: "\(name).wasm"))
   bpf.host.enforcer.logger = audit
+  bpf.host.guestDirectoryFD = { wasi.context.borrowedDirectoryFD(guestFD: $0) }
   defer { bpf.host.closeAll() }
   var linker = Linker()
   wasi.define(in: &linker, store: store)
@@ -162,6 +164,32 @@ extension KernelSuites {
       let parts = run.lines.first { $0.hasPrefix("connect ") }?.split(separator: " ") ?? []
       #expect(parts.count == 6)
       #expect((Int(parts.count == 6 ? parts[3] : "0") ?? 0) >= 2, "\(run.stdout)")
+    }
+
+    @Test func sockopsAttachesThroughAGrantedDirectoryFD() throws {
+      try requireKernel()
+      let cgroup = WasiPreopen(hostPath: "/sys/fs/cgroup/unified", guestPath: "/cgroup", isReadOnly: true)
+      let server = LoopbackServer()
+      let trigger = BackgroundLoop(every: 50) { server.connectOnce() }
+      var policy = BpfPolicy.unrestricted
+      policy.attachPoints = ["cgroup-fd"]  // only through a granted fd, never by path
+      let run = try runGuest(
+        "sockops", ["-m", "fd", "-a", "/cgroup", "-n", "1", "-t", "10000"], policy: policy,
+        preopens: [cgroup])
+      trigger.stop()
+      server.close()
+      #expect(run.exitCode == 0, "\(run.stderr)")
+      #expect(run.lines.contains { $0.hasPrefix("connect ") })
+
+      // Without the grant the guest cannot name the cgroup: by path the policy refuses,
+      // and a directory it does not hold does not exist for it.
+      let byPath = try runGuest(
+        "sockops", ["-a", "/sys/fs/cgroup/unified", "-t", "100"], policy: policy)
+      #expect(byPath.exitCode == 1)
+      #expect(byPath.stderr.contains("attach to /sys/fs/cgroup/unified failed: -\(EPERM)"))
+      let ungranted = try runGuest("sockops", ["-m", "fd", "-a", "/cgroup", "-t", "100"], policy: policy)
+      #expect(ungranted.exitCode == 1)
+      #expect(ungranted.stderr.contains("open /cgroup failed"))
     }
 
     @Test func configFlowsFromGuestToKernelAndBack() throws {

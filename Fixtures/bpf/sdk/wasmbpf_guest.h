@@ -20,6 +20,8 @@ WASMBPF_IMPORT(wasm_close_bpf_object)
 int wasm_close_bpf_object(uint64_t obj);
 WASMBPF_IMPORT(wasm_attach_bpf_program)
 int wasm_attach_bpf_program(uint64_t obj, const char *name, const char *attach_target);
+WASMBPF_IMPORT(wasm_attach_bpf_program_fd)
+int wasm_attach_bpf_program_fd(uint64_t obj, const char *name, int target_fd);
 WASMBPF_IMPORT(wasm_bpf_buffer_poll)
 int wasm_bpf_buffer_poll(uint64_t obj, int map_fd, int sample_fn, void *ctx, void *data,
                          int max_size, int timeout_ms);
@@ -52,6 +54,11 @@ static inline struct wasmbpf_object *wasmbpf_object_load(const void *elf, size_t
 static inline int wasmbpf_attach(struct wasmbpf_object *obj, const char *name,
                                  const char *target) {
   return wasm_attach_bpf_program(obj->handle, name, target ? target : "");
+}
+
+/// Attaches cgroup program `name` to the cgroup directory open as WASI fd `fd`.
+static inline int wasmbpf_attach_fd(struct wasmbpf_object *obj, const char *name, int fd) {
+  return wasm_attach_bpf_program_fd(obj->handle, name, fd);
 }
 
 static inline int wasmbpf_map_fd(struct wasmbpf_object *obj, const char *map_name) {

@@ -1,5 +1,9 @@
 // Attaches to the cgroup given by -a (default the cgroup v2 root) and prints
 // "connect N active N passive N" once -n active connections were established.
+// With -m fd, -a is a directory path in the guest's WASI file system instead: the
+// guest opens it and attaches through the fd (wasm_attach_bpf_program_fd).
+#include <fcntl.h>
+#include <unistd.h>
 #include "../common.h"
 #include "../../sdk/wasmbpf_guest.h"
 
@@ -19,7 +23,15 @@ int main(int argc, char **argv) {
   const char *cgroup = o.arg ? o.arg : "/sys/fs/cgroup/unified";
   struct wasmbpf_object *obj = wasmbpf_object_load(object, sizeof object);
   if (!obj) { fprintf(stderr, "load failed\n"); return 1; }
-  int err = wasmbpf_attach(obj, "count_sockops", cgroup);
+  int err;
+  if (o.match && !strcmp(o.match, "fd")) {
+    int fd = open(cgroup, O_RDONLY | O_DIRECTORY);
+    if (fd < 0) { fprintf(stderr, "open %s failed\n", cgroup); return 1; }
+    err = wasmbpf_attach_fd(obj, "count_sockops", fd);
+    close(fd);
+  } else {
+    err = wasmbpf_attach(obj, "count_sockops", cgroup);
+  }
   if (err) { fprintf(stderr, "attach to %s failed: %d\n", cgroup, err); return 1; }
   int fd = wasmbpf_map_fd(obj, "ops");
   printf("ready\n");

@@ -1,0 +1,69 @@
+// wasmbpf-bench: runs the registered benchmarks, ours and WasmKit interleaved.
+//
+// Usage: wasmbpf-bench [--list] [--rounds N] [--min-sample-ms N] [--modules DIR] [FILTER...]
+// A benchmark runs when its name contains any FILTER (all run without one).
+
+import Foundation
+
+var options = RunnerOptions()
+var filters = [String]()
+var listOnly = false
+var inputs = BenchmarkInputs.defaultLocation()
+var arguments = CommandLine.arguments.dropFirst()
+while let argument = arguments.popFirst() {
+  switch argument {
+  case "--list": listOnly = true
+  case "--rounds":
+    guard let value = arguments.popFirst().flatMap({ Int($0) }), value > 0 else {
+      fatalError("--rounds needs a positive integer")
+    }
+    options.rounds = value
+  case "--min-sample-ms":
+    guard let value = arguments.popFirst().flatMap({ Double($0) }), value > 0 else {
+      fatalError("--min-sample-ms needs a positive number")
+    }
+    options.minimumSampleSeconds = value / 1000
+  case "--modules":
+    guard let value = arguments.popFirst() else { fatalError("--modules needs a directory") }
+    inputs.modulesDirectory = value
+  case "-h", "--help":
+    emit(
+      "usage: wasmbpf-bench [--list] [--rounds N] [--min-sample-ms N] [--modules DIR] [FILTER...]")
+    exit(0)
+  default: filters.append(argument)
+  }
+}
+
+let selected = BenchmarkRegistry.all(inputs: inputs).filter { benchmark in
+  filters.isEmpty || filters.contains { benchmark.name.contains($0) }
+}
+if selected.isEmpty {
+  emit(
+    "no benchmark selected; inputs are built by Scripts/build-bench-modules.sh into \(inputs.modulesDirectory)"
+  )
+  exit(1)
+}
+if listOnly {
+  for benchmark in selected { emit(pad(benchmark.name, 34, left: true) + benchmark.summary) }
+  exit(0)
+}
+
+emit(
+  "wasmbpf-bench: \(selected.count) benchmark(s), \(options.rounds) interleaved rounds, medians per run"
+)
+printTableHeader()
+let runner = Runner(options: options)
+var measurements = [Measurement]()
+var failures = 0
+for benchmark in selected {
+  do {
+    let measurement = try runner.measure(benchmark)
+    printRow(measurement)
+    measurements.append(measurement)
+  } catch {
+    emit("\(benchmark.name): FAILED: \(error)")
+    failures += 1
+  }
+}
+printSummary(measurements)
+exit(failures == 0 ? 0 : 1)
