@@ -5,6 +5,8 @@
 // single SSE moves. Everything here is `@inline(__always)`: each handler is one
 // straight-line function ending in the sibling call, and allocates nothing.
 
+import WasmCore
+
 typealias I8x16 = SIMD16<Int8>
 typealias U8x16 = SIMD16<UInt8>
 typealias I16x8 = SIMD8<Int16>
@@ -81,6 +83,35 @@ func vShift<A: SIMD>(
   let count = A.Scalar(truncatingIfNeeded: u32(fp[pc[3]]) & UInt32(A.Scalar.bitWidth - 1))
   vstore(fp, pc[1], op(vload(fp, pc[2], A.self), count))
   return next(pc + 4, fp, md, ms, c)
+}
+
+/// A shift by a constant: `[dst, a, count immediate]`.
+@inline(__always)
+func vShiftImmediate<A: SIMD>(
+  _ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx, _: A.Type, _ op: (A, A.Scalar) -> A
+) -> Exit where A.Scalar: FixedWidthInteger {
+  let count = A.Scalar(truncatingIfNeeded: pc[3] & (A.Scalar.bitWidth - 1))
+  vstore(fp, pc[1], op(vload(fp, pc[2], A.self), count))
+  return next(pc + 4, fp, md, ms, c)
+}
+
+/// The constant-count form of a shift instruction, nil for other instructions.
+func simdShiftImmediateHandler(_ op: SIMDOp) -> Handler? {
+  switch op {
+  case .i8x16Shl: return { vShiftImmediate($0, $1, $2, $3, $4, I8x16.self) { $0 &<< $1 } }
+  case .i8x16ShrS: return { vShiftImmediate($0, $1, $2, $3, $4, I8x16.self) { $0 &>> $1 } }
+  case .i8x16ShrU: return { vShiftImmediate($0, $1, $2, $3, $4, U8x16.self) { $0 &>> $1 } }
+  case .i16x8Shl: return { vShiftImmediate($0, $1, $2, $3, $4, I16x8.self) { $0 &<< $1 } }
+  case .i16x8ShrS: return { vShiftImmediate($0, $1, $2, $3, $4, I16x8.self) { $0 &>> $1 } }
+  case .i16x8ShrU: return { vShiftImmediate($0, $1, $2, $3, $4, U16x8.self) { $0 &>> $1 } }
+  case .i32x4Shl: return { vShiftImmediate($0, $1, $2, $3, $4, I32x4.self) { $0 &<< $1 } }
+  case .i32x4ShrS: return { vShiftImmediate($0, $1, $2, $3, $4, I32x4.self) { $0 &>> $1 } }
+  case .i32x4ShrU: return { vShiftImmediate($0, $1, $2, $3, $4, U32x4.self) { $0 &>> $1 } }
+  case .i64x2Shl: return { vShiftImmediate($0, $1, $2, $3, $4, I64x2.self) { $0 &<< $1 } }
+  case .i64x2ShrS: return { vShiftImmediate($0, $1, $2, $3, $4, I64x2.self) { $0 &>> $1 } }
+  case .i64x2ShrU: return { vShiftImmediate($0, $1, $2, $3, $4, U64x2.self) { $0 &>> $1 } }
+  default: return nil
+  }
 }
 
 /// All-ones lanes where `mask` holds, zero elsewhere.

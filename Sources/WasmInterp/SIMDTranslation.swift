@@ -121,6 +121,15 @@ extension Translator {
   }
 
   mutating func visitSIMD(_ op: SIMDOp) throws(WasmError) {
+    if reachable, stride == 2, let shift = simdShiftImmediateHandler(op), let k = lastConst,
+      k.start + 3 == code.count, stack.last == tempSlot(stack.count - 1)
+    {
+      // `v; i32.const k; shift` → `shiftImm v, k`: one dispatch less.
+      code.removeLast(3)
+      _ = pop()
+      try vectorOp(shift, arity: 1, extra: [k.value])
+      return
+    }
     let arity = Int(op.signature.operandCount)
     try vectorOp(simdHandler(op), arity: arity)
   }

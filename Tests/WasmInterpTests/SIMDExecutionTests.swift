@@ -133,3 +133,19 @@ func relaxedModule(_ ops: [(String, UInt32, Int)]) throws -> Instance {
   b.function(t, localGet(0) + simd(0x101))
   #expect(throws: WasmError.self) { try ValidatedModule(bytes: b.bytes) }
 }
+
+@Test func shiftsByConstantsTakeTheCountModuloTheLaneWidth() throws {
+  var b = ModuleBuilder()
+  let t = b.type([v128T], [v128T])
+  // i32x4.shl by 33 (= 1), then i8x16.shr_s by -1 (= 7), then i16x8.shr_u by 16 (= 0).
+  b.function(t, export: "shl33", localGet(0) + i32Const(33) + simd(0xAB))
+  b.function(t, export: "shrS-1", localGet(0) + i32Const(-1) + simd(0x6C))
+  b.function(t, export: "shrU16", localGet(0) + i32Const(16) + simd(0x8D))
+  let instance = try instantiate(b)
+  #expect(try instance.function("shl33")?.call(i32Lanes(1, 0x8000_0001, 3, 4)) == [i32Lanes(2, 2, 6, 8)])
+  let bytes = V128(low: 0x7F80_0001_FF00_8001, high: 0x0102_0304_0506_0708)
+  #expect(
+    try instance.function("shrS-1")?.call(.v128(bytes))
+      == [.v128(V128(low: 0x00FF_0000_FF00_FF00, high: 0))])
+  #expect(try instance.function("shrU16")?.call(.v128(bytes)) == [.v128(bytes)])
+}
