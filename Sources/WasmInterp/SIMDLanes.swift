@@ -66,13 +66,28 @@ func swizzle(_ a: U8x16, _ s: U8x16) -> U8x16 {
   return r
 }
 
-/// The sign bit of each lane, lane 0 in bit 0.
+/// The sign bit of each lane, lane 0 in bit 0 (branch-free, so that the loop
+/// unrolls into shifts and ORs).
 @inline(__always)
 func bitmask<V: SIMD>(_ v: V) -> UInt32 where V.Scalar: FixedWidthInteger & SignedInteger {
   var r: UInt32 = 0
-  for i in v.indices where v[i] < 0 { r |= 1 << UInt32(truncatingIfNeeded: i) }
+  for i in v.indices {
+    let sign = UInt32(truncatingIfNeeded: v[i] &>> V.Scalar(V.Scalar.bitWidth - 1)) & 1
+    r |= sign << UInt32(truncatingIfNeeded: i)
+  }
   return r
 }
+
+/// `all_true`: 1 when no lane is zero (concrete per shape, so the compare
+/// vectorizes; a mask is its all-ones/zero lanes, read as such).
+@inline(__always)
+func allTrue(_ v: I8x16) -> UInt32 { noLaneSet(unsafeBitCast(v .== I8x16(), to: I8x16.self)) ? 1 : 0 }
+@inline(__always)
+func allTrue(_ v: I16x8) -> UInt32 { noLaneSet(unsafeBitCast(v .== I16x8(), to: I16x8.self)) ? 1 : 0 }
+@inline(__always)
+func allTrue(_ v: I32x4) -> UInt32 { noLaneSet(unsafeBitCast(v .== I32x4(), to: I32x4.self)) ? 1 : 0 }
+@inline(__always)
+func allTrue(_ v: I64x2) -> UInt32 { v[0] != 0 && v[1] != 0 ? 1 : 0 }
 
 @inline(__always)
 func popcount(_ v: U8x16) -> U8x16 {

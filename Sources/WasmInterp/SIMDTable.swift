@@ -79,7 +79,7 @@ func simdHandler(_ op: SIMDOp) -> Handler {
   case .f64x2PromoteLowF32x4: return { vUnary($0, $1, $2, $3, $4, F32x4.self) { F64x2(Double($0[0]), Double($0[1])) } }
   case .i8x16Abs: return { vUnary($0, $1, $2, $3, $4, I8x16.self) { absolute($0) } }
   case .i8x16Neg: return { vUnary($0, $1, $2, $3, $4, I8x16.self) { 0 &- $0 } }
-  case .i8x16AllTrue: return { vReduce($0, $1, $2, $3, $4, I8x16.self) { noLaneSet(lanes($0 .== 0, I8x16.self)) ? 1 : 0 } }
+  case .i8x16AllTrue: return { vReduce($0, $1, $2, $3, $4, I8x16.self) { allTrue($0) } }
   case .i8x16Bitmask: return { vReduce($0, $1, $2, $3, $4, I8x16.self) { bitmask($0) } }
   case .i8x16Shl: return { vShift($0, $1, $2, $3, $4, I8x16.self) { $0 &<< $1 } }
   case .i8x16ShrS: return { vShift($0, $1, $2, $3, $4, I8x16.self) { $0 &>> $1 } }
@@ -97,7 +97,7 @@ func simdHandler(_ op: SIMDOp) -> Handler {
   case .i8x16MaxU: return { vBinary($0, $1, $2, $3, $4, U8x16.self) { $0.replacing(with: $1, where: $0 .< $1) } }
   case .i16x8Abs: return { vUnary($0, $1, $2, $3, $4, I16x8.self) { absolute($0) } }
   case .i16x8Neg: return { vUnary($0, $1, $2, $3, $4, I16x8.self) { 0 &- $0 } }
-  case .i16x8AllTrue: return { vReduce($0, $1, $2, $3, $4, I16x8.self) { noLaneSet(lanes($0 .== 0, I16x8.self)) ? 1 : 0 } }
+  case .i16x8AllTrue: return { vReduce($0, $1, $2, $3, $4, I16x8.self) { allTrue($0) } }
   case .i16x8Bitmask: return { vReduce($0, $1, $2, $3, $4, I16x8.self) { bitmask($0) } }
   case .i16x8Shl: return { vShift($0, $1, $2, $3, $4, I16x8.self) { $0 &<< $1 } }
   case .i16x8ShrS: return { vShift($0, $1, $2, $3, $4, I16x8.self) { $0 &>> $1 } }
@@ -116,7 +116,7 @@ func simdHandler(_ op: SIMDOp) -> Handler {
   case .i16x8MaxU: return { vBinary($0, $1, $2, $3, $4, U16x8.self) { $0.replacing(with: $1, where: $0 .< $1) } }
   case .i32x4Abs: return { vUnary($0, $1, $2, $3, $4, I32x4.self) { absolute($0) } }
   case .i32x4Neg: return { vUnary($0, $1, $2, $3, $4, I32x4.self) { 0 &- $0 } }
-  case .i32x4AllTrue: return { vReduce($0, $1, $2, $3, $4, I32x4.self) { noLaneSet(lanes($0 .== 0, I32x4.self)) ? 1 : 0 } }
+  case .i32x4AllTrue: return { vReduce($0, $1, $2, $3, $4, I32x4.self) { allTrue($0) } }
   case .i32x4Bitmask: return { vReduce($0, $1, $2, $3, $4, I32x4.self) { bitmask($0) } }
   case .i32x4Shl: return { vShift($0, $1, $2, $3, $4, I32x4.self) { $0 &<< $1 } }
   case .i32x4ShrS: return { vShift($0, $1, $2, $3, $4, I32x4.self) { $0 &>> $1 } }
@@ -130,7 +130,7 @@ func simdHandler(_ op: SIMDOp) -> Handler {
   case .i32x4MaxU: return { vBinary($0, $1, $2, $3, $4, U32x4.self) { $0.replacing(with: $1, where: $0 .< $1) } }
   case .i64x2Abs: return { vUnary($0, $1, $2, $3, $4, I64x2.self) { absolute($0) } }
   case .i64x2Neg: return { vUnary($0, $1, $2, $3, $4, I64x2.self) { 0 &- $0 } }
-  case .i64x2AllTrue: return { vReduce($0, $1, $2, $3, $4, I64x2.self) { noLaneSet(lanes($0 .== 0, I64x2.self)) ? 1 : 0 } }
+  case .i64x2AllTrue: return { vReduce($0, $1, $2, $3, $4, I64x2.self) { allTrue($0) } }
   case .i64x2Bitmask: return { vReduce($0, $1, $2, $3, $4, I64x2.self) { bitmask($0) } }
   case .i64x2Shl: return { vShift($0, $1, $2, $3, $4, I64x2.self) { $0 &<< $1 } }
   case .i64x2ShrS: return { vShift($0, $1, $2, $3, $4, I64x2.self) { $0 &>> $1 } }
