@@ -1,0 +1,121 @@
+// The text names of instructions and how each one's immediates are written.
+// https://webassembly.github.io/spec/core/text/instructions.html
+//
+// Fixed-signature numeric, vector, memory and lane instructions take their names
+// from WasmCore's opcode enums (`i32TruncSatF32S` reads `i32.trunc_sat_f32_s`), so
+// the opcode values have a single source; the rest are listed here.
+
+import WasmCore
+
+/// How an instruction's immediates are written, and its opcode bytes.
+enum InstructionSyntax {
+  case plain([UInt8])
+  /// `block`, `loop`, `if`: a label, a block type.
+  case block(UInt8)
+  case labelIndex(UInt8)
+  case brTable
+  case call
+  case callIndirect
+  case select
+  case local(UInt8)
+  case global(UInt8)
+  /// An optional table index.
+  case table([UInt8])
+  case tableCopy
+  case tableInit
+  case elementIndex([UInt8])
+  /// Loads and stores: memory index (multi-memory), memarg with this natural alignment.
+  case memoryAccess([UInt8], alignment: UInt32)
+  /// memory.size / grow / fill: an optional memory index.
+  case memory([UInt8])
+  case memoryCopy
+  case memoryInit
+  case dataIndex([UInt8])
+  case i32Const
+  case i64Const
+  case f32Const
+  case f64Const
+  case v128Const
+  case refNull
+  case refFunc
+  case lane([UInt8], count: UInt8)
+  case memoryLane([UInt8], alignment: UInt32, count: UInt8)
+  case shuffle
+}
+
+enum InstructionNames {
+  static let table: [String: InstructionSyntax] = build()
+
+  static func prefixed(_ prefix: UInt8, _ sub: UInt32) -> [UInt8] {
+    var bytes: [UInt8] = [prefix]
+    bytes.appendU32(sub)
+    return bytes
+  }
+
+  /// Opcode bytes for an enum raw value: one byte, or 0xFC / 0xFD then a LEB128.
+  static func opcode(_ raw: UInt16) -> [UInt8] {
+    if raw >= 0xFD00 { return prefixed(0xFD, UInt32(raw & 0xFF)) }
+    if raw >= 0xFC00 { return prefixed(0xFC, UInt32(raw & 0xFF)) }
+    return [UInt8(truncatingIfNeeded: raw)]
+  }
+
+  /// `i32TruncSatF32S` → `i32.trunc_sat_f32_s`.
+  static func textName<T>(_ value: T) -> String {
+    let caseName = String(describing: value)
+    var prefix = ""
+    var rest = ""
+    var inPrefix = true
+    for character in caseName {
+      if inPrefix, character.isUppercase { inPrefix = false }
+      if inPrefix {
+        prefix.append(character)
+      } else if character.isUppercase {
+        if !rest.isEmpty { rest.append("_") }
+        rest += character.lowercased()
+      } else {
+        rest.append(character)
+      }
+    }
+    if prefix == "v128", rest == "and_not" { rest = "andnot" }
+    return prefix + "." + rest
+  }
+
+  static func build() -> [String: InstructionSyntax] {
+    var table: [String: InstructionSyntax] = [
+      "unreachable": .plain([0x00]), "nop": .plain([0x01]),
+      "block": .block(0x02), "loop": .block(0x03), "if": .block(0x04),
+      "br": .labelIndex(0x0C), "br_if": .labelIndex(0x0D), "br_table": .brTable,
+      "return": .plain([0x0F]), "call": .call, "call_indirect": .callIndirect,
+      "drop": .plain([0x1A]), "select": .select,
+      "local.get": .local(0x20), "local.set": .local(0x21), "local.tee": .local(0x22),
+      "global.get": .global(0x23), "global.set": .global(0x24),
+      "table.get": .table([0x25]), "table.set": .table([0x26]),
+      "memory.size": .memory([0x3F]), "memory.grow": .memory([0x40]),
+      "i32.const": .i32Const, "i64.const": .i64Const,
+      "f32.const": .f32Const, "f64.const": .f64Const,
+      "ref.null": .refNull, "ref.is_null": .plain([0xD1]), "ref.func": .refFunc,
+      "memory.init": .memoryInit, "data.drop": .dataIndex(prefixed(0xFC, 9)),
+      "memory.copy": .memoryCopy, "memory.fill": .memory(prefixed(0xFC, 11)),
+      "table.init": .tableInit, "elem.drop": .elementIndex(prefixed(0xFC, 13)),
+      "table.copy": .tableCopy, "table.grow": .table(prefixed(0xFC, 15)),
+      "table.size": .table(prefixed(0xFC, 16)), "table.fill": .table(prefixed(0xFC, 17)),
+      "v128.const": .v128Const, "i8x16.shuffle": .shuffle,
+    ]
+    for op in NumericOp.allCases { table[textName(op)] = .plain(opcode(op.rawValue)) }
+    for op in SIMDOp.allCases { table[textName(op)] = .plain(prefixed(0xFD, UInt32(op.rawValue))) }
+    for op in LoadOp.allCases {
+      table[textName(op)] = .memoryAccess(opcode(op.rawValue), alignment: op.naturalAlignment)
+    }
+    for op in StoreOp.allCases {
+      table[textName(op)] = .memoryAccess(opcode(op.rawValue), alignment: op.naturalAlignment)
+    }
+    for op in LaneOp.allCases {
+      table[textName(op)] = .lane(prefixed(0xFD, UInt32(op.rawValue)), count: op.laneCount)
+    }
+    for op in MemoryLaneOp.allCases {
+      table[textName(op)] = .memoryLane(
+        prefixed(0xFD, UInt32(op.rawValue)), alignment: op.naturalAlignment, count: op.laneCount)
+    }
+    return table
+  }
+}
