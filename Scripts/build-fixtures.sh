@@ -8,6 +8,7 @@
 #  - Fixtures/bpf/guests/uprobe/uprobe_target.c -> generated/bpf/guests/uprobe_target (native)
 #  - Fixtures/wasi/NAME.c -> generated/wasi/NAME.wasm (wasm32-wasi, Debian's wasi-libc);
 #    files.c also -> generated/wasi/files-native (cc), to compare both runs
+#  - Fixtures/cli/NAME.c -> generated/cli/NAME.wasm (wasm32-wasi; wasmbpf-run's tests)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out="$root/Fixtures/generated"
@@ -76,3 +77,14 @@ if stale "$native" "$root/Fixtures/wasi/files.c"; then
   cc -O2 -std=gnu17 -o "$native" "$root/Fixtures/wasi/files.c"
   echo "built ${native#"$root"/}"
 fi
+
+cli_out="$out/cli"
+mkdir -p "$cli_out"
+for src in "$root"/Fixtures/cli/*.c; do
+  wasm="$cli_out/$(basename "${src%.c}").wasm"
+  if stale "$wasm" "$src"; then
+    clang --target=wasm32-wasi -O1 -std=gnu17 --sysroot=/usr -isystem /usr/include/wasm32-wasi \
+      -L/usr/lib/wasm32-wasi -resource-dir "$wasi_resource_dir" "$src" -o "$wasm"
+    echo "built ${wasm#"$root"/}"
+  fi
+done
