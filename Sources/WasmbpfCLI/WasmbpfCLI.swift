@@ -36,6 +36,11 @@ public enum WasmbpfCLI {
       if let subcommand = command as? any CLISubcommand {
         return subcommand.execute(stdout: &stdout, stderr: &stderr)
       }
+      if command is RootCommand {
+        // Nothing to run: a usage error, with the overview of what can be run.
+        stderr.write(RootCommand.helpMessage() + "\n")
+        return ExitStatus.usage
+      }
       // The library's own commands (`help`, `--help`, `--version`) report what to
       // print by throwing, which the catch below turns into output and a status.
       var mutable = command
