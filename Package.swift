@@ -38,7 +38,7 @@ let package = Package(
     .target(
       name: "WasmbpfCLI",
       dependencies: [
-        "WasmCore", "WasmInterp", "WastRunner",
+        "WasmCore", "WasmInterp", "WastRunner", "WasiPreview1", "WasiBpf",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -47,7 +47,11 @@ let package = Package(
     .testTarget(name: "WasmTextTests", dependencies: ["WasmText", "WasmCore", "WastRunner"]),
     .testTarget(name: "WasmInterpTests", dependencies: ["WasmInterp", "WasmCore"]),
     .testTarget(name: "WastRunnerTests", dependencies: ["WastRunner", "WasmCore"]),
-    .testTarget(name: "WasmbpfCLITests", dependencies: ["WasmbpfCLI", "WastRunner"]),
+    // Also depends on the executable so that `swift test` builds the binary its
+    // end-to-end tests spawn.
+    .testTarget(
+      name: "WasmbpfCLITests",
+      dependencies: ["WasmbpfCLI", "WastRunner", "WasiBpf", "wasmbpf-run"]),
     .testTarget(
       name: "WasiBpfTests", dependencies: ["WasiBpf", "WasiPreview1", "WasmInterp", "WasmCore"]),
     .testTarget(name: "WasiPreview1Tests", dependencies: ["WasiPreview1", "WasmCore", "WasmInterp"]),

@@ -39,6 +39,8 @@ int main(void) {
   raw_symlink(S("c2"), SANDBOX, S("c1"));
   raw_symlink(S("c3"), SANDBOX, S("c2"));
   raw_symlink(S("../secret.txt"), SANDBOX, S("c3"));
+  raw_symlink(S("../created.txt"), SANDBOX, S("dangling"));
+  raw_symlink(S("/proc/self/root"), SANDBOX, S("procroot"));
   raw_mkdir(SANDBOX, S("a"));
   raw_mkdir(SANDBOX, S("a/b"));
   raw_symlink(S("../../.."), SANDBOX, S("a/b/deep"));
@@ -59,6 +61,8 @@ int main(void) {
   for (int i = 0; i < 100; i++) strcat(dots, "../");
   strcat(dots, "etc/passwd");
   report("open ../ x100", try_open(SANDBOX, dots));
+  report("create through dangling link out", open_at(SANDBOX, "dangling", 1, ALL_RIGHTS, &fd));
+  report("open procroot/etc/passwd", try_open(SANDBOX, "procroot/etc/passwd"));
   report("stat ../secret.txt", raw_stat(SANDBOX, 1, S("../secret.txt"), stat));
   report("stat up/secret.txt", raw_stat(SANDBOX, 1, S("up/secret.txt"), stat));
   report("stat c1 (follow chain)", raw_stat(SANDBOX, 1, S("c1"), stat));

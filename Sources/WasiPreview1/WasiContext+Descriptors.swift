@@ -19,7 +19,9 @@ extension WasiContext {
     buffers.map { iovec(iov_base: $0.baseAddress, iov_len: $0.count) }
   }
 
-  static func writeFilestat(_ info: stat, _ memory: WasiMemory, at address: UInt32) throws(WasiErrno) {
+  static func writeFilestat(_ info: stat, _ memory: WasiMemory, at address: UInt32)
+    throws(WasiErrno)
+  {
     let region = try memory.range(address, 64)
     region.initializeMemory(as: UInt8.self, repeating: 0)
     try memory.store(UInt64(info.st_dev), address)
@@ -136,8 +138,7 @@ extension WasiContext {
       try Self.check { fstat(host, &info) }
       try Self.writeFilestat(info, memory, at: result)
     } else {
-      info.st_mode = S_IFCHR
-      try Self.writeFilestat(info, memory, at: result)
+      try Self.writeFilestat(info, memory, at: result)  // an in-memory stream: all zero
     }
   }
 
@@ -149,7 +150,8 @@ extension WasiContext {
     try Self.check { ftruncate(host, length) }
   }
 
-  func fdFilestatSetTimes(_ fd: UInt32, atim: UInt64, mtim: UInt64, flags: UInt16) throws(WasiErrno) {
+  func fdFilestatSetTimes(_ fd: UInt32, atim: UInt64, mtim: UInt64, flags: UInt16) throws(WasiErrno)
+  {
     let descriptor = try table.get(fd)
     try descriptor.require(.fdFilestatSetTimes)
     let times = try Self.timespecs(atim: atim, mtim: mtim, flags: flags)

@@ -12,7 +12,8 @@ extension WasiContext {
     return (descriptor, host)
   }
 
-  func path(_ memory: WasiMemory, _ address: UInt32, _ length: UInt32) throws(WasiErrno) -> [UInt8] {
+  func path(_ memory: WasiMemory, _ address: UInt32, _ length: UInt32) throws(WasiErrno) -> [UInt8]
+  {
     guard length < UInt32(WasiPathResolver.maximumLength) else {
       _ = try memory.range(address, UInt64(length))
       throw .nametoolong
@@ -137,7 +138,8 @@ extension WasiContext {
     let target = try WasiPathResolver.parent(beneath: newHost, try path(memory, newPath, newLength))
     if lookupFlags & WasiLookupFlags.symlinkFollow.rawValue != 0 {
       // Follow the source's links beneath the preopen first, then link what they reach.
-      let source = try WasiPathResolver.open(beneath: oldHost, old, flags: wasi_o_path, followLast: true)
+      let source = try WasiPathResolver.open(
+        beneath: oldHost, old, flags: wasi_o_path, followLast: true)
       let sourcePath = Self.procPath(source)
       try Self.check {
         linkat(AT_FDCWD, sourcePath, target.parent.fd, target.name, AT_SYMLINK_FOLLOW)
@@ -169,7 +171,9 @@ extension WasiContext {
     let region = try memory.range(buffer, UInt64(bufferLength))
     _ = try memory.range(result, 4)
     guard let destination = region.baseAddress else { throw .inval }
-    let count = try Self.check { readlinkat(target.parent.fd, target.name, destination, region.count) }
+    let count = try Self.check {
+      readlinkat(target.parent.fd, target.name, destination, region.count)
+    }
     try memory.store(UInt32(count), result)
   }
 
@@ -196,7 +200,8 @@ extension WasiContext {
     let times = try Self.timespecs(atim: atim, mtim: mtim, flags: flags)
     let path = try path(memory, address, length)
     if lookupFlags & WasiLookupFlags.symlinkFollow.rawValue != 0 {
-      let opened = try WasiPathResolver.open(beneath: host, path, flags: wasi_o_path, followLast: true)
+      let opened = try WasiPathResolver.open(
+        beneath: host, path, flags: wasi_o_path, followLast: true)
       let hostPath = Self.procPath(opened)
       try Self.check { utimensat(AT_FDCWD, hostPath, times, 0) }
     } else {
@@ -226,7 +231,8 @@ extension WasiContext {
       record.withUnsafeMutableBytes { bytes in
         bytes.storeBytes(of: (index + 1).littleEndian, toByteOffset: 0, as: UInt64.self)
         bytes.storeBytes(of: entry.inode.littleEndian, toByteOffset: 8, as: UInt64.self)
-        bytes.storeBytes(of: UInt32(entry.name.count).littleEndian, toByteOffset: 16, as: UInt32.self)
+        bytes.storeBytes(
+          of: UInt32(entry.name.count).littleEndian, toByteOffset: 16, as: UInt32.self)
         bytes.storeBytes(of: entry.type.rawValue, toByteOffset: 20, as: UInt8.self)
       }
       record += entry.name
@@ -275,7 +281,9 @@ extension WasiContext {
       if type == .unknown {
         var info = stat()
         let hostName = WasiPathResolver.cString(name)
-        if fstatat(fd, hostName, &info, AT_SYMLINK_NOFOLLOW) == 0 { type = fileType(mode: info.st_mode) }
+        if fstatat(fd, hostName, &info, AT_SYMLINK_NOFOLLOW) == 0 {
+          type = fileType(mode: info.st_mode)
+        }
       }
       entries.append(WasiDirectoryEntry(inode: UInt64(raw.pointee.d_ino), type: type, name: name))
     }

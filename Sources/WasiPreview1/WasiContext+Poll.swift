@@ -90,19 +90,23 @@ extension WasiContext {
     while true {
       events.removeAll(keepingCapacity: true)
       // Events that need no waiting: errors, in-memory streams, regular files.
-      for subscription in subscriptions where subscription.tag != 0 && subscription.pollIndex == nil {
-        var event = Event(userdata: subscription.userdata, error: subscription.error, tag: subscription.tag)
+      for subscription in subscriptions where subscription.tag != 0 && subscription.pollIndex == nil
+      {
+        var event = Event(
+          userdata: subscription.userdata, error: subscription.error, tag: subscription.tag)
         if subscription.error == .success, let descriptor = subscription.descriptor {
           event.bytes = immediateBytes(descriptor, reading: subscription.tag == 1)
           if case .closed = descriptor.backing { event.hangup = true }
         }
         events.append(event)
       }
-      for subscription in subscriptions where subscription.tag == 0 && subscription.error != .success {
+      for subscription in subscriptions
+      where subscription.tag == 0 && subscription.error != .success {
         events.append(Event(userdata: subscription.userdata, error: subscription.error, tag: 0))
       }
       let now = Self.monotonicNow()
-      let deadline = subscriptions.filter { $0.tag == 0 && $0.error == .success }.map(\.deadline).min()
+      let deadline = subscriptions.filter { $0.tag == 0 && $0.error == .success }.map(\.deadline)
+        .min()
       var timeout: Int32 = -1
       if !events.isEmpty {
         timeout = 0
@@ -130,14 +134,18 @@ extension WasiContext {
           event.hangup = revents & Int32(POLLHUP) != 0
           if subscription.tag == 1, let host = subscription.descriptor?.hostFD {
             var available: Int32 = 0
-            if ioctl(host, UInt(FIONREAD), &available) == 0 { event.bytes = UInt64(max(0, available)) }
+            if ioctl(host, UInt(FIONREAD), &available) == 0 {
+              event.bytes = UInt64(max(0, available))
+            }
           }
         }
         events.append(event)
       }
       let after = Self.monotonicNow()
       for subscription in subscriptions
-      where subscription.tag == 0 && subscription.error == .success && subscription.deadline <= after {
+      where subscription.tag == 0 && subscription.error == .success
+        && subscription.deadline <= after
+      {
         events.append(Event(userdata: subscription.userdata, error: .success, tag: 0))
       }
       if !events.isEmpty { break }

@@ -4,7 +4,9 @@ import Glibc
 import WasiSys
 
 extension WasiContext {
-  func sockAccept(_ memory: WasiMemory, _ fd: UInt32, flags: UInt16, result: UInt32) throws(WasiErrno) {
+  func sockAccept(_ memory: WasiMemory, _ fd: UInt32, flags: UInt16, result: UInt32)
+    throws(WasiErrno)
+  {
     let descriptor = try table.get(fd)
     try descriptor.require(.sockAccept)
     guard flags & ~WasiFdFlags.nonblock.rawValue == 0 else { throw .inval }

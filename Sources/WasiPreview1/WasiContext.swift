@@ -72,22 +72,29 @@ public final class WasiContext {
           : open(filePath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
       } else {
         fd = fcntl(hostFD, F_DUPFD_CLOEXEC, 3)
+        // The host process itself has this stream closed: so does the guest.
+        if fd < 0 && errno == EBADF {
+          return try openStream(.closed, hostFD: hostFD, output: output)
+        }
       }
       guard fd >= 0 else { throw WasiSetupError(path: path, errno: .current) }
       let owner = HostFileDescriptor(fd)
       let type = Self.fileType(ofHostFD: fd)
       var rights = type == .regularFile ? WasiRights.regularFile : WasiRights.stream
       rights.subtract(isInput ? [.fdWrite] : [.fdRead])
+      // wasi-libc's isatty() is "a character device without seek/tell rights"; that is
+      // how a guest finds out its output is a terminal (and line-buffers it).
+      if isatty(fd) == 1 { rights.subtract([.fdSeek, .fdTell]) }
       descriptor = WasiDescriptor(
         backing: .host(owner), fileType: type, rightsBase: rights, rightsInheriting: [])
     case .buffer(let input):
       let rights = WasiRights.stream.subtracting(isInput ? [.fdWrite] : [.fdRead])
       descriptor = WasiDescriptor(
         backing: output.map { .output($0) } ?? .input(WasiInputBuffer(input)),
-        fileType: .characterDevice, rightsBase: rights, rightsInheriting: [])
+        fileType: .unknown, rightsBase: rights, rightsInheriting: [])
     case .closed:
       descriptor = WasiDescriptor(
-        backing: .closed, fileType: .characterDevice, rightsBase: WasiRights.stream,
+        backing: .closed, fileType: .unknown, rightsBase: WasiRights.stream,
         rightsInheriting: [])
     }
     do { _ = try table.insert(descriptor) } catch {
@@ -141,7 +148,9 @@ public final class WasiContext {
 
 extension WasiContext {
   /// Writes a list of NUL-terminated strings: pointers into `pointers`, bytes into `buffer`.
-  private func writeStrings(_ strings: [[UInt8]], _ memory: WasiMemory, pointers: UInt32, buffer: UInt32)
+  private func writeStrings(
+    _ strings: [[UInt8]], _ memory: WasiMemory, pointers: UInt32, buffer: UInt32
+  )
     throws(WasiErrno)
   {
     var offset = UInt64(buffer)

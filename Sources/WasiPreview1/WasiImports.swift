@@ -13,7 +13,9 @@ public struct WasiImport: Sendable {
   let body: @Sendable (WasiContext, WasiMemory, [UInt64]) throws -> WasiErrno?
 
   /// Calls the function with raw argument bits; returns its results' raw bits.
-  public func call(_ context: WasiContext, memory: WasiMemory, arguments: [UInt64]) throws -> [UInt64] {
+  public func call(_ context: WasiContext, memory: WasiMemory, arguments: [UInt64]) throws
+    -> [UInt64]
+  {
     guard arguments.count == type.parameters.count else { throw WasiErrno.inval }
     guard let errno = try body(context, memory, arguments) else { return [] }
     return [UInt64(errno.rawValue)]
@@ -53,13 +55,21 @@ extension WasiImport {
     let i32 = ValueType.i32
     let i64 = ValueType.i64
     return [
-      function("args_get", [i32, i32]) { c, m, a throws(WasiErrno) in try c.argsGet(m, argv: a[0], buffer: a[1]) },
-      function("args_sizes_get", [i32, i32]) { c, m, a throws(WasiErrno) in try c.argsSizesGet(m, count: a[0], size: a[1]) },
-      function("environ_get", [i32, i32]) { c, m, a throws(WasiErrno) in try c.environGet(m, environ: a[0], buffer: a[1]) },
+      function("args_get", [i32, i32]) { c, m, a throws(WasiErrno) in
+        try c.argsGet(m, argv: a[0], buffer: a[1])
+      },
+      function("args_sizes_get", [i32, i32]) { c, m, a throws(WasiErrno) in
+        try c.argsSizesGet(m, count: a[0], size: a[1])
+      },
+      function("environ_get", [i32, i32]) { c, m, a throws(WasiErrno) in
+        try c.environGet(m, environ: a[0], buffer: a[1])
+      },
       function("environ_sizes_get", [i32, i32]) { c, m, a throws(WasiErrno) in
         try c.environSizesGet(m, count: a[0], size: a[1])
       },
-      function("clock_res_get", [i32, i32]) { c, m, a throws(WasiErrno) in try c.clockResGet(m, id: a[0], result: a[1]) },
+      function("clock_res_get", [i32, i32]) { c, m, a throws(WasiErrno) in
+        try c.clockResGet(m, id: a[0], result: a[1])
+      },
       function("clock_time_get", [i32, i64, i32]) { c, m, a throws(WasiErrno) in
         try c.clockTimeGet(m, id: a[0], precision: a.u64(1), result: a[2])
       },
@@ -70,15 +80,21 @@ extension WasiImport {
         try c.fdAllocate(a[0], offset: a.u64(1), length: a.u64(2))
       },
       function("fd_close", [i32]) { c, _, a throws(WasiErrno) in try c.fdClose(a[0]) },
-      function("fd_datasync", [i32]) { c, _, a throws(WasiErrno) in try c.fdSync(a[0], dataOnly: true) },
-      function("fd_fdstat_get", [i32, i32]) { c, m, a throws(WasiErrno) in try c.fdFdstatGet(m, a[0], result: a[1]) },
+      function("fd_datasync", [i32]) { c, _, a throws(WasiErrno) in
+        try c.fdSync(a[0], dataOnly: true)
+      },
+      function("fd_fdstat_get", [i32, i32]) { c, m, a throws(WasiErrno) in
+        try c.fdFdstatGet(m, a[0], result: a[1])
+      },
       function("fd_fdstat_set_flags", [i32, i32]) { c, _, a throws(WasiErrno) in
         try c.fdFdstatSetFlags(a[0], flags: a.u16(1))
       },
       function("fd_fdstat_set_rights", [i32, i64, i64]) { c, _, a throws(WasiErrno) in
         try c.fdFdstatSetRights(a[0], base: a.u64(1), inheriting: a.u64(2))
       },
-      function("fd_filestat_get", [i32, i32]) { c, m, a throws(WasiErrno) in try c.fdFilestatGet(m, a[0], result: a[1]) },
+      function("fd_filestat_get", [i32, i32]) { c, m, a throws(WasiErrno) in
+        try c.fdFilestatGet(m, a[0], result: a[1])
+      },
       function("fd_filestat_set_size", [i32, i64]) { c, _, a throws(WasiErrno) in
         try c.fdFilestatSetSize(a[0], size: a.u64(1))
       },
@@ -88,7 +104,9 @@ extension WasiImport {
       function("fd_pread", [i32, i32, i32, i64, i32]) { c, m, a throws(WasiErrno) in
         try c.fdPread(m, a[0], iovs: a[1], count: a[2], offset: a.u64(3), result: a[4])
       },
-      function("fd_prestat_get", [i32, i32]) { c, m, a throws(WasiErrno) in try c.fdPrestatGet(m, a[0], result: a[1]) },
+      function("fd_prestat_get", [i32, i32]) { c, m, a throws(WasiErrno) in
+        try c.fdPrestatGet(m, a[0], result: a[1])
+      },
       function("fd_prestat_dir_name", [i32, i32, i32]) { c, m, a throws(WasiErrno) in
         try c.fdPrestatDirName(m, a[0], path: a[1], length: a[2])
       },
@@ -101,12 +119,17 @@ extension WasiImport {
       function("fd_readdir", [i32, i32, i32, i64, i32]) { c, m, a throws(WasiErrno) in
         try c.fdReaddir(m, a[0], buffer: a[1], length: a[2], cookie: a.u64(3), result: a[4])
       },
-      function("fd_renumber", [i32, i32]) { c, _, a throws(WasiErrno) in try c.fdRenumber(a[0], to: a[1]) },
+      function("fd_renumber", [i32, i32]) { c, _, a throws(WasiErrno) in
+        try c.fdRenumber(a[0], to: a[1])
+      },
       function("fd_seek", [i32, i64, i32, i32]) { c, m, a throws(WasiErrno) in
         try c.fdSeek(m, a[0], offset: Int64(bitPattern: a.u64(1)), whence: a.u8(2), result: a[3])
       },
-      function("fd_sync", [i32]) { c, _, a throws(WasiErrno) in try c.fdSync(a[0], dataOnly: false) },
-      function("fd_tell", [i32, i32]) { c, m, a throws(WasiErrno) in try c.fdTell(m, a[0], result: a[1]) },
+      function("fd_sync", [i32]) { c, _, a throws(WasiErrno) in try c.fdSync(a[0], dataOnly: false)
+      },
+      function("fd_tell", [i32, i32]) { c, m, a throws(WasiErrno) in
+        try c.fdTell(m, a[0], result: a[1])
+      },
       function("fd_write", [i32, i32, i32, i32]) { c, m, a throws(WasiErrno) in
         try c.fdWrite(m, a[0], iovs: a[1], count: a[2], result: a[3])
       },
@@ -116,7 +139,8 @@ extension WasiImport {
       function("path_filestat_get", [i32, i32, i32, i32, i32]) { c, m, a throws(WasiErrno) in
         try c.pathFilestatGet(m, a[0], lookupFlags: a[1], path: a[2], length: a[3], result: a[4])
       },
-      function("path_filestat_set_times", [i32, i32, i32, i32, i64, i64, i32]) { c, m, a throws(WasiErrno) in
+      function("path_filestat_set_times", [i32, i32, i32, i32, i64, i64, i32]) {
+        c, m, a throws(WasiErrno) in
         try c.pathFilestatSetTimes(
           m, a[0], lookupFlags: a[1], path: a[2], length: a[3], atim: a.u64(4), mtim: a.u64(5),
           flags: a.u16(6))
@@ -126,7 +150,8 @@ extension WasiImport {
           m, a[0], lookupFlags: a[1], oldPath: a[2], oldLength: a[3], newFD: a[4], newPath: a[5],
           newLength: a[6])
       },
-      function("path_open", [i32, i32, i32, i32, i32, i64, i64, i32, i32]) { c, m, a throws(WasiErrno) in
+      function("path_open", [i32, i32, i32, i32, i32, i64, i64, i32, i32]) {
+        c, m, a throws(WasiErrno) in
         try c.pathOpen(
           m, a[0], lookupFlags: a[1], path: a[2], pathLength: a[3], openFlags: a.u16(4),
           rightsBase: a.u64(5), rightsInheriting: a.u64(6), fdFlags: a.u16(7), result: a[8])
@@ -151,7 +176,8 @@ extension WasiImport {
       function("poll_oneoff", [i32, i32, i32, i32]) { c, m, a throws(WasiErrno) in
         try c.pollOneoff(m, subscriptions: a[0], events: a[1], count: a[2], result: a[3])
       },
-      WasiImport(name: "proc_exit", type: FunctionType(parameters: [i32], results: [])) { _, _, raw in
+      WasiImport(name: "proc_exit", type: FunctionType(parameters: [i32], results: [])) {
+        _, _, raw in
         throw WasiExit(code: UInt32(truncatingIfNeeded: raw[0]))
       },
       WasiImport(name: "proc_raise", type: FunctionType(parameters: [i32], results: [i32])) {
@@ -163,7 +189,9 @@ extension WasiImport {
           return error
         }
       },
-      function("random_get", [i32, i32]) { c, m, a throws(WasiErrno) in try c.randomGet(m, buffer: a[0], length: a[1]) },
+      function("random_get", [i32, i32]) { c, m, a throws(WasiErrno) in
+        try c.randomGet(m, buffer: a[0], length: a[1])
+      },
       function("sched_yield", []) { c, _, _ throws(WasiErrno) in try c.schedYield() },
       function("sock_accept", [i32, i32, i32]) { c, m, a throws(WasiErrno) in
         try c.sockAccept(m, a[0], flags: a.u16(1), result: a[2])
@@ -175,7 +203,9 @@ extension WasiImport {
       function("sock_send", [i32, i32, i32, i32, i32]) { c, m, a throws(WasiErrno) in
         try c.sockSend(m, a[0], iovs: a[1], count: a[2], flags: a.u16(3), result: a[4])
       },
-      function("sock_shutdown", [i32, i32]) { c, _, a throws(WasiErrno) in try c.sockShutdown(a[0], how: a.u8(1)) },
+      function("sock_shutdown", [i32, i32]) { c, _, a throws(WasiErrno) in
+        try c.sockShutdown(a[0], how: a.u8(1))
+      },
     ]
   }()
 }

@@ -50,14 +50,16 @@ public struct WasiMemory {
 
   /// The buffers of an `iovec`/`ciovec` array (8 bytes each: pointer, length), each
   /// checked; the total length must fit in a u32 (the count the call reports back).
-  func iovecs(_ address: UInt32, _ count: UInt32) throws(WasiErrno) -> [UnsafeMutableRawBufferPointer]
+  func iovecs(_ address: UInt32, _ count: UInt32) throws(WasiErrno)
+    -> [UnsafeMutableRawBufferPointer]
   {
     let table = try range(address, UInt64(count) * 8)
     var buffers: [UnsafeMutableRawBufferPointer] = []
     buffers.reserveCapacity(Int(min(count, 1024)))
     var total: UInt64 = 0
     for index in 0..<Int(count) {
-      let pointer = UInt32(littleEndian: table.loadUnaligned(fromByteOffset: index * 8, as: UInt32.self))
+      let pointer = UInt32(
+        littleEndian: table.loadUnaligned(fromByteOffset: index * 8, as: UInt32.self))
       let length = UInt32(
         littleEndian: table.loadUnaligned(fromByteOffset: index * 8 + 4, as: UInt32.self))
       buffers.append(try range(pointer, UInt64(length)))

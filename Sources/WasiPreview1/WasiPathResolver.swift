@@ -65,7 +65,8 @@ enum WasiPathResolver {
   }
 
   /// The parent of `path`'s last component, opened beneath `directory`.
-  static func parent(beneath directory: Int32, _ path: [UInt8]) throws(WasiErrno) -> WasiResolvedParent
+  static func parent(beneath directory: Int32, _ path: [UInt8]) throws(WasiErrno)
+    -> WasiResolvedParent
   {
     try validate(path)
     guard path.first != UInt8(ascii: "/") else { throw .notcapable }
@@ -87,11 +88,13 @@ enum WasiPathResolver {
       // reaches an *at call.
       let target = try open(
         beneath: directory, Array(trimmed), flags: wasi_o_path | O_DIRECTORY, followLast: true)
-      return WasiResolvedParent(parent: target, name: cString([UInt8(ascii: ".")]), requiresDirectory: true)
+      return WasiResolvedParent(
+        parent: target, name: cString([UInt8(ascii: ".")]), requiresDirectory: true)
     }
     let parent = try open(
       beneath: directory, parentPath.isEmpty ? [UInt8(ascii: ".")] : parentPath,
       flags: wasi_o_path | O_DIRECTORY, followLast: true)
-    return WasiResolvedParent(parent: parent, name: cString(Array(last)), requiresDirectory: requiresDirectory)
+    return WasiResolvedParent(
+      parent: parent, name: cString(Array(last)), requiresDirectory: requiresDirectory)
   }
 }

@@ -70,7 +70,8 @@ public struct WasiRights: OptionSet, Hashable, Sendable {
   /// Rights of a stream (terminal, pipe, socket, in-memory buffer).
   /// Seeking is allowed so that the host reports ESPIPE, as POSIX does.
   public static let stream: WasiRights = [
-    .fdRead, .fdWrite, .fdSeek, .fdTell, .fdFdstatSetFlags, .fdFilestatGet, .pollFdReadwrite, .fdSync,
+    .fdRead, .fdWrite, .fdSeek, .fdTell, .fdFdstatSetFlags, .fdFilestatGet, .pollFdReadwrite,
+    .fdSync,
     .fdDatasync, .sockShutdown, .sockAccept,
   ]
 }

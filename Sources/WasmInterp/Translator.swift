@@ -193,6 +193,8 @@ struct Translator: InstructionVisitor {
   mutating func moveBranchValues(_ depth: Int) {
     let c = controls[depth]
     let n = c.labelArity
+    // Validation guarantees the values; never index outside the stack anyway.
+    guard stack.count >= n else { return }
     let first = stack.count - n
     for k in 0..<n {
       let src = stack[first + k]

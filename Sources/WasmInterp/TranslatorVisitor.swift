@@ -127,6 +127,7 @@ extension Translator {
     let c = controls[target]
     let n = c.labelArity
     var needsMove = c.kind == .function
+    guard stack.count >= n else { throw .invalid("type mismatch", at: instructionOffset) }
     for k in 0..<n where stack[stack.count - n + k] != tempSlot(c.height + k) { needsMove = true }
     if !needsMove {
       let isLoop = c.kind == .loop
@@ -196,15 +197,20 @@ extension Translator {
     markUnreachable()
   }
 
+  /// Emits a return of the top `resultCount` values. Leaves the operand stack as
+  /// it is: after a `br_if` the fall-through path still uses it.
   mutating func emitReturn() {
     let n = resultCount
+    guard stack.count >= n else { return }
     if n == 1 {
       emit({ return1Op($0, $1, $2, $3, $4) }, stack[stack.count - 1])
-    } else {
-      let first = stack.count - n
-      materializeAll(from: first)
-      emit({ returnOp($0, $1, $2, $3, $4) }, tempSlot(first), n)
+      return
     }
+    let first = stack.count - n
+    for k in 0..<n where stack[first + k] != tempSlot(first + k) {
+      emit({ copyOp($0, $1, $2, $3, $4) }, tempSlot(first + k), stack[first + k])
+    }
+    emit({ returnOp($0, $1, $2, $3, $4) }, tempSlot(first), n)
   }
 
   mutating func visitReturn() throws(WasmError) {

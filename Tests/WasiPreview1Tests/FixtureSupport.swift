@@ -58,7 +58,11 @@ struct TemporaryDirectory {
 
   init() throws {
     var template = Array("/tmp/wasi-test-XXXXXX".utf8CString)
-    guard let result = template.withUnsafeMutableBufferPointer({ $0.baseAddress.flatMap { mkdtemp($0) } }) else {
+    guard
+      let result = template.withUnsafeMutableBufferPointer({
+        $0.baseAddress.flatMap { mkdtemp($0) }
+      })
+    else {
       throw HostError(description: "mkdtemp failed")
     }
     path = String(cString: result)

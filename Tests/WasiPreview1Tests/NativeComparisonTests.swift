@@ -9,7 +9,8 @@ import WasiPreview1
   static func snapshot(_ path: String) -> String {
     shellOutput(
       "cd '\(path)' && find . -printf '%y %p %s %n %l\\n' | LC_ALL=C sort"
-        + " && find . -type f | LC_ALL=C sort | xargs -r -d '\\n' -I{} sh -c 'echo \"== {}\"; cat \"{}\"'")
+        + " && find . -type f | LC_ALL=C sort | xargs -r -d '\\n' -I{} sh -c 'echo \"== {}\"; cat \"{}\"'"
+    )
   }
 
   static func populate(_ dir: TemporaryDirectory, _ name: String) throws {
@@ -28,11 +29,13 @@ import WasiPreview1
     try Self.populate(dir, "wasm")
     #expect(Self.snapshot(dir.sub("native")) == Self.snapshot(dir.sub("wasm")))
 
-    let native = shellOutput("'\(Fixture.path("files-native"))' '\(dir.sub("native"))'; echo \"exit $?\"")
+    let native = shellOutput(
+      "'\(Fixture.path("files-native"))' '\(dir.sub("native"))'; echo \"exit $?\"")
     let wasm = try Fixture.run(
       "files",
       WasiConfiguration(
-        arguments: ["files", "/data"], preopens: [WasiPreopen(hostPath: dir.sub("wasm"), guestPath: "/data")],
+        arguments: ["files", "/data"],
+        preopens: [WasiPreopen(hostPath: dir.sub("wasm"), guestPath: "/data")],
         stdout: .buffer(), stderr: .buffer()))
     #expect(native.hasSuffix("exit 0\n"))
     #expect(wasm.exitCode == 0)

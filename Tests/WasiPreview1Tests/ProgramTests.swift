@@ -30,7 +30,8 @@ import WasmInterp
     #expect(result.exitCode == 3)
     #expect(try readFile(dir.sub("out.txt")) == Array("FROM A FILE".utf8))
     let closedInput = try Fixture.run(
-      "stdio", WasiConfiguration(arguments: ["stdio"], stdin: .closed, stdout: .buffer(), stderr: .buffer()))
+      "stdio",
+      WasiConfiguration(arguments: ["stdio"], stdin: .closed, stdout: .buffer(), stderr: .buffer()))
     #expect(closedInput.stdout.isEmpty)
     #expect(closedInput.stderrText == "read 0 bytes\n")
   }
@@ -83,13 +84,16 @@ import WasmInterp
   @Test func hostClockAndRandom() throws {
     var before = timespec()
     clock_gettime(CLOCK_REALTIME, &before)
-    let first = try Fixture.run("clocks", WasiConfiguration(arguments: ["clocks"], stdout: .buffer()))
-    let second = try Fixture.run("clocks", WasiConfiguration(arguments: ["clocks"], stdout: .buffer()))
+    let first = try Fixture.run(
+      "clocks", WasiConfiguration(arguments: ["clocks"], stdout: .buffer()))
+    let second = try Fixture.run(
+      "clocks", WasiConfiguration(arguments: ["clocks"], stdout: .buffer()))
     let lines = first.stdoutText.split(separator: "\n")
     let seconds = lines.first.flatMap { Int($0.dropFirst("realtime ".count).prefix { $0 != "." }) }
     #expect(seconds.map { abs($0 - before.tv_sec) <= 5 } == true, "\(first.stdoutText)")
     #expect(lines.contains("slept at least 30ms 1"))
-    #expect(first.stdoutText.split(separator: "\n").last != second.stdoutText.split(separator: "\n").last)
+    #expect(
+      first.stdoutText.split(separator: "\n").last != second.stdoutText.split(separator: "\n").last)
   }
 
   @Test func pollClocksAndDescriptors() throws {
@@ -140,7 +144,8 @@ import WasmInterp
   }
 
   @Test func procRaise() throws {
-    let result = try Fixture.run("raise", WasiConfiguration(arguments: ["raise"], stdout: .buffer()))
+    let result = try Fixture.run(
+      "raise", WasiConfiguration(arguments: ["raise"], stdout: .buffer()))
     #expect(result.stdoutText == "chld 0\nstop \(WasiErrno.notsup.rawValue)\n")
     #expect(result.exitCode == 128 + UInt32(SIGTERM))
   }
@@ -154,7 +159,8 @@ import WasmInterp
     var linker = Linker()
     wasi.define(in: &linker, store: store)
     nonisolated(unsafe) var afterInner = false
-    linker.defineFunction(module: "env", name: "call_back", in: store, parameters: [], results: []) {
+    linker.defineFunction(module: "env", name: "call_back", in: store, parameters: [], results: [])
+    {
       caller, _ in
       guard case .function(let inner)? = caller.export("inner") else {
         throw HostError(description: "no inner export")

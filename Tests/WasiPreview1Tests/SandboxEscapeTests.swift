@@ -29,13 +29,15 @@ import WasiPreview1
     // The attempts that name something outside must have been stopped by containment
     // (ENOTCAPABLE), not by chance (e.g. ENOENT).
     let notCapable = "refused \(WasiErrno.notcapable.rawValue)"
-    for name in ["open ../secret.txt", "open /etc/passwd", "open up/secret.txt", "open c1 (chain out)",
-      "stat up/secret.txt", "link up/secret.txt (follow)", "unlink ../secret.txt"]
-    {
+    for name in [
+      "open ../secret.txt", "open /etc/passwd", "open up/secret.txt", "open c1 (chain out)",
+      "stat up/secret.txt", "link up/secret.txt (follow)", "unlink ../secret.txt",
+    ] {
       let line = lines.first { $0.contains(name) }
       #expect(line?.hasSuffix(notCapable) == true, "\(name): \(line ?? "missing")")
     }
-    #expect(lines.first { $0.contains("loop1") }?.hasSuffix("refused \(WasiErrno.loop.rawValue)") == true)
+    #expect(
+      lines.first { $0.contains("loop1") }?.hasSuffix("refused \(WasiErrno.loop.rawValue)") == true)
     // Nothing outside the sandbox changed or appeared.
     #expect(try readFile(dir.sub("secret.txt")) == Array("top secret\n".utf8))
     #expect(try readFile(dir.sub("ro/data.txt")) == Array("read only\n".utf8))
