@@ -38,7 +38,7 @@ let package = Package(
     .target(
       name: "WasmbpfCLI",
       dependencies: [
-        "WasmCore", "WasmInterp", "WastRunner", "WasiPreview1", "WasiBpf",
+        "WasmCore", "WasmInterp", "WasmText", "WastRunner", "WasiPreview1", "WasiBpf",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

@@ -1,7 +1,7 @@
 // Where a module enters the command line: `run`, `validate` and `inspect` all read
-// modules through `loadModuleBytes`, so that accepting the text format (.wat) is a
-// change to this file only.
+// modules through `loadModuleBytes`, which also accepts the text format (.wat).
 
+import WasmText
 import WastRunner
 
 /// A module that could not be read or converted to binary.
@@ -17,14 +17,17 @@ func loadModuleBytes(_ path: String) throws(ModuleLoadError) -> [UInt8] {
   } catch {
     throw ModuleLoadError(description: error.description)
   }
-  // A binary module starts with "\0asm"; anything else is taken for text, which
-  // needs the WAT parser (not wired in yet).
+  // A binary module starts with "\0asm"; anything else is taken for text when
+  // the name says so.
   if bytes.count >= 4, bytes[0] == 0, bytes[1] == 0x61, bytes[2] == 0x73, bytes[3] == 0x6D {
     return bytes
   }
   if path.hasSuffix(".wat") || path.hasSuffix(".wast") {
-    throw ModuleLoadError(
-      description: "\(path): the text format is not supported yet; convert it with wat2wasm")
+    do {
+      return try WasmText.encodeModule(source: bytes)
+    } catch {
+      throw ModuleLoadError(description: "\(path):\(error)")
+    }
   }
   return bytes  // Not a module at all: decoding reports it with its offset.
 }

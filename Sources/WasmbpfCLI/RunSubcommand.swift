@@ -146,7 +146,7 @@ struct RunSubcommand: ParsableCommand {
     help: "Trace the run on stderr: module, limits, every BPF load and attach, the clean-up.")
   var verbose = false
 
-  @Argument(help: "The module to run (.wasm).")
+  @Argument(help: "The module to run (.wasm, or text: .wat).")
   var module: String
 
   @Argument(help: "Arguments for the guest, passed untouched (argv[1...]).")
