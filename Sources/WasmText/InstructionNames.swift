@@ -14,8 +14,14 @@ enum InstructionSyntax {
   case block(UInt8)
   case labelIndex(UInt8)
   case brTable
-  case call
-  case callIndirect
+  /// `call` / `return_call`: a function index.
+  case call(UInt8)
+  /// `call_indirect` / `return_call_indirect`: a table index and a type use.
+  case callIndirect(UInt8)
+  /// `call_ref` / `return_call_ref`: a type index.
+  case typeIndex(UInt8)
+  /// `throw`: a tag index.
+  case tagIndex(UInt8)
   case select
   case local(UInt8)
   case global(UInt8)
@@ -85,7 +91,12 @@ enum InstructionNames {
       "unreachable": .plain([0x00]), "nop": .plain([0x01]),
       "block": .block(0x02), "loop": .block(0x03), "if": .block(0x04),
       "br": .labelIndex(0x0C), "br_if": .labelIndex(0x0D), "br_table": .brTable,
-      "return": .plain([0x0F]), "call": .call, "call_indirect": .callIndirect,
+      "return": .plain([0x0F]), "call": .call(0x10), "call_indirect": .callIndirect(0x11),
+      "return_call": .call(0x12), "return_call_indirect": .callIndirect(0x13),
+      "call_ref": .typeIndex(0x14), "return_call_ref": .typeIndex(0x15),
+      "throw": .tagIndex(0x08), "throw_ref": .plain([0x0A]), "try_table": .block(0x1F),
+      "ref.eq": .plain([0xD3]), "ref.as_non_null": .plain([0xD4]),
+      "br_on_null": .labelIndex(0xD5), "br_on_non_null": .labelIndex(0xD6),
       "drop": .plain([0x1A]), "select": .select,
       "local.get": .local(0x20), "local.set": .local(0x21), "local.tee": .local(0x22),
       "global.get": .global(0x23), "global.set": .global(0x24),
@@ -101,6 +112,19 @@ enum InstructionNames {
       "table.size": .table(prefixed(0xFC, 16)), "table.fill": .table(prefixed(0xFC, 17)),
       "v128.const": .v128Const, "i8x16.shuffle": .shuffle,
     ]
+    // Relaxed SIMD (Wasm 3.0): WasmCore has no opcodes for it yet.
+    let relaxed = [
+      "i8x16.relaxed_swizzle", "i32x4.relaxed_trunc_f32x4_s", "i32x4.relaxed_trunc_f32x4_u",
+      "i32x4.relaxed_trunc_f64x2_s_zero", "i32x4.relaxed_trunc_f64x2_u_zero",
+      "f32x4.relaxed_madd", "f32x4.relaxed_nmadd", "f64x2.relaxed_madd", "f64x2.relaxed_nmadd",
+      "i8x16.relaxed_laneselect", "i16x8.relaxed_laneselect", "i32x4.relaxed_laneselect",
+      "i64x2.relaxed_laneselect", "f32x4.relaxed_min", "f32x4.relaxed_max", "f64x2.relaxed_min",
+      "f64x2.relaxed_max", "i16x8.relaxed_q15mulr_s", "i16x8.relaxed_dot_i8x16_i7x16_s",
+      "i32x4.relaxed_dot_i8x16_i7x16_add_s",
+    ]
+    for (offset, name) in relaxed.enumerated() {
+      table[name] = .plain(prefixed(0xFD, 0x100 + UInt32(offset)))
+    }
     for op in NumericOp.allCases { table[textName(op)] = .plain(opcode(op.rawValue)) }
     for op in SIMDOp.allCases { table[textName(op)] = .plain(prefixed(0xFD, UInt32(op.rawValue))) }
     for op in LoadOp.allCases {

@@ -13,6 +13,7 @@ extension ModuleParser {
     case "table": try parseTable()
     case "memory": try parseMemory()
     case "global": try parseGlobal()
+    case "tag": try parseTag()
     case "import": try parseImport()
     case "export": try parseExport()
     case "start":
@@ -82,11 +83,11 @@ extension ModuleParser {
       }
     }
     var localCount = UInt32(truncatingIfNeeded: paramNames.count)
-    var groups: [(UInt32, UInt8)] = []
+    var groups: [(UInt32, [UInt8])] = []
     while stream.atList("local") {
       stream.advance()
       stream.advance()
-      var declared: [UInt8] = []
+      var declared: [[UInt8]] = []
       if stream.atId {
         let token = stream.peek
         let name = try stream.takeId() ?? ""
@@ -112,7 +113,7 @@ extension ModuleParser {
     body.appendU32(UInt32(truncatingIfNeeded: groups.count))
     for (count, type) in groups {
       body.appendU32(count)
-      body.append(type)
+      body.append(contentsOf: type)
     }
     try parseInstructions(into: &body, context: &context, depth: 0)
     body.append(0x0B)
@@ -125,30 +126,38 @@ extension ModuleParser {
     definedTables += 1
     let importNames = try parseInlineExports(kind: 0x01, index: index)
     // `reftype (elem ...)`: a table sized to an inline element segment.
-    if !atIndex {
+    let is64 = stream.atom() == "i64" && !isIndex(stream.atom(at: 1))
+    if is64 { stream.advance() }
+    if !atIndex, stream.atom() != "i64" {
       let type = try parseReferenceType()
       guard stream.atList("elem") else { throw stream.error("expected (elem ...) or table limits") }
       stream.advance()
       stream.advance()
       let (items, count) = try parseElementList(type: type, allowBareIndices: true)
       try stream.expectRightParen()
-      var entry: [UInt8] = [type, 0x01]
+      var entry: [UInt8] = type + [is64 ? 0x05 : 0x01]
       entry.appendU32(count)
       entry.appendU32(count)
       tableEntries.append(contentsOf: entry)
       tableCount += 1
       writeElementSegment(
-        mode: .active(table: index, offset: [0x41, 0x00, 0x0B]), items: items)
+        mode: .active(table: index, offset: [is64 ? 0x42 : 0x41, 0x00, 0x0B]), items: items)
       return
     }
     let limits = try parseLimits()
     let type = try parseReferenceType()
     if let importNames {
-      addImport(importNames, descriptor: [0x01, type] + limits)
+      addImport(importNames, descriptor: [0x01] + type + limits)
       return
     }
-    tableEntries.append(type)
-    tableEntries.append(contentsOf: limits)
+    if stream.peek.kind == .leftParen {
+      // An initialiser expression (typed function references).
+      tableEntries.append(contentsOf: [0x40, 0x00])
+      tableEntries.append(contentsOf: type + limits)
+      tableEntries.append(contentsOf: try parseConstantExpression())
+    } else {
+      tableEntries.append(contentsOf: type + limits)
+    }
     tableCount += 1
   }
 
@@ -157,18 +166,13 @@ extension ModuleParser {
     let index = definedMemories
     definedMemories += 1
     let importNames = try parseInlineExports(kind: 0x02, index: index)
+    if stream.atom() == "i64", stream.token(at: 1).kind == .leftParen {
+      stream.advance()
+      try parseInlineData(memory: index, is64: true)
+      return
+    }
     if stream.atList("data") {
-      stream.advance()
-      stream.advance()
-      var bytes: [UInt8] = []
-      while stream.atString { bytes.append(contentsOf: try stream.takeString()) }
-      try stream.expectRightParen()
-      let pages = UInt32(truncatingIfNeeded: (bytes.count + 0xFFFF) / 0x10000)
-      memoryEntries.append(0x01)
-      memoryEntries.appendU32(pages)
-      memoryEntries.appendU32(pages)
-      memoryCount += 1
-      writeDataSegment(memory: index, offset: [0x41, 0x00, 0x0B], bytes: bytes)
+      try parseInlineData(memory: index, is64: false)
       return
     }
     let limits = try parseLimits()
@@ -178,6 +182,40 @@ extension ModuleParser {
     }
     memoryEntries.append(contentsOf: limits)
     memoryCount += 1
+  }
+
+  /// `(data "..."*)` in a memory: a memory just large enough, and its segment.
+  private func parseInlineData(memory index: UInt32, is64: Bool) throws(TextError) {
+    stream.advance()
+    stream.advance()
+    var bytes: [UInt8] = []
+    while stream.atString { bytes.append(contentsOf: try stream.takeString()) }
+    try stream.expectRightParen()
+    let pages = UInt32(truncatingIfNeeded: (bytes.count + 0xFFFF) / 0x10000)
+    memoryEntries.append(is64 ? 0x05 : 0x01)
+    memoryEntries.appendU32(pages)
+    memoryEntries.appendU32(pages)
+    memoryCount += 1
+    let offset: [UInt8] = [is64 ? 0x42 : 0x41, 0x00, 0x0B]
+    writeDataSegment(memory: index, offset: offset, bytes: bytes)
+  }
+
+
+  /// `(tag $id? (export ...)* (import ...)? typeuse)` (exception handling).
+  private func parseTag() throws(TextError) {
+    _ = try stream.takeId()
+    let index = definedTags
+    definedTags += 1
+    let importNames = try parseInlineExports(kind: 0x04, index: index)
+    let (typeIndex, _) = try parseTypeUse()
+    var descriptor: [UInt8] = [0x00]
+    descriptor.appendU32(typeIndex)
+    if let importNames {
+      addImport(importNames, descriptor: [0x04] + descriptor)
+      return
+    }
+    tagEntries.append(contentsOf: descriptor)
+    tagCount += 1
   }
 
   private func parseGlobal() throws(TextError) {
@@ -220,13 +258,19 @@ extension ModuleParser {
     case "table":
       definedTables += 1
       let limits = try parseLimits()
-      addImport(names, descriptor: [0x01, try parseReferenceType()] + limits)
+      addImport(names, descriptor: [0x01] + (try parseReferenceType()) + limits)
     case "memory":
       definedMemories += 1
       addImport(names, descriptor: [0x02] + (try parseLimits()))
     case "global":
       definedGlobals += 1
       addImport(names, descriptor: [0x03] + (try parseGlobalType()))
+    case "tag":
+      definedTags += 1
+      let (typeIndex, _) = try parseTypeUse()
+      var descriptor: [UInt8] = [0x04, 0x00]
+      descriptor.appendU32(typeIndex)
+      addImport(names, descriptor: descriptor)
     default:
       throw stream.error("unknown import kind \"\(kind)\"", at: open)
     }
@@ -243,6 +287,7 @@ extension ModuleParser {
     case "table": addExport(name, kind: 0x01, index: try index(in: tables))
     case "memory": addExport(name, kind: 0x02, index: try index(in: memories))
     case "global": addExport(name, kind: 0x03, index: try index(in: globals))
+    case "tag": addExport(name, kind: 0x04, index: try index(in: tags))
     default: throw stream.error("unknown export kind \"\(kind)\"", at: open)
     }
     try stream.expectRightParen()

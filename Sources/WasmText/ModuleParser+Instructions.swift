@@ -61,6 +61,7 @@ extension ModuleParser {
       let label = try stream.takeId()
       out.append(opcode)
       out.append(contentsOf: try parseBlockType())
+      if opcode == 0x1F { out.append(contentsOf: try parseCatchClauses(context)) }
       context.labels.append(label)
       try parseInstructions(into: &out, context: &context, depth: depth + 1)
       if opcode == 0x04, stream.take("else") {
@@ -117,6 +118,7 @@ extension ModuleParser {
       } else {
         out.append(opcode)
         out.append(contentsOf: blockType)
+        if opcode == 0x1F { out.append(contentsOf: try parseCatchClauses(context)) }
         context.labels.append(label)
         try parseInstructions(into: &out, context: &context, depth: depth + 1)
       }
@@ -135,6 +137,27 @@ extension ModuleParser {
     }
     out.append(contentsOf: instruction)
     try stream.expectRightParen()
+  }
+
+  /// `(catch tag label)`, `(catch_ref tag label)`, `(catch_all label)`,
+  /// `(catch_all_ref label)` of a try_table; labels are those outside it.
+  private func parseCatchClauses(_ context: FunctionContext) throws(TextError) -> [UInt8] {
+    var clauses: [UInt8] = []
+    var count: UInt32 = 0
+    while let keyword = stream.listKeyword,
+      let kind = ["catch": UInt8(0), "catch_ref": 1, "catch_all": 2, "catch_all_ref": 3][keyword]
+    {
+      stream.advance()
+      stream.advance()
+      clauses.append(kind)
+      if kind < 2 { clauses.appendU32(try index(in: tags)) }
+      clauses.appendU32(try label(context))
+      try stream.expectRightParen()
+      count += 1
+    }
+    var bytes: [UInt8] = []
+    bytes.appendU32(count)
+    return bytes + clauses
   }
 
   private func label(_ context: FunctionContext) throws(TextError) -> UInt32 {
@@ -172,14 +195,14 @@ extension ModuleParser {
     if let text = stream.atom(), text.hasPrefix("offset=") {
       let token = stream.peek
       stream.advance()
-      guard let value = NumberLiterals.unsigned(String(text.dropFirst(7)), max: UInt64(UInt32.max))
+      guard let value = NumberLiterals.unsigned(String(text.dropFirst(7)), max: UInt64.max)
       else { throw stream.error("malformed memory offset \"\(text)\"", at: token) }
       offset = value
     }
     if let text = stream.atom(), text.hasPrefix("align=") {
       let token = stream.peek
       stream.advance()
-      guard let value = NumberLiterals.unsigned(String(text.dropFirst(6)), max: UInt64(UInt32.max)),
+      guard let value = NumberLiterals.unsigned(String(text.dropFirst(6)), max: UInt64.max),
         value != 0, value & (value - 1) == 0
       else { throw stream.error("alignment must be a power of two: \"\(text)\"", at: token) }
       alignment = UInt32(truncatingIfNeeded: value.trailingZeroBitCount)
@@ -213,26 +236,35 @@ extension ModuleParser {
       out.appendU32(UInt32(truncatingIfNeeded: labels.count))
       for label in labels { out.appendU32(label) }
       out.appendU32(last)
-    case .call:
-      out.append(0x10)
+    case .call(let opcode):
+      out.append(opcode)
       out.appendU32(try index(in: functions))
-    case .callIndirect:
+    case .typeIndex(let opcode):
+      out.append(opcode)
+      out.appendU32(try index(in: typeSpace))
+    case .tagIndex(let opcode):
+      out.append(opcode)
+      out.appendU32(try index(in: tags))
+    case .callIndirect(let opcode):
       var table: UInt32 = 0
       if atIndex { table = try index(in: tables) }
       let (typeIndex, _) = try parseTypeUse(allowNames: false)
-      out.append(0x11)
+      out.append(opcode)
       out.appendU32(typeIndex)
       out.appendU32(table)
     case .select:
       var types: [UInt8] = []
+      var count = 0
       var explicit = false
       while stream.atList("result") {
         explicit = true
-        types.append(contentsOf: try parseResults())
+        let (more, moreCount) = try parseResults()
+        types.append(contentsOf: more)
+        count += moreCount
       }
       if explicit {
         out.append(0x1C)
-        out.appendU32(UInt32(truncatingIfNeeded: types.count))
+        out.appendU32(UInt32(truncatingIfNeeded: count))
         out.append(contentsOf: types)
       } else {
         out.append(0x1B)
@@ -313,7 +345,7 @@ extension ModuleParser {
       out.appendLittleEndian(vector.high, bytes: 8)
     case .refNull:
       out.append(0xD0)
-      out.append(try parseHeapType())
+      out.append(contentsOf: try parseHeapType())
     case .refFunc:
       out.append(0xD2)
       out.appendU32(try index(in: functions))

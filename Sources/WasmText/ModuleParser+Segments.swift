@@ -6,7 +6,7 @@
 enum ElementItems {
   case functionIndices([UInt32])
   /// A reference type and constant expressions.
-  case expressions(UInt8, [[UInt8]])
+  case expressions([UInt8], [[UInt8]])
 }
 
 enum SegmentMode {
@@ -70,7 +70,7 @@ extension ModuleParser {
   }
 
   /// `func x*`, `reftype expr*`, or (legacy, active) `x*`.
-  func parseElementList(type: UInt8?, allowBareIndices: Bool) throws(TextError) -> (
+  func parseElementList(type: [UInt8]?, allowBareIndices: Bool) throws(TextError) -> (
     ElementItems, UInt32
   ) {
     if stream.take("func") || (allowBareIndices && (atIndex || stream.atRightParen)) {
@@ -78,9 +78,8 @@ extension ModuleParser {
       while atIndex { indices.append(try index(in: functions)) }
       return (.functionIndices(indices), UInt32(truncatingIfNeeded: indices.count))
     }
-    let elementType: UInt8
-    let atType = stream.atom() == "funcref" || stream.atom() == "externref" || stream.atList("ref")
-    if let type, !atType {
+    let elementType: [UInt8]
+    if let type, !atReferenceType {
       elementType = type
     } else {
       elementType = try parseReferenceType()
@@ -134,7 +133,7 @@ extension ModuleParser {
       case .passive: entry.append(0x05)
       case .declarative: entry.append(0x07)
       }
-      entry.append(type)
+      entry.append(contentsOf: type)
       entry.appendU32(UInt32(truncatingIfNeeded: expressions.count))
       for expression in expressions { entry.append(contentsOf: expression) }
     }

@@ -3,8 +3,22 @@
 // https://webassembly.github.io/spec/core/text/modules.html#type-uses
 
 extension ModuleParser {
-  /// A value type's encoding, if one is at the cursor.
-  func parseValueType() throws(TextError) -> UInt8 {
+  /// Abstract heap types and their encodings (reference types, typed function
+  /// references, GC and exception handling).
+  static let heapTypes: [String: UInt8] = [
+    "func": 0x70, "extern": 0x6F, "any": 0x6E, "eq": 0x6D, "i31": 0x6C, "struct": 0x6B,
+    "array": 0x6A, "exn": 0x69, "none": 0x71, "noextern": 0x72, "nofunc": 0x73, "noexn": 0x74,
+  ]
+
+  /// Shorthands `funcref`... for `(ref null func)`...
+  static let referenceShorthands: [String: UInt8] = [
+    "funcref": 0x70, "externref": 0x6F, "anyref": 0x6E, "eqref": 0x6D, "i31ref": 0x6C,
+    "structref": 0x6B, "arrayref": 0x6A, "exnref": 0x69, "nullref": 0x71,
+    "nullexternref": 0x72, "nullfuncref": 0x73, "nullexnref": 0x74,
+  ]
+
+  /// A value type's encoding.
+  func parseValueType() throws(TextError) -> [UInt8] {
     if let keyword = stream.atom() {
       let encoding: UInt8
       switch keyword {
@@ -13,49 +27,62 @@ extension ModuleParser {
       case "f32": encoding = 0x7D
       case "f64": encoding = 0x7C
       case "v128": encoding = 0x7B
-      case "funcref": encoding = 0x70
-      case "externref": encoding = 0x6F
-      default: throw stream.error("unknown value type \"\(keyword)\"")
+      default:
+        guard let shorthand = ModuleParser.referenceShorthands[keyword] else {
+          throw stream.error("unknown value type \"\(keyword)\"")
+        }
+        encoding = shorthand
       }
       stream.advance()
-      return encoding
+      return [encoding]
     }
     if stream.atList("ref") {
-      let open = stream.peek
       stream.advance()
       stream.advance()
-      guard stream.take("null") else {
-        throw stream.error("unsupported reference type (non-nullable references)", at: open)
-      }
+      let nullable = stream.take("null")
       let heap = try parseHeapType()
       try stream.expectRightParen()
-      return heap
+      // Nullable abstract types keep their one-byte shorthand, as 2.0 writes them.
+      if nullable, heap.count == 1, heap[0] == 0x70 || heap[0] == 0x6F { return heap }
+      return [nullable ? 0x63 : 0x64] + heap
     }
     throw stream.error("expected a value type, found \(stream.describe(stream.peek))")
   }
 
-  /// `func` or `extern`, as the matching reference type's encoding.
-  func parseHeapType() throws(TextError) -> UInt8 {
-    let (keyword, token) = try stream.takeAtom("a heap type")
-    switch keyword {
-    case "func": return 0x70
-    case "extern": return 0x6F
-    default: throw stream.error("unsupported heap type \"\(keyword)\"", at: token)
+  /// An abstract heap type, or a type index (a signed LEB128).
+  func parseHeapType() throws(TextError) -> [UInt8] {
+    if let keyword = stream.atom(), let encoding = ModuleParser.heapTypes[keyword] {
+      stream.advance()
+      return [encoding]
     }
+    guard atIndex else {
+      throw stream.error("expected a heap type, found \(stream.describe(stream.peek))")
+    }
+    var bytes: [UInt8] = []
+    bytes.appendS64(Int64(try index(in: typeSpace)))
+    return bytes
   }
 
-  func parseReferenceType() throws(TextError) -> UInt8 {
+  func parseReferenceType() throws(TextError) -> [UInt8] {
     let token = stream.peek
     let type = try parseValueType()
-    guard type == 0x70 || type == 0x6F else {
+    guard type[0] == 0x63 || type[0] == 0x64 || (type[0] >= 0x69 && type[0] <= 0x74) else {
       throw stream.error("expected a reference type", at: token)
     }
     return type
   }
 
+  /// Whether a reference type is next.
+  var atReferenceType: Bool {
+    if stream.atList("ref") { return true }
+    guard let keyword = stream.atom() else { return false }
+    return ModuleParser.referenceShorthands[keyword] != nil
+  }
+
   /// `(param ...)*`: types, and a name per type (nil when anonymous).
   func parseParams(allowNames: Bool) throws(TextError) -> ([UInt8], [String?]) {
     var types: [UInt8] = []
+    var typeList: [[UInt8]] = []
     var names: [String?] = []
     while stream.atList("param") {
       stream.advance()
@@ -64,29 +91,33 @@ extension ModuleParser {
         let token = stream.peek
         guard allowNames else { throw stream.error("unexpected identifier in a type", at: token) }
         names.append(try stream.takeId())
-        types.append(try parseValueType())
+        typeList.append(try parseValueType())
       } else {
         while !stream.atRightParen {
-          types.append(try parseValueType())
+          typeList.append(try parseValueType())
           names.append(nil)
         }
       }
       try stream.expectRightParen()
     }
+    for type in typeList { types.append(contentsOf: type) }
     return (types, names)
   }
 
-  func parseResults() throws(TextError) -> [UInt8] {
+  /// `(result ...)*`: the types' encodings and how many there are.
+  func parseResults() throws(TextError) -> ([UInt8], Int) {
     var types: [UInt8] = []
+    var count = 0
     while stream.atList("result") {
       stream.advance()
       stream.advance()
       while !stream.atRightParen {
-        types.append(try parseValueType())
+        types.append(contentsOf: try parseValueType())
+        count += 1
       }
       try stream.expectRightParen()
     }
-    return types
+    return (types, count)
   }
 
   /// The index of a function type, adding it at the end when no type matches.
@@ -108,8 +139,9 @@ extension ModuleParser {
     }
     let hasInline = stream.atList("param") || stream.atList("result")
     let (params, names) = try parseParams(allowNames: allowNames)
-    let results = try parseResults()
-    let inline = FunctionType(params: params, results: results)
+    let (results, resultCount) = try parseResults()
+    let inline = FunctionType(
+      paramCount: names.count, params: params, resultCount: resultCount, results: results)
     guard let explicit else { return (typeIndex(of: inline), names) }
     guard Int(explicit) < types.count else {
       // Without an inline type, an unknown type is for validation to report; with
@@ -123,7 +155,7 @@ extension ModuleParser {
       }
       return (explicit, names)
     }
-    return (explicit, Array(repeating: nil, count: types[Int(explicit)].params.count))
+    return (explicit, Array(repeating: nil, count: types[Int(explicit)].paramCount))
   }
 
   /// A block type: empty, one result, or a type use (as a signed type index).
@@ -131,9 +163,9 @@ extension ModuleParser {
     if !stream.atList("type") {
       let start = stream.index
       let (params, _) = try parseParams(allowNames: false)
-      let results = try parseResults()
-      if params.isEmpty, results.count <= 1 {
-        return results.isEmpty ? [0x40] : results
+      let (results, resultCount) = try parseResults()
+      if params.isEmpty, resultCount <= 1 {
+        return resultCount == 0 ? [0x40] : results
       }
       stream.index = start
     }
@@ -178,24 +210,33 @@ extension ModuleParser {
     return UInt32(truncatingIfNeeded: value)
   }
 
-  /// `min max?` as limits bytes.
+  /// `i64? min max?` as limits bytes (`i64`: memory64 and table64).
   func parseLimits() throws(TextError) -> [UInt8] {
-    if stream.atom() == "i64" {
-      throw stream.error("unsupported: 64-bit memories and tables (memory64)")
-    }
-    let minimum = try parseU32("a limit")
+    let is64 = stream.take("i64")
+    // 32-bit limits beyond 2^32 are still read: the decoder (2.0, malformed) or
+    // the validator (3.0, invalid) refuses them.
+    let bound = UInt64.max
+    let minimum = try parseBound(bound)
     var bytes: [UInt8] = []
     if atIndex, !stream.atId {
-      let maximum = try parseU32("a limit")
-      bytes.append(0x01)
-      bytes.appendU32(minimum)
-      bytes.appendU32(maximum)
+      let maximum = try parseBound(bound)
+      bytes.append(is64 ? 0x05 : 0x01)
+      bytes.appendU64(minimum)
+      bytes.appendU64(maximum)
     } else {
-      bytes.append(0x00)
-      bytes.appendU32(minimum)
+      bytes.append(is64 ? 0x04 : 0x00)
+      bytes.appendU64(minimum)
     }
-    if stream.atom() == "shared" { throw stream.error("unsupported: shared memories (threads)") }
+    if stream.take("shared") { bytes[0] |= 0x02 }
     return bytes
+  }
+
+  private func parseBound(_ bound: UInt64) throws(TextError) -> UInt64 {
+    let (text, token) = try stream.takeAtom("a limit")
+    guard let value = NumberLiterals.unsigned(text, max: bound) else {
+      throw stream.error("expected a limit, found \"\(text)\"", at: token)
+    }
+    return value
   }
 
   /// `t` or `(mut t)`.
@@ -205,8 +246,8 @@ extension ModuleParser {
       stream.advance()
       let type = try parseValueType()
       try stream.expectRightParen()
-      return [type, 0x01]
+      return type + [0x01]
     }
-    return [try parseValueType(), 0x00]
+    return try parseValueType() + [0x00]
   }
 }

@@ -5,7 +5,10 @@
 
 /// A function type as value-type encodings.
 struct FunctionType: Hashable {
+  var paramCount: Int
+  /// The parameters' encodings, back to back (they are prefix-free).
   var params: [UInt8]
+  var resultCount: Int
   var results: [UInt8]
 }
 
@@ -43,6 +46,7 @@ final class ModuleParser {
   var globals = IndexSpace("global")
   var elements = IndexSpace("elem")
   var datas = IndexSpace("data")
+  var tags = IndexSpace("tag")
 
   var importCount = 0
   var imports: [UInt8] = []
@@ -51,6 +55,8 @@ final class ModuleParser {
   var tableEntries: [UInt8] = []
   var memoryCount = 0
   var memoryEntries: [UInt8] = []
+  var tagCount = 0
+  var tagEntries: [UInt8] = []
   var globalCount = 0
   var globalEntries: [UInt8] = []
   var exportCount = 0
@@ -66,6 +72,7 @@ final class ModuleParser {
   var definedTables: UInt32 = 0
   var definedMemories: UInt32 = 0
   var definedGlobals: UInt32 = 0
+  var definedTags: UInt32 = 0
   /// memory.init or data.drop seen: the data count section is needed.
   var usesDataIndices = false
 
@@ -105,7 +112,7 @@ final class ModuleParser {
         let name = try stream.takeId()
         try typeSpace.add(name, stream: stream, at: fieldToken)
         types.append(try parseTypeDefinition())
-      case "func", "table", "memory", "global":
+      case "func", "table", "memory", "global", "tag":
         let name = try stream.takeId()
         let space = spaceFor(keyword)
         var isImport = false
@@ -141,7 +148,8 @@ final class ModuleParser {
         }
         _ = try stream.takeName()
         _ = try stream.takeName()
-        guard let kind = stream.listKeyword, ["func", "table", "memory", "global"].contains(kind)
+        guard let kind = stream.listKeyword,
+          ["func", "table", "memory", "global", "tag"].contains(kind)
         else { throw stream.error("expected an import description") }
         stream.advance()
         stream.advance()
@@ -160,13 +168,14 @@ final class ModuleParser {
     }
   }
 
-  private enum Space { case function, table, memory, global }
+  private enum Space { case function, table, memory, global, tag }
 
   private func spaceFor(_ keyword: String) -> Space {
     switch keyword {
     case "func": return .function
     case "table": return .table
     case "memory": return .memory
+    case "tag": return .tag
     default: return .global
     }
   }
@@ -177,6 +186,7 @@ final class ModuleParser {
     case .table: try tables.add(name, stream: stream, at: token)
     case .memory: try memories.add(name, stream: stream, at: token)
     case .global: try globals.add(name, stream: stream, at: token)
+    case .tag: try tags.add(name, stream: stream, at: token)
     }
   }
 
@@ -187,10 +197,11 @@ final class ModuleParser {
     }
     stream.advance()
     stream.advance()
-    let (params, _) = try parseParams(allowNames: true)
-    let results = try parseResults()
+    let (params, names) = try parseParams(allowNames: true)
+    let (results, resultCount) = try parseResults()
     try stream.expectRightParen()
-    return FunctionType(params: params, results: results)
+    return FunctionType(
+      paramCount: names.count, params: params, resultCount: resultCount, results: results)
   }
 
   /// The section bytes, in the binary format's order.
@@ -199,9 +210,9 @@ final class ModuleParser {
     var typeEntries: [UInt8] = []
     for type in types {
       typeEntries.append(0x60)
-      typeEntries.appendU32(UInt32(truncatingIfNeeded: type.params.count))
+      typeEntries.appendU32(UInt32(truncatingIfNeeded: type.paramCount))
       typeEntries.append(contentsOf: type.params)
-      typeEntries.appendU32(UInt32(truncatingIfNeeded: type.results.count))
+      typeEntries.appendU32(UInt32(truncatingIfNeeded: type.resultCount))
       typeEntries.append(contentsOf: type.results)
     }
     writer.vectorSection(1, count: types.count, typeEntries)
@@ -211,6 +222,7 @@ final class ModuleParser {
     writer.vectorSection(3, count: functionTypeIndices.count, functionEntries)
     writer.vectorSection(4, count: tableCount, tableEntries)
     writer.vectorSection(5, count: memoryCount, memoryEntries)
+    writer.vectorSection(13, count: tagCount, tagEntries)
     writer.vectorSection(6, count: globalCount, globalEntries)
     writer.vectorSection(7, count: exportCount, exportEntries)
     if let start {

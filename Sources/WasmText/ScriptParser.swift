@@ -209,11 +209,12 @@ struct ScriptParser {
     case "v128.const":
       result = try parseVector(parser)
     case "ref.null":
-      let (heap, heapToken) = try stream.takeAtom("a heap type")
-      switch heap {
-      case "func": result = .value(.nullFunctionReference)
-      case "extern": result = .value(.nullExternalReference)
-      default: throw stream.error("unsupported reference result \"ref.null \(heap)\"", at: heapToken)
+      // `(ref.null)` (3.0) is any null reference; GC's heap types have no values
+      // of their own in the runner, so they too stand for any null.
+      switch stream.atRightParen ? "" : try stream.takeAtom("a heap type").0 {
+      case "func", "nofunc": result = .value(.nullFunctionReference)
+      case "extern", "noextern": result = .value(.nullExternalReference)
+      default: result = .anyNullReference
       }
     case "ref.extern":
       if stream.atRightParen {

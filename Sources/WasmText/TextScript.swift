@@ -46,6 +46,8 @@ public indirect enum ScriptResult: Hashable, Sendable {
   /// `(ref.func)`, `(ref.extern)`: any non-null reference.
   case anyFunctionReference
   case anyExternalReference
+  /// `(ref.null)`, or a null of a GC heap type: any null reference.
+  case anyNullReference
   case either([ScriptResult])
 }
 

@@ -92,6 +92,7 @@ extension WastExpectedValue {
         })
     case .anyFunctionReference: self = .anyFuncRef
     case .anyExternalReference: self = .anyExternRef
+    case .anyNullReference: self = .either([.value(.funcRef(nil)), .value(.externRef(nil))])
     case .either(let alternatives): self = .either(alternatives.map(WastExpectedValue.init))
     }
   }
