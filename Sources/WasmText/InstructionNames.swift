@@ -47,6 +47,22 @@ enum InstructionSyntax {
   case lane([UInt8], count: UInt8)
   case memoryLane([UInt8], alignment: UInt32, count: UInt8)
   case shuffle
+  /// GC (0xFB prefix): a type index.
+  case gcType(UInt32)
+  /// A type index and a field index (struct.get/set).
+  case gcField(UInt32)
+  /// array.new_fixed: a type index and a count.
+  case gcFixed
+  /// A type index and a data index (array.new_data, array.init_data).
+  case gcData(UInt32)
+  /// A type index and an element index (array.new_elem, array.init_elem).
+  case gcElement(UInt32)
+  /// array.copy: two type indices.
+  case gcCopy
+  /// ref.test / ref.cast: a reference type (the null form is the next opcode).
+  case gcReferenceType(UInt32)
+  /// br_on_cast / br_on_cast_fail: a label and two reference types.
+  case gcBranchOnCast(UInt32)
 }
 
 enum InstructionNames {
@@ -125,6 +141,21 @@ enum InstructionNames {
     for (offset, name) in relaxed.enumerated() {
       table[name] = .plain(prefixed(0xFD, 0x100 + UInt32(offset)))
     }
+    let gc: [String: InstructionSyntax] = [
+      "struct.new": .gcType(0), "struct.new_default": .gcType(1), "struct.get": .gcField(2),
+      "struct.get_s": .gcField(3), "struct.get_u": .gcField(4), "struct.set": .gcField(5),
+      "array.new": .gcType(6), "array.new_default": .gcType(7), "array.new_fixed": .gcFixed,
+      "array.new_data": .gcData(9), "array.new_elem": .gcElement(10), "array.get": .gcType(11),
+      "array.get_s": .gcType(12), "array.get_u": .gcType(13), "array.set": .gcType(14),
+      "array.len": .plain(prefixed(0xFB, 15)), "array.fill": .gcType(16), "array.copy": .gcCopy,
+      "array.init_data": .gcData(18), "array.init_elem": .gcElement(19),
+      "ref.test": .gcReferenceType(20), "ref.cast": .gcReferenceType(22),
+      "br_on_cast": .gcBranchOnCast(24), "br_on_cast_fail": .gcBranchOnCast(25),
+      "any.convert_extern": .plain(prefixed(0xFB, 26)),
+      "extern.convert_any": .plain(prefixed(0xFB, 27)), "ref.i31": .plain(prefixed(0xFB, 28)),
+      "i31.get_s": .plain(prefixed(0xFB, 29)), "i31.get_u": .plain(prefixed(0xFB, 30)),
+    ]
+    table.merge(gc) { first, _ in first }
     for op in NumericOp.allCases { table[textName(op)] = .plain(opcode(op.rawValue)) }
     for op in SIMDOp.allCases { table[textName(op)] = .plain(prefixed(0xFD, UInt32(op.rawValue))) }
     for op in LoadOp.allCases {

@@ -8,7 +8,7 @@ extension ModuleParser {
     try stream.expectLeftParen()
     let (keyword, _) = try stream.takeAtom("a module field")
     switch keyword {
-    case "type": try stream.skipUntilClose(from: open)
+    case "type", "rec": try stream.skipUntilClose(from: open)
     case "func": try parseFunction()
     case "table": try parseTable()
     case "memory": try parseMemory()

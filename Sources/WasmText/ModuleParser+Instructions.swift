@@ -366,7 +366,67 @@ extension ModuleParser {
     case .shuffle:
       out.append(contentsOf: InstructionNames.prefixed(0xFD, 13))
       for _ in 0..<16 { out.append(try laneIndex()) }
+    case .gcType(let sub):
+      out.append(contentsOf: InstructionNames.prefixed(0xFB, sub))
+      out.appendU32(try index(in: typeSpace))
+    case .gcField(let sub):
+      out.append(contentsOf: InstructionNames.prefixed(0xFB, sub))
+      let type = try index(in: typeSpace)
+      out.appendU32(type)
+      out.appendU32(try fieldIndex(of: type))
+    case .gcFixed:
+      out.append(contentsOf: InstructionNames.prefixed(0xFB, 8))
+      out.appendU32(try index(in: typeSpace))
+      out.appendU32(try parseU32("an element count"))
+    case .gcData(let sub):
+      usesDataIndices = true
+      out.append(contentsOf: InstructionNames.prefixed(0xFB, sub))
+      out.appendU32(try index(in: typeSpace))
+      out.appendU32(try index(in: datas))
+    case .gcElement(let sub):
+      out.append(contentsOf: InstructionNames.prefixed(0xFB, sub))
+      out.appendU32(try index(in: typeSpace))
+      out.appendU32(try index(in: elements))
+    case .gcCopy:
+      out.append(contentsOf: InstructionNames.prefixed(0xFB, 17))
+      out.appendU32(try index(in: typeSpace))
+      out.appendU32(try index(in: typeSpace))
+    case .gcReferenceType(let sub):
+      let (nullable, heap) = splitReference(try parseReferenceType())
+      out.append(contentsOf: InstructionNames.prefixed(0xFB, nullable ? sub + 1 : sub))
+      out.append(contentsOf: heap)
+    case .gcBranchOnCast(let sub):
+      let target = try label(context)
+      let (nullable1, heap1) = splitReference(try parseReferenceType())
+      let (nullable2, heap2) = splitReference(try parseReferenceType())
+      out.append(contentsOf: InstructionNames.prefixed(0xFB, sub))
+      out.append((nullable1 ? 1 : 0) | (nullable2 ? 2 : 0))
+      out.appendU32(target)
+      out.append(contentsOf: heap1 + heap2)
     }
+  }
+
+  /// A reference type's encoding as nullability and heap type.
+  private func splitReference(_ type: [UInt8]) -> (Bool, [UInt8]) {
+    guard let first = type.first else { return (true, type) }
+    switch first {
+    case 0x63: return (true, Array(type.dropFirst()))
+    case 0x64: return (false, Array(type.dropFirst()))
+    default: return (true, type)
+    }
+  }
+
+  /// A field of struct type `type`: a number or one of its field names.
+  private func fieldIndex(of type: UInt32) throws(TextError) -> UInt32 {
+    let token = stream.peek
+    if stream.atId {
+      let name = try stream.takeId() ?? ""
+      guard let index = fieldNames[type]?[name] else {
+        throw stream.error("unknown field \(name)", at: token)
+      }
+      return index
+    }
+    return try parseU32("a field index")
   }
 
   private func laneIndex() throws(TextError) -> UInt8 {

@@ -122,9 +122,13 @@ extension ModuleParser {
 
   /// The index of a function type, adding it at the end when no type matches.
   func typeIndex(of type: FunctionType) -> UInt32 {
-    if let index = types.firstIndex(of: type) { return UInt32(truncatingIfNeeded: index) }
-    types.append(type)
-    return UInt32(truncatingIfNeeded: types.count - 1)
+    for (index, candidate) in functionTypes.enumerated() where matchable[index] && candidate == type {
+      return UInt32(truncatingIfNeeded: index)
+    }
+    functionTypes.append(type)
+    matchable.append(true)
+    typeEntries.append(type.encoding)
+    return UInt32(truncatingIfNeeded: functionTypes.count - 1)
   }
 
   /// `(type x)? (param ...)* (result ...)*`: the type index and the parameter names.
@@ -143,19 +147,19 @@ extension ModuleParser {
     let inline = FunctionType(
       paramCount: names.count, params: params, resultCount: resultCount, results: results)
     guard let explicit else { return (typeIndex(of: inline), names) }
-    guard Int(explicit) < types.count else {
+    guard Int(explicit) < functionTypes.count, let used = functionTypes[Int(explicit)] else {
       // Without an inline type, an unknown type is for validation to report; with
       // one, the text cannot be read.
       if hasInline { throw stream.error("unknown type \(explicit)", at: start) }
       return (explicit, names)
     }
     if hasInline {
-      guard types[Int(explicit)] == inline else {
+      guard used == inline else {
         throw stream.error("inline function type does not match the type it uses", at: start)
       }
       return (explicit, names)
     }
-    return (explicit, Array(repeating: nil, count: types[Int(explicit)].paramCount))
+    return (explicit, Array(repeating: nil, count: used.paramCount))
   }
 
   /// A block type: empty, one result, or a type use (as a signed type index).

@@ -38,7 +38,17 @@ final class ModuleParser {
   /// with an error instead of exhausting the native stack.
   static let maximumDepth = 300
 
-  var types: [FunctionType] = []
+  /// Per type index: its function type, when it is one.
+  var functionTypes: [FunctionType?] = []
+  /// Per type index: whether an inline type use may match it (a plain function
+  /// type, outside a recursion group of several types).
+  var matchable: [Bool] = []
+  /// The type section's entries (a recursion group is one entry).
+  var typeEntries: [[UInt8]] = []
+  /// Struct field names, per type index.
+  var fieldNames: [UInt32: [String: UInt32]] = [:]
+  /// Where pass 1 found `type` and `rec` fields, parsed once every type is named.
+  private var typeFieldStarts: [Int] = []
   var typeSpace = IndexSpace("type")
   var functions = IndexSpace("func")
   var tables = IndexSpace("table")
@@ -109,9 +119,18 @@ final class ModuleParser {
       stream.advance()
       switch keyword {
       case "type":
-        let name = try stream.takeId()
-        try typeSpace.add(name, stream: stream, at: fieldToken)
-        types.append(try parseTypeDefinition())
+        try typeSpace.add(try stream.takeId(), stream: stream, at: fieldToken)
+        typeFieldStarts.append(fieldStart)
+      case "rec":
+        while stream.atList("type") {
+          let typeToken = stream.peek
+          stream.advance()
+          stream.advance()
+          try typeSpace.add(try stream.takeId(), stream: stream, at: typeToken)
+          try stream.skipUntilClose(from: typeToken)
+          stream.advance()
+        }
+        typeFieldStarts.append(fieldStart)
       case "func", "table", "memory", "global", "tag":
         let name = try stream.takeId()
         let space = spaceFor(keyword)
@@ -166,6 +185,12 @@ final class ModuleParser {
       stream.index = fieldStart
       try stream.skipItem()
     }
+    let end = stream.index
+    for start in typeFieldStarts {
+      stream.index = start
+      try parseTypeField()
+    }
+    stream.index = end
   }
 
   private enum Space { case function, table, memory, global, tag }
@@ -190,32 +215,10 @@ final class ModuleParser {
     }
   }
 
-  /// `(func (param ...)* (result ...)*)` after `(type $id?`, up to the closing `)`.
-  private func parseTypeDefinition() throws(TextError) -> FunctionType {
-    guard stream.atList("func") else {
-      throw stream.error("unsupported type definition (only func types are implemented)")
-    }
-    stream.advance()
-    stream.advance()
-    let (params, names) = try parseParams(allowNames: true)
-    let (results, resultCount) = try parseResults()
-    try stream.expectRightParen()
-    return FunctionType(
-      paramCount: names.count, params: params, resultCount: resultCount, results: results)
-  }
-
   /// The section bytes, in the binary format's order.
   private func assemble() -> [UInt8] {
     var writer = SectionWriter()
-    var typeEntries: [UInt8] = []
-    for type in types {
-      typeEntries.append(0x60)
-      typeEntries.appendU32(UInt32(truncatingIfNeeded: type.paramCount))
-      typeEntries.append(contentsOf: type.params)
-      typeEntries.appendU32(UInt32(truncatingIfNeeded: type.resultCount))
-      typeEntries.append(contentsOf: type.results)
-    }
-    writer.vectorSection(1, count: types.count, typeEntries)
+    writer.vectorSection(1, count: typeEntries.count, Array(typeEntries.joined()))
     writer.vectorSection(2, count: importCount, imports)
     var functionEntries: [UInt8] = []
     for index in functionTypeIndices { functionEntries.appendU32(index) }

@@ -214,7 +214,8 @@ struct ScriptParser {
       switch stream.atRightParen ? "" : try stream.takeAtom("a heap type").0 {
       case "func", "nofunc": result = .value(.nullFunctionReference)
       case "extern", "noextern": result = .value(.nullExternalReference)
-      default: result = .anyNullReference
+      case "": result = .anyNullReference
+      default: result = .value(.nullAnyReference)
       }
     case "ref.extern":
       if stream.atRightParen {
@@ -227,6 +228,13 @@ struct ScriptParser {
         throw stream.error("unsupported: (ref.func N) as a value", at: token)
       }
       result = .anyFunctionReference
+    case "ref.host" where !stream.atRightParen:
+      result = .value(.hostReference(try parser.parseU32("a host payload")))
+    case "ref.i31", "ref.struct", "ref.array", "ref.eq", "ref.any", "ref.host", "ref.exn",
+      "ref.i31_shared":
+      // GC and host references: no value of the runner has these kinds.
+      while !stream.atRightParen { try stream.skipItem() }
+      result = .unsupportedReference(keyword)
     case "either":
       var alternatives: [ScriptResult] = []
       while stream.peek.kind == .leftParen { alternatives.append(try parseResult()) }

@@ -27,6 +27,10 @@ public enum ScriptValue: Hashable, Sendable {
   case nullExternalReference
   /// `ref.extern N`.
   case externalReference(UInt32)
+  /// `ref.host N` (GC tests): a host reference as an `anyref`.
+  case hostReference(UInt32)
+  /// `ref.null any` (and the other GC heap types): a null of the `any` hierarchy.
+  case nullAnyReference
 }
 
 /// One lane of an expected v128.
@@ -48,6 +52,9 @@ public indirect enum ScriptResult: Hashable, Sendable {
   case anyExternalReference
   /// `(ref.null)`, or a null of a GC heap type: any null reference.
   case anyNullReference
+  /// A reference of a kind the runner has no values for (`ref.struct`, `ref.i31`,
+  /// `ref.host 1`, ...): matches nothing the runner can return.
+  case unsupportedReference(String)
   case either([ScriptResult])
 }
 
