@@ -34,6 +34,12 @@ struct Lexer {
 
   /// Every token, ending with `.endOfInput`.
   static func tokenize(_ source: [UInt8]) throws(TextError) -> [Token] {
+    if let bad = firstInvalidUTF8(source) {
+      let before = source[..<bad]
+      let line = before.count(where: { $0 == UInt8(ascii: "\n") }) + 1
+      let lineStart = (before.lastIndex(of: UInt8(ascii: "\n")) ?? -1) + 1
+      throw TextError(line: line, column: bad - lineStart + 1, message: "malformed UTF-8 encoding")
+    }
     var lexer = Lexer(source)
     var tokens: [Token] = []
     while true {
@@ -88,12 +94,48 @@ struct Lexer {
         source[position] == UInt8(ascii: "\"")
       {
         try skipString()
+        if position < source.count, Lexer.isIdChar(source[position]) {
+          throw error("unknown operator: no space after a quoted identifier", at: position)
+        }
       }
       if position < source.count, source[position] == UInt8(ascii: "\"") {
         throw error("unknown operator: string directly after a keyword", at: position)
       }
       return Token(kind: .atom, start: start, end: position, line: line, column: column)
     }
+  }
+
+  /// The offset of the first byte that is not well-formed UTF-8, if any (the
+  /// source must be Unicode text).
+  static func firstInvalidUTF8(_ source: [UInt8]) -> Int? {
+    var index = 0
+    while index < source.count {
+      let lead = source[index]
+      if lead < 0x80 {
+        index += 1
+        continue
+      }
+      let length: Int
+      var secondRange: ClosedRange<UInt8> = 0x80...0xBF
+      switch lead {
+      case 0xC2...0xDF: length = 2
+      case 0xE0: (length, secondRange) = (3, 0xA0...0xBF)
+      case 0xED: (length, secondRange) = (3, 0x80...0x9F)
+      case 0xE1...0xEF: length = 3
+      case 0xF0: (length, secondRange) = (4, 0x90...0xBF)
+      case 0xF4: (length, secondRange) = (4, 0x80...0x8F)
+      case 0xF1...0xF3: length = 4
+      default: return index
+      }
+      guard index + length <= source.count, secondRange.contains(source[index + 1]) else {
+        return index
+      }
+      for offset in 2..<max(2, length) where source[index + offset] & 0xC0 != 0x80 {
+        return index
+      }
+      index += length
+    }
+    return nil
   }
 
   /// Characters allowed in keywords, numbers and identifiers.
@@ -178,6 +220,25 @@ struct Lexer {
   /// counter, not recursion, strings and comments respected.
   private mutating func skipAnnotation() throws(TextError) {
     let start = position
+    // The id: `(@name` or `(@"name"`, right after the `@`.
+    let idStart = position + 2
+    if idStart < source.count, source[idStart] == UInt8(ascii: "\"") {
+      position = idStart
+      try skipString()
+      let token = Token(
+        kind: .string, start: idStart, end: position, line: line,
+        column: idStart - lineStart + 1)
+      let bytes = try TokenStream.decodeString(source, start: idStart, end: position, token: token)
+      guard !bytes.isEmpty else { throw error("empty annotation id", at: start) }
+      guard String(validating: bytes, as: UTF8.self) != nil else {
+        throw error("malformed UTF-8 encoding in an annotation id", at: start)
+      }
+    } else {
+      guard idStart < source.count, Lexer.isIdChar(source[idStart]) else {
+        throw error("empty annotation id", at: start)
+      }
+    }
+    position = start
     var depth = 0
     while position < source.count {
       let byte = source[position]
@@ -196,6 +257,9 @@ struct Lexer {
         try skipString()
       } else {
         if byte == UInt8(ascii: "\n") { newline(at: position) }
+        if (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) || byte >= 0x7F {
+          throw error("illegal character 0x\(String(byte, radix: 16))", at: position)
+        }
         position += 1
       }
     }

@@ -234,7 +234,7 @@ final class ModuleParser {
       writer.section(8, body)
     }
     writer.vectorSection(9, count: elementCount, elementEntries)
-    if usesDataIndices || dataCount > 0 {
+    if usesDataIndices {
       var body: [UInt8] = []
       body.appendU32(UInt32(truncatingIfNeeded: dataCount))
       writer.section(12, body)

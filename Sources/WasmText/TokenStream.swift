@@ -98,7 +98,10 @@ final class TokenStream {
     if token.end - token.start >= 2, source[token.start + 1] == UInt8(ascii: "\"") {
       let bytes = try decodeString(start: token.start + 1, end: token.end, token: token)
       guard !bytes.isEmpty else { throw error("empty identifier", at: token) }
-      return "$" + String(decoding: bytes, as: UTF8.self)
+      guard let name = String(validating: bytes, as: UTF8.self) else {
+        throw error("malformed UTF-8 encoding in an identifier", at: token)
+      }
+      return "$" + name
     }
     guard token.end - token.start >= 2 else { throw error("empty identifier", at: token) }
     return text(token)
@@ -127,6 +130,16 @@ final class TokenStream {
 
   /// Decodes a quoted string's escapes (`\n`, `\hh`, `\u{...}`).
   func decodeString(start: Int, end: Int, token: Token) throws(TextError) -> [UInt8] {
+    try TokenStream.decodeString(source, start: start, end: end, token: token)
+  }
+
+  /// Decodes the quoted string at `start..<end` of `source`; errors point at `token`.
+  static func decodeString(_ source: [UInt8], start: Int, end: Int, token: Token)
+    throws(TextError) -> [UInt8]
+  {
+    func error(_ message: String, at token: Token) -> TextError {
+      TextError(line: token.line, column: token.column, message: message)
+    }
     var bytes: [UInt8] = []
     var position = start + 1
     let last = end - 1
