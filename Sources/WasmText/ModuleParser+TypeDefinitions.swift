@@ -58,7 +58,10 @@ extension ModuleParser {
     let (composite, function) = try parseCompositeType(position: position)
     try stream.expectRightParen()
     functionTypes.append(function)
-    matchable.append(false)
+    // `(sub final comptype)` is what a bare composite type abbreviates.
+    let plain = final && supertypes.isEmpty
+    matchable.append(plain && function != nil && !inGroup)
+    if plain { return composite }
     var bytes: [UInt8] = [final ? 0x4F : 0x50]
     bytes.appendU32(UInt32(truncatingIfNeeded: supertypes.count))
     for supertype in supertypes { bytes.appendU32(supertype) }

@@ -42,8 +42,8 @@ extension ModuleParser {
       let nullable = stream.take("null")
       let heap = try parseHeapType()
       try stream.expectRightParen()
-      // Nullable abstract types keep their one-byte shorthand, as 2.0 writes them.
-      if nullable, heap.count == 1, heap[0] == 0x70 || heap[0] == 0x6F { return heap }
+      // Nullable abstract types are written as their one-byte shorthand.
+      if nullable, heap.count == 1, heap[0] >= 0x69 { return heap }
       return [nullable ? 0x63 : 0x64] + heap
     }
     throw stream.error("expected a value type, found \(stream.describe(stream.peek))")
