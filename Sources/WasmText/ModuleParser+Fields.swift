@@ -200,7 +200,6 @@ extension ModuleParser {
     writeDataSegment(memory: index, offset: offset, bytes: bytes)
   }
 
-
   /// `(tag $id? (export ...)* (import ...)? typeuse)` (exception handling).
   private func parseTag() throws(TextError) {
     _ = try stream.takeId()

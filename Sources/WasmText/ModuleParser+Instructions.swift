@@ -70,7 +70,8 @@ extension ModuleParser {
         try parseInstructions(into: &out, context: &context, depth: depth + 1)
       }
       guard stream.take("end") else {
-        throw stream.error("expected \"end\" closing the \(keyword) at \(token.line):\(token.column)")
+        throw stream.error(
+          "expected \"end\" closing the \(keyword) at \(token.line):\(token.column)")
       }
       try takeClosingLabel(label)
       context.labels.removeLast()
@@ -123,7 +124,9 @@ extension ModuleParser {
         try parseInstructions(into: &out, context: &context, depth: depth + 1)
       }
       guard stream.atRightParen else {
-        throw stream.error("unexpected token \(stream.describe(stream.peek)) in the \(keyword) opened at \(open.line):\(open.column)")
+        throw stream.error(
+          "unexpected token \(stream.describe(stream.peek)) in the \(keyword) opened at \(open.line):\(open.column)"
+        )
       }
       stream.advance()
       context.labels.removeLast()

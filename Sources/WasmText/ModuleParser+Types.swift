@@ -122,7 +122,8 @@ extension ModuleParser {
 
   /// The index of a function type, adding it at the end when no type matches.
   func typeIndex(of type: FunctionType) -> UInt32 {
-    for (index, candidate) in functionTypes.enumerated() where matchable[index] && candidate == type {
+    for (index, candidate) in functionTypes.enumerated() where matchable[index] && candidate == type
+    {
       return UInt32(truncatingIfNeeded: index)
     }
     functionTypes.append(type)

@@ -100,7 +100,8 @@ final class ModuleParser {
       try parseField()
     }
     guard stream.peek.kind == .rightParen || stream.peek.kind == .endOfInput else {
-      throw stream.error("unexpected token \(stream.describe(stream.peek)), expected a module field")
+      throw stream.error(
+        "unexpected token \(stream.describe(stream.peek)), expected a module field")
     }
     return assemble()
   }

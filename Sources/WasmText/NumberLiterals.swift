@@ -94,7 +94,8 @@ enum NumberLiterals {
     let hex = utf8.starts(with: "0x".utf8)
     let radix: UInt64 = hex ? 16 : 10
     var rest = hex ? utf8.dropFirst(2) : utf8
-    let exponentMarks: [UInt8] = hex ? [UInt8(ascii: "p"), UInt8(ascii: "P")] : [UInt8(ascii: "e"), UInt8(ascii: "E")]
+    let exponentMarks: [UInt8] =
+      hex ? [UInt8(ascii: "p"), UInt8(ascii: "P")] : [UInt8(ascii: "e"), UInt8(ascii: "E")]
     var exponent: Substring.UTF8View? = nil
     if let mark = rest.firstIndex(where: { exponentMarks.contains($0) }) {
       exponent = rest[rest.index(after: mark)...]

@@ -34,7 +34,8 @@ extension WastCommand {
     case .register(let name, let alias): kind = .register(name: name, as: alias)
     case .action(let action): kind = .action(WastAction(script: action))
     case .assertReturn(let action, let results):
-      kind = .assertReturn(WastAction(script: action), expected: results.map(WastExpectedValue.init))
+      kind = .assertReturn(
+        WastAction(script: action), expected: results.map(WastExpectedValue.init))
     case .assertTrap(let action, let message):
       kind = .assertTrap(WastAction(script: action), message: message)
     case .assertExhaustion(let action, let message):

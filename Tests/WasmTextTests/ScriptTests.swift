@@ -45,7 +45,9 @@ import WasmCore
     }
     #expect(
       vectorResults == [
-        .v128(lane: "f32", [.nan(canonical: false), .bits(0x3F80_0000), .bits(0x4000_0000), .bits(0x4040_0000)]),
+        .v128(
+          lane: "f32",
+          [.nan(canonical: false), .bits(0x3F80_0000), .bits(0x4000_0000), .bits(0x4040_0000)]),
         .value(.nullExternalReference), .anyFunctionReference,
       ])
     guard case .assertMalformed(let quoted, _) = script.commands[5].kind else {
@@ -71,7 +73,9 @@ import WasmCore
   }
 
   @Test func scriptSyntaxErrorsThrowWithAPosition() {
-    #expect(throws: TextError.self) { _ = try parse("(assert_return (invoke \"f\") (i32.const x))") }
+    #expect(throws: TextError.self) {
+      _ = try parse("(assert_return (invoke \"f\") (i32.const x))")
+    }
     #expect(throws: TextError.self) { _ = try parse("(module") }
   }
 }

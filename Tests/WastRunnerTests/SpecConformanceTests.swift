@@ -131,6 +131,8 @@ func writeExpectations(_ results: [WastFileResult], to path: String) throws {
     }
     let passed = results.reduce(0) { $0 + $1.passed }
     let failed = results.reduce(0) { $0 + $1.failed }
-    print("SpecConformance: \(files.count) files: \(passed) passed, \(failed) failed, \(skipped) skipped")
+    print(
+      "SpecConformance: \(files.count) files: \(passed) passed, \(failed) failed, \(skipped) skipped"
+    )
   }
 }
