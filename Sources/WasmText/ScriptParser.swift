@@ -183,8 +183,12 @@ struct ScriptParser {
 
   /// A constant or a result pattern: `(i32.const 1)`, `(f32.const nan:canonical)`,
   /// `(v128.const f32x4 ...)`, `(ref.null func)`, `(ref.extern 1)`, `(either ...)`.
-  private func parseResult() throws(TextError) -> ScriptResult {
+  private func parseResult(depth: Int = 0) throws(TextError) -> ScriptResult {
     let open = stream.peek
+    // `either` nests; bound it like instruction nesting.
+    guard depth <= ModuleParser.maximumDepth else {
+      throw stream.error("values nested deeper than \(ModuleParser.maximumDepth) levels")
+    }
     try stream.expectLeftParen()
     let (keyword, token) = try stream.takeAtom("a constant")
     let parser = ModuleParser(stream: stream)
@@ -237,7 +241,9 @@ struct ScriptParser {
       result = .unsupportedReference(keyword)
     case "either":
       var alternatives: [ScriptResult] = []
-      while stream.peek.kind == .leftParen { alternatives.append(try parseResult()) }
+      while stream.peek.kind == .leftParen {
+        alternatives.append(try parseResult(depth: depth + 1))
+      }
       result = .either(alternatives)
     default:
       throw stream.error("unsupported value \"\(keyword)\"", at: open)

@@ -111,6 +111,38 @@ import WasmCore
     }
   }
 
+  /// Every strict prefix of a module is unbalanced, so each must be an error
+  /// (not a crash, not a module).
+  @Test func truncatedTextIsAnError() {
+    let text = """
+      (module (type $t (func (param i32) (result i32)))
+        (memory 1) (data (i32.const 0) "a\\00")
+        (func $f (type $t) (block $b (result i32) (br_if $b (local.get 0) (i32.const 1))))
+        (table 1 funcref) (elem (i32.const 0) $f)
+        (func (export "g") (result v128) (v128.const f32x4 1 nan:0x1 -inf 0x1p-3)))
+      """
+    let bytes = Array(text.utf8)
+    var errors = 0
+    for length in 0..<bytes.count where !bytes[..<length].allSatisfy({ $0 == 0x20 || $0 == 0x0A }) {
+      do {
+        _ = try WasmText.encodeModule(source: Array(bytes[..<length]))
+        Issue.record("prefix of \(length) bytes encoded")
+      } catch {
+        errors += 1
+      }
+    }
+    #expect(errors > 100)
+    #expect(throws: Never.self) { _ = try WasmText.encodeModule(source: bytes) }
+  }
+
+  @Test func deeplyNestedEitherIsRefused() {
+    let depth = 100_000
+    let text =
+      "(assert_return (invoke \"f\") " + String(repeating: "(either ", count: depth)
+      + String(repeating: ")", count: depth) + ")"
+    #expect(throws: TextError.self) { _ = try WasmText.parseScript(source: Array(text.utf8)) }
+  }
+
   /// Nesting deeper than the bound is an error, not a native stack overflow.
   @Test func deepNestingIsRefused() {
     let depth = 100_000
