@@ -81,14 +81,9 @@ struct ScriptParser {
       kind = .assertExhaustion(action, message: try stream.takeName())
     case "assert_malformed", "assert_invalid", "assert_unlinkable", "assert_uninstantiable":
       guard stream.atList("module") else { throw stream.error("expected (module ...)") }
-      if let form = stream.atom(at: 2), form == "definition" {
-        // `(module definition ...)` is checked like a plain module.
-        let module = try parseModule()
-        kind = try assertion(keyword, module, message: try stream.takeName())
-      } else {
-        let module = try parseModule()
-        kind = try assertion(keyword, module, message: try stream.takeName())
-      }
+      // `(module definition ...)` is checked like a plain module.
+      let module = try parseModule()
+      kind = try assertion(keyword, module, message: try stream.takeName())
     default:
       // A command we know only by name (assert_exception, assert_suspension, ...).
       try stream.skipUntilClose(from: open)
