@@ -1,0 +1,21 @@
+// swift-tools-version:6.1
+// Benchmarks for wasmbpf, kept in a nested package so that the main package does not
+// depend on WasmKit: WasmKit 0.4.2 is the peer every benchmark compares against.
+import PackageDescription
+
+let package = Package(
+  name: "wasmbpf-benchmarks",
+  dependencies: [
+    .package(name: "wasmbpf", path: ".."),
+    .package(url: "https://github.com/swiftwasm/WasmKit", exact: "0.4.2"),
+  ],
+  targets: [
+    .executableTarget(
+      name: "wasmbpf-bench",
+      dependencies: [
+        .product(name: "WasmCore", package: "wasmbpf"),
+        .product(name: "WasmKit", package: "WasmKit"),
+      ]
+    )
+  ]
+)
