@@ -121,7 +121,8 @@ struct GuestRun {
     defer { watcher?.finish() }
     if let watcher { bpf?.host.shouldStop = { watcher.shouldStop } }
 
-    let outcome = invokeGuest(module: module, store: store, linker: linker, wasi: wasi, output: output)
+    let outcome = invokeGuest(
+      module: module, store: store, linker: linker, wasi: wasi, output: output)
     watcher?.finish()
 
     switch watcher?.stopReason {
@@ -289,7 +290,9 @@ func trapText(_ trap: Trap) -> String {
       } else {
         line += "func \(frame.functionIndex)"
       }
-      if end - index > 1 { line += ", repeated \(end - index) times (frames \(index)...\(end - 1))" }
+      if end - index > 1 {
+        line += ", repeated \(end - index) times (frames \(index)...\(end - 1))"
+      }
       text += "\n" + line
       index = end
     }

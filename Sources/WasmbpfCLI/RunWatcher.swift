@@ -71,6 +71,13 @@ final class RunWatcher: @unchecked Sendable {
       action.sa_flags = 0  // no SA_RESTART: blocking calls return EINTR
       sigaction(SIGINT, &action, nil)
       sigaction(SIGTERM, &action, nil)
+      // A parent may have left them blocked (the mask survives exec): unblock them
+      // here so they reach this thread.
+      var signals = sigset_t()
+      sigemptyset(&signals)
+      sigaddset(&signals, SIGINT)
+      sigaddset(&signals, SIGTERM)
+      pthread_sigmask(SIG_UNBLOCK, &signals, nil)
     }
     let context = Unmanaged.passRetained(self).toOpaque()
     let created = pthread_create(
