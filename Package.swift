@@ -40,7 +40,10 @@ let package = Package(
       ]
     ),
     .executableTarget(name: "wasmbpf-run", dependencies: ["WasmbpfCLI"]),
-    .testTarget(name: "WasmCoreTests", dependencies: ["WasmCore"]),
+    .testTarget(
+      name: "WasmCoreTests", dependencies: ["WasmCore"],
+      // Raw inputs read through #filePath by FuzzRegressionTests, not resources.
+      exclude: ["FuzzRegressions"]),
     .testTarget(name: "WasmInterpTests", dependencies: ["WasmInterp", "WasmCore"]),
     .testTarget(name: "WastRunnerTests", dependencies: ["WastRunner", "WasmCore"]),
     // Also depends on the executable so that `swift test` builds the binary its
