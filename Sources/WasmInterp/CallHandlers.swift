@@ -11,16 +11,20 @@ func enter(
   _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx
 ) -> Exit {
   if let kind = budgetExceeded(c) { return .trap(kind) }
+  // Host functions and bodies not yet translated have no code: one test for both.
+  guard let code = callee.pointee.code else {
+    return enterWithoutCode(callee, newFP, returnPC, fp, md, ms, c)
+  }
+  return enterCode(code, callee, newFP, returnPC, fp, c)
+}
+
+/// Pushes the frame and continues in `code`.
+@inline(__always)
+func enterCode(
+  _ code: PC, _ callee: UnsafeMutablePointer<FunctionEntry>, _ newFP: FP, _ returnPC: PC,
+  _ fp: FP, _ c: Ctx
+) -> Exit {
   let top = c.pointee.frameTop
-  if callee.pointee.isHost {
-    let exit = callHost(callee, newFP, c)
-    if exit != .proceed { return exit }
-    let m = (top - 1).pointee.function.pointee.memory.pointee
-    return next(returnPC, fp, m.base, m.size, c)
-  }
-  if callee.pointee.code == nil, !translateOnFirstCall(callee, c) {
-    return .trap(.unsupported)
-  }
   guard top < c.pointee.frameEnd, newFP + callee.pointee.frameSize <= c.pointee.stackEnd else {
     return .trap(.callStackExhausted)
   }
@@ -32,7 +36,26 @@ func enter(
   let locals = callee.pointee.localCount
   if locals > 0 { (newFP + callee.pointee.paramCount).update(repeating: 0, count: locals) }
   let m = callee.pointee.memory.pointee
-  return next(callee.pointee.code.unsafelyUnwrapped, newFP, m.base, m.size, c)
+  return next(code, newFP, m.base, m.size, c)
+}
+
+/// The slow path of a call: a host function, or a body to translate first.
+@inline(never)
+func enterWithoutCode(
+  _ callee: UnsafeMutablePointer<FunctionEntry>, _ newFP: FP, _ returnPC: PC,
+  _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx
+) -> Exit {
+  if callee.pointee.isHost {
+    let exit = callHost(callee, newFP, c)
+    if exit != .proceed { return exit }
+    // The host may have grown the caller's memory.
+    let m = (c.pointee.frameTop - 1).pointee.function.pointee.memory.pointee
+    return next(returnPC, fp, m.base, m.size, c)
+  }
+  guard translateOnFirstCall(callee, c), let code = callee.pointee.code else {
+    return .trap(.unsupported)
+  }
+  return enterCode(code, callee, newFP, returnPC, fp, c)
 }
 
 /// Operands: [function entry address, first argument slot].
@@ -64,6 +87,14 @@ func returnOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
     fp[i] = fp[src &+ i]
     i &+= 1
   }
+  let top = c.pointee.frameTop - 1
+  c.pointee.frameTop = top
+  let m = top.pointee.callerMemory.pointee
+  return next(top.pointee.returnPC, top.pointee.callerFP, m.base, m.size, c)
+}
+
+/// Operands: []. A return whose results are already in place.
+func return0Op(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   let top = c.pointee.frameTop - 1
   c.pointee.frameTop = top
   let m = top.pointee.callerMemory.pointee

@@ -129,3 +129,23 @@ func branchIfLoop(
   }
   return next(pc + 4, fp, md, ms, c)
 }
+
+@inline(__always)
+func branchIfImm(
+  _ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx, _ test: (UInt64, UInt64) -> Bool
+) -> Exit {
+  // Operands: [a, immediate, target].
+  if test(fp[pc[1]], UInt64(truncatingIfNeeded: pc[2])) { return next(pc + pc[3], fp, md, ms, c) }
+  return next(pc + 4, fp, md, ms, c)
+}
+
+@inline(__always)
+func branchIfImmLoop(
+  _ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx, _ test: (UInt64, UInt64) -> Bool
+) -> Exit {
+  if test(fp[pc[1]], UInt64(truncatingIfNeeded: pc[2])) {
+    if let kind = budgetExceeded(c) { return .trap(kind) }
+    return next(pc + pc[3], fp, md, ms, c)
+  }
+  return next(pc + 4, fp, md, ms, c)
+}

@@ -47,19 +47,24 @@ public struct Function {
     self.runtime = runtime
     self.instance = instance
   }
-  init(store: Store, instance: FunctionInstance) { self.init(runtime: store.runtime, instance: instance) }
+  init(store: Store, instance: FunctionInstance) {
+    self.init(runtime: store.runtime, instance: instance)
+  }
 
   public var type: FunctionType { instance.type }
 
   /// A reference to this function, to pass as a `funcref` value.
-  public var reference: FunctionReference { FunctionReference(storeIndex: instance.entry.pointee.storeIndex) }
+  public var reference: FunctionReference {
+    FunctionReference(storeIndex: instance.entry.pointee.storeIndex)
+  }
 
   /// Calls the function. Throws a `Trap` if the guest traps, or if the arguments
   /// do not match the function's parameter types (kind `.hostError`).
   @discardableResult
   public func call(_ arguments: [Value]) throws(Trap) -> [Value] {
     let params = instance.type.parameters
-    guard arguments.count == params.count, zip(arguments, params).allSatisfy({ $0.hasType($1) }) else {
+    guard arguments.count == params.count, zip(arguments, params).allSatisfy({ $0.hasType($1) })
+    else {
       throw Trap(.hostError, hostError: "arguments do not match the function type \(params)")
     }
     return try runtime.invoke(instance, arguments)
@@ -78,7 +83,9 @@ public struct Memory {
     self.runtime = runtime
     self.instance = instance
   }
-  init(store: Store, instance: MemoryInstance) { self.init(runtime: store.runtime, instance: instance) }
+  init(store: Store, instance: MemoryInstance) {
+    self.init(runtime: store.runtime, instance: instance)
+  }
 
   public var type: MemoryType { instance.type }
   /// Current size in 64 KiB pages.
@@ -110,7 +117,9 @@ public struct Memory {
     try view.write(bytes, at: offset)
   }
 
-  var view: MemoryView { MemoryView(base: instance.state.pointee.base, count: instance.state.pointee.size) }
+  var view: MemoryView {
+    MemoryView(base: instance.state.pointee.base, count: instance.state.pointee.size)
+  }
 }
 
 /// An access outside a memory's bounds, from the host.
@@ -141,7 +150,9 @@ public struct MemoryView {
   }
 
   /// A little-endian integer at `offset`.
-  public func load<T: FixedWidthInteger>(_ type: T.Type = T.self, at offset: UInt64) throws(MemoryAccessError) -> T {
+  public func load<T: FixedWidthInteger>(_ type: T.Type = T.self, at offset: UInt64)
+    throws(MemoryAccessError) -> T
+  {
     let o = try check(offset, MemoryLayout<T>.size)
     return T(littleEndian: base.loadUnaligned(fromByteOffset: o, as: T.self))
   }
@@ -172,7 +183,9 @@ public struct Table {
     self.runtime = runtime
     self.instance = instance
   }
-  init(store: Store, instance: TableInstance) { self.init(runtime: store.runtime, instance: instance) }
+  init(store: Store, instance: TableInstance) {
+    self.init(runtime: store.runtime, instance: instance)
+  }
 
   public var type: TableType { instance.type }
   public var count: Int { instance.state.pointee.count }
@@ -180,13 +193,16 @@ public struct Table {
   /// The element at `index`, or nil when out of bounds.
   public subscript(index: Int) -> Value? {
     guard index >= 0, index < count else { return nil }
-    return runtime.decode(instance.state.pointee.elements[index], as: .ref(instance.type.elementType))
+    return runtime.decode(
+      instance.state.pointee.elements[index], as: .ref(instance.type.elementType))
   }
 
   /// Sets the element at `index`; false when out of bounds or of the wrong type.
   @discardableResult
   public func set(_ index: Int, _ value: Value) -> Bool {
-    guard index >= 0, index < count, value.hasType(.ref(instance.type.elementType)) else { return false }
+    guard index >= 0, index < count, value.hasType(.ref(instance.type.elementType)) else {
+      return false
+    }
     instance.state.pointee.elements[index] = runtime.encode(value)
     return true
   }
@@ -201,7 +217,9 @@ public struct Global {
     self.runtime = runtime
     self.instance = instance
   }
-  init(store: Store, instance: GlobalInstance) { self.init(runtime: store.runtime, instance: instance) }
+  init(store: Store, instance: GlobalInstance) {
+    self.init(runtime: store.runtime, instance: instance)
+  }
 
   public var type: GlobalType { instance.type }
 
@@ -210,7 +228,9 @@ public struct Global {
   /// Sets a mutable global; false when constant or of the wrong type.
   @discardableResult
   public func set(_ value: Value) -> Bool {
-    guard instance.type.mutability == .variable, value.hasType(instance.type.valueType) else { return false }
+    guard instance.type.mutability == .variable, value.hasType(instance.type.valueType) else {
+      return false
+    }
     instance.cell.pointee = runtime.encode(value)
     return true
   }

@@ -9,7 +9,9 @@ import Synchronization
 // its bit pattern in the low 32 bits, references their encoding (see `Reference`).
 
 @inline(__always) func u32(_ v: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: v) }
-@inline(__always) func f32(_ v: UInt64) -> Float { Float(bitPattern: UInt32(truncatingIfNeeded: v)) }
+@inline(__always) func f32(_ v: UInt64) -> Float {
+  Float(bitPattern: UInt32(truncatingIfNeeded: v))
+}
 @inline(__always) func f64(_ v: UInt64) -> Double { Double(bitPattern: v) }
 @inline(__always) func cell(_ v: UInt32) -> UInt64 { UInt64(v) }
 @inline(__always) func cell(_ v: Float) -> UInt64 { UInt64(v.bitPattern) }

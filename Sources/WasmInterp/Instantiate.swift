@@ -5,7 +5,9 @@
 import WasmCore
 
 extension StoreRuntime {
-  func instantiate(_ module: Module, imports: [ExternalValue]) throws(InstantiationError) -> InstanceRuntime {
+  func instantiate(_ module: Module, imports: [ExternalValue]) throws(InstantiationError)
+    -> InstanceRuntime
+  {
     let instance = InstanceRuntime(module: module)
     // The store owns the instance from now on, even if initialisation traps
     // (its functions may already sit in imported tables).
@@ -24,17 +26,22 @@ extension StoreRuntime {
       }
     }
     for memoryType in module.memories {
-      let maxPages = min(Int(clamping: memoryType.limits.max ?? 65536), configuration.maxMemoryPages)
+      let maxPages = min(
+        Int(clamping: memoryType.limits.max ?? 65536), configuration.maxMemoryPages)
       let pages = Int(clamping: memoryType.limits.min)
-      guard pages <= maxPages, let state = MemoryState.allocate(pages: pages, maxPages: maxPages) else {
+      guard pages <= maxPages, let state = MemoryState.allocate(pages: pages, maxPages: maxPages)
+      else {
         throw .resourceLimit("memory of \(pages) pages exceeds the configured maximum")
       }
       instance.memories.append(MemoryInstance(state: state, type: memoryType))
     }
     for tableType in module.tables {
-      let maxCount = min(Int(clamping: tableType.limits.max ?? UInt64(UInt32.max)), configuration.maxTableElements)
+      let maxCount = min(
+        Int(clamping: tableType.limits.max ?? UInt64(UInt32.max)), configuration.maxTableElements)
       let count = Int(clamping: tableType.limits.min)
-      guard count <= maxCount, let state = TableState.allocate(count: count, maxCount: maxCount, initial: 0) else {
+      guard count <= maxCount,
+        let state = TableState.allocate(count: count, maxCount: maxCount, initial: 0)
+      else {
         throw .resourceLimit("table of \(count) elements exceeds the configured maximum")
       }
       instance.tables.append(TableInstance(state: state, type: tableType))
@@ -66,7 +73,9 @@ extension StoreRuntime {
       items.reserveCapacity(segment.count)
       switch segment.items {
       case .functions(let indices):
-        for index in indices { items.append(UInt64(UInt(bitPattern: instance.functions[Int(index)].entry))) }
+        for index in indices {
+          items.append(UInt64(UInt(bitPattern: instance.functions[Int(index)].entry)))
+        }
       case .expressions(let expressions):
         for e in expressions { items.append(try evaluate(e, in: instance)) }
       }
@@ -81,7 +90,8 @@ extension StoreRuntime {
       let count = segment.range.count
       let base = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1), alignment: 8)
       module.bytes.withUnsafeBytes { bytes in
-        base.copyMemory(from: bytes.baseAddress.unsafelyUnwrapped + segment.range.lowerBound, byteCount: count)
+        base.copyMemory(
+          from: bytes.baseAddress.unsafelyUnwrapped + segment.range.lowerBound, byteCount: count)
       }
       state.initialize(to: SegmentState(base: base, count: count))
       instance.dataSegments.append(state)
@@ -146,7 +156,9 @@ extension StoreRuntime {
   }
 
   /// Evaluates a constant expression.
-  func evaluate(_ expression: ConstExpression, in instance: InstanceRuntime) throws(InstantiationError) -> UInt64 {
+  func evaluate(_ expression: ConstExpression, in instance: InstanceRuntime)
+    throws(InstantiationError) -> UInt64
+  {
     var stack: [UInt64] = []
     for instruction in expression.instructions {
       switch instruction {

@@ -8,12 +8,13 @@
 import WasmCore
 
 extension StoreRuntime {
-  /// Allocates the value stack and the frame stack on first use.
-  func prepareStacks() {
-    guard stack == nil else { return }
+  /// Allocates the value stack and the frame stack on first use; false if the
+  /// configured sizes cannot be allocated.
+  func prepareStacks() -> Bool {
+    guard stack == nil else { return true }
     let slots = max(configuration.valueStackSlots, 16)
-    let s = UnsafeMutablePointer<UInt64>.allocate(capacity: slots)
-    s.initialize(repeating: 0, count: slots)
+    // Zeroed pages from the OS, touched only as deep as guests actually go.
+    guard let s = allocateZeroedSlots(slots) else { return false }
     let depth = max(configuration.maxCallDepth, 1) + 1
     let f = UnsafeMutablePointer<CallFrame>.allocate(capacity: depth)
     stack = s
@@ -22,11 +23,12 @@ extension StoreRuntime {
     context.pointee.stackEnd = s + slots
     context.pointee.frameTop = f
     context.pointee.frameEnd = f + depth
+    return true
   }
 
   /// Calls `function` with `arguments` (already type-checked).
   func invoke(_ function: FunctionInstance, _ arguments: [Value]) throws(Trap) -> [Value] {
-    prepareStacks()
+    guard prepareStacks() else { throw Trap(.callStackExhausted) }
     let type = function.type
     if let host = function.host {
       do {

@@ -93,10 +93,14 @@ public struct Linker {
   }
 
   /// The definition of `module`.`name`, if any.
-  public func lookup(module: String, name: String) -> Extern? { definitions[Name(module)]?[Name(name)] }
+  public func lookup(module: String, name: String) -> Extern? {
+    definitions[Name(module)]?[Name(name)]
+  }
 
   /// Resolves the module's imports and instantiates it in `store`.
-  public func instantiate(_ module: ValidatedModule, in store: Store) throws(InstantiationError) -> Instance {
+  public func instantiate(_ module: ValidatedModule, in store: Store) throws(InstantiationError)
+    -> Instance
+  {
     let m = module.module
     var resolved: [ExternalValue] = []
     resolved.reserveCapacity(m.imports.count)

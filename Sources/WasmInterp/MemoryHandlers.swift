@@ -148,7 +148,9 @@ func i32Store(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   // Operands: [address, value, offset].
   let ea = UInt64(u32(fp[pc[1]])) &+ UInt64(truncatingIfNeeded: pc[3])
   guard ea &+ 4 <= UInt64(truncatingIfNeeded: ms) else { return .trap(.outOfBoundsMemoryAccess) }
-  md.storeBytes(of: UInt32(truncatingIfNeeded: fp[pc[2]]), toByteOffset: Int(truncatingIfNeeded: ea), as: UInt32.self)
+  md.storeBytes(
+    of: UInt32(truncatingIfNeeded: fp[pc[2]]), toByteOffset: Int(truncatingIfNeeded: ea),
+    as: UInt32.self)
   return next(pc + 4, fp, md, ms, c)
 }
 
@@ -156,7 +158,9 @@ func i64Store(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   // Operands: [address, value, offset].
   let ea = UInt64(u32(fp[pc[1]])) &+ UInt64(truncatingIfNeeded: pc[3])
   guard ea &+ 8 <= UInt64(truncatingIfNeeded: ms) else { return .trap(.outOfBoundsMemoryAccess) }
-  md.storeBytes(of: UInt64(truncatingIfNeeded: fp[pc[2]]), toByteOffset: Int(truncatingIfNeeded: ea), as: UInt64.self)
+  md.storeBytes(
+    of: UInt64(truncatingIfNeeded: fp[pc[2]]), toByteOffset: Int(truncatingIfNeeded: ea),
+    as: UInt64.self)
   return next(pc + 4, fp, md, ms, c)
 }
 
@@ -164,7 +168,9 @@ func f32Store(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   // Operands: [address, value, offset].
   let ea = UInt64(u32(fp[pc[1]])) &+ UInt64(truncatingIfNeeded: pc[3])
   guard ea &+ 4 <= UInt64(truncatingIfNeeded: ms) else { return .trap(.outOfBoundsMemoryAccess) }
-  md.storeBytes(of: UInt32(truncatingIfNeeded: fp[pc[2]]), toByteOffset: Int(truncatingIfNeeded: ea), as: UInt32.self)
+  md.storeBytes(
+    of: UInt32(truncatingIfNeeded: fp[pc[2]]), toByteOffset: Int(truncatingIfNeeded: ea),
+    as: UInt32.self)
   return next(pc + 4, fp, md, ms, c)
 }
 
@@ -172,7 +178,9 @@ func f64Store(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   // Operands: [address, value, offset].
   let ea = UInt64(u32(fp[pc[1]])) &+ UInt64(truncatingIfNeeded: pc[3])
   guard ea &+ 8 <= UInt64(truncatingIfNeeded: ms) else { return .trap(.outOfBoundsMemoryAccess) }
-  md.storeBytes(of: UInt64(truncatingIfNeeded: fp[pc[2]]), toByteOffset: Int(truncatingIfNeeded: ea), as: UInt64.self)
+  md.storeBytes(
+    of: UInt64(truncatingIfNeeded: fp[pc[2]]), toByteOffset: Int(truncatingIfNeeded: ea),
+    as: UInt64.self)
   return next(pc + 4, fp, md, ms, c)
 }
 
@@ -180,7 +188,9 @@ func i32Store8(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   // Operands: [address, value, offset].
   let ea = UInt64(u32(fp[pc[1]])) &+ UInt64(truncatingIfNeeded: pc[3])
   guard ea &+ 1 <= UInt64(truncatingIfNeeded: ms) else { return .trap(.outOfBoundsMemoryAccess) }
-  md.storeBytes(of: UInt8(truncatingIfNeeded: fp[pc[2]]), toByteOffset: Int(truncatingIfNeeded: ea), as: UInt8.self)
+  md.storeBytes(
+    of: UInt8(truncatingIfNeeded: fp[pc[2]]), toByteOffset: Int(truncatingIfNeeded: ea),
+    as: UInt8.self)
   return next(pc + 4, fp, md, ms, c)
 }
 
@@ -188,7 +198,9 @@ func i32Store16(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   // Operands: [address, value, offset].
   let ea = UInt64(u32(fp[pc[1]])) &+ UInt64(truncatingIfNeeded: pc[3])
   guard ea &+ 2 <= UInt64(truncatingIfNeeded: ms) else { return .trap(.outOfBoundsMemoryAccess) }
-  md.storeBytes(of: UInt16(truncatingIfNeeded: fp[pc[2]]), toByteOffset: Int(truncatingIfNeeded: ea), as: UInt16.self)
+  md.storeBytes(
+    of: UInt16(truncatingIfNeeded: fp[pc[2]]), toByteOffset: Int(truncatingIfNeeded: ea),
+    as: UInt16.self)
   return next(pc + 4, fp, md, ms, c)
 }
 
@@ -196,7 +208,9 @@ func i64Store8(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   // Operands: [address, value, offset].
   let ea = UInt64(u32(fp[pc[1]])) &+ UInt64(truncatingIfNeeded: pc[3])
   guard ea &+ 1 <= UInt64(truncatingIfNeeded: ms) else { return .trap(.outOfBoundsMemoryAccess) }
-  md.storeBytes(of: UInt8(truncatingIfNeeded: fp[pc[2]]), toByteOffset: Int(truncatingIfNeeded: ea), as: UInt8.self)
+  md.storeBytes(
+    of: UInt8(truncatingIfNeeded: fp[pc[2]]), toByteOffset: Int(truncatingIfNeeded: ea),
+    as: UInt8.self)
   return next(pc + 4, fp, md, ms, c)
 }
 
@@ -204,7 +218,9 @@ func i64Store16(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   // Operands: [address, value, offset].
   let ea = UInt64(u32(fp[pc[1]])) &+ UInt64(truncatingIfNeeded: pc[3])
   guard ea &+ 2 <= UInt64(truncatingIfNeeded: ms) else { return .trap(.outOfBoundsMemoryAccess) }
-  md.storeBytes(of: UInt16(truncatingIfNeeded: fp[pc[2]]), toByteOffset: Int(truncatingIfNeeded: ea), as: UInt16.self)
+  md.storeBytes(
+    of: UInt16(truncatingIfNeeded: fp[pc[2]]), toByteOffset: Int(truncatingIfNeeded: ea),
+    as: UInt16.self)
   return next(pc + 4, fp, md, ms, c)
 }
 
@@ -212,6 +228,8 @@ func i64Store32(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   // Operands: [address, value, offset].
   let ea = UInt64(u32(fp[pc[1]])) &+ UInt64(truncatingIfNeeded: pc[3])
   guard ea &+ 4 <= UInt64(truncatingIfNeeded: ms) else { return .trap(.outOfBoundsMemoryAccess) }
-  md.storeBytes(of: UInt32(truncatingIfNeeded: fp[pc[2]]), toByteOffset: Int(truncatingIfNeeded: ea), as: UInt32.self)
+  md.storeBytes(
+    of: UInt32(truncatingIfNeeded: fp[pc[2]]), toByteOffset: Int(truncatingIfNeeded: ea),
+    as: UInt32.self)
   return next(pc + 4, fp, md, ms, c)
 }

@@ -34,7 +34,9 @@ func i32Shl(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
 }
 
 func i32ShrS(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
-  binary(pc, fp, md, ms, c) { a, b in cell(UInt32(bitPattern: Int32(bitPattern: u32(a)) &>> Int32(bitPattern: u32(b)))) }
+  binary(pc, fp, md, ms, c) { a, b in
+    cell(UInt32(bitPattern: Int32(bitPattern: u32(a)) &>> Int32(bitPattern: u32(b))))
+  }
 }
 
 func i32ShrU(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
@@ -118,7 +120,9 @@ func i32ShlImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
 }
 
 func i32ShrSImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
-  binaryImm(pc, fp, md, ms, c) { a, b in cell(UInt32(bitPattern: Int32(bitPattern: u32(a)) &>> Int32(bitPattern: u32(b)))) }
+  binaryImm(pc, fp, md, ms, c) { a, b in
+    cell(UInt32(bitPattern: Int32(bitPattern: u32(a)) &>> Int32(bitPattern: u32(b))))
+  }
 }
 
 func i32ShrUImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
@@ -134,7 +138,8 @@ func i32NeImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
 }
 
 func i32LtSImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
-  binaryImm(pc, fp, md, ms, c) { a, b in cell(Int32(bitPattern: u32(a)) < Int32(bitPattern: u32(b))) }
+  binaryImm(pc, fp, md, ms, c) { a, b in cell(Int32(bitPattern: u32(a)) < Int32(bitPattern: u32(b)))
+  }
 }
 
 func i32LtUImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
@@ -142,7 +147,8 @@ func i32LtUImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
 }
 
 func i32GtSImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
-  binaryImm(pc, fp, md, ms, c) { a, b in cell(Int32(bitPattern: u32(a)) > Int32(bitPattern: u32(b))) }
+  binaryImm(pc, fp, md, ms, c) { a, b in cell(Int32(bitPattern: u32(a)) > Int32(bitPattern: u32(b)))
+  }
 }
 
 func i32GtUImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
@@ -150,7 +156,9 @@ func i32GtUImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
 }
 
 func i32LeSImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
-  binaryImm(pc, fp, md, ms, c) { a, b in cell(Int32(bitPattern: u32(a)) <= Int32(bitPattern: u32(b))) }
+  binaryImm(pc, fp, md, ms, c) { a, b in
+    cell(Int32(bitPattern: u32(a)) <= Int32(bitPattern: u32(b)))
+  }
 }
 
 func i32LeUImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
@@ -158,7 +166,9 @@ func i32LeUImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
 }
 
 func i32GeSImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
-  binaryImm(pc, fp, md, ms, c) { a, b in cell(Int32(bitPattern: u32(a)) >= Int32(bitPattern: u32(b))) }
+  binaryImm(pc, fp, md, ms, c) { a, b in
+    cell(Int32(bitPattern: u32(a)) >= Int32(bitPattern: u32(b)))
+  }
 }
 
 func i32GeUImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
@@ -236,7 +246,9 @@ func i64Shl(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
 }
 
 func i64ShrS(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
-  binary(pc, fp, md, ms, c) { a, b in UInt64(bitPattern: Int64(bitPattern: a) &>> Int64(bitPattern: b)) }
+  binary(pc, fp, md, ms, c) { a, b in
+    UInt64(bitPattern: Int64(bitPattern: a) &>> Int64(bitPattern: b))
+  }
 }
 
 func i64ShrU(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
@@ -320,7 +332,9 @@ func i64ShlImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
 }
 
 func i64ShrSImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
-  binaryImm(pc, fp, md, ms, c) { a, b in UInt64(bitPattern: Int64(bitPattern: a) &>> Int64(bitPattern: b)) }
+  binaryImm(pc, fp, md, ms, c) { a, b in
+    UInt64(bitPattern: Int64(bitPattern: a) &>> Int64(bitPattern: b))
+  }
 }
 
 func i64ShrUImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {

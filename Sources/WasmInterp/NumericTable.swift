@@ -148,7 +148,7 @@ func numericHandlers(_ op: NumericOp) -> (Handler, Handler?) {
 
 /// The fused compare-and-branch handlers (plain, loop back-edge) for an integer
 /// comparison, or for its negation (used by `if`, which branches when false).
-func fusedBranch(_ op: NumericOp, negated: Bool) -> (Handler, Handler)? {
+func fusedBranch(_ op: NumericOp, negated: Bool, immediate: Bool = false) -> (Handler, Handler)? {
   var op = op
   if negated {
     switch op {
@@ -176,26 +176,86 @@ func fusedBranch(_ op: NumericOp, negated: Bool) -> (Handler, Handler)? {
     }
   }
   switch op {
-  case .i32Eq: return ({ brIfI32Eq($0, $1, $2, $3, $4) }, { brIfI32EqLoop($0, $1, $2, $3, $4) })
-  case .i32Ne: return ({ brIfI32Ne($0, $1, $2, $3, $4) }, { brIfI32NeLoop($0, $1, $2, $3, $4) })
-  case .i32LtS: return ({ brIfI32LtS($0, $1, $2, $3, $4) }, { brIfI32LtSLoop($0, $1, $2, $3, $4) })
-  case .i32LtU: return ({ brIfI32LtU($0, $1, $2, $3, $4) }, { brIfI32LtULoop($0, $1, $2, $3, $4) })
-  case .i32GtS: return ({ brIfI32GtS($0, $1, $2, $3, $4) }, { brIfI32GtSLoop($0, $1, $2, $3, $4) })
-  case .i32GtU: return ({ brIfI32GtU($0, $1, $2, $3, $4) }, { brIfI32GtULoop($0, $1, $2, $3, $4) })
-  case .i32LeS: return ({ brIfI32LeS($0, $1, $2, $3, $4) }, { brIfI32LeSLoop($0, $1, $2, $3, $4) })
-  case .i32LeU: return ({ brIfI32LeU($0, $1, $2, $3, $4) }, { brIfI32LeULoop($0, $1, $2, $3, $4) })
-  case .i32GeS: return ({ brIfI32GeS($0, $1, $2, $3, $4) }, { brIfI32GeSLoop($0, $1, $2, $3, $4) })
-  case .i32GeU: return ({ brIfI32GeU($0, $1, $2, $3, $4) }, { brIfI32GeULoop($0, $1, $2, $3, $4) })
-  case .i64Eq: return ({ brIfI64Eq($0, $1, $2, $3, $4) }, { brIfI64EqLoop($0, $1, $2, $3, $4) })
-  case .i64Ne: return ({ brIfI64Ne($0, $1, $2, $3, $4) }, { brIfI64NeLoop($0, $1, $2, $3, $4) })
-  case .i64LtS: return ({ brIfI64LtS($0, $1, $2, $3, $4) }, { brIfI64LtSLoop($0, $1, $2, $3, $4) })
-  case .i64LtU: return ({ brIfI64LtU($0, $1, $2, $3, $4) }, { brIfI64LtULoop($0, $1, $2, $3, $4) })
-  case .i64GtS: return ({ brIfI64GtS($0, $1, $2, $3, $4) }, { brIfI64GtSLoop($0, $1, $2, $3, $4) })
-  case .i64GtU: return ({ brIfI64GtU($0, $1, $2, $3, $4) }, { brIfI64GtULoop($0, $1, $2, $3, $4) })
-  case .i64LeS: return ({ brIfI64LeS($0, $1, $2, $3, $4) }, { brIfI64LeSLoop($0, $1, $2, $3, $4) })
-  case .i64LeU: return ({ brIfI64LeU($0, $1, $2, $3, $4) }, { brIfI64LeULoop($0, $1, $2, $3, $4) })
-  case .i64GeS: return ({ brIfI64GeS($0, $1, $2, $3, $4) }, { brIfI64GeSLoop($0, $1, $2, $3, $4) })
-  case .i64GeU: return ({ brIfI64GeU($0, $1, $2, $3, $4) }, { brIfI64GeULoop($0, $1, $2, $3, $4) })
+  case .i32Eq:
+    return immediate
+      ? ({ brIfI32EqImm($0, $1, $2, $3, $4) }, { brIfI32EqImmLoop($0, $1, $2, $3, $4) })
+      : ({ brIfI32Eq($0, $1, $2, $3, $4) }, { brIfI32EqLoop($0, $1, $2, $3, $4) })
+  case .i32Ne:
+    return immediate
+      ? ({ brIfI32NeImm($0, $1, $2, $3, $4) }, { brIfI32NeImmLoop($0, $1, $2, $3, $4) })
+      : ({ brIfI32Ne($0, $1, $2, $3, $4) }, { brIfI32NeLoop($0, $1, $2, $3, $4) })
+  case .i32LtS:
+    return immediate
+      ? ({ brIfI32LtSImm($0, $1, $2, $3, $4) }, { brIfI32LtSImmLoop($0, $1, $2, $3, $4) })
+      : ({ brIfI32LtS($0, $1, $2, $3, $4) }, { brIfI32LtSLoop($0, $1, $2, $3, $4) })
+  case .i32LtU:
+    return immediate
+      ? ({ brIfI32LtUImm($0, $1, $2, $3, $4) }, { brIfI32LtUImmLoop($0, $1, $2, $3, $4) })
+      : ({ brIfI32LtU($0, $1, $2, $3, $4) }, { brIfI32LtULoop($0, $1, $2, $3, $4) })
+  case .i32GtS:
+    return immediate
+      ? ({ brIfI32GtSImm($0, $1, $2, $3, $4) }, { brIfI32GtSImmLoop($0, $1, $2, $3, $4) })
+      : ({ brIfI32GtS($0, $1, $2, $3, $4) }, { brIfI32GtSLoop($0, $1, $2, $3, $4) })
+  case .i32GtU:
+    return immediate
+      ? ({ brIfI32GtUImm($0, $1, $2, $3, $4) }, { brIfI32GtUImmLoop($0, $1, $2, $3, $4) })
+      : ({ brIfI32GtU($0, $1, $2, $3, $4) }, { brIfI32GtULoop($0, $1, $2, $3, $4) })
+  case .i32LeS:
+    return immediate
+      ? ({ brIfI32LeSImm($0, $1, $2, $3, $4) }, { brIfI32LeSImmLoop($0, $1, $2, $3, $4) })
+      : ({ brIfI32LeS($0, $1, $2, $3, $4) }, { brIfI32LeSLoop($0, $1, $2, $3, $4) })
+  case .i32LeU:
+    return immediate
+      ? ({ brIfI32LeUImm($0, $1, $2, $3, $4) }, { brIfI32LeUImmLoop($0, $1, $2, $3, $4) })
+      : ({ brIfI32LeU($0, $1, $2, $3, $4) }, { brIfI32LeULoop($0, $1, $2, $3, $4) })
+  case .i32GeS:
+    return immediate
+      ? ({ brIfI32GeSImm($0, $1, $2, $3, $4) }, { brIfI32GeSImmLoop($0, $1, $2, $3, $4) })
+      : ({ brIfI32GeS($0, $1, $2, $3, $4) }, { brIfI32GeSLoop($0, $1, $2, $3, $4) })
+  case .i32GeU:
+    return immediate
+      ? ({ brIfI32GeUImm($0, $1, $2, $3, $4) }, { brIfI32GeUImmLoop($0, $1, $2, $3, $4) })
+      : ({ brIfI32GeU($0, $1, $2, $3, $4) }, { brIfI32GeULoop($0, $1, $2, $3, $4) })
+  case .i64Eq:
+    return immediate
+      ? ({ brIfI64EqImm($0, $1, $2, $3, $4) }, { brIfI64EqImmLoop($0, $1, $2, $3, $4) })
+      : ({ brIfI64Eq($0, $1, $2, $3, $4) }, { brIfI64EqLoop($0, $1, $2, $3, $4) })
+  case .i64Ne:
+    return immediate
+      ? ({ brIfI64NeImm($0, $1, $2, $3, $4) }, { brIfI64NeImmLoop($0, $1, $2, $3, $4) })
+      : ({ brIfI64Ne($0, $1, $2, $3, $4) }, { brIfI64NeLoop($0, $1, $2, $3, $4) })
+  case .i64LtS:
+    return immediate
+      ? ({ brIfI64LtSImm($0, $1, $2, $3, $4) }, { brIfI64LtSImmLoop($0, $1, $2, $3, $4) })
+      : ({ brIfI64LtS($0, $1, $2, $3, $4) }, { brIfI64LtSLoop($0, $1, $2, $3, $4) })
+  case .i64LtU:
+    return immediate
+      ? ({ brIfI64LtUImm($0, $1, $2, $3, $4) }, { brIfI64LtUImmLoop($0, $1, $2, $3, $4) })
+      : ({ brIfI64LtU($0, $1, $2, $3, $4) }, { brIfI64LtULoop($0, $1, $2, $3, $4) })
+  case .i64GtS:
+    return immediate
+      ? ({ brIfI64GtSImm($0, $1, $2, $3, $4) }, { brIfI64GtSImmLoop($0, $1, $2, $3, $4) })
+      : ({ brIfI64GtS($0, $1, $2, $3, $4) }, { brIfI64GtSLoop($0, $1, $2, $3, $4) })
+  case .i64GtU:
+    return immediate
+      ? ({ brIfI64GtUImm($0, $1, $2, $3, $4) }, { brIfI64GtUImmLoop($0, $1, $2, $3, $4) })
+      : ({ brIfI64GtU($0, $1, $2, $3, $4) }, { brIfI64GtULoop($0, $1, $2, $3, $4) })
+  case .i64LeS:
+    return immediate
+      ? ({ brIfI64LeSImm($0, $1, $2, $3, $4) }, { brIfI64LeSImmLoop($0, $1, $2, $3, $4) })
+      : ({ brIfI64LeS($0, $1, $2, $3, $4) }, { brIfI64LeSLoop($0, $1, $2, $3, $4) })
+  case .i64LeU:
+    return immediate
+      ? ({ brIfI64LeUImm($0, $1, $2, $3, $4) }, { brIfI64LeUImmLoop($0, $1, $2, $3, $4) })
+      : ({ brIfI64LeU($0, $1, $2, $3, $4) }, { brIfI64LeULoop($0, $1, $2, $3, $4) })
+  case .i64GeS:
+    return immediate
+      ? ({ brIfI64GeSImm($0, $1, $2, $3, $4) }, { brIfI64GeSImmLoop($0, $1, $2, $3, $4) })
+      : ({ brIfI64GeS($0, $1, $2, $3, $4) }, { brIfI64GeSLoop($0, $1, $2, $3, $4) })
+  case .i64GeU:
+    return immediate
+      ? ({ brIfI64GeUImm($0, $1, $2, $3, $4) }, { brIfI64GeUImmLoop($0, $1, $2, $3, $4) })
+      : ({ brIfI64GeU($0, $1, $2, $3, $4) }, { brIfI64GeULoop($0, $1, $2, $3, $4) })
   default: return nil
   }
 }

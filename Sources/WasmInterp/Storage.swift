@@ -43,7 +43,9 @@ extension MemoryState {
 }
 
 extension TableState {
-  static func allocate(count: Int, maxCount: Int, initial: UInt64) -> UnsafeMutablePointer<TableState>? {
+  static func allocate(count: Int, maxCount: Int, initial: UInt64) -> UnsafeMutablePointer<
+    TableState
+  >? {
     guard let raw = calloc(max(count, 1), MemoryLayout<UInt64>.stride) else { return nil }
     let elements = raw.bindMemory(to: UInt64.self, capacity: max(count, 1))
     elements.update(repeating: initial, count: count)
@@ -73,3 +75,10 @@ extension TableState {
 }
 
 @inline(__always) private func freeBytes(_ p: UnsafeMutableRawPointer?) { free(p) }
+
+/// The value stack: zeroed, lazily committed memory (calloc maps fresh pages).
+func allocateZeroedSlots(_ count: Int) -> UnsafeMutablePointer<UInt64>? {
+  calloc(count, MemoryLayout<UInt64>.stride)?.bindMemory(to: UInt64.self, capacity: count)
+}
+
+func freeZeroedSlots(_ p: UnsafeMutablePointer<UInt64>) { free(p) }

@@ -28,15 +28,18 @@ public final class Store {
 
   /// A host function that guests can import.
   public func hostFunction(type: FunctionType, _ body: @escaping HostFunctionBody) -> Function {
-    let f = runtime.addFunction(type: type, host: body, instance: nil, functionIndex: 0, memory: nil)
+    let f = runtime.addFunction(
+      type: type, host: body, instance: nil, functionIndex: 0, memory: nil)
     return Function(store: self, instance: f)
   }
 
   /// A new memory that guests can import.
   public func memory(_ type: MemoryType) throws(InstantiationError) -> Memory {
-    let maxPages = min(Int(clamping: type.limits.max ?? 65536), runtime.configuration.maxMemoryPages)
+    let maxPages = min(
+      Int(clamping: type.limits.max ?? 65536), runtime.configuration.maxMemoryPages)
     let pages = Int(clamping: type.limits.min)
-    guard pages <= maxPages, let state = MemoryState.allocate(pages: pages, maxPages: maxPages) else {
+    guard pages <= maxPages, let state = MemoryState.allocate(pages: pages, maxPages: maxPages)
+    else {
       throw .resourceLimit("memory of \(pages) pages")
     }
     return Memory(store: self, instance: MemoryInstance(state: state, type: type))
@@ -44,10 +47,13 @@ public final class Store {
 
   /// A new table that guests can import, filled with `initial`.
   public func table(_ type: TableType, initial: Value? = nil) throws(InstantiationError) -> Table {
-    let maxCount = min(Int(clamping: type.limits.max ?? UInt64(UInt32.max)), runtime.configuration.maxTableElements)
+    let maxCount = min(
+      Int(clamping: type.limits.max ?? UInt64(UInt32.max)), runtime.configuration.maxTableElements)
     let count = Int(clamping: type.limits.min)
     let cell = initial.map { runtime.encode($0) } ?? 0
-    guard count <= maxCount, let state = TableState.allocate(count: count, maxCount: maxCount, initial: cell) else {
+    guard count <= maxCount,
+      let state = TableState.allocate(count: count, maxCount: maxCount, initial: cell)
+    else {
       throw .resourceLimit("table of \(count) elements")
     }
     return Table(store: self, instance: TableInstance(state: state, type: type))
@@ -66,7 +72,9 @@ public final class Store {
 
   /// The function a reference value designates.
   public func function(_ reference: FunctionReference) -> Function? {
-    guard reference.storeIndex >= 0, reference.storeIndex < runtime.functions.count else { return nil }
+    guard reference.storeIndex >= 0, reference.storeIndex < runtime.functions.count else {
+      return nil
+    }
     return Function(store: self, instance: runtime.functions[reference.storeIndex])
   }
 }

@@ -85,7 +85,7 @@ struct Translator: InstructionVisitor {
   /// The last instruction, when it was a constant: (start, value).
   var lastConst: (start: Int, value: Int)?
   /// The last instruction, when it was an integer comparison: (start, op).
-  var lastCompare: (start: Int, op: NumericOp)?
+  var lastCompare: (start: Int, op: NumericOp, immediate: Bool)?
 
   static let maxLazyEntries = 64
 
@@ -108,7 +108,8 @@ struct Translator: InstructionVisitor {
   }
 
   var result: TranslatedCode {
-    TranslatedCode(words: code, frameSize: localCount + maxHeight + 1, localCount: localCount - paramCount)
+    TranslatedCode(
+      words: code, frameSize: localCount + maxHeight + 1, localCount: localCount - paramCount)
   }
 
   // MARK: Emission helpers
@@ -235,8 +236,12 @@ struct Translator: InstructionVisitor {
     lastResult = (code.count - 2, code.count)
   }
 
-  mutating func binaryOp(_ handler: Handler, immediate: Handler? = nil) {
-    if let immediate, let k = lastConst, k.start + 3 == code.count, stack.last == tempSlot(stack.count - 1) {
+  /// Emits a binary operator; returns whether its second operand became an immediate.
+  @discardableResult
+  mutating func binaryOp(_ handler: Handler, immediate: Handler? = nil) -> Bool {
+    if let immediate, let k = lastConst, k.start + 3 == code.count,
+      stack.last == tempSlot(stack.count - 1)
+    {
       // `x; const k; op` → `opImm x, k`.
       code.removeLast(3)
       _ = pop()
@@ -244,12 +249,13 @@ struct Translator: InstructionVisitor {
       let d = pushTemp()
       emit(immediate, d, a, k.value)
       lastResult = (code.count - 3, code.count)
-      return
+      return true
     }
     let b = pop()
     let a = pop()
     let d = pushTemp()
     emit(handler, d, a, b)
     lastResult = (code.count - 3, code.count)
+    return false
   }
 }

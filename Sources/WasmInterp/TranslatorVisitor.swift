@@ -40,7 +40,7 @@ extension Translator {
     let condition = pop()
     let start = code.count
     if let compare, compare.start + 4 == code.count, condition == tempSlot(stack.count),
-      let (handler, _) = fusedBranch(compare.op, negated: true)
+      let (handler, _) = fusedBranch(compare.op, negated: true, immediate: compare.immediate)
     {
       // `cmp; if` → branch to else when the comparison is false.
       let a = code[compare.start + 2], b = code[compare.start + 3]
@@ -86,16 +86,15 @@ extension Translator {
   mutating func visitEnd() throws(WasmError) {
     let index = controls.count - 1
     let c = controls[index]
+    let producer = lastResult
     forgetPeepholes()
-    if !c.unreachable { materializeAll(from: c.height) }
     if c.kind == .function {
-      if !c.unreachable { emitReturn() }
+      if !c.unreachable { emitReturn(producer: producer) }
       controls.removeLast()
       return
     }
-    var target = code.count
-    _ = target
-    target = code.count
+    if !c.unreachable { materializeAll(from: c.height) }
+    let target = code.count
     for f in c.fixups { patched(f, to: target, in: &code) }
     if let f = c.elseFixup { patched(f, to: target, in: &code) }
     controls.removeLast()
@@ -112,7 +111,9 @@ extension Translator {
     } else {
       moveBranchValues(target)
       let at = code.count
-      emit(controls[target].kind == .loop ? { brLoopOp($0, $1, $2, $3, $4) } : { brOp($0, $1, $2, $3, $4) } as Handler)
+      emit(
+        controls[target].kind == .loop
+          ? { brLoopOp($0, $1, $2, $3, $4) } : { brOp($0, $1, $2, $3, $4) } as Handler)
       branchTarget(target, base: at)
     }
     markUnreachable()
@@ -132,7 +133,8 @@ extension Translator {
     if !needsMove {
       let isLoop = c.kind == .loop
       if let compare, compare.start + 4 == code.count, condition == tempSlot(stack.count),
-        let (plain, loop) = fusedBranch(compare.op, negated: false)
+        let (plain, loop) = fusedBranch(
+          compare.op, negated: false, immediate: compare.immediate)
       {
         let a = code[compare.start + 2], b = code[compare.start + 3]
         code.removeLast(4)
@@ -142,7 +144,9 @@ extension Translator {
         return
       }
       let at = code.count
-      emit(isLoop ? { brIfLoopOp($0, $1, $2, $3, $4) } : { brIfOp($0, $1, $2, $3, $4) } as Handler, condition)
+      emit(
+        isLoop ? { brIfLoopOp($0, $1, $2, $3, $4) } : { brIfOp($0, $1, $2, $3, $4) } as Handler,
+        condition)
       branchTarget(target, base: at)
       return
     }
@@ -156,7 +160,9 @@ extension Translator {
     } else {
       moveBranchValues(target)
       let brAt = code.count
-      emit(c.kind == .loop ? { brLoopOp($0, $1, $2, $3, $4) } : { brOp($0, $1, $2, $3, $4) } as Handler)
+      emit(
+        c.kind == .loop ? { brLoopOp($0, $1, $2, $3, $4) } : { brOp($0, $1, $2, $3, $4) } as Handler
+      )
       branchTarget(target, base: brAt)
     }
     patched(skip, to: code.count, in: &code)
@@ -190,7 +196,9 @@ extension Translator {
       } else {
         moveBranchValues(target)
         let brAt = code.count
-        emit(controls[target].kind == .loop ? { brLoopOp($0, $1, $2, $3, $4) } : { brOp($0, $1, $2, $3, $4) } as Handler)
+        emit(
+          controls[target].kind == .loop
+            ? { brLoopOp($0, $1, $2, $3, $4) } : { brOp($0, $1, $2, $3, $4) } as Handler)
         branchTarget(target, base: brAt)
       }
     }
@@ -199,9 +207,17 @@ extension Translator {
 
   /// Emits a return of the top `resultCount` values. Leaves the operand stack as
   /// it is: after a `br_if` the fall-through path still uses it.
-  mutating func emitReturn() {
+  mutating func emitReturn(producer: (word: Int, end: Int)? = nil) {
     let n = resultCount
     guard stack.count >= n else { return }
+    if n == 1, let producer, producer.end == code.count, let value = stack.last,
+      value == tempSlot(stack.count - 1), code[producer.word] == value
+    {
+      // The instruction that computed the result writes it to the result slot.
+      code[producer.word] = 0
+      emit({ return0Op($0, $1, $2, $3, $4) })
+      return
+    }
     if n == 1 {
       emit({ return1Op($0, $1, $2, $3, $4) }, stack[stack.count - 1])
       return
@@ -215,8 +231,9 @@ extension Translator {
 
   mutating func visitReturn() throws(WasmError) {
     guard reachable else { return }
+    let producer = lastResult
     forgetPeepholes()
-    emitReturn()
+    emitReturn(producer: producer)
     markUnreachable()
   }
 
@@ -239,8 +256,12 @@ extension Translator {
     guard reachable else { return }
     forgetPeepholes()
     let i = Int(function)
-    guard i < env.functionEntries.count else { throw .invalid("unknown function", at: instructionOffset) }
-    emitCall({ callOp($0, $1, $2, $3, $4) }, env.functionTypes[i], operands: [Int(bitPattern: UInt(bitPattern: env.functionEntries[i]))])
+    guard i < env.functionEntries.count else {
+      throw .invalid("unknown function", at: instructionOffset)
+    }
+    emitCall(
+      { callOp($0, $1, $2, $3, $4) }, env.functionTypes[i],
+      operands: [Int(bitPattern: UInt(bitPattern: env.functionEntries[i]))])
   }
 
   mutating func visitCallIndirect(typeIndex: UInt32, tableIndex: UInt32) throws(WasmError) {
@@ -253,7 +274,8 @@ extension Translator {
     let index = pop()
     // The index may sit in the slot the callee's frame will overlay; the handler
     // reads it before entering.
-    emitCall({ callIndirectOp($0, $1, $2, $3, $4) }, env.types[t],
+    emitCall(
+      { callIndirectOp($0, $1, $2, $3, $4) }, env.types[t],
       operands: [address(env.tables[table]), index, env.typeIDs[t]])
   }
 
@@ -282,7 +304,9 @@ extension Translator {
   mutating func visitRefFunc(_ function: UInt32) throws(WasmError) {
     guard reachable else { return }
     let i = Int(function)
-    guard i < env.functionEntries.count else { throw .invalid("unknown function", at: instructionOffset) }
+    guard i < env.functionEntries.count else {
+      throw .invalid("unknown function", at: instructionOffset)
+    }
     pushConstant(address(env.functionEntries[i]))
   }
 
@@ -344,7 +368,9 @@ extension Translator {
   mutating func visitGlobalGet(_ index: UInt32) throws(WasmError) {
     guard reachable else { return }
     forgetPeepholes()
-    guard Int(index) < env.globals.count else { throw .invalid("unknown global", at: instructionOffset) }
+    guard Int(index) < env.globals.count else {
+      throw .invalid("unknown global", at: instructionOffset)
+    }
     let d = pushTemp()
     emit({ globalGetOp($0, $1, $2, $3, $4) }, d, address(env.globals[Int(index)]))
     lastResult = (code.count - 2, code.count)
@@ -353,7 +379,9 @@ extension Translator {
   mutating func visitGlobalSet(_ index: UInt32) throws(WasmError) {
     guard reachable else { return }
     forgetPeepholes()
-    guard Int(index) < env.globals.count else { throw .invalid("unknown global", at: instructionOffset) }
+    guard Int(index) < env.globals.count else {
+      throw .invalid("unknown global", at: instructionOffset)
+    }
     let v = pop()
     emit({ globalSetOp($0, $1, $2, $3, $4) }, v, address(env.globals[Int(index)]))
   }
@@ -361,7 +389,9 @@ extension Translator {
   // MARK: Tables
 
   func table(_ index: UInt32) throws(WasmError) -> Int {
-    guard Int(index) < env.tables.count else { throw .invalid("unknown table", at: instructionOffset) }
+    guard Int(index) < env.tables.count else {
+      throw .invalid("unknown table", at: instructionOffset)
+    }
     return address(env.tables[Int(index)])
   }
 
@@ -549,19 +579,16 @@ extension Translator {
 
   mutating func visitNumeric(_ op: NumericOp) throws(WasmError) {
     guard reachable else { return }
-    let constant = lastConst
     let (handler, immediate) = numericHandlers(op)
     let arity = Int(op.signature.operandCount)
     if arity == 2 {
-      let start = code.count
-      let fusedConstant = immediate != nil && constant != nil
       lastCompare = nil
       lastResult = nil
-      if !fusedConstant { lastConst = nil }
-      binaryOp(handler, immediate: immediate)
+      if immediate == nil { lastConst = nil }
+      let usedImmediate = binaryOp(handler, immediate: immediate)
       lastConst = nil
-      if fusedBranch(op, negated: false) != nil, code.count - start == 4, code[start] == word(handler) {
-        lastCompare = (start, op)
+      if fusedBranch(op, negated: false) != nil {
+        lastCompare = (code.count - 4, op, usedImmediate)
       }
     } else {
       forgetPeepholes()
@@ -574,13 +601,15 @@ extension Translator {
   mutating func visitV128Const(_ value: V128) throws(WasmError) { try unsupported() }
   mutating func visitSIMD(_ op: SIMDOp) throws(WasmError) { try unsupported() }
   mutating func visitLane(_ op: LaneOp, lane: UInt8) throws(WasmError) { try unsupported() }
-  mutating func visitMemoryLane(_ op: MemoryLaneOp, _ memarg: MemArg, lane: UInt8) throws(WasmError) {
+  mutating func visitMemoryLane(_ op: MemoryLaneOp, _ memarg: MemArg, lane: UInt8) throws(WasmError)
+  {
     try unsupported()
   }
   mutating func visitShuffle(_ lanes: V128) throws(WasmError) { try unsupported() }
 
   func unsupported() throws(WasmError) {
-    throw WasmError(.implementationLimit, "SIMD is not supported by the interpreter", at: instructionOffset)
+    throw WasmError(
+      .implementationLimit, "SIMD is not supported by the interpreter", at: instructionOffset)
   }
 }
 

@@ -24,10 +24,18 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
   public static func int32(_ v: Int32) -> Value { .i32(UInt32(bitPattern: v)) }
   public static func int64(_ v: Int64) -> Value { .i64(UInt64(bitPattern: v)) }
 
-  public var int32: Int32? { if case .i32(let v) = self { return Int32(bitPattern: v) } else { return nil } }
-  public var int64: Int64? { if case .i64(let v) = self { return Int64(bitPattern: v) } else { return nil } }
-  public var floatValue: Float? { if case .f32(let v) = self { return Float(bitPattern: v) } else { return nil } }
-  public var doubleValue: Double? { if case .f64(let v) = self { return Double(bitPattern: v) } else { return nil } }
+  public var int32: Int32? {
+    if case .i32(let v) = self { return Int32(bitPattern: v) } else { return nil }
+  }
+  public var int64: Int64? {
+    if case .i64(let v) = self { return Int64(bitPattern: v) } else { return nil }
+  }
+  public var floatValue: Float? {
+    if case .f32(let v) = self { return Float(bitPattern: v) } else { return nil }
+  }
+  public var doubleValue: Double? {
+    if case .f64(let v) = self { return Double(bitPattern: v) } else { return nil }
+  }
 
   /// Whether the value has type `type`.
   public func hasType(_ type: ValueType) -> Bool {

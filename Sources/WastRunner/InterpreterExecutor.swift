@@ -23,16 +23,26 @@ public final class InterpreterWastExecutor: WastExecutor {
       ("print_f64", [.f64]), ("print_i32_f32", [.i32, .f32]), ("print_f64_f64", [.f64, .f64]),
     ]
     for (name, parameters) in printTypes {
-      linker.defineFunction(module: "spectest", name: name, in: store, parameters: parameters, results: []) { _, _ in [] }
+      linker.defineFunction(
+        module: "spectest", name: name, in: store, parameters: parameters, results: []
+      ) { _, _ in [] }
     }
     let constant = { (type: ValueType) in GlobalType(mutability: .constant, valueType: type) }
-    linker.define(module: "spectest", name: "global_i32", .global(store.global(constant(.i32), value: .i32(666))))
-    linker.define(module: "spectest", name: "global_i64", .global(store.global(constant(.i64), value: .i64(666))))
     linker.define(
-      module: "spectest", name: "global_f32", .global(store.global(constant(.f32), value: .float(666.6))))
+      module: "spectest", name: "global_i32",
+      .global(store.global(constant(.i32), value: .i32(666))))
     linker.define(
-      module: "spectest", name: "global_f64", .global(store.global(constant(.f64), value: .double(666.6))))
-    if let table = try? store.table(TableType(elementType: .funcRef, limits: Limits(min: 10, max: 20))) {
+      module: "spectest", name: "global_i64",
+      .global(store.global(constant(.i64), value: .i64(666))))
+    linker.define(
+      module: "spectest", name: "global_f32",
+      .global(store.global(constant(.f32), value: .float(666.6))))
+    linker.define(
+      module: "spectest", name: "global_f64",
+      .global(store.global(constant(.f64), value: .double(666.6))))
+    if let table = try? store.table(
+      TableType(elementType: .funcRef, limits: Limits(min: 10, max: 20)))
+    {
       linker.define(module: "spectest", name: "table", .table(table))
     }
     if let memory = try? store.memory(MemoryType(limits: Limits(min: 1, max: 2))) {
@@ -58,7 +68,9 @@ public final class InterpreterWastExecutor: WastExecutor {
 
   func instance(_ name: String?) throws(WastExecutionError) -> Instance {
     if let name {
-      guard let instance = named[name] else { throw WastExecutionError(.unsupported, "unknown module \(name)") }
+      guard let instance = named[name] else {
+        throw WastExecutionError(.unsupported, "unknown module \(name)")
+      }
       return instance
     }
     guard let current else { throw WastExecutionError(.unsupported, "no module") }
@@ -69,7 +81,8 @@ public final class InterpreterWastExecutor: WastExecutor {
     linker.define(instance: try instance(name), as: alias)
   }
 
-  public func invoke(module: String?, field: String, arguments: [WastValue]) throws(WastExecutionError)
+  public func invoke(module: String?, field: String, arguments: [WastValue])
+    throws(WastExecutionError)
     -> [WastValue]
   {
     guard let function = try instance(module).function(field) else {

@@ -20,8 +20,12 @@ import WasmInterp
   try store.call(.i32(100), .i32(0x0403_0201))
   #expect(try memory.read(at: 104, count: 4) == [1, 2, 3, 4])
   #expect(try memory.withView { try $0.load(UInt32.self, at: 104) } == 0x0403_0201)
-  #expect(throws: MemoryAccessError.self) { try memory.withView { try $0.load(UInt32.self, at: 65534) } }
-  #expect(throws: MemoryAccessError.self) { try memory.withView { try $0.load(UInt64.self, at: .max - 2) } }
+  #expect(throws: MemoryAccessError.self) {
+    try memory.withView { try $0.load(UInt32.self, at: 65534) }
+  }
+  #expect(throws: MemoryAccessError.self) {
+    try memory.withView { try $0.load(UInt64.self, at: .max - 2) }
+  }
   #expect(throws: MemoryAccessError.self) { try memory.read(at: 65535, count: 2) }
   // The guest's own accesses are checked too: the last 4 bytes are fine, one more is not.
   try store.call(.i32(65532 - 4), .i32(7))
@@ -58,7 +62,9 @@ import WasmInterp
   b.function(t, export: "f", localGet(0) + call(host) + i32Const(1) + [0x6A])
   let store = Store()
   var linker = Linker()
-  linker.defineFunction(module: "env", name: "viaHost", in: store, parameters: [.i32], results: [.i32]) {
+  linker.defineFunction(
+    module: "env", name: "viaHost", in: store, parameters: [.i32], results: [.i32]
+  ) {
     caller, args in
     guard case .function(let double)? = caller.export("double") else { throw Trap(.unreachable) }
     return try double.call(args)
@@ -110,4 +116,72 @@ import WasmInterp
     let b = try lazy.function("fib")?.call(.i32(n))
     #expect(a != nil && a == b)
   }
+}
+
+@Test func typedHostFunctionsDeriveTheirWasmType() throws {
+  var b = ModuleBuilder()
+  let t = b.type([i32T, i64T], [i64T])
+  let imported = b.importFunction("env", "mix", type: t)
+  b.function(t, export: "f", localGet(0) + localGet(1) + call(imported))
+  let store = Store()
+  var linker = Linker()
+  linker.defineFunction(module: "env", name: "mix", in: store) {
+    (_: Caller, a: Int32, b: Int64) -> Int64 in
+    Int64(a) * 1000 + b
+  }
+  let instance = try instantiate(b, store: store, linker: linker)
+  #expect(try instance.function("f")?.call(.int32(-3), .int64(7)) == [.int64(-2993)])
+  #expect(try instance.function("f")?.call(returning: Int64.self, Int32(2), Int64(5)) == 2005)
+  #expect(throws: Trap.self) {
+    try instance.function("f")?.call(returning: Int32.self, Int32(2), Int64(5))
+  }
+  // A typed function of the wrong signature is an incompatible import.
+  var wrong = Linker()
+  wrong.defineFunction(module: "env", name: "mix", in: store) { (_: Caller, a: Int32) -> Int64 in
+    Int64(a)
+  }
+  #expect(throws: InstantiationError.self) { _ = try instantiate(b, store: store, linker: wrong) }
+}
+
+@Test func backtracesUseTheNameSection() throws {
+  var b = ModuleBuilder()
+  let t = b.type([], [])
+  let inner = b.function(t, [0x00])  // unreachable
+  b.function(t, export: "outer", call(inner))
+  b.functionNames = [(0, "inner"), (1, "outer")]
+  b.moduleName = "demo"
+  let instance = try instantiate(b)
+  do {
+    try instance.function("outer")?.call()
+    Issue.record("expected a trap")
+  } catch {
+    #expect(error.kind == .unreachable)
+    #expect(error.backtrace.map(\.functionName) == ["inner", "outer"])
+    #expect(error.backtrace.first?.description == "demo!inner")
+  }
+}
+
+@Test func hostFunctionReadsTheCallersMemory() throws {
+  // The shape of the docs/interpreter.md example: a guest passes (pointer, length).
+  var b = ModuleBuilder()
+  b.memory = (1, nil)
+  let log = b.type([i32T, i32T], [])
+  let run = b.type([], [])
+  let imported = b.importFunction("env", "log", type: log)
+  // Store "hi" at 16, then log(16, 2).
+  b.function(
+    run, export: "run",
+    i32Const(16) + i32Const(0x6968) + [0x3B, 0x01, 0x00] + i32Const(16) + i32Const(2)
+      + call(imported))
+  let store = Store()
+  var linker = Linker()
+  let logged = Box<[String]>([])
+  linker.defineFunction(module: "env", name: "log", in: store) {
+    (caller: Caller, ptr: UInt32, len: UInt32) in
+    let bytes = try caller.memory?.read(at: UInt64(ptr), count: Int(len)) ?? []
+    logged.value.append(String(decoding: bytes, as: UTF8.self))
+  }
+  let instance = try instantiate(b, store: store, linker: linker)
+  try instance.function("run")?.call()
+  #expect(logged.value == ["hi"])
 }

@@ -4,7 +4,9 @@ import Testing
 import WasmCore
 import WasmInterp
 
-func instantiate(_ builder: ModuleBuilder, store: Store = Store(), linker: Linker = Linker()) throws -> Instance {
+func instantiate(_ builder: ModuleBuilder, store: Store = Store(), linker: Linker = Linker()) throws
+  -> Instance
+{
   let module = try ValidatedModule(bytes: builder.bytes)
   return try linker.instantiate(module, in: store)
 }
@@ -80,7 +82,9 @@ func sumLoopModule() -> ModuleBuilder {
   b.function(t, export: "f", localGet(0) + call(imported) + i32Const(1) + [0x6A])
   let store = Store()
   var linker = Linker()
-  linker.defineFunction(module: "env", name: "twice", in: store, parameters: [.i32], results: [.i32]) { _, args in
+  linker.defineFunction(
+    module: "env", name: "twice", in: store, parameters: [.i32], results: [.i32]
+  ) { _, args in
     guard let x = args.first?.int32 else { return [] }
     if x < 0 { throw Trap(.unreachable) }
     return [.int32(x &* 2)]

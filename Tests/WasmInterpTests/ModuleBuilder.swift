@@ -14,6 +14,9 @@ struct ModuleBuilder {
   var functions: [Func] = []
   var memory: (UInt32, UInt32?)?
   var exports: [(String, UInt8, UInt32)] = []
+  /// Function names for a `name` custom section.
+  var functionNames: [(UInt32, String)] = []
+  var moduleName: String?
 
   static func leb(_ v: UInt64) -> [UInt8] {
     var v = v
@@ -75,14 +78,16 @@ struct ModuleBuilder {
 
   var bytes: [UInt8] {
     var out: [UInt8] = [0, 0x61, 0x73, 0x6D, 1, 0, 0, 0]
-    out += section(1, vector(types.map { [0x60] + vector($0.0.map { [$0] }) + vector($0.1.map { [$0] }) }))
+    out += section(
+      1, vector(types.map { [0x60] + vector($0.0.map { [$0] }) + vector($0.1.map { [$0] }) }))
     if !imports.isEmpty {
       out += section(2, vector(imports.map { Self.name($0.0) + Self.name($0.1) + $0.2 }))
     }
     out += section(3, vector(functions.map { Self.leb(UInt64($0.type)) }))
     if let memory {
       let limits: [UInt8] =
-        memory.1.map { [1] + Self.leb(UInt64(memory.0)) + Self.leb(UInt64($0)) } ?? [0] + Self.leb(UInt64(memory.0))
+        memory.1.map { [1] + Self.leb(UInt64(memory.0)) + Self.leb(UInt64($0)) } ?? [0]
+        + Self.leb(UInt64(memory.0))
       out += section(5, vector([limits]))
     }
     out += section(7, vector(exports.map { Self.name($0.0) + [$0.1] + Self.leb(UInt64($0.2)) }))
@@ -93,6 +98,16 @@ struct ModuleBuilder {
           let body = vector(f.locals.map { Self.leb(UInt64($0.0)) + [$0.1] }) + f.body + [0x0B]
           return Self.leb(UInt64(body.count)) + body
         }))
+    if !functionNames.isEmpty || moduleName != nil {
+      var payload = Self.name("name")
+      if let moduleName {
+        let sub = Self.name(moduleName)
+        payload += [0] + Self.leb(UInt64(sub.count)) + sub
+      }
+      let names = vector(functionNames.map { Self.leb(UInt64($0.0)) + Self.name($0.1) })
+      payload += [1] + Self.leb(UInt64(names.count)) + names
+      out += section(0, payload)
+    }
     return out
   }
 }
