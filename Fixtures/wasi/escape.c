@@ -1,11 +1,11 @@
 // Sandbox escape attempts. Preopens: fd 3 = /sandbox (read-write), fd 4 = /ro
-// (read-only). The host puts secret.txt next to the sandbox (outside it). Every
+// (read-only), fd 5 = /other (read-write). The host puts secret.txt next to the sandbox (outside it). Every
 // attempt prints "refused" with the WASI errno, or "ESCAPED".
 #include <stdio.h>
 #include <stdlib.h>
 #include "raw.h"
 
-enum { SANDBOX = 3, RO = 4 };
+enum { SANDBOX = 3, RO = 4, OTHER = 5 };
 static int attempts, escaped;
 
 static void report(const char *what, int32_t err) {
@@ -77,6 +77,8 @@ int main(void) {
   report("rename ../secret.txt -> stolen", raw_rename(SANDBOX, S("../secret.txt"), SANDBOX, S("stolen")));
   report("rename into read-only preopen", raw_rename(SANDBOX, S("mine.txt"), RO, S("moved")));
   report("rename out of read-only preopen", raw_rename(RO, S("data.txt"), SANDBOX, S("moved")));
+  report("rename into another preopen", raw_rename(SANDBOX, S("mine.txt"), OTHER, S("moved")));
+  report("link into another preopen", raw_link(SANDBOX, 0, S("mine.txt"), OTHER, S("linked")));
   report("link ../secret.txt -> hard", raw_link(SANDBOX, 0, S("../secret.txt"), SANDBOX, S("hard")));
   report("link up/secret.txt (follow)", raw_link(SANDBOX, 1, S("up/secret.txt"), SANDBOX, S("hard2")));
   report("link c1 (follow chain)", raw_link(SANDBOX, 1, S("c1"), SANDBOX, S("hard3")));

@@ -9,7 +9,7 @@ public enum WasiStream: Sendable {
   /// A host file, opened when the instance starts (write streams are created/truncated).
   case file(path: String)
   /// An in-memory buffer: reads come from `input`; writes are collected for the
-  /// embedder (see `WasiInstance.capturedOutput`).
+  /// embedder (`WasiPreview1.capturedStdout`, `.capturedStderr`).
   case buffer(input: [UInt8] = [])
   /// Closed: reads see end of file, writes fail with EBADF.
   case closed

@@ -123,7 +123,15 @@ extension WasiContext {
     let (newDir, newHost) = try directory(newFD, .pathRenameTarget)
     guard oldDir.sandboxRoot == newDir.sandboxRoot else { throw .xdev }
     let source = try WasiPathResolver.parent(beneath: oldHost, try path(memory, oldPath, oldLength))
+    try source.checkTrailingSlash()
     let target = try WasiPathResolver.parent(beneath: newHost, try path(memory, newPath, newLength))
+    try target.checkTrailingSlash()
+    if target.requiresDirectory && !source.requiresDirectory {
+      // "x" -> "y/" renames only a directory.
+      var info = stat()
+      try Self.check { fstatat(source.parent.fd, source.name, &info, AT_SYMLINK_NOFOLLOW) }
+      if info.st_mode & S_IFMT != S_IFDIR { throw .notdir }
+    }
     try Self.check { renameat(source.parent.fd, source.name, target.parent.fd, target.name) }
   }
 
@@ -146,6 +154,7 @@ extension WasiContext {
       }
     } else {
       let source = try WasiPathResolver.parent(beneath: oldHost, old)
+      try source.checkTrailingSlash()
       try Self.check { linkat(source.parent.fd, source.name, target.parent.fd, target.name, 0) }
     }
   }
@@ -168,6 +177,7 @@ extension WasiContext {
   ) throws(WasiErrno) {
     let (_, host) = try directory(fd, .pathReadlink)
     let target = try WasiPathResolver.parent(beneath: host, try path(memory, address, length))
+    try target.checkTrailingSlash()
     let region = try memory.range(buffer, UInt64(bufferLength))
     _ = try memory.range(result, 4)
     guard let destination = region.baseAddress else { throw .inval }
@@ -206,6 +216,7 @@ extension WasiContext {
       try Self.check { utimensat(AT_FDCWD, hostPath, times, 0) }
     } else {
       let target = try WasiPathResolver.parent(beneath: host, path)
+      try target.checkTrailingSlash()
       try Self.check { utimensat(target.parent.fd, target.name, times, AT_SYMLINK_NOFOLLOW) }
     }
   }

@@ -48,6 +48,10 @@ public struct WasiMemory {
     }
   }
 
+  /// Most buffers one call transfers (Linux's IOV_MAX). Further iovecs are checked but
+  /// left for a later call: a short read or write, which callers must handle anyway.
+  static let maximumIovecs = 1024
+
   /// The buffers of an `iovec`/`ciovec` array (8 bytes each: pointer, length), each
   /// checked; the total length must fit in a u32 (the count the call reports back).
   func iovecs(_ address: UInt32, _ count: UInt32) throws(WasiErrno)
@@ -55,15 +59,18 @@ public struct WasiMemory {
   {
     let table = try range(address, UInt64(count) * 8)
     var buffers: [UnsafeMutableRawBufferPointer] = []
-    buffers.reserveCapacity(Int(min(count, 1024)))
+    buffers.reserveCapacity(min(Int(count), Self.maximumIovecs))
     var total: UInt64 = 0
     for index in 0..<Int(count) {
       let pointer = UInt32(
         littleEndian: table.loadUnaligned(fromByteOffset: index * 8, as: UInt32.self))
       let length = UInt32(
         littleEndian: table.loadUnaligned(fromByteOffset: index * 8 + 4, as: UInt32.self))
-      buffers.append(try range(pointer, UInt64(length)))
-      total += UInt64(length)
+      let buffer = try range(pointer, UInt64(length))
+      if index < Self.maximumIovecs {
+        buffers.append(buffer)
+        total += UInt64(length)
+      }
     }
     guard total <= UInt64(UInt32.max) else { throw .inval }
     return buffers

@@ -18,6 +18,17 @@ struct WasiResolvedParent {
   let requiresDirectory: Bool
 }
 
+extension WasiResolvedParent {
+  /// "name/" never names an existing non-directory (POSIX); a missing name passes,
+  /// for the calls that create it.
+  func checkTrailingSlash() throws(WasiErrno) {
+    guard requiresDirectory else { return }
+    var info = stat()
+    guard fstatat(parent.fd, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return }
+    if info.st_mode & S_IFMT != S_IFDIR { throw .notdir }
+  }
+}
+
 enum WasiPathResolver {
   /// Longest path a guest may pass (Linux's PATH_MAX).
   static let maximumLength = 4096

@@ -116,6 +116,23 @@ extension Result {
     #expect(guest.context.stdoutBuffer.bytes.isEmpty)
   }
 
+  @Test func manyIovecsMakeAShortWrite() throws {
+    let guest = try CoreGuest()
+    // 2000 one-byte iovecs over "0123456789..." at 40000.
+    for index in 0..<2000 {
+      guest.putU32(UInt32(40000 + index % 10), at: 8 * index)
+      guest.putU32(1, at: 8 * index + 4)
+    }
+    guest.put("0123456789", at: 40000)
+    #expect(try guest.call("fd_write", 1, 0, 2000, 30000) == .success)
+    #expect(guest.u32(30000) == 1024)
+    #expect(guest.context.stdoutBuffer.bytes.count == 1024)
+    // A bad pointer past the first 1024 is still a fault, and nothing is written.
+    guest.putU32(0xFFFF_0000, at: 8 * 1500)
+    #expect(try guest.call("fd_write", 1, 0, 2000, 30000) == .fault)
+    #expect(guest.context.stdoutBuffer.bytes.count == 1024)
+  }
+
   @Test func argumentsAreWrittenWithinBounds() throws {
     let guest = try CoreGuest(WasiConfiguration(arguments: ["a", "bc"], stdout: .buffer()))
     #expect(try guest.call("args_sizes_get", 0, 4) == .success)
@@ -280,6 +297,95 @@ extension Result {
     #expect(guest.memory[0] == WasiFileType.regularFile.rawValue)
   }
 
+  /// poll_oneoff on a host descriptor: the clock fires while the socket is empty;
+  /// once the peer writes, the socket is reported with its byte count.
+  @Test func pollWaitsOnHostDescriptors() throws {
+    var pair: [Int32] = [0, 0]
+    #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &pair) == 0)
+    let guest = try CoreGuest()
+    let fd = try guest.context.addSocket(hostFD: pair[0])
+    func subscribe() {
+      guest.put([UInt8](repeating: 0, count: 96), at: 0)
+      guest.memory[0] = 11  // userdata
+      guest.memory[8] = 1  // fd_read
+      guest.putU32(fd, at: 16)
+      guest.memory[48] = 22
+      guest.memory[56] = 0  // clock
+      guest.putU32(1, at: 64)  // monotonic
+      guest.putU32(50_000_000, at: 72)  // 50 ms, relative
+    }
+    subscribe()
+    var start = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &start)
+    #expect(try guest.call("poll_oneoff", 0, 1000, 2, 2000) == .success)
+    var end = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &end)
+    let waited = (end.tv_sec - start.tv_sec) * 1_000_000_000 + (end.tv_nsec - start.tv_nsec)
+    #expect(guest.u32(2000) == 1)
+    #expect(guest.u64(1000) == 22 && guest.memory[1010] == 0)
+    #expect(waited >= 50_000_000)
+
+    #expect(write(pair[1], "12345", 5) == 5)
+    subscribe()
+    #expect(try guest.call("poll_oneoff", 0, 1000, 2, 2000) == .success)
+    #expect(guest.u32(2000) == 1)
+    #expect(guest.u64(1000) == 11 && guest.memory[1010] == 1)
+    #expect(guest.u64(1016) == 5)  // bytes available
+    #expect(guest.u32(1008) & 0xFFFF == 0)  // no error
+
+    close(pair[1])
+    subscribe()
+    #expect(try guest.call("poll_oneoff", 0, 1000, 2, 2000) == .success)
+    // The peer is gone: still readable (5 bytes left), and hung up.
+    #expect(guest.u64(1000) == 11 && guest.u64(1016) == 5)
+    #expect(guest.memory[1024] & 1 == 1)
+  }
+
+  @Test func acceptOnAListeningSocket() throws {
+    let listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+    #expect(listener >= 0)
+    var address = sockaddr_un()
+    address.sun_family = sa_family_t(AF_UNIX)
+    let name = Array("\0wasi-accept-\(getpid())".utf8)  // abstract: nothing on disk
+    withUnsafeMutableBytes(of: &address.sun_path) { path in
+      for (index, byte) in name.enumerated() { path[index] = byte }
+    }
+    let length = socklen_t(MemoryLayout<sa_family_t>.size + name.count)
+    let bound = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) }
+    }
+    #expect(bound == 0 && listen(listener, 4) == 0)
+    let client = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(client) }
+    let connected = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(client, $0, length) }
+    }
+    #expect(connected == 0)
+    #expect(write(client, "hi", 2) == 2)
+
+    let guest = try CoreGuest()
+    let fd = try guest.context.addSocket(hostFD: listener)
+    #expect(try guest.call("sock_accept", UInt64(fd), 0, 0) == .success)
+    let accepted = guest.u32(0)
+    #expect(accepted == fd + 1)
+    #expect(try guest.call("sock_accept", UInt64(fd), 0xFF, 0) == .inval)
+    guest.putU32(4096, at: 512)
+    guest.putU32(16, at: 516)
+    #expect(try guest.call("sock_recv", UInt64(accepted), 512, 1, 1, 520, 524) == .success)  // peek
+    #expect(guest.u32(520) == 2)
+    #expect(try guest.call("sock_recv", UInt64(accepted), 512, 1, 0, 520, 524) == .success)
+    #expect(guest.u32(520) == 2 && Array(guest.memory[4096..<4098]) == Array("hi".utf8))
+    #expect(try guest.call("sock_recv", UInt64(accepted), 512, 1, 4, 520, 524) == .inval)
+    guest.put("back", at: 4096)
+    guest.putU32(4, at: 516)
+    #expect(try guest.call("sock_send", UInt64(accepted), 512, 1, 0, 520) == .success)
+    var reply = [UInt8](repeating: 0, count: 8)
+    #expect(read(client, &reply, 8) == 4 && Array(reply[0..<4]) == Array("back".utf8))
+    #expect(try guest.call("sock_shutdown", UInt64(accepted), 9) == .inval)
+    #expect(try guest.call("sock_shutdown", UInt64(accepted), 3) == .success)
+    #expect(read(client, &reply, 8) == 0)
+  }
+
   /// wasi-libc's isatty() is "character device without seek/tell rights": a
   /// terminal must look like that, /dev/null and in-memory buffers must not.
   @Test func terminalsLookLikeTerminals() throws {
@@ -294,6 +400,29 @@ extension Result {
     let buffered = try CoreGuest()
     #expect(try buffered.call("fd_fdstat_get", 1, 0) == .success)
     #expect(buffered.memory[0] != WasiFileType.characterDevice.rawValue)
+  }
+
+  @Test func trailingSlashesNameDirectories() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    try writeFile(dir.sub("f"), "")
+    try dir.mkdir("d")
+    let guest = try CoreGuest(WasiConfiguration(preopens: [WasiPreopen(hostPath: dir.path)]))
+    func call(_ name: String, _ first: String, _ second: String? = nil) throws -> WasiErrno {
+      guest.put(first, at: 1024)
+      guard let second else { return try guest.call(name, 3, 1024, UInt64(first.utf8.count)) }
+      guest.put(second, at: 2048)
+      return try guest.call(
+        name, 3, 1024, UInt64(first.utf8.count), 3, 2048, UInt64(second.utf8.count))
+    }
+    #expect(try call("path_unlink_file", "f/") == .notdir)
+    #expect(try call("path_unlink_file", "d/") == .isdir)
+    #expect(try call("path_rename", "f/", "g") == .notdir)
+    #expect(try call("path_rename", "f", "g/") == .notdir)
+    #expect(try call("path_rename", "d/", "e/") == .success)
+    #expect(try call("path_create_directory", "n/") == .success)
+    #expect(try call("path_remove_directory", "n/") == .success)
+    #expect(shellOutput("ls '\(dir.path)' | tr '\\n' ' '") == "e f ")
   }
 
   /// A directory on the path is swapped for a symlink to the outside while the guest

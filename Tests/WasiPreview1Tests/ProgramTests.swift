@@ -177,6 +177,31 @@ import WasmInterp
     #expect(wasi.exitCode == 5)
   }
 
+  /// A host callback that swallows the exit trap cannot resurrect the guest: its next
+  /// WASI call ends it again, with the same code.
+  @Test func exitCannotBeSwallowedByTheHost() throws {
+    let store = Store()
+    let wasi = try WasiPreview1(
+      configuration: WasiConfiguration(arguments: ["callback"], stdout: .buffer()))
+    var linker = Linker()
+    wasi.define(in: &linker, store: store)
+    nonisolated(unsafe) var swallowed = false
+    linker.defineFunction(module: "env", name: "call_back", in: store, parameters: [], results: [])
+    {
+      caller, _ in
+      guard case .function(let inner)? = caller.export("inner") else {
+        throw HostError(description: "no inner export")
+      }
+      do { _ = try inner.call([]) } catch { swallowed = true }
+      return []
+    }
+    let module = try ValidatedModule(bytes: try Fixture.bytes("callback.wasm"))
+    let instance = try linker.instantiate(module, in: store)
+    #expect(try wasi.start(instance) == 5)
+    #expect(swallowed)
+    #expect(wasi.capturedStdout.text == "before\ninner\n")
+  }
+
   @Test func socketCalls() throws {
     var pair: [Int32] = [0, 0]
     #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &pair) == 0)

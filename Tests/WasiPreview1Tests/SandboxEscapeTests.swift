@@ -10,6 +10,7 @@ import WasiPreview1
     defer { dir.remove() }
     try dir.mkdir("sandbox")
     try dir.mkdir("ro")
+    try dir.mkdir("other")
     try writeFile(dir.sub("secret.txt"), "top secret\n")
     try writeFile(dir.sub("ro/data.txt"), "read only\n")
     let result = try Fixture.run(
@@ -19,6 +20,7 @@ import WasiPreview1
         preopens: [
           WasiPreopen(hostPath: dir.sub("sandbox"), guestPath: "/sandbox"),
           WasiPreopen(hostPath: dir.sub("ro"), guestPath: "/ro", isReadOnly: true),
+          WasiPreopen(hostPath: dir.sub("other"), guestPath: "/other"),
         ], stdout: .buffer(), stderr: .buffer()))
     let lines = result.stdoutText.split(separator: "\n")
     let refused = lines.filter { $0.contains(" refused ") }
@@ -36,13 +38,20 @@ import WasiPreview1
       let line = lines.first { $0.contains(name) }
       #expect(line?.hasSuffix(notCapable) == true, "\(name): \(line ?? "missing")")
     }
+    for name in ["rename into another preopen", "link into another preopen"] {
+      let line = lines.first { $0.contains(name) }
+      #expect(
+        line?.hasSuffix("refused \(WasiErrno.xdev.rawValue)") == true,
+        "\(name): \(line ?? "missing")")
+    }
     #expect(
       lines.first { $0.contains("loop1") }?.hasSuffix("refused \(WasiErrno.loop.rawValue)") == true)
     // Nothing outside the sandbox changed or appeared.
     #expect(try readFile(dir.sub("secret.txt")) == Array("top secret\n".utf8))
     #expect(try readFile(dir.sub("ro/data.txt")) == Array("read only\n".utf8))
     let outside = Set(shellOutput("ls -A '\(dir.path)'").split(separator: "\n"))
-    #expect(outside == ["ro", "secret.txt", "sandbox"])
+    #expect(outside == ["ro", "secret.txt", "sandbox", "other"])
+    #expect(shellOutput("ls -A '\(dir.sub("other"))'") == "")
     #expect(shellOutput("ls -A '\(dir.sub("ro"))'") == "data.txt\n")
     var info = stat()
     #expect(stat(dir.sub("secret.txt"), &info) == 0 && info.st_nlink == 1)
