@@ -119,7 +119,10 @@ struct GuestRun {
       interrupt: { interruptHandle.interrupt() }, timeoutMilliseconds: settings.timeoutMilliseconds,
       handlesSignals: handlesSignals)
     defer { watcher?.finish() }
-    if let watcher { bpf?.host.shouldStop = { watcher.shouldStop } }
+    if let watcher {
+      bpf?.host.shouldStop = { watcher.shouldStop }
+      wasi.context.interruptRequested = { watcher.shouldStop }
+    }
 
     let outcome = invokeGuest(
       module: module, store: store, linker: linker, wasi: wasi, output: output)

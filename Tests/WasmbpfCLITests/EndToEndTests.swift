@@ -210,6 +210,25 @@ func readText(_ path: String) -> String? {
     #expect(result.stderr == "wasmbpf-run: stopped by \(name)\n")
   }
 
+  @Test func aSignalStopsASleepingGuest() throws {
+    let process = try RunningProcess([try guest(), "sleep", "60000"])
+    #expect(process.readUntil(timeoutMilliseconds: 30_000) { $0.contains("sleeping\n") })
+    let start = monotonicMilliseconds()
+    kill(process.pid, SIGINT)
+    let result = process.finish(timeoutMilliseconds: 10_000)
+    #expect(monotonicMilliseconds() - start < 2000)
+    #expect(result.status == 130)
+    #expect(result.killedBy == nil)
+  }
+
+  @Test func aTimeoutStopsASleepingGuest() throws {
+    let start = monotonicMilliseconds()
+    let result = try wasmbpfRun(["--timeout", "300ms", try guest(), "sleep", "60000"])
+    #expect(monotonicMilliseconds() - start < 5000)
+    #expect(result.status == 124)
+    #expect(result.stdout.hasPrefix("sleeping\n"))
+  }
+
   @Test func verboseTracesTheRun() throws {
     let result = try wasmbpfRun(["-v", "--fuel", "1000000000", try guest(), "exit", "0"])
     #expect(result.status == 0)
