@@ -5,6 +5,7 @@
 // the threaded code until it halts or traps. A host function that calls back into
 // the guest starts a nested invocation above the slots its caller uses.
 
+import Synchronization
 import WasmCore
 
 extension StoreRuntime {
@@ -29,6 +30,8 @@ extension StoreRuntime {
   /// Calls `function` with `arguments` (already type-checked).
   func invoke(_ function: FunctionInstance, _ arguments: [Value]) throws(Trap) -> [Value] {
     guard prepareStacks() else { throw Trap(.callStackExhausted) }
+    // An interrupted store refuses new calls until reset, even straight-line ones.
+    if interruptFlag.pointee.load(ordering: .relaxed) != 0 { throw Trap(.interrupted) }
     let type = function.type
     if let host = function.host {
       do {
