@@ -321,7 +321,9 @@ func readText(_ path: String) -> String? {
     ] {
       #expect(help.stdout.contains(option), "help lacks \(option)")
     }
-    for section in ["EXIT STATUS:", "EXAMPLES:", "POLICIES:", "SIGNALS:", "124", "134", "130"] {
+    for section in [
+      "EXIT STATUS:", "EXAMPLES:", "POLICIES (--bpf-policy):", "SIGNALS:", "124", "134", "130",
+    ] {
       #expect(help.stdout.contains(section))
     }
     // `run --help` is the same text.
