@@ -111,6 +111,11 @@ final class RunWatcher: @unchecked Sendable {
         return nil
       }, context)
     guard created == 0 else {
+      // No watcher: the signals keep their default action (end the process).
+      if handlesSignals {
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
+      }
       Unmanaged<RunWatcher>.fromOpaque(context).release()
       close(readEnd)
       close(writeEnd)
