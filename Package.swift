@@ -43,7 +43,10 @@ let package = Package(
       ]
     ),
     .executableTarget(name: "wasmbpf-run", dependencies: ["WasmbpfCLI"]),
-    .testTarget(name: "WasmCoreTests", dependencies: ["WasmCore"]),
+    .testTarget(
+      name: "WasmCoreTests", dependencies: ["WasmCore"],
+      // Raw inputs read through #filePath by FuzzRegressionTests, not resources.
+      exclude: ["FuzzRegressions"]),
     .testTarget(
       name: "WasmTextTests", dependencies: ["WasmText", "WasmCore", "WastRunner"],
       exclude: ["Expectations"]),

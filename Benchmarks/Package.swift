@@ -15,6 +15,7 @@ let package = Package(
       dependencies: [
         .product(name: "WasmCore", package: "wasmbpf"),
         .product(name: "WasmKit", package: "WasmKit"),
+        .product(name: "WasmParser", package: "WasmKit"),
       ]
     )
   ]

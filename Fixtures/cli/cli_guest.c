@@ -6,6 +6,7 @@
 //   exit N          exit with status N
 //   trap            trap (unreachable) two named frames deep
 //   loop            print "looping", then spin forever
+//   sleep MS        print "sleeping", then sleep MS milliseconds (WASI poll_oneoff)
 //   recurse N       recurse N deep (uses the value stack)
 //   alloc MIB       allocate and touch MIB MiB; exits 3 when malloc fails
 //   cat PATH        print a file
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 extern char **environ;
 
@@ -65,6 +67,15 @@ int main(int argc, char **argv) {
     fflush(stdout);
     volatile unsigned long spins = 0;
     for (;;) spins++;
+  }
+  if (!strcmp(mode, "sleep") && argc > 2) {
+    puts("sleeping");
+    fflush(stdout);
+    long ms = atol(argv[2]);
+    struct timespec pause = {ms / 1000, (ms % 1000) * 1000000};
+    int result = nanosleep(&pause, NULL);
+    printf("slept %d\n", result);
+    return 0;
   }
   if (!strcmp(mode, "recurse") && argc > 2) {
     printf("depth %d\n", recurse(atoi(argv[2])));

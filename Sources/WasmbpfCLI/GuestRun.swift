@@ -119,9 +119,13 @@ struct GuestRun {
       interrupt: { interruptHandle.interrupt() }, timeoutMilliseconds: settings.timeoutMilliseconds,
       handlesSignals: handlesSignals)
     defer { watcher?.finish() }
-    if let watcher { bpf?.host.shouldStop = { watcher.shouldStop } }
+    if let watcher {
+      bpf?.host.shouldStop = { watcher.shouldStop }
+      wasi.context.interruptRequested = { watcher.shouldStop }
+    }
 
-    let outcome = invokeGuest(module: module, store: store, linker: linker, wasi: wasi, output: output)
+    let outcome = invokeGuest(
+      module: module, store: store, linker: linker, wasi: wasi, output: output)
     watcher?.finish()
 
     switch watcher?.stopReason {
@@ -289,7 +293,9 @@ func trapText(_ trap: Trap) -> String {
       } else {
         line += "func \(frame.functionIndex)"
       }
-      if end - index > 1 { line += ", repeated \(end - index) times (frames \(index)...\(end - 1))" }
+      if end - index > 1 {
+        line += ", repeated \(end - index) times (frames \(index)...\(end - 1))"
+      }
       text += "\n" + line
       index = end
     }

@@ -82,7 +82,9 @@ struct InspectSubcommand: CLISubcommand {
           + "at offset \(found.segmentOffset)\n")
       guard let description = objects.first(where: { $0.name == "\(moduleName)#\(index + 1)" })
       else {
-        stdout.write("    cannot be opened: \(failures.first { $0.hasPrefix("object \(index + 1):") } ?? "")\n")
+        stdout.write(
+          "    cannot be opened: \(failures.first { $0.hasPrefix("object \(index + 1):") } ?? "")\n"
+        )
         continue
       }
       writeObject(description, to: &stdout)

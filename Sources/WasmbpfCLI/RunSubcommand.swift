@@ -7,7 +7,7 @@ import WasiBpf
 struct RunSubcommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "run",
-    abstract: "Run a WASI command module, with eBPF through its wasm_bpf imports (default).",
+    abstract: "Run a WASI command, with eBPF through its wasm_bpf imports (the default).",
     usage: """
       wasmbpf-run [run] [<options>] <module> [<guest-arguments> ...]
         wasmbpf-run [run] [<options>] --invoke <name> <module> [<values> ...]
@@ -24,29 +24,30 @@ struct RunSubcommand: ParsableCommand {
       of --bpf-policy. Every policy denial is printed to stderr as an audit record; \
       -v also prints what was allowed.
 
-      POLICIES:
-        unrestricted  everything the wasm-bpf tools use (the default, so that \
-      existing tools keep working)
-        observe       read-only tracing: tracepoints, uprobes, perf events; no \
-      writing helpers (bpf_probe_write_user, bpf_send_signal...), read-only maps
+      POLICIES (--bpf-policy):
+        unrestricted  all that wasm-bpf tools use; the default, as the reference
+                      runner allows everything
+        observe       read-only tracing (tracepoints, uprobes, perf events), no
+                      writing helpers such as bpf_probe_write_user or
+                      bpf_send_signal, read-only map access
         deny-all      no eBPF at all
-        FILE          a TOML policy file; `wasmbpf-run inspect --policy app.wasm` \
-      writes one to start from (see docs/bpf-policy.md)
+        FILE          a TOML policy; `wasmbpf-run inspect --policy app.wasm`
+                      proposes one (format: docs/bpf-policy.md)
 
-      SIGNALS: SIGINT and SIGTERM stop the guest (also in a tight loop or while it \
-      waits on a ring buffer), detach every BPF link, close every object and \
-      buffer, and exit with 130 or 143. A second signal exits at once; the kernel \
-      then releases what is left when the process's descriptors close.
+      SIGNALS: SIGINT and SIGTERM stop the guest (also in a tight loop, asleep, \
+      or waiting on a ring buffer), detach every BPF link, close every object \
+      and buffer, and exit with 130 or 143. A second signal exits at once; the \
+      kernel then releases what is left when the descriptors close.
 
       EXIT STATUS:
         N     the guest's proc_exit code (0 when _start returns), modulo 256
-        1     the module could not be read, validated, linked or instantiated, or \
-      a --dir could not be opened
+        1     the module could not be read, validated, linked or instantiated,
+              or a --dir could not be opened
         2     usage error
         124   --timeout expired
-        134   the guest trapped; the trap and a Wasm backtrace (names from the \
-      module's `name` section) are printed to stderr
         130   SIGINT (143: SIGTERM)
+        134   the guest trapped; the trap and a Wasm backtrace (function names
+              from the module's `name` section) are printed to stderr
 
       EXAMPLES:
         wasmbpf-run hello.wasm --name world
@@ -78,8 +79,8 @@ struct RunSubcommand: ParsableCommand {
   @Option(
     name: .customLong("ro-dir"),
     help: ArgumentHelp(
-      "Grant a host directory read-only: every operation that would write fails with "
-        + "EROFS/EPERM. Repeatable.",
+      "Grant a host directory read-only: every operation that would write is refused "
+        + "(ENOTCAPABLE). Repeatable.",
       valueName: "host[::guest]"))
   var readOnlyDirectories: [String] = []
 
@@ -131,8 +132,8 @@ struct RunSubcommand: ParsableCommand {
   @Option(
     name: .customLong("bpf-policy"),
     help: ArgumentHelp(
-      "What the guest may do with eBPF: `unrestricted` (default), `observe`, `deny-all`, "
-        + "or a TOML policy file.",
+      "What the guest may do with eBPF: `unrestricted`, `observe`, `deny-all`, "
+        + "or a TOML policy file (see POLICIES).",
       valueName: "policy"))
   var bpfPolicy = "unrestricted"
 
@@ -149,7 +150,9 @@ struct RunSubcommand: ParsableCommand {
   @Argument(help: "The module to run (.wasm, or text: .wat).")
   var module: String
 
-  @Argument(help: "Arguments for the guest, passed untouched (argv[1...]).")
+  @Argument(
+    help: ArgumentHelp(
+      "Arguments for the guest, passed untouched (argv[1...]).", valueName: "guest-arguments"))
   var arguments: [String] = []
 
   func validate() throws {

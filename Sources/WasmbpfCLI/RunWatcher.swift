@@ -24,12 +24,22 @@ import Synchronization
 /// installed (so the global's one-time initialisation is done by then).
 nonisolated(unsafe) private var signalPipeWriteEnd: Int32 = -1
 
+/// The last signal received, set by the handler itself (a lock-free atomic store is
+/// async-signal-safe) so that the guest's thread, woken by EINTR, sees it at once,
+/// before the watcher thread has read the pipe.
+private let receivedSignal = Atomic<Int32>(0)
+
 private let forwardSignal: @convention(c) (Int32) -> Void = { signal in
   let savedErrno = errno
+  receivedSignal.store(signal, ordering: .releasing)
   var byte = UInt8(truncatingIfNeeded: signal)
   _ = write(signalPipeWriteEnd, &byte, 1)
   errno = savedErrno
 }
+
+/// Does nothing: installed for SIGURG (ignored by default) so that the watcher can
+/// wake the guest's thread from a blocking call (EINTR) once the guest must stop.
+private let wakeUp: @convention(c) (Int32) -> Void = { _ in }
 
 /// Why the watcher stopped the guest.
 enum StopReason: Equatable {
@@ -44,6 +54,8 @@ final class RunWatcher: @unchecked Sendable {
   private let readEnd: Int32
   private let writeEnd: Int32
   private var thread = pthread_t()
+  /// The thread that runs the guest (the one that made the watcher).
+  private let guestThread = pthread_self()
   private var running = false
   /// 0: running; a signal number; or -1 for the timeout.
   private let stopState = Atomic<Int32>(0)
@@ -63,14 +75,32 @@ final class RunWatcher: @unchecked Sendable {
     self.interruptHandle = InterruptHandleBox(interrupt)
     self.timeoutMilliseconds = timeoutMilliseconds
     self.handlesSignals = handlesSignals
+    do {
+      var action = sigaction()
+      action.__sigaction_handler.sa_handler = wakeUp
+      sigemptyset(&action.sa_mask)
+      sigaction(SIGURG, &action, nil)
+      var signals = sigset_t()
+      sigemptyset(&signals)
+      sigaddset(&signals, SIGURG)
+      pthread_sigmask(SIG_UNBLOCK, &signals, nil)
+    }
     if handlesSignals {
       signalPipeWriteEnd = writeEnd
+      _ = receivedSignal.load(ordering: .relaxed)  // initialised before the handler runs
       var action = sigaction()
       action.__sigaction_handler.sa_handler = forwardSignal
       sigemptyset(&action.sa_mask)
       action.sa_flags = 0  // no SA_RESTART: blocking calls return EINTR
       sigaction(SIGINT, &action, nil)
       sigaction(SIGTERM, &action, nil)
+      // A parent may have left them blocked (the mask survives exec): unblock them
+      // here so they reach this thread.
+      var signals = sigset_t()
+      sigemptyset(&signals)
+      sigaddset(&signals, SIGINT)
+      sigaddset(&signals, SIGTERM)
+      pthread_sigmask(SIG_UNBLOCK, &signals, nil)
     }
     let context = Unmanaged.passRetained(self).toOpaque()
     let created = pthread_create(
@@ -81,6 +111,11 @@ final class RunWatcher: @unchecked Sendable {
         return nil
       }, context)
     guard created == 0 else {
+      // No watcher: the signals keep their default action (end the process).
+      if handlesSignals {
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
+      }
       Unmanaged<RunWatcher>.fromOpaque(context).release()
       close(readEnd)
       close(writeEnd)
@@ -97,7 +132,10 @@ final class RunWatcher: @unchecked Sendable {
   }
 
   /// True once a signal or the timeout asked the guest to stop.
-  var shouldStop: Bool { stopState.load(ordering: .relaxed) != 0 }
+  var shouldStop: Bool {
+    stopState.load(ordering: .relaxed) != 0
+      || (handlesSignals && receivedSignal.load(ordering: .relaxed) != 0)
+  }
 
   /// Ends the watcher thread. Signal handlers stay installed until the process
   /// exits: a late signal then only writes to the pipe, which nobody reads.
@@ -123,7 +161,9 @@ final class RunWatcher: @unchecked Sendable {
     var deadline = timeoutMilliseconds.map { monotonicMilliseconds() + $0 }
     while true {
       var wait: Int32 = -1
-      if let deadline {
+      if stopState.load(ordering: .relaxed) != 0 {
+        wait = Self.kickIntervalMilliseconds
+      } else if let deadline {
         wait = Int32(clamping: max(deadline - monotonicMilliseconds(), 0))
       }
       var descriptor = pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0)
@@ -133,8 +173,14 @@ final class RunWatcher: @unchecked Sendable {
         return
       }
       if ready == 0 {
-        deadline = nil
-        stop(state: -1)
+        if stopState.load(ordering: .relaxed) == 0 {
+          deadline = nil
+          stop(state: -1)
+        }
+        // The guest may be blocked in a host call (a WASI sleep, a read), or about to
+        // enter one, where a single signal could be missed: EINTR every interval makes
+        // the call check `shouldStop` until the guest has ended.
+        pthread_kill(guestThread, SIGURG)
         continue
       }
       var byte: UInt8 = 0
@@ -147,6 +193,9 @@ final class RunWatcher: @unchecked Sendable {
       stop(state: signal)
     }
   }
+
+  /// How often a stopped guest's thread is woken from a blocking call.
+  static let kickIntervalMilliseconds: Int32 = 20
 
   private func stop(state: Int32) {
     // A timeout does not hide a later signal, and a signal is never overwritten.

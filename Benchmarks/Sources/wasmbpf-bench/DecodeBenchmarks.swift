@@ -9,6 +9,10 @@
 //   compilation mode is `.eager`. WasmKit has no public validate-only entry point.
 //
 // So:
+// - `decode-bodies/NAME`: ours `decodeModule` + our instruction decoder over every
+//   body with a visitor that only counts vs WasmKit's `Parser` over the sections +
+//   its `ExpressionParser` over every body with a no-op visitor. Decoding only, no
+//   validation, on both sides: like for like. The instruction counts must agree.
 // - `decode/NAME`: ours `decodeModule` vs WasmKit `parseWasm`: structure only, both
 //   leave bodies undecoded. Like for like.
 // - `decode-validate/NAME`: ours `decodeModule` + `validateModule` (every body) vs
@@ -36,6 +40,22 @@ enum DecodeBenchmarks {
             return BenchmarkCase(
               ours: { blackHole(try WasmCore.decodeModule(bytes)) },
               peer: { blackHole(try WasmKit.parseWasm(bytes: bytes)) },
+              bytesPerRun: bytes.count)
+          }))
+      benchmarks.append(
+        Benchmark(
+          name: "decode-bodies/\(name)",
+          summary: "decode + every instruction, no validation (counting visitors) on both sides",
+          prepare: {
+            let bytes = try readBytes(path)
+            let ours = try decodeAllBodiesOurs(bytes)
+            let theirs = try decodeAllBodiesWasmKit(bytes)
+            guard ours == theirs else {
+              throw BenchmarkFailure("instruction counts differ: ours \(ours), WasmKit \(theirs)")
+            }
+            return BenchmarkCase(
+              ours: { blackHole(try decodeAllBodiesOurs(bytes)) },
+              peer: { blackHole(try decodeAllBodiesWasmKit(bytes)) },
               bytesPerRun: bytes.count)
           }))
       benchmarks.append(

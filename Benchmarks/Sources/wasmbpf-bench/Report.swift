@@ -2,6 +2,21 @@
 
 import Foundation
 
+/// Writes a line to standard output at once, so that rows appear as benchmarks
+/// finish even when the output goes to a file (print would buffer them).
+func emit(_ line: String) {
+  var text = line + "\n"
+  text.withUTF8 { buffer in
+    guard let base = buffer.baseAddress else { return }
+    var offset = 0
+    while offset < buffer.count {
+      let written = write(1, base + offset, buffer.count - offset)
+      if written <= 0 { return }
+      offset += written
+    }
+  }
+}
+
 func formatSeconds(_ seconds: Double) -> String {
   switch seconds {
   case ..<1e-6: return String(format: "%.1f ns", seconds * 1e9)
@@ -25,21 +40,21 @@ func pad(_ text: String, _ width: Int, left: Bool = false) -> String {
 
 /// Prints the header line; rows follow as benchmarks finish.
 func printTableHeader() {
-  print(
+  emit(
     pad("benchmark", 34, left: true) + pad("ours", 12) + pad("WasmKit", 12) + pad("ours/WK", 9)
       + pad("ours MB/s", 11) + pad("WK MB/s", 10) + pad("spread o/p", 14))
 }
 
 func printRow(_ m: Measurement) {
   let spread = String(format: "%.0f%%/%.0f%%", m.oursSpread * 100, m.peerSpread * 100)
-  print(
+  emit(
     pad(m.name, 34, left: true) + pad(formatSeconds(m.ours), 12) + pad(formatSeconds(m.peer), 12)
       + pad(String(format: "%.3f", m.ratio), 9) + pad(megabytesPerSecond(m.bytesPerRun, m.ours), 11)
       + pad(megabytesPerSecond(m.bytesPerRun, m.peer), 10) + pad(spread, 14))
   if let overhead = m.peerOverhead {
     let share = overhead / m.peer * 100
     let adjusted = m.ours / max(m.peer - overhead, 1e-12)
-    print(
+    emit(
       pad("", 34) + "  of which WasmKit overhead \(formatSeconds(overhead)) (\(String(format: "%.0f", share))%);"
         + " ratio without it \(String(format: "%.3f", adjusted))")
   }
@@ -47,7 +62,7 @@ func printRow(_ m: Measurement) {
 
 func printSummary(_ measurements: [Measurement]) {
   guard let mean = geometricMean(measurements.map(\.ratio)) else { return }
-  print(
+  emit(
     "geometric mean of ours/WasmKit over \(measurements.count) benchmark(s): "
       + String(format: "%.3f", mean) + " (below 1: ours faster)")
 }

@@ -1,6 +1,6 @@
 // wasmbpf-bench: runs the registered benchmarks, ours and WasmKit interleaved.
 //
-// Usage: wasmbpf-bench [--list] [--rounds N] [--min-sample-ms N] [FILTER...]
+// Usage: wasmbpf-bench [--list] [--rounds N] [--min-sample-ms N] [--modules DIR] [FILTER...]
 // A benchmark runs when its name contains any FILTER (all run without one).
 
 import Foundation
@@ -8,6 +8,7 @@ import Foundation
 var options = RunnerOptions()
 var filters = [String]()
 var listOnly = false
+var inputs = BenchmarkInputs.defaultLocation()
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
   switch argument {
@@ -22,27 +23,29 @@ while let argument = arguments.popFirst() {
       fatalError("--min-sample-ms needs a positive number")
     }
     options.minimumSampleSeconds = value / 1000
+  case "--modules":
+    guard let value = arguments.popFirst() else { fatalError("--modules needs a directory") }
+    inputs.modulesDirectory = value
   case "-h", "--help":
-    print("usage: wasmbpf-bench [--list] [--rounds N] [--min-sample-ms N] [FILTER...]")
+    emit("usage: wasmbpf-bench [--list] [--rounds N] [--min-sample-ms N] [--modules DIR] [FILTER...]")
     exit(0)
   default: filters.append(argument)
   }
 }
 
-let inputs = BenchmarkInputs.defaultLocation()
 let selected = BenchmarkRegistry.all(inputs: inputs).filter { benchmark in
   filters.isEmpty || filters.contains { benchmark.name.contains($0) }
 }
 if selected.isEmpty {
-  print("no benchmark selected; inputs are built by Scripts/build-bench-modules.sh into \(inputs.modulesDirectory)")
+  emit("no benchmark selected; inputs are built by Scripts/build-bench-modules.sh into \(inputs.modulesDirectory)")
   exit(1)
 }
 if listOnly {
-  for benchmark in selected { print(pad(benchmark.name, 34, left: true) + benchmark.summary) }
+  for benchmark in selected { emit(pad(benchmark.name, 34, left: true) + benchmark.summary) }
   exit(0)
 }
 
-print("wasmbpf-bench: \(selected.count) benchmark(s), \(options.rounds) interleaved rounds, medians per run")
+emit("wasmbpf-bench: \(selected.count) benchmark(s), \(options.rounds) interleaved rounds, medians per run")
 printTableHeader()
 let runner = Runner(options: options)
 var measurements = [Measurement]()
@@ -53,7 +56,7 @@ for benchmark in selected {
     printRow(measurement)
     measurements.append(measurement)
   } catch {
-    print("\(benchmark.name): FAILED: \(error)")
+    emit("\(benchmark.name): FAILED: \(error)")
     failures += 1
   }
 }
