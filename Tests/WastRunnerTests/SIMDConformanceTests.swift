@@ -1,10 +1,9 @@
-// The spec's SIMD scripts executed on the interpreter: every `simd_*` script of
-// Wasm 2.0 and every relaxed-SIMD script of Wasm 3.0 must pass completely, with
-// nothing skipped but text-format modules (which need a text parser).
+// The spec's SIMD scripts executed on the interpreter, straight from the .wast
+// files: every `simd_*` script of Wasm 2.0 and every relaxed-SIMD script of
+// Wasm 3.0 must pass completely, with nothing skipped.
 //
-// Needs the converted scripts (Scripts/convert-spec.sh writes
-// .spec-json/wasm-2.0 and .spec-json/wasm-3.0/relaxed-simd); without them the
-// tests fail, they never skip.
+// Reads ../shared/spec beside the repository (or WASMBPF_SPEC_DIR); without it
+// the tests fail, they never skip.
 
 import Foundation
 import Testing
@@ -12,13 +11,13 @@ import WasmCore
 import WastRunner
 
 @Suite struct SIMDConformanceTests {
-  /// Runs every JSON file of `directory` whose name starts with `prefix`; records
-  /// each failure and each skip of a binary module; returns (files, passed).
+  /// Runs every .wast script of `directory` whose name starts with `prefix`;
+  /// records each failure and each skip; returns (files, passed).
   func runAll(in directory: String, prefix: String, features: Features) -> (files: Int, passed: Int) {
     let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
-      .filter { $0.hasPrefix(prefix) && $0.hasSuffix(".json") }.sorted()
+      .filter { $0.hasPrefix(prefix) && $0.hasSuffix(".wast") }.sorted()
     guard !files.isEmpty else {
-      Issue.record("no converted scripts \(prefix)*.json in \(directory): run Scripts/convert-spec.sh")
+      Issue.record("no spec scripts \(prefix)*.wast in \(directory): set WASMBPF_SPEC_DIR")
       return (0, 0)
     }
     let runner = WastRunner(features: features, makeExecutor: { InterpreterWastExecutor() })
@@ -32,9 +31,7 @@ import WastRunner
         case .failed(let expected, let got):
           Issue.record("\(file):\(command.line) \(command.commandType): expected \(expected); got \(got)")
         case .skipped(let reason):
-          if command.moduleFormat != .text {
-            Issue.record("\(file):\(command.line) \(command.commandType) skipped: \(reason)")
-          }
+          Issue.record("\(file):\(command.line) \(command.commandType) skipped: \(reason)")
         }
       }
     }
@@ -43,7 +40,7 @@ import WastRunner
 
   @Test func wasm2SIMDScriptsPass() {
     let (files, passed) = runAll(
-      in: repositoryRoot + "/.spec-json/wasm-2.0", prefix: "simd_", features: .wasm2)
+      in: specDirectory() + "/wasm-2.0", prefix: "simd_", features: .wasm2)
     // 58 scripts; the count of passes guards against a silently empty run.
     #expect(files == 58)
     #expect(passed > 25_000)
@@ -51,7 +48,7 @@ import WastRunner
 
   @Test func relaxedSIMDScriptsPass() {
     let (files, passed) = runAll(
-      in: repositoryRoot + "/.spec-json/wasm-3.0/relaxed-simd", prefix: "", features: .relaxedSIMD)
+      in: specDirectory() + "/wasm-3.0/relaxed-simd", prefix: "", features: .relaxedSIMD)
     #expect(files == 7)
     #expect(passed >= 77)
   }

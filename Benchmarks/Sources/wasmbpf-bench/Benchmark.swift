@@ -30,7 +30,8 @@ struct Benchmark {
 /// Every benchmark group registers itself here; `main` asks for all of them.
 enum BenchmarkRegistry {
   static func all(inputs: BenchmarkInputs) -> [Benchmark] {
-    DecodeBenchmarks.make(inputs: inputs) + SIMDBenchmarks.make(inputs: inputs)
+    DecodeBenchmarks.make(inputs: inputs) + StartupBenchmarks.make(inputs: inputs)
+      + SIMDBenchmarks.make(inputs: inputs)
   }
 }
 
