@@ -14,6 +14,7 @@ let package = Package(
       name: "wasmbpf-bench",
       dependencies: [
         .product(name: "WasmCore", package: "wasmbpf"),
+        .product(name: "WasmInterp", package: "wasmbpf"),
         .product(name: "WasmKit", package: "WasmKit"),
         .product(name: "WasmParser", package: "WasmKit"),
       ]

@@ -30,7 +30,7 @@ struct Benchmark {
 /// Every benchmark group registers itself here; `main` asks for all of them.
 enum BenchmarkRegistry {
   static func all(inputs: BenchmarkInputs) -> [Benchmark] {
-    DecodeBenchmarks.make(inputs: inputs)
+    DecodeBenchmarks.make(inputs: inputs) + LoadBenchmarks.make(inputs: inputs)
   }
 }
 

@@ -34,3 +34,10 @@ func instantiateWithDummyImports(_ module: WasmKit.Module, engine: Engine) throw
   }
   return try module.instantiate(store: store, imports: imports)
 }
+
+/// Parses `bytes` and instantiates the module in a fresh store of an eager engine:
+/// every function body is validated and translated.
+func wasmKitLoadAndInstantiateEagerly(_ bytes: [UInt8]) throws -> Instance {
+  let engine = Engine(configuration: EngineConfiguration(compilationMode: .eager))
+  return try instantiateWithDummyImports(WasmKit.parseWasm(bytes: bytes), engine: engine)
+}
