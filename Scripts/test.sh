@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Builds wasmbpf and runs its tests. First builds the test fixtures
-# (Scripts/build-fixtures.sh) and converts the spec testsuite when needed
-# (Scripts/convert-spec.sh; ../shared/spec, or SPEC_DIR); both are quick when
-# already done.
+# (Scripts/build-fixtures.sh; quick when already done). The spec tests read the
+# testsuite's .wast files from ../shared/spec (or WASMBPF_SPEC_DIR).
 #
 #   SCRATCH_PATH   a build folder other than .build (passed to --scratch-path)
 #
@@ -12,7 +11,6 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 Scripts/build-fixtures.sh
-Scripts/convert-spec.sh
 
 swift_flags=()
 if [[ -n "${SCRATCH_PATH:-}" ]]; then

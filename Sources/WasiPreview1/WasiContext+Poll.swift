@@ -119,7 +119,7 @@ extension WasiContext {
           poll(buffer.baseAddress, nfds_t(buffer.count), timeout)
         }
         if ready < 0 {
-          if errno == EINTR { continue }
+          if errno == EINTR && !interruptRequested() { continue }
           throw .current
         }
       }

@@ -28,6 +28,10 @@ public final class WasiContext {
   /// What the guest wrote to stdout / stderr when they are `.buffer` streams.
   public let stdoutBuffer = WasiOutputBuffer()
   public let stderrBuffer = WasiOutputBuffer()
+  /// Asked when a signal interrupts `poll_oneoff`'s wait (EINTR): true ends the call
+  /// with `intr` instead of waiting on, so that an embedder stopping the guest (the
+  /// CLI on SIGINT) is not held up by a sleeping guest.
+  public var interruptRequested: () -> Bool = { false }
 
   public init(configuration: WasiConfiguration) throws(WasiSetupError) {
     self.configuration = configuration

@@ -7,7 +7,7 @@
 // handler from the stream and calls it. In optimised builds that call compiles to
 // a sibling call (`jmp`), so dispatch is threaded and never grows the native
 // stack. In debug builds Swift emits real calls, so there `next` instead saves
-// the state and returns to `runLoop`, a loop-based fallback dispatcher.
+// the state and returns to `runCode`'s loop, the fallback dispatcher.
 // See docs/interpreter.md and /work/shared/DISPATCH.md for the measurements.
 
 import Synchronization
@@ -25,6 +25,11 @@ struct Exit: Equatable, Sendable {
 
 /// The handler type: program counter, frame pointer, memory base, memory size in
 /// bytes, execution context. All five travel in registers across handlers.
+///
+/// Handler values are written as closures, `{ i32Add($0, $1, $2, $3, $4) }`:
+/// in Swift 6 mode, converting a global function itself to a thin function type
+/// crashes the 6.3 compiler ("nontrivial thin function reference"), while a
+/// non-capturing closure converts fine and inlines the handler at -O.
 typealias Handler =
   @convention(thin) (
     UnsafePointer<Int>, UnsafeMutablePointer<UInt64>, UnsafeMutableRawPointer, Int,

@@ -5,15 +5,17 @@
 // the threaded code until it halts or traps. A host function that calls back into
 // the guest starts a nested invocation above the slots its caller uses.
 
+import Synchronization
 import WasmCore
 
 extension StoreRuntime {
-  /// Allocates the value stack and the frame stack on first use.
-  func prepareStacks() {
-    guard stack == nil else { return }
+  /// Allocates the value stack and the frame stack on first use; false if the
+  /// configured sizes cannot be allocated.
+  func prepareStacks() -> Bool {
+    guard stack == nil else { return true }
     let slots = max(configuration.valueStackSlots, 16)
-    let s = UnsafeMutablePointer<UInt64>.allocate(capacity: slots)
-    s.initialize(repeating: 0, count: slots)
+    // Zeroed pages from the OS, touched only as deep as guests actually go.
+    guard let s = allocateZeroedSlots(slots) else { return false }
     let depth = max(configuration.maxCallDepth, 1) + 1
     let f = UnsafeMutablePointer<CallFrame>.allocate(capacity: depth)
     stack = s
@@ -22,11 +24,14 @@ extension StoreRuntime {
     context.pointee.stackEnd = s + slots
     context.pointee.frameTop = f
     context.pointee.frameEnd = f + depth
+    return true
   }
 
   /// Calls `function` with `arguments` (already type-checked).
   func invoke(_ function: FunctionInstance, _ arguments: [Value]) throws(Trap) -> [Value] {
-    prepareStacks()
+    guard prepareStacks() else { throw Trap(.callStackExhausted) }
+    // An interrupted store refuses new calls until reset, even straight-line ones.
+    if interruptFlag.pointee.load(ordering: .relaxed) != 0 { throw Trap(.interrupted) }
     let type = function.type
     if let host = function.host {
       do {

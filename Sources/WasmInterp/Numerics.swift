@@ -73,51 +73,100 @@ extension FixedWidthInteger where Self: UnsignedInteger {
 
 // Truncation: the range checks are on the float value, exclusive bounds chosen so
 // that every value that truncates into range passes and nothing else does.
+// Concrete Float and Double versions, so that the conversions compile to single
+// instructions (the generic `Int32(_: some BinaryFloatingPoint)` does not).
 
-@inline(__always) func truncateS32<F: BinaryFloatingPoint>(_ x: F) -> Result<UInt64, TrapError> {
+@inline(__always) func truncateS32(_ x: Float) -> Result<UInt64, TrapError> {
   if x.isNaN { return .failure(.invalidConversion) }
-  guard x > -2147483649.0 as F || x == -2147483648.0 as F, x < 2147483648.0 as F else {
+  guard x > -2147483649.0 as Float || x == -2147483648.0 as Float, x < 2147483648.0 as Float else {
     return .failure(.overflow)
   }
   return .success(UInt64(UInt32(bitPattern: Int32(x))))
 }
-@inline(__always) func truncateU32<F: BinaryFloatingPoint>(_ x: F) -> Result<UInt64, TrapError> {
+@inline(__always) func truncateS32(_ x: Double) -> Result<UInt64, TrapError> {
   if x.isNaN { return .failure(.invalidConversion) }
-  guard x > -1.0 as F, x < 4294967296.0 as F else { return .failure(.overflow) }
+  guard x > -2147483649.0 as Double || x == -2147483648.0 as Double, x < 2147483648.0 as Double
+  else {
+    return .failure(.overflow)
+  }
+  return .success(UInt64(UInt32(bitPattern: Int32(x))))
+}
+@inline(__always) func truncateU32(_ x: Float) -> Result<UInt64, TrapError> {
+  if x.isNaN { return .failure(.invalidConversion) }
+  guard x > -1.0 as Float, x < 4294967296.0 as Float else { return .failure(.overflow) }
   return .success(UInt64(UInt32(x)))
 }
-@inline(__always) func truncateS64<F: BinaryFloatingPoint>(_ x: F) -> Result<UInt64, TrapError> {
+@inline(__always) func truncateU32(_ x: Double) -> Result<UInt64, TrapError> {
   if x.isNaN { return .failure(.invalidConversion) }
-  guard x >= -9223372036854775808.0 as F, x < 9223372036854775808.0 as F else {
+  guard x > -1.0 as Double, x < 4294967296.0 as Double else { return .failure(.overflow) }
+  return .success(UInt64(UInt32(x)))
+}
+@inline(__always) func truncateS64(_ x: Float) -> Result<UInt64, TrapError> {
+  if x.isNaN { return .failure(.invalidConversion) }
+  guard x >= -9223372036854775808.0 as Float, x < 9223372036854775808.0 as Float else {
     return .failure(.overflow)
   }
   return .success(UInt64(bitPattern: Int64(x)))
 }
-@inline(__always) func truncateU64<F: BinaryFloatingPoint>(_ x: F) -> Result<UInt64, TrapError> {
+@inline(__always) func truncateS64(_ x: Double) -> Result<UInt64, TrapError> {
   if x.isNaN { return .failure(.invalidConversion) }
-  guard x > -1.0 as F, x < 18446744073709551616.0 as F else { return .failure(.overflow) }
+  guard x >= -9223372036854775808.0 as Double, x < 9223372036854775808.0 as Double else {
+    return .failure(.overflow)
+  }
+  return .success(UInt64(bitPattern: Int64(x)))
+}
+@inline(__always) func truncateU64(_ x: Float) -> Result<UInt64, TrapError> {
+  if x.isNaN { return .failure(.invalidConversion) }
+  guard x > -1.0 as Float, x < 18446744073709551616.0 as Float else { return .failure(.overflow) }
+  return .success(UInt64(x))
+}
+@inline(__always) func truncateU64(_ x: Double) -> Result<UInt64, TrapError> {
+  if x.isNaN { return .failure(.invalidConversion) }
+  guard x > -1.0 as Double, x < 18446744073709551616.0 as Double else { return .failure(.overflow) }
   return .success(UInt64(x))
 }
 
-@inline(__always) func truncateSatS32<F: BinaryFloatingPoint>(_ x: F) -> UInt64 {
+@inline(__always) func truncateSatS32(_ x: Float) -> UInt64 {
   if x.isNaN { return 0 }
-  if x <= -2147483648.0 as F { return UInt64(UInt32(bitPattern: .min)) }
-  if x >= 2147483647.0 as F { return UInt64(UInt32(bitPattern: .max)) }
+  if x <= -2147483648.0 as Float { return UInt64(UInt32(bitPattern: .min)) }
+  if x >= 2147483647.0 as Float { return UInt64(UInt32(bitPattern: .max)) }
   return UInt64(UInt32(bitPattern: Int32(x)))
 }
-@inline(__always) func truncateSatU32<F: BinaryFloatingPoint>(_ x: F) -> UInt64 {
+@inline(__always) func truncateSatS32(_ x: Double) -> UInt64 {
+  if x.isNaN { return 0 }
+  if x <= -2147483648.0 as Double { return UInt64(UInt32(bitPattern: .min)) }
+  if x >= 2147483647.0 as Double { return UInt64(UInt32(bitPattern: .max)) }
+  return UInt64(UInt32(bitPattern: Int32(x)))
+}
+@inline(__always) func truncateSatU32(_ x: Float) -> UInt64 {
   if x.isNaN || x <= 0 { return 0 }
-  if x >= 4294967295.0 as F { return UInt64(UInt32.max) }
+  if x >= 4294967295.0 as Float { return UInt64(UInt32.max) }
   return UInt64(UInt32(x))
 }
-@inline(__always) func truncateSatS64<F: BinaryFloatingPoint>(_ x: F) -> UInt64 {
+@inline(__always) func truncateSatU32(_ x: Double) -> UInt64 {
+  if x.isNaN || x <= 0 { return 0 }
+  if x >= 4294967295.0 as Double { return UInt64(UInt32.max) }
+  return UInt64(UInt32(x))
+}
+@inline(__always) func truncateSatS64(_ x: Float) -> UInt64 {
   if x.isNaN { return 0 }
-  if x <= -9223372036854775808.0 as F { return UInt64(bitPattern: .min) }
-  if x >= 9223372036854775808.0 as F { return UInt64(bitPattern: .max) }
+  if x <= -9223372036854775808.0 as Float { return UInt64(bitPattern: .min) }
+  if x >= 9223372036854775808.0 as Float { return UInt64(bitPattern: .max) }
   return UInt64(bitPattern: Int64(x))
 }
-@inline(__always) func truncateSatU64<F: BinaryFloatingPoint>(_ x: F) -> UInt64 {
+@inline(__always) func truncateSatS64(_ x: Double) -> UInt64 {
+  if x.isNaN { return 0 }
+  if x <= -9223372036854775808.0 as Double { return UInt64(bitPattern: .min) }
+  if x >= 9223372036854775808.0 as Double { return UInt64(bitPattern: .max) }
+  return UInt64(bitPattern: Int64(x))
+}
+@inline(__always) func truncateSatU64(_ x: Float) -> UInt64 {
   if x.isNaN || x <= 0 { return 0 }
-  if x >= 18446744073709551616.0 as F { return .max }
+  if x >= 18446744073709551616.0 as Float { return .max }
+  return UInt64(x)
+}
+@inline(__always) func truncateSatU64(_ x: Double) -> UInt64 {
+  if x.isNaN || x <= 0 { return 0 }
+  if x >= 18446744073709551616.0 as Double { return .max }
   return UInt64(x)
 }

@@ -153,7 +153,7 @@ final class StoreRuntime {
     interruptFlag.deinitialize(count: 1)
     interruptFlag.deallocate()
     MemoryState.free(noMemory)
-    stack?.deallocate()
+    if let stack { freeZeroedSlots(stack) }
     frames?.deallocate()
   }
 

@@ -75,3 +75,10 @@ extension TableState {
 }
 
 @inline(__always) private func freeBytes(_ p: UnsafeMutableRawPointer?) { free(p) }
+
+/// The value stack: zeroed, lazily committed memory (calloc maps fresh pages).
+func allocateZeroedSlots(_ count: Int) -> UnsafeMutablePointer<UInt64>? {
+  calloc(count, MemoryLayout<UInt64>.stride)?.bindMemory(to: UInt64.self, capacity: count)
+}
+
+func freeZeroedSlots(_ p: UnsafeMutablePointer<UInt64>) { free(p) }

@@ -68,9 +68,7 @@ extension Translator {
     forgetPeepholes()
     if !c.unreachable {
       materializeAll(from: c.height)
-      let at = code.count
-      emit({ brOp($0, $1, $2, $3, $4) }, 0)
-      controls[index].fixups.append(Fixup(word: code.count - 1, base: at))
+      emitBranch(to: index)
     }
     if let f = controls[index].elseFixup { patched(f, to: code.count, in: &code) }
     controls[index].elseFixup = nil
@@ -110,11 +108,7 @@ extension Translator {
       emitReturn()
     } else {
       moveBranchValues(target)
-      let at = code.count
-      emit(
-        controls[target].kind == .loop
-          ? { brLoopOp($0, $1, $2, $3, $4) } : { brOp($0, $1, $2, $3, $4) } as Handler)
-      branchTarget(target, base: at)
+      emitBranch(to: target)
     }
     markUnreachable()
   }
@@ -159,11 +153,7 @@ extension Translator {
       emitReturn()
     } else {
       moveBranchValues(target)
-      let brAt = code.count
-      emit(
-        c.kind == .loop ? { brLoopOp($0, $1, $2, $3, $4) } : { brOp($0, $1, $2, $3, $4) } as Handler
-      )
-      branchTarget(target, base: brAt)
+      emitBranch(to: target)
     }
     patched(skip, to: code.count, in: &code)
   }
@@ -195,14 +185,22 @@ extension Translator {
         emitReturn()
       } else {
         moveBranchValues(target)
-        let brAt = code.count
-        emit(
-          controls[target].kind == .loop
-            ? { brLoopOp($0, $1, $2, $3, $4) } : { brOp($0, $1, $2, $3, $4) } as Handler)
-        branchTarget(target, base: brAt)
+        emitBranch(to: target)
       }
     }
     markUnreachable()
+  }
+
+  /// Emits an unconditional branch to control `target` (a back-edge checks the
+  /// budget). One closure per handler, so every site shares the same code.
+  mutating func emitBranch(to target: Int) {
+    let at = code.count
+    if controls[target].kind == .loop {
+      emit({ brLoopOp($0, $1, $2, $3, $4) })
+    } else {
+      emit({ brOp($0, $1, $2, $3, $4) })
+    }
+    branchTarget(target, base: at)
   }
 
   /// Emits a return of the top `resultCount` values. Leaves the operand stack as

@@ -123,3 +123,20 @@ extension Linker {
     define(module: module, name: name, .function(store.hostFunction(body)))
   }
 }
+
+extension Function {
+  /// Calls the function with Swift-typed arguments and a single result of type
+  /// `R`: `try add.call(returning: Int32.self, Int32(2), Int32(3))`. Throws a
+  /// `Trap` (kind `.hostError`) if the types do not match the function's.
+  public func call<each P: WasmValueConvertible, R: WasmValueConvertible>(
+    returning: R.Type, _ arguments: repeat each P
+  ) throws(Trap) -> R {
+    var values: [Value] = []
+    for argument in repeat each arguments { values.append(argument.wasmValue) }
+    let results = try call(values)
+    guard results.count == 1, let result = R(wasmValue: results[0]) else {
+      throw Trap(.hostError, hostError: "the function does not return one \(R.wasmType)")
+    }
+    return result
+  }
+}

@@ -18,7 +18,7 @@ struct ValidateSubcommand: CLISubcommand {
   ) -> Int32 {
     let bytes: [UInt8]
     do {
-      bytes = try readFile(file)
+      bytes = try loadModuleBytes(file)
     } catch {
       stderr.write("error: \(error)\n")
       return 1
@@ -28,18 +28,8 @@ struct ValidateSubcommand: CLISubcommand {
       try validateModule(module)
       return 0
     } catch {
-      stderr.write(
-        "error: \(kindText(error.kind)) at offset 0x\(String(error.offset, radix: 16)): \(error.message)\n"
-      )
+      stderr.write("error: \(wasmErrorText(error))\n")
       return 1
-    }
-  }
-
-  func kindText(_ kind: WasmError.Kind) -> String {
-    switch kind {
-    case .malformed: return "malformed"
-    case .invalid: return "invalid"
-    case .implementationLimit: return "implementation limit"
     }
   }
 }

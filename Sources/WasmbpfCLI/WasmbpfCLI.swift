@@ -1,37 +1,61 @@
 // The `wasmbpf-run` command line, as a function the tests can call: `main` only
 // forwards the process's arguments and standard streams here.
+//
+// `run` is the default subcommand, and everything after the module path belongs to
+// the guest, flags included. ArgumentParser has no "stop at the first positional"
+// mode, so the arguments are split here first (`RunArguments.split`) and only the
+// runtime's own options reach the parser.
 
 import ArgumentParser
 
 /// The `wasmbpf-run` command line.
 public enum WasmbpfCLI {
+  /// The version `--version` prints.
+  public static let version = "0.1.0"
+
   /// Parses `arguments` (without the program name), runs the command and returns
-  /// the process exit status. Output goes to `stdout` and `stderr` only.
+  /// the process exit status (see `ExitStatus`). Output goes to `stdout` and
+  /// `stderr`, except what a guest writes to its inherited standard streams.
+  ///
+  /// - Parameter handlesSignals: install SIGINT/SIGTERM handlers that stop a running
+  ///   guest (the executable sets this; in-process callers such as tests do not).
   public static func run<Output: TextOutputStream, Errors: TextOutputStream>(
-    arguments: [String], stdout: inout Output, stderr: inout Errors
+    arguments: [String], stdout: inout Output, stderr: inout Errors, handlesSignals: Bool = false
   ) -> Int32 {
     do {
-      var command = try RootCommand.parseAsRoot(arguments)
+      let command: ParsableCommand
+      if let split = RunArguments.split(arguments) {
+        command = try RootCommand.parseAsRoot(split.parserArguments)
+        if var run = command as? RunSubcommand {
+          run.arguments = split.guest
+          return run.execute(stdout: &stdout, stderr: &stderr, handlesSignals: handlesSignals)
+        }
+      } else {
+        command = try RootCommand.parseAsRoot(arguments)
+      }
       if let subcommand = command as? any CLISubcommand {
         return subcommand.execute(stdout: &stdout, stderr: &stderr)
       }
       if command is RootCommand {
-        // No subcommand given. A later `run` subcommand becomes the default here.
+        // Nothing to run: a usage error, with the overview of what can be run.
         stderr.write(RootCommand.helpMessage() + "\n")
-        return ExitCode.validationFailure.rawValue
+        return ExitStatus.usage
       }
-      // The library's own commands (`help`, `--help`) report what to print by
-      // throwing, which the catch below turns into output and a status.
-      try command.run()
-      return ExitCode.success.rawValue
+      // The library's own commands (`help`, `--help`, `--version`) report what to
+      // print by throwing, which the catch below turns into output and a status.
+      var mutable = command
+      try mutable.run()
+      return ExitStatus.success
     } catch {
-      let status = RootCommand.exitCode(for: error).rawValue
+      var status = RootCommand.exitCode(for: error).rawValue
       let message = RootCommand.fullMessage(for: error)
       if status == 0 {
         stdout.write(message + "\n")
-      } else {
-        stderr.write(message + "\n")
+        return 0
       }
+      // ArgumentParser says EX_USAGE (64); the documented status of a usage error is 2.
+      if status == ExitCode.validationFailure.rawValue { status = ExitStatus.usage }
+      stderr.write(message + "\n")
       return status
     }
   }
@@ -47,9 +71,29 @@ protocol CLISubcommand: ParsableCommand {
 struct RootCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "wasmbpf-run",
-    abstract: "A WebAssembly runtime with a host library for eBPF.",
-    // `run` (execute app.wasm with WASI and wasm_bpf) joins these as the default
-    // subcommand once the interpreter exists.
-    subcommands: [WastSubcommand.self, ValidateSubcommand.self]
+    abstract: "Run WebAssembly programs, including eBPF tools built for wasm-bpf.",
+    usage: """
+      wasmbpf-run [<options>] <module> [<guest-arguments> ...]
+        wasmbpf-run <subcommand> ...
+      """,
+    discussion: """
+      With a module path and no subcommand, `run` is implied: the module runs as a \
+      WASI command with its `wasm_bpf` imports (eBPF) under a policy, and everything \
+      after the module path is passed to the guest untouched.
+
+      EXAMPLES:
+        wasmbpf-run app.wasm --its-own-flag input.txt
+        wasmbpf-run --dir .::/work --env LANG=C app.wasm
+        wasmbpf-run --bpf-policy observe execsnoop.wasm -t 5000
+        wasmbpf-run inspect execsnoop.wasm --policy > execsnoop.toml
+        wasmbpf-run validate app.wasm
+        wasmbpf-run wast spec/i32.json
+
+      See `wasmbpf-run help run` for every option of `run` and the exit statuses.
+      """,
+    version: WasmbpfCLI.version,
+    subcommands: [
+      RunSubcommand.self, InspectSubcommand.self, ValidateSubcommand.self, WastSubcommand.self,
+    ]
   )
 }

@@ -1,4 +1,4 @@
-// `wasmbpf-run wast FILE...`: run converted spec scripts (wast2json output).
+// `wasmbpf-run wast FILE...`: run spec scripts (.wast, or wast2json's JSON).
 
 import ArgumentParser
 import WastRunner
@@ -6,15 +6,16 @@ import WastRunner
 struct WastSubcommand: CLISubcommand {
   static let configuration = CommandConfiguration(
     commandName: "wast",
-    abstract: "Run spec test scripts converted to JSON (Scripts/convert-spec.sh).",
+    abstract: "Run spec test scripts (.wast files, or JSON from wast2json).",
     discussion: """
       Prints one line per file and a total; exits with 1 when any command failed.
-      Text-format modules and, until the interpreter lands, execution commands \
-      are counted as skipped.
+      A .wast file is read directly (text modules, `module binary` and `module \
+      quote` included); a JSON command file finds its modules beside it and \
+      counts its text-format modules as skipped.
       """
   )
 
-  @Argument(help: "JSON command files, with their modules beside them.")
+  @Argument(help: ".wast scripts, or JSON command files with their modules beside them.")
   var files: [String]
 
   @Flag(name: .shortAndLong, help: "List every failure.")

@@ -1,8 +1,10 @@
-// The commands of a spec script, as wast2json and `wasm-tools json-from-wast`
-// write them.
+// The commands of a spec script, read from a `.wast` file (WasmText) or from the
+// JSON that wast2json and `wasm-tools json-from-wast` write.
 // https://github.com/WebAssembly/spec/tree/main/interpreter#scripts
 
-/// A converted script: the commands of one `.wast` file, in order.
+import WasmText
+
+/// A script: the commands of one `.wast` file, in order.
 public struct WastScript: Sendable {
   /// The `.wast` file the commands came from.
   public var sourceFilename: String
@@ -14,7 +16,8 @@ public struct WastScript: Sendable {
   }
 }
 
-/// A module that a command refers to: a file beside the JSON.
+/// A module that a command refers to: a file beside the JSON, or the module
+/// itself when the script was read from a `.wast` file.
 public struct WastModuleFile: Hashable, Sendable {
   public enum Format: Hashable, Sendable {
     /// A binary module (`.wasm`).
@@ -25,10 +28,14 @@ public struct WastModuleFile: Hashable, Sendable {
 
   public var filename: String
   public var format: Format
+  /// The module's binary, or why its text did not encode; nil when the module is
+  /// the file `filename`.
+  public var contents: Result<[UInt8], TextError>?
 
-  public init(filename: String, format: Format) {
+  public init(filename: String, format: Format, contents: Result<[UInt8], TextError>? = nil) {
     self.filename = filename
     self.format = format
+    self.contents = contents
   }
 }
 

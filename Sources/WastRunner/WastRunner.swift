@@ -6,6 +6,7 @@
 // interpreter's own runner requires.
 
 import WasmCore
+import WasmText
 
 /// The outcome of one command.
 public struct WastCommandResult: Hashable, Sendable {
@@ -79,13 +80,21 @@ public struct WastRunner {
     self.makeExecutor = makeExecutor
   }
 
-  /// Runs one JSON command file; its modules are looked up beside it.
+  /// Runs one script: a `.wast` file, or a JSON command file whose modules are
+  /// beside it.
   public func run(file path: String) -> WastFileResult {
     let script: WastScript
     do {
-      script = try WastScript(json: try readFile(path))
+      let bytes = try readFile(path)
+      if path.hasSuffix(".wast") {
+        script = try WastScript(wast: bytes, sourceFilename: path)
+      } else {
+        script = try WastScript(json: bytes)
+      }
     } catch let error as FileReadError {
       return fileFailure(path, error.description)
+    } catch let error as TextError {
+      return fileFailure(path, "\(path):\(error)")
     } catch {
       return fileFailure(path, "\(error)")
     }
@@ -114,6 +123,19 @@ public struct WastRunner {
     } catch {
       return .failure(.file(error))
     }
+    return load(bytes: bytes)
+  }
+
+  /// Decodes and validates a module the script carries (or its text error).
+  public func load(contents: Result<[UInt8], TextError>) -> Result<Module, LoadError> {
+    switch contents {
+    case .success(let bytes): return load(bytes: bytes)
+    case .failure(let error): return .failure(.text(error))
+    }
+  }
+
+  /// Decodes and validates module bytes.
+  public func load(bytes: [UInt8]) -> Result<Module, LoadError> {
     do {
       let module = try decodeModule(bytes, features: features)
       try validateModule(module)
@@ -126,11 +148,14 @@ public struct WastRunner {
   /// Why a module could not be loaded.
   public enum LoadError: Error, CustomStringConvertible {
     case file(FileReadError)
+    /// A text module that did not parse or encode.
+    case text(TextError)
     case wasm(WasmError)
 
     public var description: String {
       switch self {
       case .file(let error): return error.description
+      case .text(let error): return "text module: \(error)"
       case .wasm(let error): return error.description
       }
     }
@@ -191,9 +216,12 @@ struct ScriptState {
       outcome = expectFailure(of: action, kind: .trap, message: message)
     case .assertExhaustion(let action, let message):
       outcome = expectFailure(of: action, kind: .exhaustion, message: message)
-    case .assertMalformed(let file, let message), .assertInvalid(let file, let message):
+    case .assertMalformed(let file, let message):
       format = file.format
-      outcome = expectRejected(file, message: message)
+      outcome = expectRejected(file, message: message, malformed: true)
+    case .assertInvalid(let file, let message):
+      format = file.format
+      outcome = expectRejected(file, message: message, malformed: false)
     case .assertUnlinkable(let file, let message):
       format = file.format
       outcome = expectInstantiationFailure(file, kind: .link, message: message)
@@ -211,14 +239,24 @@ struct ScriptState {
     file.filename.hasPrefix("/") ? file.filename : directory + "/" + file.filename
   }
 
+  /// Whether the module can be read: binary, or text the script carries encoded.
+  func isReadable(_ file: WastModuleFile) -> Bool {
+    file.format == .binary || file.contents != nil
+  }
+
+  func load(_ file: WastModuleFile) -> Result<Module, WastRunner.LoadError> {
+    if let contents = file.contents { return runner.load(contents: contents) }
+    return runner.load(path(of: file))
+  }
+
   func defineModule(_ file: WastModuleFile, name: String?, line: Int) -> (
     WastCommandResult.Outcome, ModuleState
   ) {
-    guard file.format == .binary else {
+    guard isReadable(file) else {
       return (.skipped(reason: "text-format module"), .skipped(line: line))
     }
     let module: Module
-    switch runner.load(path(of: file)) {
+    switch load(file) {
     case .success(let loaded): module = loaded
     case .failure(let error):
       return (
@@ -290,13 +328,23 @@ struct ScriptState {
 
   /// assert_malformed / assert_invalid: decoding or validation must fail with a
   /// message that starts with the expected text.
-  func expectRejected(_ file: WastModuleFile, message: String) -> WastCommandResult.Outcome {
-    guard file.format == .binary else { return .skipped(reason: "text-format module") }
-    switch runner.load(path(of: file)) {
+  func expectRejected(_ file: WastModuleFile, message: String, malformed: Bool)
+    -> WastCommandResult.Outcome
+  {
+    guard isReadable(file) else { return .skipped(reason: "text-format module") }
+    switch load(file) {
     case .success:
       return .failed(expected: message, got: "module decoded and validated")
     case .failure(.file(let error)):
       return .failed(expected: message, got: error.description)
+    case .failure(.text(let error)):
+      // Text a parser must refuse: any text error will do; an invalid module
+      // must first parse.
+      return malformed ? .passed : .failed(expected: message, got: "text module: \(error)")
+    case .failure(.wasm(let error)) where malformed && file.format == .text:
+      // Malformed text the decoder catches (for example a bad UTF-8 name).
+      return error.kind == .malformed
+        ? .passed : .failed(expected: message, got: error.description)
     case .failure(.wasm(let error)):
       return error.message.hasPrefix(message)
         ? .passed : .failed(expected: message, got: error.description)
@@ -310,10 +358,10 @@ struct ScriptState {
   )
     -> WastCommandResult.Outcome
   {
-    guard file.format == .binary else { return .skipped(reason: "text-format module") }
+    guard isReadable(file) else { return .skipped(reason: "text-format module") }
     guard let executor else { return .skipped(reason: "no execution engine") }
     let expectedText = "\(WastExecutionError(kind, message))"
-    switch runner.load(path(of: file)) {
+    switch load(file) {
     case .failure(let error):
       return .failed(expected: expectedText, got: error.description)
     case .success(let module):

@@ -14,5 +14,5 @@ var standardOutput = FileDescriptorStream.standardOutput
 var standardError = FileDescriptorStream.standardError
 let status = WasmbpfCLI.run(
   arguments: Array(CommandLine.arguments.dropFirst()), stdout: &standardOutput,
-  stderr: &standardError)
+  stderr: &standardError, handlesSignals: true)
 exit(status)

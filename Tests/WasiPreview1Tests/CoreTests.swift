@@ -301,7 +301,9 @@ extension Result {
   /// once the peer writes, the socket is reported with its byte count.
   @Test func pollWaitsOnHostDescriptors() throws {
     var pair: [Int32] = [0, 0]
-    #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &pair) == 0)
+    #expect(
+      socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0
+    )
     let guest = try CoreGuest()
     let fd = try guest.context.addSocket(hostFD: pair[0])
     func subscribe() {

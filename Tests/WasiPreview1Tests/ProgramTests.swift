@@ -204,7 +204,9 @@ import WasmInterp
 
   @Test func socketCalls() throws {
     var pair: [Int32] = [0, 0]
-    #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &pair) == 0)
+    #expect(
+      socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0
+    )
     defer { close(pair[1]) }
     #expect(write(pair[1], "pong", 4) == 4)
     let store = Store()

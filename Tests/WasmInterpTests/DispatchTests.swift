@@ -88,9 +88,15 @@ final class Box<T>: @unchecked Sendable {
   }
   let best = latencies.min() ?? .seconds(1)
   #expect(best < .milliseconds(10), "interrupt latencies \(latencies)")
-  // Until reset, calls trap at once; after it, the store runs again.
+  // Until reset, calls trap at once, even to functions without loops or calls.
   #expect(throws: Trap.self) { try spin.value.call() }
+  var straight = ModuleBuilder()
+  let u = straight.type([], [i32T])
+  straight.function(u, export: "one", i32Const(1))
+  let one = try #require(try instantiate(straight, store: store).function("one"))
+  #expect { try one.call() } throws: { ($0 as? Trap)?.kind == .interrupted }
   handle.reset()
+  #expect(try one.call() == [.i32(1)])
   store.fuel = 1000
   #expect { try spin.value.call() } throws: { ($0 as? Trap)?.kind == .outOfFuel }
 }

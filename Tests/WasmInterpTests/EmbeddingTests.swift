@@ -131,6 +131,10 @@ import WasmInterp
   }
   let instance = try instantiate(b, store: store, linker: linker)
   #expect(try instance.function("f")?.call(.int32(-3), .int64(7)) == [.int64(-2993)])
+  #expect(try instance.function("f")?.call(returning: Int64.self, Int32(2), Int64(5)) == 2005)
+  #expect(throws: Trap.self) {
+    try instance.function("f")?.call(returning: Int32.self, Int32(2), Int64(5))
+  }
   // A typed function of the wrong signature is an incompatible import.
   var wrong = Linker()
   wrong.defineFunction(module: "env", name: "mix", in: store) { (_: Caller, a: Int32) -> Int64 in

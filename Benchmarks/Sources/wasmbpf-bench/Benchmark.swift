@@ -31,7 +31,7 @@ struct Benchmark {
 enum BenchmarkRegistry {
   static func all(inputs: BenchmarkInputs) -> [Benchmark] {
     DecodeBenchmarks.make(inputs: inputs) + LoadBenchmarks.make(inputs: inputs)
-      + KernelBenchmarks.make(inputs: inputs)
+      + KernelBenchmarks.make(inputs: inputs) + StartupBenchmarks.make(inputs: inputs)
   }
 }
 

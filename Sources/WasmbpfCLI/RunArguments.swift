@@ -1,0 +1,65 @@
+// Splits a `run` command line into the runtime's options, the module path and the
+// guest's arguments, before ArgumentParser sees it: the guest's arguments must reach
+// the guest untouched even when they look like the runtime's own flags.
+
+struct RunArguments: Equatable {
+  /// What ArgumentParser parses: `run`, the runtime's options, `--`, the module path.
+  var parserArguments: [String]
+  /// Everything after the module path.
+  var guest: [String]
+
+  /// Options of `run` that take a value in the next argument (unless written
+  /// `--name=value`). Kept in step with `RunSubcommand` by a test.
+  static let optionsWithValues: Set<String> = [
+    "--invoke", "--dir", "--ro-dir", "--env", "--fuel", "--max-memory", "--max-stack",
+    "--timeout", "--bpf-policy",
+  ]
+
+  /// The other subcommands: a first argument naming one is not a module path.
+  static let otherSubcommands: Set<String> = ["wast", "validate", "inspect", "help"]
+
+  /// Options the root command answers itself when no module is given.
+  static let rootOptions: Set<String> = ["-h", "--help", "-help", "--version"]
+
+  /// nil when the command line is not a `run` (another subcommand, or only
+  /// `--help` / `--version` / nothing at all).
+  static func split(_ arguments: [String]) -> RunArguments? {
+    guard let first = arguments.first else { return nil }
+    if otherSubcommands.contains(first) { return nil }
+    let explicitRun = first == "run"
+    let rest = explicitRun ? Array(arguments.dropFirst()) : arguments
+    var options: [String] = []
+    var module: String?
+    var guest: [String] = []
+    var index = 0
+    while index < rest.count {
+      let argument = rest[index]
+      if argument == "--" {
+        if index + 1 < rest.count {
+          module = rest[index + 1]
+          guest = Array(rest[(index + 2)...])
+        }
+        break
+      }
+      if argument.hasPrefix("-") && argument != "-" {
+        options.append(argument)
+        if optionsWithValues.contains(argument), index + 1 < rest.count {
+          options.append(rest[index + 1])
+          index += 2
+        } else {
+          index += 1
+        }
+        continue
+      }
+      module = argument
+      guest = Array(rest[(index + 1)...])
+      break
+    }
+    if !explicitRun && module == nil && options.allSatisfy({ rootOptions.contains($0) }) {
+      return nil
+    }
+    var parser = ["run"] + options
+    if let module { parser += ["--", module] }
+    return RunArguments(parserArguments: parser, guest: guest)
+  }
+}

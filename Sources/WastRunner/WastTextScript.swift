@@ -1,0 +1,148 @@
+// Scripts read straight from `.wast` files: WasmText's commands in the runner's
+// command model, modules carried inline instead of as files.
+
+import WasmCore
+import WasmText
+
+extension WastScript {
+  /// Parses a `.wast` file.
+  public init(wast bytes: [UInt8], sourceFilename: String) throws(TextError) {
+    let script = try WasmText.parseScript(source: bytes)
+    self.init(
+      sourceFilename: sourceFilename,
+      commands: script.commands.map { WastCommand(script: $0) })
+  }
+}
+
+extension WastCommand {
+  init(script command: ScriptCommand) {
+    let line = command.line
+    func file(_ module: ScriptModule) -> WastModuleFile {
+      // `module quote` is what converters leave as text; everything else they
+      // would have written as a binary file.
+      WastModuleFile(
+        filename: "line \(line)", format: module.isQuote ? .text : .binary,
+        contents: module.bytes)
+    }
+    let kind: Kind
+    if let unsupported = Self.unsupportedValue(in: command.kind) {
+      self.init(line: line, kind: .unknown(type: unsupported))
+      return
+    }
+    switch command.kind {
+    case .module(let module): kind = .module(file(module), name: module.name)
+    case .register(let name, let alias): kind = .register(name: name, as: alias)
+    case .action(let action): kind = .action(WastAction(script: action))
+    case .assertReturn(let action, let results):
+      kind = .assertReturn(
+        WastAction(script: action), expected: results.map(WastExpectedValue.init))
+    case .assertTrap(let action, let message):
+      kind = .assertTrap(WastAction(script: action), message: message)
+    case .assertExhaustion(let action, let message):
+      kind = .assertExhaustion(WastAction(script: action), message: message)
+    case .assertMalformed(let module, let message):
+      kind = .assertMalformed(file(module), message: message)
+    case .assertInvalid(let module, let message):
+      kind = .assertInvalid(file(module), message: message)
+    case .assertUnlinkable(let module, let message):
+      kind = .assertUnlinkable(file(module), message: message)
+    case .assertUninstantiable(let module, let message):
+      kind = .assertUninstantiable(file(module), message: message)
+    case .unsupported(let name): kind = .unknown(type: name)
+    }
+    self.init(line: line, kind: kind)
+  }
+}
+
+extension WastCommand {
+  /// A command whose values the runner cannot represent (`ref.host`), by name.
+  static func unsupportedValue(in kind: ScriptCommand.Kind) -> String? {
+    let action: ScriptAction
+    let name: String
+    switch kind {
+    case .action(let a): (action, name) = (a, "action")
+    case .assertReturn(let a, let results):
+      (action, name) = (a, "assert_return")
+      if results.contains(where: isHost) {
+        return "\(name) with a ref.host value"
+      }
+    case .assertTrap(let a, _): (action, name) = (a, "assert_trap")
+    case .assertExhaustion(let a, _): (action, name) = (a, "assert_exhaustion")
+    default: return nil
+    }
+    guard case .invoke(_, _, let arguments) = action else { return nil }
+    for argument in arguments {
+      switch argument {
+      case .hostReference, .nullAnyReference: return "\(name) with a GC reference argument"
+      default: continue
+      }
+    }
+    return nil
+  }
+
+  private static func isHost(_ result: ScriptResult) -> Bool {
+    switch result {
+    case .value(.hostReference): return true
+    case .either(let alternatives): return alternatives.contains(where: isHost)
+    default: return false
+    }
+  }
+}
+
+extension WastAction {
+  init(script action: ScriptAction) {
+    switch action {
+    case .invoke(let module, let field, let arguments):
+      self = .invoke(module: module, field: field, arguments: arguments.map(WastValue.init))
+    case .get(let module, let field):
+      self = .get(module: module, field: field)
+    }
+  }
+}
+
+extension WastValue {
+  init(_ value: ScriptValue) {
+    switch value {
+    case .i32(let bits): self = .i32(bits)
+    case .i64(let bits): self = .i64(bits)
+    case .f32(let bits): self = .f32(bits)
+    case .f64(let bits): self = .f64(bits)
+    case .v128(let vector): self = .v128(vector)
+    case .nullFunctionReference: self = .funcRef(nil)
+    case .nullExternalReference: self = .externRef(nil)
+    case .externalReference(let payload): self = .externRef(payload)
+    case .hostReference(let payload):
+      // Unreachable: commands with host references become `.unknown` first.
+      self = .externRef(payload)
+    case .nullAnyReference:
+      // As an argument: unreachable, as above.
+      self = .externRef(nil)
+    }
+  }
+}
+
+extension WastExpectedValue {
+  init(_ result: ScriptResult) {
+    switch result {
+    case .value(.nullAnyReference):
+      self = .either([.value(.funcRef(nil)), .value(.externRef(nil))])
+    case .value(let value): self = .value(WastValue(value))
+    case .f32NaN(let canonical): self = .f32NaN(canonical ? .canonical : .arithmetic)
+    case .f64NaN(let canonical): self = .f64NaN(canonical ? .canonical : .arithmetic)
+    case .v128(let lane, let lanes):
+      self = .v128(
+        V128LaneType(rawValue: lane) ?? .f32,
+        lanes.map { lane -> WastLaneExpectation in
+          switch lane {
+          case .bits(let bits): return .bits(bits)
+          case .nan(let canonical): return .nan(canonical ? .canonical : .arithmetic)
+          }
+        })
+    case .anyFunctionReference: self = .anyFuncRef
+    case .anyExternalReference: self = .anyExternRef
+    case .unsupportedReference: self = .either([])
+    case .anyNullReference: self = .either([.value(.funcRef(nil)), .value(.externRef(nil))])
+    case .either(let alternatives): self = .either(alternatives.map(WastExpectedValue.init))
+    }
+  }
+}
