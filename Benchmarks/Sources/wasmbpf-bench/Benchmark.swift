@@ -30,7 +30,8 @@ struct Benchmark {
 /// Every benchmark group registers itself here; `main` asks for all of them.
 enum BenchmarkRegistry {
   static func all(inputs: BenchmarkInputs) -> [Benchmark] {
-    DecodeBenchmarks.make(inputs: inputs) + StartupBenchmarks.make(inputs: inputs)
+    DecodeBenchmarks.make(inputs: inputs) + LoadBenchmarks.make(inputs: inputs)
+      + KernelBenchmarks.make(inputs: inputs) + StartupBenchmarks.make(inputs: inputs)
       + SIMDBenchmarks.make(inputs: inputs)
   }
 }
@@ -43,6 +44,13 @@ func blackHole<T>(_ value: T) {
 
 /// A failure of a benchmark's set-up or of one of its closures, shown to the user.
 struct BenchmarkFailure: Error, CustomStringConvertible {
+  var description: String
+  init(_ description: String) { self.description = description }
+}
+
+/// Thrown by `prepare` when a benchmark cannot run yet for a known reason (shown in
+/// the output, not counted as a failure, not counted in the geometric mean).
+struct BenchmarkSkipped: Error, CustomStringConvertible {
   var description: String
   init(_ description: String) { self.description = description }
 }

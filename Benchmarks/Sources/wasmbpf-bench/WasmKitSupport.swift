@@ -34,3 +34,27 @@ func instantiateWithDummyImports(_ module: WasmKit.Module, engine: Engine) throw
   }
   return try module.instantiate(store: store, imports: imports)
 }
+
+/// Parses `bytes` and instantiates the module in a fresh store of an eager engine:
+/// every function body is validated and translated.
+func wasmKitLoadAndInstantiateEagerly(_ bytes: [UInt8]) throws -> Instance {
+  let engine = Engine(configuration: EngineConfiguration(compilationMode: .eager))
+  return try instantiateWithDummyImports(WasmKit.parseWasm(bytes: bytes), engine: engine)
+}
+
+/// Instantiates a kernel module (lazy engine, the default) and returns a closure
+/// calling its exported `run(n) -> i32`.
+func wasmKitKernel(_ bytes: [UInt8]) throws -> (UInt32) throws -> UInt32 {
+  let engine = Engine()
+  let instance = try instantiateWithDummyImports(WasmKit.parseWasm(bytes: bytes), engine: engine)
+  guard let run = instance.exports[function: "run"] else {
+    throw BenchmarkFailure("no exported function run")
+  }
+  return { n in
+    let results = try run([.i32(n)])
+    guard results.count == 1, case .i32(let value) = results[0] else {
+      throw BenchmarkFailure("run returned \(results)")
+    }
+    return value
+  }
+}

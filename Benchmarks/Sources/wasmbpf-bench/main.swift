@@ -60,6 +60,8 @@ for benchmark in selected {
     let measurement = try runner.measure(benchmark)
     printRow(measurement)
     measurements.append(measurement)
+  } catch let skipped as BenchmarkSkipped {
+    emit("\(benchmark.name): skipped: \(skipped)")
   } catch {
     emit("\(benchmark.name): FAILED: \(error)")
     failures += 1

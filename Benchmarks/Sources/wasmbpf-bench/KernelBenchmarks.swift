@@ -1,0 +1,70 @@
+// Compute kernels executed by both interpreters: Benchmarks/Kernels/*.c, each
+// exporting `run(n) -> i32` (a checksum). `prepare` instantiates both (placeholder
+// imports; `run` calls none) and checks that both return the same checksum; the
+// timed closures call `run(n)` on the live instance. Translation is lazy on both
+// sides and happens in the untimed checking call.
+
+import WasmCore
+import WasmInterp
+
+enum KernelBenchmarks {
+  /// The argument of `run` per kernel: a run of a few milliseconds on an interpreter.
+  static let sizes: [String: UInt32] = [
+    "fib": 25, "sieve": 1 << 18, "matmul": 64, "sha256": 1 << 16, "qsort": 1 << 14, "mixed": 4,
+    "simd": 2,
+  ]
+  /// Kernels our interpreter cannot execute yet, with the reason (shown, not hidden).
+  static let notYetExecutable: [String: String] = [
+    "simd": "WasmInterp validates SIMD but does not execute it yet"
+  ]
+
+  static func make(inputs: BenchmarkInputs) -> [Benchmark] {
+    BenchmarkInputs.wasmFiles(in: inputs.kernelsDirectory).map { path in
+      let name = baseName(path)
+      return Benchmark(
+        name: "kernel/\(name)",
+        summary: "run(\(sizes[name] ?? 1)) on a live instance, ours vs WasmKit (same checksum)",
+        prepare: {
+          if let reason = notYetExecutable[name] { throw BenchmarkSkipped(reason) }
+          let bytes = try readBytes(path)
+          let n = sizes[name] ?? 1
+          let ours = try ourKernel(bytes)
+          let peer = try wasmKitKernel(bytes)
+          let (expected, actual) = (try peer(n), try ours(n))
+          guard expected == actual else {
+            throw BenchmarkFailure("checksums differ: ours \(actual), WasmKit \(expected)")
+          }
+          return BenchmarkCase(
+            ours: { blackHole(try ours(n)) },
+            peer: { blackHole(try peer(n)) })
+        })
+    }
+  }
+
+  /// Instantiates a kernel on our interpreter (lazy translation, the default) and
+  /// returns a closure calling its `run`.
+  static func ourKernel(_ bytes: [UInt8]) throws -> (UInt32) throws -> UInt32 {
+    let module = try ValidatedModule(bytes: bytes)
+    let store = Store()
+    var linker = Linker()
+    for entry in module.imports {
+      guard case .function(let typeIndex) = entry.descriptor, typeIndex < module.module.types.count
+      else { throw BenchmarkFailure("import \(entry.module).\(entry.name): not a known function") }
+      let function = store.hostFunction(type: module.module.types[Int(typeIndex)]) { _, _ in
+        throw BenchmarkFailure("placeholder import \(entry.module).\(entry.name) was called")
+      }
+      linker.define(module: entry.module, name: entry.name, .function(function))
+    }
+    let instance = try linker.instantiate(module, in: store)
+    guard let run = instance.function("run") else {
+      throw BenchmarkFailure("no exported function run")
+    }
+    return { n in
+      let results = try run.call([.i32(n)])
+      guard results.count == 1, case .i32(let value) = results[0] else {
+        throw BenchmarkFailure("run returned \(results)")
+      }
+      return value
+    }
+  }
+}
