@@ -32,7 +32,7 @@ enum BenchmarkRegistry {
   static func all(inputs: BenchmarkInputs) -> [Benchmark] {
     DecodeBenchmarks.make(inputs: inputs) + LoadBenchmarks.make(inputs: inputs)
       + KernelBenchmarks.make(inputs: inputs) + StartupBenchmarks.make(inputs: inputs)
-      + SIMDBenchmarks.make(inputs: inputs)
+      + BpfBenchmarks.make(inputs: inputs) + SIMDBenchmarks.make(inputs: inputs)
   }
 }
 
