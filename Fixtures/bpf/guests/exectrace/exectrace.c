@@ -37,6 +37,7 @@ int main(int argc, char **argv) {
     if (n < 0 && n != -EINTR) { fprintf(stderr, "poll: %d\n", n); return 1; }
   }
   wasmbpf_buffer_free(events);
-  wasmbpf_object_close(obj);
+  // -a keep: leave the object to the host, which closes it when the instance ends.
+  if (!o.arg || strcmp(o.arg, "keep") != 0) wasmbpf_object_close(obj);
   return seen >= o.max_events ? 0 : 2;
 }
