@@ -3,6 +3,7 @@
 
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <time.h>
 
 static long now_ms(void) {
@@ -34,6 +35,41 @@ int native_load_attach(const void *object, size_t size) {
   for (int i = 0; i < count; i++) bpf_link__destroy(links[i]);
   bpf_object__close(obj);
   return err;
+}
+
+struct kept {
+  struct bpf_object *obj;
+  struct bpf_link *links[16];
+  int count;
+};
+
+void *native_load_attach_keep(const void *object, size_t size) {
+  struct kept *k = calloc(1, sizeof *k);
+  if (!k) return NULL;
+  k->obj = bpf_object__open_mem(object, size, NULL);
+  if (!k->obj || bpf_object__load(k->obj)) {
+    native_release(k);
+    return NULL;
+  }
+  struct bpf_program *prog;
+  bpf_object__for_each_program(prog, k->obj) {
+    if (k->count == 16) break;
+    struct bpf_link *link = bpf_program__attach(prog);
+    if (!link) {
+      native_release(k);
+      return NULL;
+    }
+    k->links[k->count++] = link;
+  }
+  return k;
+}
+
+void native_release(void *handle) {
+  struct kept *k = handle;
+  if (!k) return;
+  for (int i = 0; i < k->count; i++) bpf_link__destroy(k->links[i]);
+  bpf_object__close(k->obj);
+  free(k);
 }
 
 struct consumer {

@@ -8,6 +8,12 @@
 /// closes everything. 0 or a negative errno.
 int native_load_attach(const void *object, size_t size);
 
+/// Opens, loads and attaches every program of `object`, and keeps it all: returns a
+/// handle for `native_release` (NULL on failure). Detaching a tracepoint waits for an
+/// RCU grace period (~100 ms here), which the load+attach benchmark does not time.
+void *native_load_attach_keep(const void *object, size_t size);
+void native_release(void *handle);
+
 /// Loads `object`, attaches program `program`, and consumes `events` records from ring
 /// buffer map `map` (reading each record's first 8 bytes), for at most `timeout_ms`.
 /// Returns the number of records consumed, or a negative errno.

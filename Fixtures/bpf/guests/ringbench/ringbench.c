@@ -34,7 +34,7 @@ int main(int argc, char **argv) {
   long deadline = fixture_now_ms() + o.timeout_ms;
   while (consumed < o.max_events && fixture_now_ms() < deadline) {
     int n = wasmbpf_buffer_poll(records, 10);
-    if (n < 0 && n != -EINTR) { fprintf(stderr, "poll: %d\n", n); return 1; }
+    if (n < 0 && n != -WASMBPF_EINTR) { fprintf(stderr, "poll: %d\n", n); return 1; }
   }
   printf("events %ld checksum %llu\n", consumed, checksum);
   wasmbpf_object_close(obj);
