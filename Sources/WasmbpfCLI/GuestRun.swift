@@ -100,6 +100,8 @@ struct GuestRun {
     if usesBpf {
       bpf = makeBpf(policy: policy, errors: errors, trace: trace)
       bpf?.define(in: &linker, store: store)
+      // wasm_attach_bpf_program_fd: a cgroup named by a directory the guest was granted.
+      bpf?.host.guestDirectoryFD = { [unowned wasi] in wasi.context.borrowedDirectoryFD(guestFD: $0) }
       trace("eBPF policy '\(policy.name)'")
     }
     defer {

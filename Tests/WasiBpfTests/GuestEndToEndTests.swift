@@ -100,7 +100,8 @@ extension KernelSuites {
         // Other suites run /bin/true in parallel: those events are real too.
         if parts.count == 3, children.contains(pid_t(parts[1]) ?? -1) { ours += 1 }
       }
-      #expect(ours >= 1 || events.count >= 2, "no event of our own children in \(run.stdout)")
+      // Tests of other targets (the CLI's) run /bin/true in parallel: theirs count too.
+      #expect(ours >= 1, "no event of our own children in \(run.stdout)")
     }
 
     @Test func execsnoopSeesExecvePathsThroughAPerfBuffer() throws {
