@@ -185,15 +185,20 @@ public final class BpfHost {
     guard let program = entry.description.programs.first(where: { $0.name == programName }) else {
       return -ENOENT
     }
-    let target = attachTarget(for: program, text: targetText)
+    return attach(program, of: entry, to: attachTarget(for: program, text: targetText))
+  }
+
+  /// Asks the policy, then attaches; the entry owns the link.
+  private func attach(
+    _ program: BpfProgramDescription, of entry: BpfObjectEntry, to target: BpfAttachTarget
+  ) -> Int32 {
     do {
       try enforcer.admitAttach(of: program, objectName: entry.object.name, to: target)
     } catch {
       return -error.errno
     }
     do {
-      let link = try entry.object.attach(program: programName, to: target)
-      entry.links.append(link)
+      entry.links.append(try entry.object.attach(program: program.name, to: target))
       return 0
     } catch {
       enforcer.releasedLink()
@@ -221,20 +226,7 @@ public final class BpfHost {
     default: return -EINVAL
     }
     guard guestFD >= 0, let hostFD = guestDirectoryFD?(UInt32(guestFD)) else { return -EBADF }
-    let target = BpfAttachTarget.cgroupFD(hostFD)
-    do {
-      try enforcer.admitAttach(of: program, objectName: entry.object.name, to: target)
-    } catch {
-      return -error.errno
-    }
-    do {
-      entry.links.append(try entry.object.attach(program: programName, to: target))
-      return 0
-    } catch {
-      enforcer.releasedLink()
-      diagnostics?(error.description)
-      return -error.errno
-    }
+    return attach(program, of: entry, to: .cgroupFD(hostFD))
   }
 
   /// An empty target means automatic attach; otherwise cgroup programs take a cgroup
