@@ -86,6 +86,8 @@ struct Translator: InstructionVisitor {
   var lastConst: (start: Int, value: Int)?
   /// The last instruction, when it was an integer comparison: (start, op).
   var lastCompare: (start: Int, op: NumericOp, immediate: Bool)?
+  /// The last instruction, when it was `i32.eqz` / `i64.eqz`: (start, is64).
+  var lastEqz: (start: Int, is64: Bool)?
 
   static let maxLazyEntries = 64
 
@@ -123,6 +125,7 @@ struct Translator: InstructionVisitor {
     lastResult = nil
     lastConst = nil
     lastCompare = nil
+    lastEqz = nil
   }
 
   var reachable: Bool { !(controls.last?.unreachable ?? true) }

@@ -54,6 +54,22 @@ extension Translator {
       _ = start
       return
     }
+    if let eqz = lastEqz, eqz.start + 3 == code.count, condition == tempSlot(stack.count) {
+      // `eqz; if` → branch to else when the operand is not zero.
+      let a = code[eqz.start + 2]
+      code.removeLast(3)
+      forgetPeepholes()
+      materializeAll()
+      let at = code.count
+      if eqz.is64 {
+        emit({ brIfNonZero64Op($0, $1, $2, $3, $4) }, a, 0)
+      } else {
+        emit({ brIfOp($0, $1, $2, $3, $4) }, a, 0)
+      }
+      enterBlock(.ifThen, type)
+      controls[controls.count - 1].elseFixup = Fixup(word: code.count - 1, base: at)
+      return
+    }
     forgetPeepholes()
     materializeAll()
     let at = code.count
@@ -117,6 +133,7 @@ extension Translator {
     guard reachable else { return }
     let target = try controlIndex(depth)
     let compare = lastCompare
+    let eqz = lastEqz
     let condition = pop()
     forgetPeepholes()
     let c = controls[target]
@@ -134,6 +151,22 @@ extension Translator {
         code.removeLast(4)
         let at = code.count
         emit(isLoop ? loop : plain, a, b)
+        branchTarget(target, base: at)
+        return
+      }
+      if let eqz, eqz.start + 3 == code.count, condition == tempSlot(stack.count) {
+        // `eqz; br_if` → branch when the operand is zero.
+        let a = code[eqz.start + 2]
+        code.removeLast(3)
+        let at = code.count
+        let handler: Handler =
+          switch (eqz.is64, isLoop) {
+          case (false, false): { brIfNotOp($0, $1, $2, $3, $4) }
+          case (false, true): { brIfZeroLoopOp($0, $1, $2, $3, $4) }
+          case (true, false): { brIfZero64Op($0, $1, $2, $3, $4) }
+          case (true, true): { brIfZero64LoopOp($0, $1, $2, $3, $4) }
+          }
+        emit(handler, a)
         branchTarget(target, base: at)
         return
       }
@@ -591,6 +624,7 @@ extension Translator {
     } else {
       forgetPeepholes()
       unaryOp(handler)
+      if op == .i32Eqz || op == .i64Eqz { lastEqz = (code.count - 3, op == .i64Eqz) }
     }
   }
 
