@@ -45,3 +45,25 @@ func brIfNonZero64Op(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit 
   if fp[pc[1]] != 0 { return next(pc + pc[2], fp, md, ms, c) }
   return next(pc + 3, fp, md, ms, c)
 }
+
+// MARK: Two arithmetic instructions in one (the hottest pairs of the kernels)
+
+/// Operands: [dst, x, k, y]: `(x << k) + y`, array addressing (`base + i * 2^k`).
+func i32ShlImmAdd(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  let shifted = u32(fp[pc[2]]) &<< u32(UInt64(truncatingIfNeeded: pc[3]))
+  fp[pc[1]] = cell(shifted &+ u32(fp[pc[4]]))
+  return next(pc + 5, fp, md, ms, c)
+}
+/// Operands: [dst, x, y, z]: `x * y + z`, rounded after each operation as the two
+/// Wasm instructions are (not a fused multiply-add).
+func f64MulAdd(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  let product = f64(fp[pc[2]]) * f64(fp[pc[3]])
+  fp[pc[1]] = cell(product + f64(fp[pc[4]]))
+  return next(pc + 5, fp, md, ms, c)
+}
+/// Operands: [dst, x, y, z]: `z + x * y` (the product as the second operand).
+func f64AddMul(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  let product = f64(fp[pc[2]]) * f64(fp[pc[3]])
+  fp[pc[1]] = cell(f64(fp[pc[4]]) + product)
+  return next(pc + 5, fp, md, ms, c)
+}

@@ -615,9 +615,16 @@ extension Translator {
     if arity == 2 {
       lastCompare = nil
       lastResult = nil
+      lastEqz = nil
       if immediate == nil { lastConst = nil }
+      if lastConst == nil, fusePair(op) {
+        lastBinary = nil
+        return
+      }
+      lastBinary = nil
       let usedImmediate = binaryOp(handler, immediate: immediate)
       lastConst = nil
+      lastBinary = (code.count - 4, op, usedImmediate)
       if fusedBranch(op, negated: false) != nil {
         lastCompare = (code.count - 4, op, usedImmediate)
       }
