@@ -10,11 +10,16 @@ let package = Package(
     .package(url: "https://github.com/swiftwasm/WasmKit", exact: "0.4.2"),
   ],
   targets: [
+    // The native peer of the eBPF benchmarks: libbpf driven from C.
+    .target(name: "NativeBpf", linkerSettings: [.linkedLibrary("bpf")]),
     .executableTarget(
       name: "wasmbpf-bench",
       dependencies: [
+        "NativeBpf",
         .product(name: "WasmCore", package: "wasmbpf"),
         .product(name: "WasmInterp", package: "wasmbpf"),
+        .product(name: "WasiPreview1", package: "wasmbpf"),
+        .product(name: "WasiBpf", package: "wasmbpf"),
         .product(name: "WasmKit", package: "WasmKit"),
         .product(name: "WasmParser", package: "WasmKit"),
       ]

@@ -327,6 +327,11 @@ public final class BpfHost {
     guard let entry = objects[handle] else { return -EINVAL }
     guard let map = maps[mapID], map.objectHandle == handle else { return -EBADF }
     guard maxSize >= 0 else { return -EINVAL }
+    do {
+      try enforcer.admitMapOperation(.poll, map: map.name)
+    } catch {
+      return -error.errno
+    }
     guard GuestRange(address: data, length: UInt64(maxSize), memoryBytes: memory.byteCount) != nil
     else { return -EFAULT }
     let buffer: BpfEventBuffer

@@ -42,6 +42,8 @@ public enum BpfMapOperation: String, Hashable, Sendable {
   case update
   case delete
   case nextKey = "get next key"
+  /// Receiving a ring or perf buffer's records: a read.
+  case poll
   var writes: Bool { self == .update || self == .delete }
 }
 

@@ -123,15 +123,13 @@ public struct Global {
 
   public var type: GlobalType { instance.type }
 
-  public var value: Value { runtime.decode(instance.cell.pointee, as: instance.type.valueType) }
+  public var value: Value { runtime.load(from: instance.cell, as: instance.type.valueType) }
 
   /// Sets a mutable global; false when constant or of the wrong type.
   @discardableResult
   public func set(_ value: Value) -> Bool {
-    guard instance.type.mutability == .variable, value.hasType(instance.type.valueType) else {
-      return false
-    }
-    instance.cell.pointee = runtime.encode(value)
+    guard instance.type.mutability == .variable, value.hasType(instance.type.valueType) else { return false }
+    runtime.store(value, to: instance.cell)
     return true
   }
 }

@@ -54,8 +54,8 @@ extension StoreRuntime {
       instance.functions.append(f)
     }
     for global in module.globals {
-      let value = try evaluate(global.initializer, in: instance)
-      instance.globals.append(GlobalInstance(type: global.type, value: value))
+      let value = try evaluateWide(global.initializer, in: instance)
+      instance.globals.append(GlobalInstance(type: global.type, value: value.low, high: value.high))
     }
     for export in module.exports {
       let i = Int(export.index)
@@ -102,6 +102,7 @@ extension StoreRuntime {
       typeIDs: module.types.map { typeID($0) },
       types: module.types,
       globals: instance.globals.map(\.cell),
+      globalTypes: instance.globals.map(\.type.valueType),
       tables: instance.tables.map(\.state),
       dataSegments: instance.dataSegments,
       elementSegments: instance.elementSegments)
@@ -156,27 +157,33 @@ extension StoreRuntime {
   }
 
   /// Evaluates a constant expression.
-  func evaluate(_ expression: ConstExpression, in instance: InstanceRuntime)
-    throws(InstantiationError) -> UInt64
-  {
-    var stack: [UInt64] = []
+  func evaluate(_ expression: ConstExpression, in instance: InstanceRuntime) throws(InstantiationError) -> UInt64 {
+    try evaluateWide(expression, in: instance).low
+  }
+
+  /// Evaluates a constant expression into two cells (the high one for a v128).
+  func evaluateWide(
+    _ expression: ConstExpression, in instance: InstanceRuntime
+  ) throws(InstantiationError) -> (low: UInt64, high: UInt64) {
+    var stack: [(low: UInt64, high: UInt64)] = []
     for instruction in expression.instructions {
       switch instruction {
-      case .i32Const(let v): stack.append(UInt64(UInt32(bitPattern: v)))
-      case .i64Const(let v): stack.append(UInt64(bitPattern: v))
-      case .f32Const(let v): stack.append(UInt64(v))
-      case .f64Const(let v): stack.append(v)
-      case .v128Const: throw .unsupported("v128 constants")
-      case .refNull: stack.append(0)
+      case .i32Const(let v): stack.append((UInt64(UInt32(bitPattern: v)), 0))
+      case .i64Const(let v): stack.append((UInt64(bitPattern: v), 0))
+      case .f32Const(let v): stack.append((UInt64(v), 0))
+      case .f64Const(let v): stack.append((v, 0))
+      case .v128Const(let v): stack.append((v.low, v.high))
+      case .refNull: stack.append((0, 0))
       case .refFunc(let i):
         guard Int(i) < instance.functions.count else { throw .unsupported("unknown function") }
-        stack.append(UInt64(UInt(bitPattern: instance.functions[Int(i)].entry)))
+        stack.append((UInt64(UInt(bitPattern: instance.functions[Int(i)].entry)), 0))
       case .globalGet(let i):
         guard Int(i) < instance.globals.count else { throw .unsupported("unknown global") }
-        stack.append(instance.globals[Int(i)].cell.pointee)
+        let cell = instance.globals[Int(i)].cell
+        stack.append((cell[0], cell[1]))
       }
     }
-    return stack.last ?? 0
+    return stack.last ?? (0, 0)
   }
 }
 

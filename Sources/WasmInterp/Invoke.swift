@@ -47,11 +47,12 @@ extension StoreRuntime {
     let base = stackTop.unsafelyUnwrapped
     let c = context
     let savedFrameTop = c.pointee.frameTop
-    let needed = max(entry.pointee.frameSize, type.parameters.count, type.results.count)
+    let cells = type.mentionsV128 ? 2 : 1
+    let needed = max(entry.pointee.frameSize, cells * type.parameters.count, cells * type.results.count)
     guard savedFrameTop < c.pointee.frameEnd, base + needed <= c.pointee.stackEnd else {
       throw Trap(.callStackExhausted)
     }
-    for (i, argument) in arguments.enumerated() { base[i] = encode(argument) }
+    for (i, argument) in arguments.enumerated() { store(argument, to: base + cells * i) }
     let locals = entry.pointee.localCount
     if locals > 0 { (base + entry.pointee.paramCount).update(repeating: 0, count: locals) }
     savedFrameTop.initialize(
@@ -60,7 +61,7 @@ extension StoreRuntime {
     let memory = entry.pointee.memory.pointee
     let exit = runCode(entry.pointee.code.unsafelyUnwrapped, base, memory.base, memory.size, c)
     if exit == .done {
-      return type.results.enumerated().map { decode(base[$0.offset], as: $0.element) }
+      return type.results.enumerated().map { load(from: base + cells * $0.offset, as: $0.element) }
     }
     let trap = makeTrap(exit, frames: savedFrameTop..<c.pointee.frameTop)
     c.pointee.frameTop = savedFrameTop
@@ -96,10 +97,11 @@ extension StoreRuntime {
     let type = function.type
     var arguments: [Value] = []
     arguments.reserveCapacity(type.parameters.count)
-    for (i, t) in type.parameters.enumerated() { arguments.append(decode(args[i], as: t)) }
+    let cells = type.mentionsV128 ? 2 : 1
+    for (i, t) in type.parameters.enumerated() { arguments.append(load(from: args + cells * i, as: t)) }
     // Nested invocations start above the slots this call uses.
     let savedTop = stackTop
-    stackTop = args + max(type.parameters.count, type.results.count)
+    stackTop = args + cells * max(type.parameters.count, type.results.count)
     defer { stackTop = savedTop }
     let callerFunction = (c.pointee.frameTop - 1).pointee.function.pointee.storeIndex
     let caller = Caller(runtime: self, instance: functions[callerFunction].instance)
@@ -119,7 +121,7 @@ extension StoreRuntime {
       c.pointee.hostError = "host function returned values of the wrong type"
       return .trap(.hostError)
     }
-    for (i, v) in results.enumerated() { args[i] = encode(v) }
+    for (i, v) in results.enumerated() { store(v, to: args + cells * i) }
     return .proceed
   }
 }

@@ -63,10 +63,12 @@ final class TableInstance {
 final class GlobalInstance {
   let cell: UnsafeMutablePointer<UInt64>
   let type: GlobalType
-  init(type: GlobalType, value: UInt64) {
+  /// Two cells, so that a v128 global fits (scalars use the first).
+  init(type: GlobalType, value: UInt64, high: UInt64 = 0) {
     self.type = type
-    cell = .allocate(capacity: 1)
+    cell = .allocate(capacity: 2)
     cell.initialize(to: value)
+    (cell + 1).initialize(to: high)
   }
   deinit { cell.deallocate() }
 }
@@ -171,9 +173,10 @@ final class StoreRuntime {
   ) -> FunctionInstance {
     let entry = UnsafeMutablePointer<FunctionEntry>.allocate(capacity: 1)
     let params = type.parameters.count, results = type.results.count
+    let cells = type.mentionsV128 ? 2 : 1
     entry.initialize(
       to: FunctionEntry(
-        code: nil, frameSize: max(params, results, 1), paramCount: params, resultCount: results,
+        code: nil, frameSize: cells * max(params, results, 1), paramCount: cells * params, resultCount: results,
         localCount: 0, typeID: typeID(type), memory: memory ?? noMemory,
         storeIndex: functions.count, isHost: host != nil))
     let function = FunctionInstance(
@@ -196,7 +199,23 @@ final class StoreRuntime {
     case .externRef(let r):
       guard let r else { return 0 }
       return r &+ 1
+    case .v128(let v): return v.low
     }
+  }
+
+  /// Writes `value` at `cells` (two cells for a v128).
+  func store(_ value: Value, to cells: UnsafeMutablePointer<UInt64>) {
+    if case .v128(let v) = value {
+      cells[0] = v.low
+      cells[1] = v.high
+    } else {
+      cells[0] = encode(value)
+    }
+  }
+
+  /// Reads a value of `type` from `cells`.
+  func load(from cells: UnsafeMutablePointer<UInt64>, as type: ValueType) -> Value {
+    type == .v128 ? .v128(V128(low: cells[0], high: cells[1])) : decode(cells[0], as: type)
   }
 
   func decode(_ cell: UInt64, as type: ValueType) -> Value {
@@ -204,7 +223,8 @@ final class StoreRuntime {
     case .i32: return .i32(UInt32(truncatingIfNeeded: cell))
     case .i64: return .i64(cell)
     case .f32: return .f32(UInt32(truncatingIfNeeded: cell))
-    case .f64, .v128: return .f64(cell)
+    case .f64: return .f64(cell)
+    case .v128: return .v128(V128(low: cell, high: 0))
     case .ref(let r):
       if cell == 0 { return r.heapType == .function ? .funcRef(nil) : .externRef(nil) }
       if r.heapType == .function {
@@ -229,12 +249,26 @@ final class StoreRuntime {
     let result: Result<TranslatedCode, WasmError> = module.bytes.withUnsafeBufferPointer { buffer in
       do throws(WasmError) {
         let slice = UnsafeBufferPointer(rebasing: buffer[body.code])
-        var decoder = InstructionDecoder(
-          ByteReader(slice, offset: body.code.lowerBound), features: module.features,
-          hasDataCount: module.dataCount != nil)
-        var translator = try Translator(env: env, type: function.type, locals: body.locals)
-        try decoder.decodeBody(into: &translator)
-        return .success(translator.result)
+        // Narrow first; a body meeting a v128 value is translated again wide
+        // (see SIMDTranslation.swift).
+        var wide = false
+        while true {
+          var decoder = InstructionDecoder(
+            ByteReader(slice, offset: body.code.lowerBound), features: module.features,
+            hasDataCount: module.dataCount != nil)
+          var translator = try Translator(env: env, type: function.type, locals: body.locals, wide: wide)
+          do throws(WasmError) {
+            if translator.needsWide { throw translator.requireWideError() }
+            try decoder.decodeBody(into: &translator)
+          } catch {
+            if translator.needsWide, !wide {
+              wide = true
+              continue
+            }
+            throw error
+          }
+          return .success(translator.result)
+        }
       } catch {
         return .failure(error)
       }
@@ -245,6 +279,7 @@ final class StoreRuntime {
     function.code = code
     function.entry.pointee.frameSize = translated.frameSize
     function.entry.pointee.localCount = translated.localCount
+    function.entry.pointee.paramCount = translated.paramCells
     function.entry.pointee.code = UnsafePointer(code)
     return true
   }

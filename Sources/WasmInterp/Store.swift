@@ -61,7 +61,7 @@ public final class Store {
 
   /// A new global that guests can import.
   public func global(_ type: GlobalType, value: Value) -> Global {
-    Global(store: self, instance: GlobalInstance(type: type, value: runtime.encode(value)))
+    Global(store: self, instance: GlobalInstance(type: type, value: runtime.encode(value), high: value.v128High))
   }
 
   /// The function with index `storeIndex` in this store (see `FunctionReference`).

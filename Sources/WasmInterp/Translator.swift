@@ -26,6 +26,8 @@ struct TranslationEnvironment {
   var typeIDs: [Int]
   var types: [FunctionType]
   var globals: [UnsafeMutablePointer<UInt64>]
+  /// Value type of each global (a v128 global needs wide slots, see `stride`).
+  var globalTypes: [ValueType] = []
   var tables: [UnsafeMutablePointer<TableState>]
   var dataSegments: [UnsafeMutablePointer<SegmentState>]
   var elementSegments: [UnsafeMutablePointer<SegmentState>]
@@ -36,7 +38,10 @@ struct TranslatedCode {
   var words: [Int]
   /// Slots a frame needs: locals, operand stack.
   var frameSize: Int
+  /// Cells of declared locals (not params), zeroed on entry.
   var localCount: Int
+  /// Cells the parameters occupy in the body's layout (where zeroing starts).
+  var paramCells: Int
 }
 
 struct Translator: InstructionVisitor {
@@ -91,12 +96,22 @@ struct Translator: InstructionVisitor {
   /// The last instruction, when it was `i32.eqz` / `i64.eqz`: (start, is64).
   var lastEqz: (start: Int, is64: Bool)?
 
+  /// Cells per slot: 1, or 2 in a body that handles v128 values ("wide" body,
+  /// see SIMDTranslation.swift). Every slot index emitted is already in cells.
+  let stride: Int
+  /// Cells per value in the function type's calling convention (2 if it mentions v128).
+  let typeStride: Int
+  /// Set (before throwing) when a narrow translation meets a v128 value.
+  var needsWide = false
+
   static let maxLazyEntries = 64
 
   init(
-    env: TranslationEnvironment, type: FunctionType, locals: [LocalDeclaration]
+    env: TranslationEnvironment, type: FunctionType, locals: [LocalDeclaration], wide: Bool = false
   ) throws(WasmError) {
     self.env = env
+    self.stride = wide ? 2 : 1
+    self.typeStride = type.mentionsV128 ? 2 : 1
     var count = type.parameters.count
     for declaration in locals {
       count += Int(declaration.count)
@@ -109,11 +124,19 @@ struct Translator: InstructionVisitor {
     self.resultCount = type.results.count
     controls.append(
       Control(kind: .function, height: 0, paramCount: 0, resultCount: type.results.count, start: 0))
+    // A narrow translation of a body with v128 locals stops here (the caller
+    // sees `needsWide` and retries wide).
+    if !wide, typeStride == 2 || locals.contains(where: { $0.type == .v128 }) {
+      needsWide = true
+      return
+    }
+    emitPrologue()
   }
 
   var result: TranslatedCode {
     TranslatedCode(
-      words: code, frameSize: localCount + maxHeight + 1, localCount: localCount - paramCount)
+      words: code, frameSize: stride * (localCount + maxHeight + 1),
+      localCount: stride * (localCount - paramCount), paramCells: stride * paramCount)
   }
 
   // MARK: Emission helpers
@@ -133,7 +156,7 @@ struct Translator: InstructionVisitor {
 
   var reachable: Bool { !(controls.last?.unreachable ?? true) }
 
-  func tempSlot(_ height: Int) -> Int { localCount + height }
+  func tempSlot(_ height: Int) -> Int { stride * (localCount + height) }
 
   mutating func pushTemp() -> Int {
     let slot = tempSlot(stack.count)
@@ -153,7 +176,7 @@ struct Translator: InstructionVisitor {
     let slot = stack[index]
     let own = tempSlot(index)
     if slot != own {
-      emit({ copyOp($0, $1, $2, $3, $4) }, own, slot)
+      emitCopy(own, slot)
       stack[index] = own
     }
   }
@@ -206,7 +229,7 @@ struct Translator: InstructionVisitor {
     for k in 0..<n {
       let src = stack[first + k]
       let dst = tempSlot(c.height + k)
-      if src != dst { emit({ copyOp($0, $1, $2, $3, $4) }, dst, src) }
+      if src != dst { emitCopy(dst, src) }
     }
   }
 

@@ -16,7 +16,8 @@ extension Translator {
 
   mutating func visitNop() throws(WasmError) {}
 
-  mutating func enterBlock(_ kind: ControlKind, _ type: BlockType) {
+  mutating func enterBlock(_ kind: ControlKind, _ type: BlockType) throws(WasmError) {
+    try checkWidth(type)
     let (params, results) = blockArity(type)
     let dead = !reachable
     if !dead { materializeAll() }
@@ -28,12 +29,12 @@ extension Translator {
     controls.append(c)
   }
 
-  mutating func visitBlock(_ type: BlockType) throws(WasmError) { enterBlock(.block, type) }
-  mutating func visitLoop(_ type: BlockType) throws(WasmError) { enterBlock(.loop, type) }
+  mutating func visitBlock(_ type: BlockType) throws(WasmError) { try enterBlock(.block, type) }
+  mutating func visitLoop(_ type: BlockType) throws(WasmError) { try enterBlock(.loop, type) }
 
   mutating func visitIf(_ type: BlockType) throws(WasmError) {
     guard reachable else {
-      enterBlock(.ifThen, type)
+      try enterBlock(.ifThen, type)
       return
     }
     let compare = lastCompare
@@ -49,7 +50,7 @@ extension Translator {
       materializeAll()
       let at = code.count
       emit(handler, a, b, 0)
-      enterBlock(.ifThen, type)
+      try enterBlock(.ifThen, type)
       controls[controls.count - 1].elseFixup = Fixup(word: code.count - 1, base: at)
       _ = start
       return
@@ -74,7 +75,7 @@ extension Translator {
     materializeAll()
     let at = code.count
     emit({ brIfNotOp($0, $1, $2, $3, $4) }, condition, 0)
-    enterBlock(.ifThen, type)
+    try enterBlock(.ifThen, type)
     controls[controls.count - 1].elseFixup = Fixup(word: code.count - 1, base: at)
   }
 
@@ -244,9 +245,14 @@ extension Translator {
     if n == 1, let producer, producer.end == code.count, let value = stack.last,
       value == tempSlot(stack.count - 1), code[producer.word] == value
     {
-      // The instruction that computed the result writes it to the result slot.
+      // The instruction that computed the result writes it to the result slot
+      // (cell 0, also in a wide body: a v128 result fills cells 0 and 1).
       code[producer.word] = 0
       emit({ return0Op($0, $1, $2, $3, $4) })
+      return
+    }
+    if stride == 2 {
+      emitWideReturn()
       return
     }
     if n == 1 {
@@ -268,16 +274,20 @@ extension Translator {
     markUnreachable()
   }
 
-  mutating func emitCall(_ handler: Handler, _ type: FunctionType, operands: [Int]) {
+  mutating func emitCall(_ handler: Handler, _ type: FunctionType, operands: [Int]) throws(WasmError) {
+    if stride == 1, type.mentionsV128 { try requireWide() }
     let params = type.parameters.count
     let first = stack.count - params
     materializeAll(from: first)
     for _ in 0..<params { _ = pop() }
     let argStart = tempSlot(stack.count)
+    let narrowCallee = stride == 2 && !type.mentionsV128
+    if narrowCallee { emitPack(at: argStart, count: params) }
     emit(handler)
     code.append(contentsOf: operands)
     code.append(argStart)
     for _ in 0..<type.results.count { _ = pushTemp() }
+    if narrowCallee { emitUnpack(at: argStart, count: type.results.count) }
     // The callee's frame overlays the slots from argStart; make sure the caller's
     // frame covers at least the arguments and results.
     if stack.count + params > maxHeight { maxHeight = stack.count + params }
@@ -290,7 +300,7 @@ extension Translator {
     guard i < env.functionEntries.count else {
       throw .invalid("unknown function", at: instructionOffset)
     }
-    emitCall(
+    try emitCall(
       { callOp($0, $1, $2, $3, $4) }, env.functionTypes[i],
       operands: [Int(bitPattern: UInt(bitPattern: env.functionEntries[i]))])
   }
@@ -305,7 +315,7 @@ extension Translator {
     let index = pop()
     // The index may sit in the slot the callee's frame will overlay; the handler
     // reads it before entering.
-    emitCall(
+    try emitCall(
       { callIndirectOp($0, $1, $2, $3, $4) }, env.types[t],
       operands: [address(env.tables[table]), index, env.typeIDs[t]])
   }
@@ -350,33 +360,34 @@ extension Translator {
   mutating func visitSelect(_ type: ValueType?) throws(WasmError) {
     guard reachable else { return }
     forgetPeepholes()
+    if stride == 1, type == .v128 { try requireWide() }
     let condition = pop()
     let b = pop()
     let a = pop()
     let d = pushTemp()
-    emit({ selectOp($0, $1, $2, $3, $4) }, d, a, b, condition)
+    emit(stride == 2 ? { select2Op($0, $1, $2, $3, $4) } : { selectOp($0, $1, $2, $3, $4) } as Handler, d, a, b, condition)
     lastResult = (code.count - 4, code.count)
   }
 
   mutating func visitLocalGet(_ index: UInt32) throws(WasmError) {
     guard reachable else { return }
     forgetPeepholes()
-    let local = Int(index)
-    guard local < localCount else { throw .invalid("unknown local", at: instructionOffset) }
+    guard Int(index) < localCount else { throw .invalid("unknown local", at: instructionOffset) }
+    let local = stride * Int(index)
     if lazyEntries.count < Translator.maxLazyEntries {
       lazyEntries.append(stack.count)
       stack.append(local)
       if stack.count > maxHeight { maxHeight = stack.count }
     } else {
       let d = pushTemp()
-      emit({ copyOp($0, $1, $2, $3, $4) }, d, local)
+      emitCopy(d, local)
     }
   }
 
   mutating func visitLocalSet(_ index: UInt32) throws(WasmError) {
     guard reachable else { return }
-    let local = Int(index)
-    guard local < localCount else { throw .invalid("unknown local", at: instructionOffset) }
+    guard Int(index) < localCount else { throw .invalid("unknown local", at: instructionOffset) }
+    let local = stride * Int(index)
     let producer = lastResult
     forgetPeepholes()
     let value = pop()
@@ -386,7 +397,7 @@ extension Translator {
       // Retarget the producing instruction's result straight into the local.
       code[producer.word] = local
     } else if value != local {
-      emit({ copyOp($0, $1, $2, $3, $4) }, local, value)
+      emitCopy(local, value)
     }
   }
 
@@ -402,8 +413,11 @@ extension Translator {
     guard Int(index) < env.globals.count else {
       throw .invalid("unknown global", at: instructionOffset)
     }
+    try checkGlobalWidth(index)
     let d = pushTemp()
-    emit({ globalGetOp($0, $1, $2, $3, $4) }, d, address(env.globals[Int(index)]))
+    emit(
+      stride == 2 ? { globalGet2Op($0, $1, $2, $3, $4) } : { globalGetOp($0, $1, $2, $3, $4) } as Handler,
+      d, address(env.globals[Int(index)]))
     lastResult = (code.count - 2, code.count)
   }
 
@@ -413,8 +427,11 @@ extension Translator {
     guard Int(index) < env.globals.count else {
       throw .invalid("unknown global", at: instructionOffset)
     }
+    try checkGlobalWidth(index)
     let v = pop()
-    emit({ globalSetOp($0, $1, $2, $3, $4) }, v, address(env.globals[Int(index)]))
+    emit(
+      stride == 2 ? { globalSet2Op($0, $1, $2, $3, $4) } : { globalSetOp($0, $1, $2, $3, $4) } as Handler,
+      v, address(env.globals[Int(index)]))
   }
 
   // MARK: Tables
@@ -510,6 +527,7 @@ extension Translator {
   mutating func visitLoad(_ op: LoadOp, _ memarg: MemArg) throws(WasmError) {
     guard reachable else { return }
     forgetPeepholes()
+    if let handler = v128LoadHandler(op) { return try emitV128Load(handler, memarg) }
     guard let handler = loadHandler(op) else {
       emit({ unsupportedOp($0, $1, $2, $3, $4) })
       return
@@ -523,6 +541,7 @@ extension Translator {
   mutating func visitStore(_ op: StoreOp, _ memarg: MemArg) throws(WasmError) {
     guard reachable else { return }
     forgetPeepholes()
+    if op == .v128Store { return try emitV128Store(memarg) }
     guard let handler = storeHandler(op) else {
       emit({ unsupportedOp($0, $1, $2, $3, $4) })
       return
@@ -635,21 +654,7 @@ extension Translator {
     }
   }
 
-  // MARK: Vector (not executed: the scalar interpreter traps on them)
-
-  mutating func visitV128Const(_ value: V128) throws(WasmError) { try unsupported() }
-  mutating func visitSIMD(_ op: SIMDOp) throws(WasmError) { try unsupported() }
-  mutating func visitLane(_ op: LaneOp, lane: UInt8) throws(WasmError) { try unsupported() }
-  mutating func visitMemoryLane(_ op: MemoryLaneOp, _ memarg: MemArg, lane: UInt8) throws(WasmError)
-  {
-    try unsupported()
-  }
-  mutating func visitShuffle(_ lanes: V128) throws(WasmError) { try unsupported() }
-
-  func unsupported() throws(WasmError) {
-    throw WasmError(
-      .implementationLimit, "SIMD is not supported by the interpreter", at: instructionOffset)
-  }
+  // MARK: Vector: see SIMDTranslation.swift
 }
 
 @inline(__always)

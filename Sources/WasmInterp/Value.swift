@@ -18,6 +18,8 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
   /// An external reference: an opaque host value (nil: `ref.null extern`).
   /// `UInt64.max` is reserved.
   case externRef(UInt64?)
+  /// A 128-bit vector (lane 0 in the lowest bits of `low`).
+  case v128(V128)
 
   public static func float(_ v: Float) -> Value { .f32(v.bitPattern) }
   public static func double(_ v: Double) -> Value { .f64(v.bitPattern) }
@@ -41,6 +43,7 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
   public func hasType(_ type: ValueType) -> Bool {
     switch (self, type) {
     case (.i32, .i32), (.i64, .i64), (.f32, .f32), (.f64, .f64): return true
+    case (.v128, .v128): return true
     case (.funcRef, .ref(let r)): return r.heapType == .function
     case (.externRef, .ref(let r)): return r.heapType == .extern
     default: return false
@@ -55,6 +58,7 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
     case .f64(let v): return "f64:\(Double(bitPattern: v))"
     case .funcRef(let r): return r.map { "funcref:\($0.storeIndex)" } ?? "funcref:null"
     case .externRef(let r): return r.map { "externref:\($0)" } ?? "externref:null"
+    case .v128(let v): return "v128:\(String(v.high, radix: 16)):\(String(v.low, radix: 16))"
     }
   }
 }
@@ -66,6 +70,9 @@ public struct FunctionReference: Hashable, Sendable {
 }
 
 extension Value {
+  /// The high 64 bits of a v128 (0 for other values).
+  var v128High: UInt64 { if case .v128(let v) = self { return v.high } else { return 0 } }
+
   /// The zero value of a type (locals, table fill, `ref.null`).
   static func defaultValue(_ type: ValueType) -> Value {
     switch type {
@@ -73,7 +80,7 @@ extension Value {
     case .i64: return .i64(0)
     case .f32: return .f32(0)
     case .f64: return .f64(0)
-    case .v128: return .i64(0)
+    case .v128: return .v128(V128(low: 0, high: 0))
     case .ref(let r): return r.heapType == .function ? .funcRef(nil) : .externRef(nil)
     }
   }

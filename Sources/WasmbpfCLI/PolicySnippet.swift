@@ -42,7 +42,7 @@ enum PolicySnippet {
         // Internal maps (.rodata, .bss...) are not the guest's to operate.
         if map.name.contains(".") { continue }
         if map.typeName == "ringbuf" || map.typeName == "perf_event_array" {
-          rules.append((map.name, "none", "polled as an event buffer; no lookups needed"))
+          rules.append((map.name, "read-only", "polled as an event buffer"))
         } else {
           rules.append((map.name, "read-write", "read-only if the tool never updates it"))
         }

@@ -1,6 +1,7 @@
 // `wasmbpf-run wast FILE...`: run spec scripts (.wast, or wast2json's JSON).
 
 import ArgumentParser
+import WasmCore
 import WastRunner
 
 struct WastSubcommand: CLISubcommand {
@@ -21,10 +22,14 @@ struct WastSubcommand: CLISubcommand {
   @Flag(name: .shortAndLong, help: "List every failure.")
   var verbose = false
 
+  @Flag(help: "Enable relaxed SIMD (Wasm 3.0), e.g. for the relaxed-simd scripts.")
+  var relaxedSimd = false
+
   func execute<Output: TextOutputStream, Errors: TextOutputStream>(
     stdout: inout Output, stderr: inout Errors
   ) -> Int32 {
-    let runner = WastRunner(makeExecutor: { InterpreterWastExecutor() })
+    let runner = WastRunner(
+      features: relaxedSimd ? .relaxedSIMD : .wasm2, makeExecutor: { InterpreterWastExecutor() })
     var passed = 0
     var failed = 0
     var skipped = 0

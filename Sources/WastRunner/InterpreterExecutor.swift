@@ -114,7 +114,7 @@ public final class InterpreterWastExecutor: WastExecutor {
     case .i64(let x): return .i64(x)
     case .f32(let x): return .f32(x)
     case .f64(let x): return .f64(x)
-    case .v128: throw WastExecutionError(.unsupported, "v128 values")
+    case .v128(let x): return .v128(x)
     case .funcRef(let id):
       guard let id else { return .funcRef(nil) }
       guard let f = store.function(storeIndex: Int(id)) else {
@@ -133,6 +133,7 @@ public final class InterpreterWastExecutor: WastExecutor {
     case .f64(let x): return .f64(x)
     case .funcRef(let r): return .funcRef(r.map { UInt32(truncatingIfNeeded: $0.storeIndex) })
     case .externRef(let x): return .externRef(x.map { UInt32(truncatingIfNeeded: $0) })
+    case .v128(let x): return .v128(x)
     }
   }
 }

@@ -46,12 +46,25 @@ import WasmCore
   }
 
   @Test func everySIMDOpDecodes() throws {
-    for op in SIMDOp.allCases {
+    for op in SIMDOp.allCases where !op.isRelaxed {
       let encoding: [UInt8] = [0xFD] + leb(UInt32(op.rawValue))
       #expect(try decode(encoding + [0x0B]) == ["0: \(op)", "\(encoding.count): end"])
     }
     // A sub-opcode in a long LEB128 form still names the same instruction.
     #expect(try decode([0xFD, 0xCE, 0x81, 0x00, 0x0B]) == ["0: i64x2Add", "4: end"])
+  }
+
+  @Test func relaxedSIMDOpsDecodeOnlyWithTheFeature() throws {
+    let relaxed = SIMDOp.allCases.filter(\.isRelaxed)
+    #expect(relaxed.count == 20)
+    for op in relaxed {
+      let encoding: [UInt8] = [0xFD] + leb(UInt32(op.rawValue))
+      #expect(decodeError(encoding + [0x0B])?.message == "illegal opcode")
+      #expect(
+        try decode(encoding + [0x0B], features: .relaxedSIMD) == ["0: \(op)", "\(encoding.count): end"])
+    }
+    // Past the relaxed range stays illegal even with the feature.
+    #expect(decodeError([0xFD] + leb(0x114) + [0x0B], features: .relaxedSIMD)?.message == "illegal opcode")
   }
 
   @Test func unassignedOpcodesAreIllegal() {

@@ -15,6 +15,10 @@ struct BenchmarkCase {
   /// Input bytes one run processes, for a throughput column (MB/s). `nil` when a
   /// throughput makes no sense for the benchmark.
   var bytesPerRun: Int? = nil
+  /// Set for work whose set-up or teardown must stay out of the measurement: each
+  /// side then runs once per sample and returns the seconds of its own timed region
+  /// (`ours`/`peer` are not used).
+  var selfTimed: (ours: () throws -> Double, peer: () throws -> Double)? = nil
 }
 
 /// A named benchmark. `prepare` runs once, untimed: it reads inputs, builds modules,
@@ -32,6 +36,7 @@ enum BenchmarkRegistry {
   static func all(inputs: BenchmarkInputs) -> [Benchmark] {
     DecodeBenchmarks.make(inputs: inputs) + LoadBenchmarks.make(inputs: inputs)
       + KernelBenchmarks.make(inputs: inputs) + StartupBenchmarks.make(inputs: inputs)
+      + BpfBenchmarks.make(inputs: inputs) + SIMDBenchmarks.make(inputs: inputs)
   }
 }
 

@@ -61,7 +61,9 @@ func printRow(_ m: Measurement) {
   }
 }
 
-func printSummary(_ measurements: [Measurement]) {
+func printSummary(_ all: [Measurement]) {
+  // The bpf/ rows compare with native libbpf, not WasmKit: not part of this mean.
+  let measurements = all.filter { !$0.name.hasPrefix("bpf/") }
   guard let mean = geometricMean(measurements.map(\.ratio)) else { return }
   emit(
     "geometric mean of ours/WasmKit over \(measurements.count) benchmark(s): "

@@ -48,6 +48,7 @@ struct Runner {
 
   func measure(_ benchmark: Benchmark) throws -> Measurement {
     let work = try benchmark.prepare()
+    if let timed = work.selfTimed { return try measureSelfTimed(benchmark, work, timed) }
     var sides: [() throws -> Void] = [work.ours, work.peer]
     if let overhead = work.peerOverhead { sides.append(overhead) }
 
@@ -86,5 +87,23 @@ struct Runner {
       peerSpread: relativeSpread(samples[1]),
       bytesPerRun: work.bytesPerRun
     )
+  }
+
+  /// One run per sample, each side reporting the seconds of its own timed region.
+  func measureSelfTimed(
+    _ benchmark: Benchmark, _ work: BenchmarkCase,
+    _ timed: (ours: () throws -> Double, peer: () throws -> Double)
+  ) throws -> Measurement {
+    let sides = [timed.ours, timed.peer]
+    for side in sides { _ = try side() }  // warm-up, and fail early
+    var samples: [[Double]] = [[], []]
+    for round in 0..<options.rounds {
+      let order = round % 2 == 0 ? [0, 1] : [1, 0]
+      for index in order { samples[index].append(try sides[index]()) }
+    }
+    return Measurement(
+      name: benchmark.name, ours: median(samples[0]), peer: median(samples[1]),
+      peerOverhead: nil, oursSpread: relativeSpread(samples[0]),
+      peerSpread: relativeSpread(samples[1]), bytesPerRun: work.bytesPerRun)
   }
 }

@@ -31,6 +31,11 @@ WASMBPF_IMPORT(wasm_bpf_map_operate)
 int wasm_bpf_map_operate(int fd, int cmd, const void *key, void *value, void *next_key,
                          uint64_t flags);
 
+// The host returns Linux errno values (negated). wasi-libc numbers errno differently
+// (its ENOENT is 44, Linux's is 2), so compare results with these, not <errno.h>'s.
+enum { WASMBPF_EPERM = 1, WASMBPF_ENOENT = 2, WASMBPF_EINTR = 4, WASMBPF_EBADF = 9,
+       WASMBPF_EFAULT = 14, WASMBPF_EINVAL = 22 };
+
 enum { WASMBPF_MAP_LOOKUP = 1, WASMBPF_MAP_UPDATE = 2, WASMBPF_MAP_DELETE = 3,
        WASMBPF_MAP_NEXT_KEY = 4 };
 enum { WASMBPF_ANY = 0, WASMBPF_NOEXIST = 1, WASMBPF_EXIST = 2 };
@@ -75,7 +80,7 @@ static inline int wasmbpf_map_update(int fd, const void *key, const void *value,
 static inline int wasmbpf_map_delete(int fd, const void *key) {
   return wasm_bpf_map_operate(fd, WASMBPF_MAP_DELETE, key, NULL, NULL, 0);
 }
-/// `key` NULL gives the first key. 0, or -ENOENT after the last key.
+/// `key` NULL gives the first key. 0, or -WASMBPF_ENOENT after the last key.
 static inline int wasmbpf_map_next_key(int fd, const void *key, void *next_key) {
   return wasm_bpf_map_operate(fd, WASMBPF_MAP_NEXT_KEY, key, NULL, next_key, 0);
 }
@@ -113,7 +118,7 @@ static inline struct wasmbpf_buffer *wasmbpf_buffer_open(struct wasmbpf_object *
   return buffer;
 }
 
-/// Records consumed, or a negative errno (-EINTR when interrupted).
+/// Records consumed, or a negative Linux errno (-WASMBPF_EINTR when interrupted).
 static inline int wasmbpf_buffer_poll(struct wasmbpf_buffer *buffer, int timeout_ms) {
   // A C function pointer in wasm32 is its index in table 0: what the host calls.
   return wasm_bpf_buffer_poll(buffer->obj->handle, buffer->map_fd,

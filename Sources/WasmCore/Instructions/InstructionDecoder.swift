@@ -157,7 +157,9 @@ public struct InstructionDecoder {
     into visitor: inout V, start: Int
   ) throws(WasmError) {
     let subopcode = try reader.readU32()
-    guard subopcode <= 0xFF else { throw .malformed("illegal opcode", at: start) }
+    guard subopcode <= 0xFF || (subopcode <= 0x113 && features.contains(.relaxedSIMD)) else {
+      throw .malformed("illegal opcode", at: start)
+    }
     let code = UInt16(truncatingIfNeeded: subopcode)
     switch code {
     case 0x00...0x0A, 0x5C, 0x5D:

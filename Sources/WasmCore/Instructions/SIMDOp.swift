@@ -4,7 +4,8 @@
 // Raw values are the sub-opcodes after the 0xFD prefix. Instructions with
 // immediates (loads, stores, `v128.const`, `i8x16.shuffle`, lane accesses) have their
 // own types. Table-like code: one case a line. Relaxed SIMD (Wasm 3.0, sub-opcodes
-// 0x100 and up) will extend this enum, gated by `Features.relaxedSIMD`.
+// 0x100-0x113) extends this enum, gated by `Features.relaxedSIMD`.
+// https://github.com/WebAssembly/relaxed-simd/blob/main/proposals/relaxed-simd/Overview.md
 
 /// A v128 instruction without immediates.
 public enum SIMDOp: UInt16, Hashable, Sendable, CaseIterable {
@@ -206,6 +207,31 @@ public enum SIMDOp: UInt16, Hashable, Sendable, CaseIterable {
   case i32x4TruncSatF64x2UZero = 0xFD
   case f64x2ConvertLowI32x4S = 0xFE
   case f64x2ConvertLowI32x4U = 0xFF
+  // Relaxed SIMD (Wasm 3.0): decoded only with `Features.relaxedSIMD`.
+  case i8x16RelaxedSwizzle = 0x100
+  case i32x4RelaxedTruncF32x4S = 0x101
+  case i32x4RelaxedTruncF32x4U = 0x102
+  case i32x4RelaxedTruncF64x2SZero = 0x103
+  case i32x4RelaxedTruncF64x2UZero = 0x104
+  case f32x4RelaxedMadd = 0x105
+  case f32x4RelaxedNmadd = 0x106
+  case f64x2RelaxedMadd = 0x107
+  case f64x2RelaxedNmadd = 0x108
+  case i8x16RelaxedLaneselect = 0x109
+  case i16x8RelaxedLaneselect = 0x10A
+  case i32x4RelaxedLaneselect = 0x10B
+  case i64x2RelaxedLaneselect = 0x10C
+  case f32x4RelaxedMin = 0x10D
+  case f32x4RelaxedMax = 0x10E
+  case f64x2RelaxedMin = 0x10F
+  case f64x2RelaxedMax = 0x110
+  case i16x8RelaxedQ15mulrS = 0x111
+  case i16x8RelaxedDotI8x16I7x16S = 0x112
+  case i32x4RelaxedDotI8x16I7x16AddS = 0x113
+
+  /// Whether the instruction belongs to relaxed SIMD (`Features.relaxedSIMD`).
+  @inlinable
+  public var isRelaxed: Bool { rawValue >= 0x100 }
 
   /// The operand and result types.
   @inlinable
@@ -225,7 +251,9 @@ public enum SIMDOp: UInt16, Hashable, Sendable, CaseIterable {
     case .i8x16Shl, .i8x16ShrS, .i8x16ShrU, .i16x8Shl, .i16x8ShrS, .i16x8ShrU, .i32x4Shl,
       .i32x4ShrS, .i32x4ShrU, .i64x2Shl, .i64x2ShrS, .i64x2ShrU:
       return InstructionSignature(.v128, .i32, .v128)
-    case .v128Bitselect:
+    case .v128Bitselect, .f32x4RelaxedMadd, .f32x4RelaxedNmadd, .f64x2RelaxedMadd,
+      .f64x2RelaxedNmadd, .i8x16RelaxedLaneselect, .i16x8RelaxedLaneselect,
+      .i32x4RelaxedLaneselect, .i64x2RelaxedLaneselect, .i32x4RelaxedDotI8x16I7x16AddS:
       return InstructionSignature(.v128, .v128, .v128, .v128)
     case .v128Not, .f32x4DemoteF64x2Zero, .f64x2PromoteLowF32x4, .i8x16Abs, .i8x16Neg, .i8x16Popcnt,
       .f32x4Ceil, .f32x4Floor, .f32x4Trunc, .f32x4Nearest, .f64x2Ceil, .f64x2Floor, .f64x2Trunc,
@@ -237,7 +265,8 @@ public enum SIMDOp: UInt16, Hashable, Sendable, CaseIterable {
       .i64x2ExtendLowI32x4U, .i64x2ExtendHighI32x4U, .f32x4Abs, .f32x4Neg, .f32x4Sqrt, .f64x2Abs,
       .f64x2Neg, .f64x2Sqrt, .i32x4TruncSatF32x4S, .i32x4TruncSatF32x4U, .f32x4ConvertI32x4S,
       .f32x4ConvertI32x4U, .i32x4TruncSatF64x2SZero, .i32x4TruncSatF64x2UZero,
-      .f64x2ConvertLowI32x4S, .f64x2ConvertLowI32x4U:
+      .f64x2ConvertLowI32x4S, .f64x2ConvertLowI32x4U, .i32x4RelaxedTruncF32x4S,
+      .i32x4RelaxedTruncF32x4U, .i32x4RelaxedTruncF64x2SZero, .i32x4RelaxedTruncF64x2UZero:
       return InstructionSignature(.v128, .v128)
     default:
       return InstructionSignature(.v128, .v128, .v128)  // the binary operators

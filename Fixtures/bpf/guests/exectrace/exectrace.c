@@ -34,9 +34,10 @@ int main(int argc, char **argv) {
   long deadline = fixture_now_ms() + o.timeout_ms;
   while (seen < o.max_events && fixture_now_ms() < deadline) {
     int n = wasmbpf_buffer_poll(events, 100);
-    if (n < 0 && n != -EINTR) { fprintf(stderr, "poll: %d\n", n); return 1; }
+    if (n < 0 && n != -WASMBPF_EINTR) { fprintf(stderr, "poll: %d\n", n); return 1; }
   }
   wasmbpf_buffer_free(events);
-  wasmbpf_object_close(obj);
+  // -a keep: leave the object to the host, which closes it when the instance ends.
+  if (!o.arg || strcmp(o.arg, "keep") != 0) wasmbpf_object_close(obj);
   return seen >= o.max_events ? 0 : 2;
 }

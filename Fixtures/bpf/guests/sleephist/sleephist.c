@@ -23,11 +23,16 @@ int main(int argc, char **argv) {
   unsigned long long counts[64] = {0};
   unsigned int key, next;
   const unsigned int *previous = NULL;
-  while (wasmbpf_map_next_key(fd, previous, &next) == 0) {
+  int err;
+  while ((err = wasmbpf_map_next_key(fd, previous, &next)) == 0) {
     unsigned long long value;
     if (next < 64 && wasmbpf_map_lookup(fd, &next, &value) == 0) counts[next] = value;
     key = next;
     previous = &key;
+  }
+  if (err != -WASMBPF_ENOENT) {  // -ENOENT ends the walk; anything else is a failure
+    fprintf(stderr, "reading the histogram failed: %d\n", err);
+    return 1;
   }
   for (int slot = 0; slot < 64; slot++) {
     if (!counts[slot]) continue;
