@@ -67,7 +67,7 @@ extension Translator {
       } else {
         emit({ brIfOp($0, $1, $2, $3, $4) }, a, 0)
       }
-      enterBlock(.ifThen, type)
+      try enterBlock(.ifThen, type)
       controls[controls.count - 1].elseFixup = Fixup(word: code.count - 1, base: at)
       return
     }
