@@ -67,3 +67,13 @@ func f64AddMul(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   fp[pc[1]] = cell(f64(fp[pc[4]]) + product)
   return next(pc + 5, fp, md, ms, c)
 }
+
+// MARK: Register moves
+
+/// Operands: [dst1, src1, dst2, src2]: two `local.set` moves in a row (loop-carried
+/// state such as SHA-2's working variables), done in order like the two copies.
+func copyPairOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  fp[pc[1]] = fp[pc[2]]
+  fp[pc[3]] = fp[pc[4]]
+  return next(pc + 5, fp, md, ms, c)
+}

@@ -93,6 +93,9 @@ struct Translator: InstructionVisitor {
   var lastCompare: (start: Int, op: NumericOp, immediate: Bool)?
   /// The last instruction, when it was a binary operator: (start, op, immediate).
   var lastBinary: (start: Int, op: NumericOp, immediate: Bool)?
+  /// Start of the last instruction when it was a narrow `copy` emitted by
+  /// `local.set` (kept across `local.get`, which emits nothing).
+  var lastCopy: Int?
   /// The last instruction, when it was `i32.eqz` / `i64.eqz`: (start, is64).
   var lastEqz: (start: Int, is64: Bool)?
 
@@ -152,6 +155,7 @@ struct Translator: InstructionVisitor {
     lastCompare = nil
     lastEqz = nil
     lastBinary = nil
+    lastCopy = nil
   }
 
   var reachable: Bool { !(controls.last?.unreachable ?? true) }

@@ -371,7 +371,10 @@ extension Translator {
 
   mutating func visitLocalGet(_ index: UInt32) throws(WasmError) {
     guard reachable else { return }
+    // `local.get` emits nothing (unless it copies): pending pairs stay adjacent.
+    let previousCopy = lastCopy, previousBinary = lastBinary
     forgetPeepholes()
+    (lastCopy, lastBinary) = (previousCopy, previousBinary)
     guard Int(index) < localCount else { throw .invalid("unknown local", at: instructionOffset) }
     let local = stride * Int(index)
     if lazyEntries.count < Translator.maxLazyEntries {
@@ -389,6 +392,7 @@ extension Translator {
     guard Int(index) < localCount else { throw .invalid("unknown local", at: instructionOffset) }
     let local = stride * Int(index)
     let producer = lastResult
+    let previousCopy = lastCopy
     forgetPeepholes()
     let value = pop()
     let wasTemp = value == tempSlot(stack.count)
@@ -397,7 +401,16 @@ extension Translator {
       // Retarget the producing instruction's result straight into the local.
       code[producer.word] = local
     } else if value != local {
-      emitCopy(local, value)
+      if stride == 1, let previousCopy, previousCopy + 3 == code.count {
+        // Two moves in a row become one handler (no label can sit between them:
+        // block boundaries forget `lastCopy`).
+        let d1 = code[previousCopy + 1], s1 = code[previousCopy + 2]
+        code.removeLast(3)
+        emit({ copyPairOp($0, $1, $2, $3, $4) }, d1, s1, local, value)
+      } else {
+        emitCopy(local, value)
+        if stride == 1 { lastCopy = code.count - 3 }
+      }
     }
   }
 
