@@ -204,10 +204,18 @@ extension Translator {
     emit({ brTableOp($0, $1, $2, $3, $4) }, index, targets.count)
     let table = code.count
     code.append(contentsOf: repeatElement(0, count: depths.count))
-    // One stub per distinct label: value moves and the branch itself.
+    // A forward label that needs no value moves is the entry's target itself (a
+    // fixup patched at the block's end): one dispatch instead of two. Others get
+    // one stub per distinct label: value moves, then the branch (a back-edge
+    // checks the budget there).
     var stubs: [Int: Int] = [:]
     for (i, depth) in depths.enumerated() {
       let target = try controlIndex(depth)
+      let kind = controls[target].kind
+      if kind != .loop, kind != .function, !branchMovesValues(target) {
+        controls[target].fixups.append(Fixup(word: table + i, base: at))
+        continue
+      }
       if let stub = stubs[target] {
         code[table + i] = stub - at
         continue
@@ -223,6 +231,15 @@ extension Translator {
       }
     }
     markUnreachable()
+  }
+
+  /// Whether a branch to control `target` has values to move into its label slots.
+  func branchMovesValues(_ target: Int) -> Bool {
+    let c = controls[target]
+    let n = c.labelArity
+    guard stack.count >= n else { return true }
+    for k in 0..<n where stack[stack.count - n + k] != tempSlot(c.height + k) { return true }
+    return false
   }
 
   /// Emits an unconditional branch to control `target` (a back-edge checks the
