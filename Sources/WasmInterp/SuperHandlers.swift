@@ -77,3 +77,24 @@ func copyPairOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   fp[pc[3]] = fp[pc[4]]
   return next(pc + 5, fp, md, ms, c)
 }
+
+// MARK: A shift or rotation by a constant, then `xor` (SHA-2's Σ and σ functions)
+
+/// Operands: [dst, x, k, y]: `rotl(x, k) ^ y`.
+func i32RotlImmXor(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  let rotated = u32(fp[pc[2]]).rotl(u32(UInt64(truncatingIfNeeded: pc[3])))
+  fp[pc[1]] = cell(rotated ^ u32(fp[pc[4]]))
+  return next(pc + 5, fp, md, ms, c)
+}
+/// Operands: [dst, x, k, y]: `rotr(x, k) ^ y`.
+func i32RotrImmXor(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  let rotated = u32(fp[pc[2]]).rotr(u32(UInt64(truncatingIfNeeded: pc[3])))
+  fp[pc[1]] = cell(rotated ^ u32(fp[pc[4]]))
+  return next(pc + 5, fp, md, ms, c)
+}
+/// Operands: [dst, x, k, y]: `(x >> k) ^ y`, unsigned.
+func i32ShrUImmXor(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  let shifted = u32(fp[pc[2]]) &>> u32(UInt64(truncatingIfNeeded: pc[3]))
+  fp[pc[1]] = cell(shifted ^ u32(fp[pc[4]]))
+  return next(pc + 5, fp, md, ms, c)
+}

@@ -294,7 +294,9 @@ struct Translator: InstructionVisitor {
 
   /// Fuses `op` with the binary instruction just before it when that one's result
   /// is one of `op`'s operands and the pair has a super-instruction
-  /// (`i32.shl k; i32.add`, `f64.mul; f64.add`). Returns whether it did.
+  /// (`i32.shl k; i32.add`, shift/rotate by k then `i32.xor`, `f64.mul; f64.add`).
+  /// Returns whether it did. Integer `add`/`xor` commute, so operand order only
+  /// matters for the f64 pair.
   mutating func fusePair(_ op: NumericOp) -> Bool {
     guard let prev = lastBinary, prev.start + 4 == code.count, stack.count >= 2 else {
       return false
@@ -310,6 +312,12 @@ struct Translator: InstructionVisitor {
     switch (prev.op, prev.immediate, op) {
     case (.i32Shl, true, .i32Add):
       handler = { i32ShlImmAdd($0, $1, $2, $3, $4) }
+    case (.i32Rotl, true, .i32Xor):
+      handler = { i32RotlImmXor($0, $1, $2, $3, $4) }
+    case (.i32Rotr, true, .i32Xor):
+      handler = { i32RotrImmXor($0, $1, $2, $3, $4) }
+    case (.i32ShrU, true, .i32Xor):
+      handler = { i32ShrUImmXor($0, $1, $2, $3, $4) }
     case (.f64Mul, false, .f64Add):
       handler =
         producedIsFirst ? { f64MulAdd($0, $1, $2, $3, $4) } : { f64AddMul($0, $1, $2, $3, $4) }

@@ -112,3 +112,20 @@ private let samples: [UInt32] = [0, 1, 7, 0x8000_0000, 0xFFFF_FFFF, 0x1234_5678,
       + localGet(2) + i32Const(1000) + [0x6C] + localGet(0) + [0x6A])
   #expect(try chain.call(.i32(3), .i32(4)) == [.i32(4004)])
 }
+
+@Test func shiftOrRotateThenXor() throws {
+  // y ^ rotl(x, 7), rotr(x, 3) ^ y, y ^ (x >> 10): the shifted value as either operand.
+  let rotl = try single(
+    [i32T, i32T], [i32T], localGet(1) + localGet(0) + i32Const(7) + [0x77, 0x73])
+  let rotr = try single(
+    [i32T, i32T], [i32T], localGet(0) + i32Const(3) + [0x78] + localGet(1) + [0x73])
+  let shr = try single(
+    [i32T, i32T], [i32T], localGet(1) + localGet(0) + i32Const(42) + [0x76, 0x73])
+  for x in samples {
+    for y in samples {
+      #expect(try rotl.call(.i32(x), .i32(y)) == [.i32(y ^ ((x &<< 7) | (x &>> 25)))])
+      #expect(try rotr.call(.i32(x), .i32(y)) == [.i32(((x &>> 3) | (x &<< 29)) ^ y)])
+      #expect(try shr.call(.i32(x), .i32(y)) == [.i32(y ^ (x &>> 10))])
+    }
+  }
+}
