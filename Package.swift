@@ -18,7 +18,19 @@ let package = Package(
     // Binary format, types and validation. No Foundation, no I/O, no dependencies.
     .target(name: "WasmCore"),
     // Translation, execution and the embedding API. Depends on WasmCore only.
-    .target(name: "WasmInterp", dependencies: ["WasmCore"]),
+    // Handler code generation (measured, docs/performance.md): LLVM's function
+    // merging turns handlers that differ only in a constant (load widths) into
+    // thunks that jump to a shared body, two extra jumps per Wasm instruction; and
+    // SwiftPM's `-fno-omit-frame-pointer` costs a push/mov/pop in every handler
+    // (a third of a typical one). The cc1 flag below wins over SwiftPM's driver flag.
+    .target(
+      name: "WasmInterp", dependencies: ["WasmCore"],
+      swiftSettings: [
+        .unsafeFlags([
+          "-Xfrontend", "-disable-llvm-merge-functions-pass",
+          "-Xcc", "-Xclang", "-Xcc", "-mframe-pointer=none",
+        ])
+      ]),
     // Header-only shim: openat2(2), which has no glibc wrapper (see docs/wasi.md).
     .systemLibrary(name: "WasiSys"),
     .target(name: "WasiPreview1", dependencies: ["WasmCore", "WasmInterp", "WasiSys"]),

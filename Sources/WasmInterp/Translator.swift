@@ -91,6 +91,13 @@ struct Translator: InstructionVisitor {
   var lastConst: (start: Int, value: Int)?
   /// The last instruction, when it was an integer comparison: (start, op).
   var lastCompare: (start: Int, op: NumericOp, immediate: Bool)?
+  /// The last instruction, when it was a binary operator: (start, op, immediate).
+  var lastBinary: (start: Int, op: NumericOp, immediate: Bool)?
+  /// Start of the last instruction when it was a narrow `copy` emitted by
+  /// `local.set` (kept across `local.get`, which emits nothing).
+  var lastCopy: Int?
+  /// The last instruction, when it was `i32.eqz` / `i64.eqz`: (start, is64).
+  var lastEqz: (start: Int, is64: Bool)?
 
   /// Cells per slot: 1, or 2 in a body that handles v128 values ("wide" body,
   /// see SIMDTranslation.swift). Every slot index emitted is already in cells.
@@ -146,6 +153,9 @@ struct Translator: InstructionVisitor {
     lastResult = nil
     lastConst = nil
     lastCompare = nil
+    lastEqz = nil
+    lastBinary = nil
+    lastCopy = nil
   }
 
   var reachable: Bool { !(controls.last?.unreachable ?? true) }
@@ -280,5 +290,47 @@ struct Translator: InstructionVisitor {
     emit(handler, d, a, b)
     lastResult = (code.count - 3, code.count)
     return false
+  }
+
+  /// Fuses `op` with the binary instruction just before it when that one's result
+  /// is one of `op`'s operands and the pair has a super-instruction
+  /// (`i32.shl k; i32.add`, shift/rotate by k then `i32.xor`, `f64.mul; f64.add`).
+  /// Returns whether it did. Integer `add`/`xor` commute, so operand order only
+  /// matters for the f64 pair.
+  mutating func fusePair(_ op: NumericOp) -> Bool {
+    guard let prev = lastBinary, prev.start + 4 == code.count, stack.count >= 2 else {
+      return false
+    }
+    let produced = code[prev.start + 1]
+    guard produced == tempSlot(stack.count - 1) || produced == tempSlot(stack.count - 2) else {
+      return false
+    }
+    let producedIsFirst = produced == stack[stack.count - 2]
+    guard producedIsFirst || produced == stack[stack.count - 1] else { return false }
+    let other = producedIsFirst ? stack[stack.count - 1] : stack[stack.count - 2]
+    let handler: Handler
+    switch (prev.op, prev.immediate, op) {
+    case (.i32Shl, true, .i32Add):
+      handler = { i32ShlImmAdd($0, $1, $2, $3, $4) }
+    case (.i32Rotl, true, .i32Xor):
+      handler = { i32RotlImmXor($0, $1, $2, $3, $4) }
+    case (.i32Rotr, true, .i32Xor):
+      handler = { i32RotrImmXor($0, $1, $2, $3, $4) }
+    case (.i32ShrU, true, .i32Xor):
+      handler = { i32ShrUImmXor($0, $1, $2, $3, $4) }
+    case (.f64Mul, false, .f64Add):
+      handler =
+        producedIsFirst ? { f64MulAdd($0, $1, $2, $3, $4) } : { f64AddMul($0, $1, $2, $3, $4) }
+    default:
+      return false
+    }
+    let x = code[prev.start + 2], y = code[prev.start + 3]
+    code.removeLast(4)
+    _ = pop()
+    _ = pop()
+    let d = pushTemp()
+    emit(handler, d, x, y, other)
+    lastResult = (code.count - 4, code.count)
+    return true
   }
 }

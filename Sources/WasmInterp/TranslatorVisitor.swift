@@ -55,6 +55,22 @@ extension Translator {
       _ = start
       return
     }
+    if let eqz = lastEqz, eqz.start + 3 == code.count, condition == tempSlot(stack.count) {
+      // `eqz; if` → branch to else when the operand is not zero.
+      let a = code[eqz.start + 2]
+      code.removeLast(3)
+      forgetPeepholes()
+      materializeAll()
+      let at = code.count
+      if eqz.is64 {
+        emit({ brIfNonZero64Op($0, $1, $2, $3, $4) }, a, 0)
+      } else {
+        emit({ brIfOp($0, $1, $2, $3, $4) }, a, 0)
+      }
+      try enterBlock(.ifThen, type)
+      controls[controls.count - 1].elseFixup = Fixup(word: code.count - 1, base: at)
+      return
+    }
     forgetPeepholes()
     materializeAll()
     let at = code.count
@@ -118,6 +134,7 @@ extension Translator {
     guard reachable else { return }
     let target = try controlIndex(depth)
     let compare = lastCompare
+    let eqz = lastEqz
     let condition = pop()
     forgetPeepholes()
     let c = controls[target]
@@ -135,6 +152,22 @@ extension Translator {
         code.removeLast(4)
         let at = code.count
         emit(isLoop ? loop : plain, a, b)
+        branchTarget(target, base: at)
+        return
+      }
+      if let eqz, eqz.start + 3 == code.count, condition == tempSlot(stack.count) {
+        // `eqz; br_if` → branch when the operand is zero.
+        let a = code[eqz.start + 2]
+        code.removeLast(3)
+        let at = code.count
+        let handler: Handler =
+          switch (eqz.is64, isLoop) {
+          case (false, false): { brIfNotOp($0, $1, $2, $3, $4) }
+          case (false, true): { brIfZeroLoopOp($0, $1, $2, $3, $4) }
+          case (true, false): { brIfZero64Op($0, $1, $2, $3, $4) }
+          case (true, true): { brIfZero64LoopOp($0, $1, $2, $3, $4) }
+          }
+        emit(handler, a)
         branchTarget(target, base: at)
         return
       }
@@ -171,10 +204,18 @@ extension Translator {
     emit({ brTableOp($0, $1, $2, $3, $4) }, index, targets.count)
     let table = code.count
     code.append(contentsOf: repeatElement(0, count: depths.count))
-    // One stub per distinct label: value moves and the branch itself.
+    // A forward label that needs no value moves is the entry's target itself (a
+    // fixup patched at the block's end): one dispatch instead of two. Others get
+    // one stub per distinct label: value moves, then the branch (a back-edge
+    // checks the budget there).
     var stubs: [Int: Int] = [:]
     for (i, depth) in depths.enumerated() {
       let target = try controlIndex(depth)
+      let kind = controls[target].kind
+      if kind != .loop, kind != .function, !branchMovesValues(target) {
+        controls[target].fixups.append(Fixup(word: table + i, base: at))
+        continue
+      }
       if let stub = stubs[target] {
         code[table + i] = stub - at
         continue
@@ -190,6 +231,15 @@ extension Translator {
       }
     }
     markUnreachable()
+  }
+
+  /// Whether a branch to control `target` has values to move into its label slots.
+  func branchMovesValues(_ target: Int) -> Bool {
+    let c = controls[target]
+    let n = c.labelArity
+    guard stack.count >= n else { return true }
+    for k in 0..<n where stack[stack.count - n + k] != tempSlot(c.height + k) { return true }
+    return false
   }
 
   /// Emits an unconditional branch to control `target` (a back-edge checks the
@@ -338,7 +388,10 @@ extension Translator {
 
   mutating func visitLocalGet(_ index: UInt32) throws(WasmError) {
     guard reachable else { return }
+    // `local.get` emits nothing (unless it copies): pending pairs stay adjacent.
+    let previousCopy = lastCopy, previousBinary = lastBinary
     forgetPeepholes()
+    (lastCopy, lastBinary) = (previousCopy, previousBinary)
     guard Int(index) < localCount else { throw .invalid("unknown local", at: instructionOffset) }
     let local = stride * Int(index)
     if lazyEntries.count < Translator.maxLazyEntries {
@@ -356,6 +409,7 @@ extension Translator {
     guard Int(index) < localCount else { throw .invalid("unknown local", at: instructionOffset) }
     let local = stride * Int(index)
     let producer = lastResult
+    let previousCopy = lastCopy
     forgetPeepholes()
     let value = pop()
     let wasTemp = value == tempSlot(stack.count)
@@ -364,7 +418,16 @@ extension Translator {
       // Retarget the producing instruction's result straight into the local.
       code[producer.word] = local
     } else if value != local {
-      emitCopy(local, value)
+      if stride == 1, let previousCopy, previousCopy + 3 == code.count {
+        // Two moves in a row become one handler (no label can sit between them:
+        // block boundaries forget `lastCopy`).
+        let d1 = code[previousCopy + 1], s1 = code[previousCopy + 2]
+        code.removeLast(3)
+        emit({ copyPairOp($0, $1, $2, $3, $4) }, d1, s1, local, value)
+      } else {
+        emitCopy(local, value)
+        if stride == 1 { lastCopy = code.count - 3 }
+      }
     }
   }
 
@@ -601,15 +664,23 @@ extension Translator {
     if arity == 2 {
       lastCompare = nil
       lastResult = nil
+      lastEqz = nil
       if immediate == nil { lastConst = nil }
+      if lastConst == nil, fusePair(op) {
+        lastBinary = nil
+        return
+      }
+      lastBinary = nil
       let usedImmediate = binaryOp(handler, immediate: immediate)
       lastConst = nil
+      lastBinary = (code.count - 4, op, usedImmediate)
       if fusedBranch(op, negated: false) != nil {
         lastCompare = (code.count - 4, op, usedImmediate)
       }
     } else {
       forgetPeepholes()
       unaryOp(handler)
+      if op == .i32Eqz || op == .i64Eqz { lastEqz = (code.count - 3, op == .i64Eqz) }
     }
   }
 

@@ -1,0 +1,100 @@
+// Handlers added from profiles of the benchmark kernels (see docs/performance.md):
+// immediate forms the numeric table lacked, `eqz` fused into branches, and
+// super-instructions for the hottest instruction pairs. Table-like code.
+
+// MARK: Rotations by a constant (SHA-2, hashes, PRNGs: always a constant count)
+
+func i32RotlImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  binaryImm(pc, fp, md, ms, c) { a, b in cell(u32(a).rotl(u32(b))) }
+}
+func i32RotrImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  binaryImm(pc, fp, md, ms, c) { a, b in cell(u32(a).rotr(u32(b))) }
+}
+func i64RotlImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  binaryImm(pc, fp, md, ms, c) { a, b in a.rotl(b) }
+}
+func i64RotrImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  binaryImm(pc, fp, md, ms, c) { a, b in a.rotr(b) }
+}
+
+// MARK: `eqz` fused into `br_if` / `if` (clang's usual loop exit and `if (!x)`)
+
+/// Operands: [condition, target]; branches when the i32 condition is zero, back-edge.
+func brIfZeroLoopOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  if u32(fp[pc[1]]) == 0 {
+    if let kind = budgetExceeded(c) { return .trap(kind) }
+    return next(pc + pc[2], fp, md, ms, c)
+  }
+  return next(pc + 3, fp, md, ms, c)
+}
+/// Operands: [condition, target]; branches when the i64 value is zero.
+func brIfZero64Op(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  if fp[pc[1]] == 0 { return next(pc + pc[2], fp, md, ms, c) }
+  return next(pc + 3, fp, md, ms, c)
+}
+/// Operands: [condition, target]; branches when the i64 value is zero, back-edge.
+func brIfZero64LoopOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  if fp[pc[1]] == 0 {
+    if let kind = budgetExceeded(c) { return .trap(kind) }
+    return next(pc + pc[2], fp, md, ms, c)
+  }
+  return next(pc + 3, fp, md, ms, c)
+}
+/// Operands: [condition, target]; branches when the i64 value is not zero.
+func brIfNonZero64Op(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  if fp[pc[1]] != 0 { return next(pc + pc[2], fp, md, ms, c) }
+  return next(pc + 3, fp, md, ms, c)
+}
+
+// MARK: Two arithmetic instructions in one (the hottest pairs of the kernels)
+
+/// Operands: [dst, x, k, y]: `(x << k) + y`, array addressing (`base + i * 2^k`).
+func i32ShlImmAdd(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  let shifted = u32(fp[pc[2]]) &<< u32(UInt64(truncatingIfNeeded: pc[3]))
+  fp[pc[1]] = cell(shifted &+ u32(fp[pc[4]]))
+  return next(pc + 5, fp, md, ms, c)
+}
+/// Operands: [dst, x, y, z]: `x * y + z`, rounded after each operation as the two
+/// Wasm instructions are (not a fused multiply-add).
+func f64MulAdd(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  let product = f64(fp[pc[2]]) * f64(fp[pc[3]])
+  fp[pc[1]] = cell(product + f64(fp[pc[4]]))
+  return next(pc + 5, fp, md, ms, c)
+}
+/// Operands: [dst, x, y, z]: `z + x * y` (the product as the second operand).
+func f64AddMul(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  let product = f64(fp[pc[2]]) * f64(fp[pc[3]])
+  fp[pc[1]] = cell(f64(fp[pc[4]]) + product)
+  return next(pc + 5, fp, md, ms, c)
+}
+
+// MARK: Register moves
+
+/// Operands: [dst1, src1, dst2, src2]: two `local.set` moves in a row (loop-carried
+/// state such as SHA-2's working variables), done in order like the two copies.
+func copyPairOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  fp[pc[1]] = fp[pc[2]]
+  fp[pc[3]] = fp[pc[4]]
+  return next(pc + 5, fp, md, ms, c)
+}
+
+// MARK: A shift or rotation by a constant, then `xor` (SHA-2's Σ and σ functions)
+
+/// Operands: [dst, x, k, y]: `rotl(x, k) ^ y`.
+func i32RotlImmXor(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  let rotated = u32(fp[pc[2]]).rotl(u32(UInt64(truncatingIfNeeded: pc[3])))
+  fp[pc[1]] = cell(rotated ^ u32(fp[pc[4]]))
+  return next(pc + 5, fp, md, ms, c)
+}
+/// Operands: [dst, x, k, y]: `rotr(x, k) ^ y`.
+func i32RotrImmXor(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  let rotated = u32(fp[pc[2]]).rotr(u32(UInt64(truncatingIfNeeded: pc[3])))
+  fp[pc[1]] = cell(rotated ^ u32(fp[pc[4]]))
+  return next(pc + 5, fp, md, ms, c)
+}
+/// Operands: [dst, x, k, y]: `(x >> k) ^ y`, unsigned.
+func i32ShrUImmXor(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  let shifted = u32(fp[pc[2]]) &>> u32(UInt64(truncatingIfNeeded: pc[3]))
+  fp[pc[1]] = cell(shifted ^ u32(fp[pc[4]]))
+  return next(pc + 5, fp, md, ms, c)
+}
