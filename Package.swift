@@ -1,6 +1,30 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+// Handler code generation (measured, docs/performance.md): LLVM's function merging
+// turns handlers that differ only in a constant (load widths) into thunks that jump
+// to a shared body, two extra jumps per Wasm instruction; and SwiftPM's
+// `-fno-omit-frame-pointer` costs a push/mov/pop in every handler (a third of a
+// typical one). The cc1 flag below wins over SwiftPM's driver flag.
+//
+// Those are unsafe flags, which SwiftPM refuses in a package that another depends on
+// by version. So they apply when this package is built itself (or as a local path
+// dependency, like Benchmarks/), and are left out when it is a checked-out
+// dependency of an embedder, whose build then works, with slower handlers.
+// WASMBPF_PORTABLE_BUILD=1 leaves them out here too.
+let builtAsCheckedOutDependency =
+  Context.packageDirectory.contains("/.build/checkouts/")
+  || Context.packageDirectory.contains("/SourcePackages/checkouts/")
+let interpreterSettings: [SwiftSetting] =
+  builtAsCheckedOutDependency || Context.environment["WASMBPF_PORTABLE_BUILD"] == "1"
+  ? []
+  : [
+    .unsafeFlags([
+      "-Xfrontend", "-disable-llvm-merge-functions-pass",
+      "-Xcc", "-Xclang", "-Xcc", "-mframe-pointer=none",
+    ])
+  ]
+
 let package = Package(
   name: "wasmbpf",
   products: [
@@ -18,19 +42,7 @@ let package = Package(
     // Binary format, types and validation. No Foundation, no I/O, no dependencies.
     .target(name: "WasmCore"),
     // Translation, execution and the embedding API. Depends on WasmCore only.
-    // Handler code generation (measured, docs/performance.md): LLVM's function
-    // merging turns handlers that differ only in a constant (load widths) into
-    // thunks that jump to a shared body, two extra jumps per Wasm instruction; and
-    // SwiftPM's `-fno-omit-frame-pointer` costs a push/mov/pop in every handler
-    // (a third of a typical one). The cc1 flag below wins over SwiftPM's driver flag.
-    .target(
-      name: "WasmInterp", dependencies: ["WasmCore"],
-      swiftSettings: [
-        .unsafeFlags([
-          "-Xfrontend", "-disable-llvm-merge-functions-pass",
-          "-Xcc", "-Xclang", "-Xcc", "-mframe-pointer=none",
-        ])
-      ]),
+    .target(name: "WasmInterp", dependencies: ["WasmCore"], swiftSettings: interpreterSettings),
     // Header-only shim: openat2(2), which has no glibc wrapper (see docs/wasi.md).
     .systemLibrary(name: "WasiSys"),
     .target(name: "WasiPreview1", dependencies: ["WasmCore", "WasmInterp", "WasiSys"]),
