@@ -15,6 +15,7 @@
 // side adds can be read.
 
 import Foundation
+import WasmInterp
 
 enum RSSReport {
   static let name = "rss/quickjs"
@@ -29,6 +30,16 @@ enum RSSReport {
         blackHole(try GuestBenchmarks.runQuickJS(readBytes(GuestBenchmarks.quickJSPath(inputs))))
       case "peer":
         blackHole(try wasmKitRunQuickJS(readBytes(GuestBenchmarks.quickJSPath(inputs))))
+      // Diagnostics (not in the table): stopping after loading, after instantiating.
+      case "ours-load":
+        blackHole(try ValidatedModule(bytes: readBytes(GuestBenchmarks.quickJSPath(inputs))))
+      case "ours-instantiate":
+        blackHole(try LoadBenchmarks.loadAndInstantiate(
+          readBytes(GuestBenchmarks.quickJSPath(inputs)), lazy: true))
+      case "peer-load":
+        blackHole(try wasmKitParse(readBytes(GuestBenchmarks.quickJSPath(inputs))))
+      case "peer-instantiate":
+        blackHole(try wasmKitLoadAndInstantiateLazily(readBytes(GuestBenchmarks.quickJSPath(inputs))))
       default:
         emit("--guest-once: unknown side \(side)")
         return 2

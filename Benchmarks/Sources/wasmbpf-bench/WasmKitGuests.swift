@@ -77,3 +77,8 @@ func wasmKitHostCallRunner(_ bytes: [UInt8]) throws -> (UInt32) throws -> UInt32
     return value
   }
 }
+
+/// `parseWasm` alone, for the memory diagnostics of RSSReport.
+func wasmKitParse(_ bytes: [UInt8]) throws -> Any {
+  try WasmKit.parseWasm(bytes: bytes)
+}
