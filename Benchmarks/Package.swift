@@ -21,6 +21,7 @@ let package = Package(
         .product(name: "WasiPreview1", package: "wasmbpf"),
         .product(name: "WasiBpf", package: "wasmbpf"),
         .product(name: "WasmKit", package: "WasmKit"),
+        .product(name: "WasmKitWASI", package: "WasmKit"),
         .product(name: "WasmParser", package: "WasmKit"),
       ]
     )

@@ -6,6 +6,10 @@
 //   translated at instantiation) vs WasmKit `parseWasm` + `instantiate` in an
 //   `.eager` engine (every body validated and translated). Placeholder imports on
 //   both sides; a fresh store per run on both sides.
+// - `load-lazy/NAME`: the same with lazy translation on both sides (our default,
+//   WasmKit's default `.lazy` engine): what starting a large module costs before its
+//   first call. Ours still validates every body at load; WasmKit validates a body
+//   only when it first compiles it, so nothing here.
 //
 // (WasmKit's names clash with WasmInterp's, so WasmKit's side is a function in
 // WasmKitSupport.swift.)
@@ -15,25 +19,39 @@ import WasmInterp
 
 enum LoadBenchmarks {
   static func make(inputs: BenchmarkInputs) -> [Benchmark] {
-    BenchmarkInputs.wasmFiles(in: inputs.modulesDirectory).map { path in
+    let paths = BenchmarkInputs.wasmFiles(in: inputs.modulesDirectory)
+    return paths.map { path in
       Benchmark(
         name: "load-eager/\(baseName(path))",
         summary: "decode+validate+translate all+instantiate vs parseWasm+eager instantiate",
         prepare: {
           let bytes = try readBytes(path)
           return BenchmarkCase(
-            ours: { blackHole(try loadAndInstantiateEagerly(bytes)) },
+            ours: { blackHole(try loadAndInstantiate(bytes, lazy: false)) },
             peer: { blackHole(try wasmKitLoadAndInstantiateEagerly(bytes)) },
             bytesPerRun: bytes.count)
         })
     }
+      + paths.map { path in
+        Benchmark(
+          name: "load-lazy/\(baseName(path))",
+          summary: "decode+validate+instantiate (lazy translation) vs parseWasm+lazy instantiate",
+          prepare: {
+            let bytes = try readBytes(path)
+            return BenchmarkCase(
+              ours: { blackHole(try loadAndInstantiate(bytes, lazy: true)) },
+              peer: { blackHole(try wasmKitLoadAndInstantiateLazily(bytes)) },
+              bytesPerRun: bytes.count)
+          })
+      }
   }
 
-  /// Our side: load, then instantiate with every function translated up front.
-  static func loadAndInstantiateEagerly(_ bytes: [UInt8]) throws -> Instance {
+  /// Our side: load, then instantiate; with `lazy` false every function is
+  /// translated up front, otherwise at its first call.
+  static func loadAndInstantiate(_ bytes: [UInt8], lazy: Bool) throws -> Instance {
     let module = try ValidatedModule(bytes: bytes)
     var configuration = InterpreterConfiguration()
-    configuration.lazyTranslation = false
+    configuration.lazyTranslation = lazy
     let store = Store(configuration: configuration)
     var linker = Linker()
     for entry in module.imports {

@@ -42,6 +42,13 @@ func wasmKitLoadAndInstantiateEagerly(_ bytes: [UInt8]) throws -> Instance {
   return try instantiateWithDummyImports(WasmKit.parseWasm(bytes: bytes), engine: engine)
 }
 
+/// Parses `bytes` and instantiates the module in a fresh store of a lazy engine (the
+/// default): bodies are validated and translated at their first call, so none here.
+func wasmKitLoadAndInstantiateLazily(_ bytes: [UInt8]) throws -> Instance {
+  let engine = Engine(configuration: EngineConfiguration(compilationMode: .lazy))
+  return try instantiateWithDummyImports(WasmKit.parseWasm(bytes: bytes), engine: engine)
+}
+
 /// Instantiates a kernel module (lazy engine, the default) and returns a closure
 /// calling its exported `run(n) -> i32`.
 func wasmKitKernel(_ bytes: [UInt8]) throws -> (UInt32) throws -> UInt32 {

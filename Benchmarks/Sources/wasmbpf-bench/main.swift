@@ -23,6 +23,9 @@ while let argument = arguments.popFirst() {
       fatalError("--min-sample-ms needs a positive number")
     }
     options.minimumSampleSeconds = value / 1000
+  case "--guest-once":  // hidden: the child process of rss/quickjs
+    guard let side = arguments.popFirst() else { fatalError("--guest-once needs a side") }
+    exit(RSSReport.runChild(side: side, inputs: inputs))
   case "--modules":
     guard let value = arguments.popFirst() else { fatalError("--modules needs a directory") }
     inputs.modulesDirectory = value
@@ -34,10 +37,11 @@ while let argument = arguments.popFirst() {
   }
 }
 
+let wantsRSS = filters.isEmpty || filters.contains { RSSReport.name.contains($0) }
 let selected = BenchmarkRegistry.all(inputs: inputs).filter { benchmark in
   filters.isEmpty || filters.contains { benchmark.name.contains($0) }
 }
-if selected.isEmpty {
+if selected.isEmpty && !wantsRSS {
   emit(
     "no benchmark selected; inputs are built by Scripts/build-bench-modules.sh into \(inputs.modulesDirectory)"
   )
@@ -45,6 +49,9 @@ if selected.isEmpty {
 }
 if listOnly {
   for benchmark in selected { emit(pad(benchmark.name, 34, left: true) + benchmark.summary) }
+  if wantsRSS {
+    emit(pad(RSSReport.name, 34, left: true) + "peak RSS of a child running guest/quickjs once, per side")
+  }
   exit(0)
 }
 
@@ -68,4 +75,10 @@ for benchmark in selected {
   }
 }
 printSummary(measurements)
+if wantsRSS {
+  do { try RSSReport.run(runs: max(3, options.rounds / 4), inputs: inputs) } catch {
+    emit("\(RSSReport.name): FAILED: \(error)")
+    failures += 1
+  }
+}
 exit(failures == 0 ? 0 : 1)
