@@ -5,10 +5,11 @@
 import WasmCore
 
 extension StoreRuntime {
-  func instantiate(_ module: Module, imports: [ExternalValue]) throws(InstantiationError)
-    -> InstanceRuntime
-  {
+  func instantiate(
+    _ module: Module, imports: [ExternalValue], deferredBodyValidation: ValidationContext? = nil
+  ) throws(InstantiationError) -> InstanceRuntime {
     let instance = InstanceRuntime(module: module)
+    instance.deferredBodyValidation = deferredBodyValidation
     // The store owns the instance from now on, even if initialisation traps
     // (its functions may already sit in imported tables).
     instances.append(instance)

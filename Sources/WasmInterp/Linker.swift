@@ -8,22 +8,49 @@ import WasmCore
 /// times, in any store). Function bodies are translated on first call.
 public struct ValidatedModule: Sendable {
   public let module: Module
+  /// Set when function bodies are validated on first use instead of here.
+  let deferredBodyValidation: ValidationContext?
 
   /// Decodes and validates a binary module.
   public init(bytes: [UInt8], features: Features = .wasm2) throws(WasmError) {
     let module = try decodeModule(bytes, features: features)
     try validateModule(module)
     self.module = module
+    deferredBodyValidation = nil
+  }
+
+  /// Decodes a module and validates everything but its function bodies, which are
+  /// validated when first translated (on first call, with lazy translation): the
+  /// fastest start for a large module of which a run calls little. The price: an
+  /// invalid body is found only when called (a trap of kind `.unsupported`), not here,
+  /// as the spec would have it. Use `init(bytes:features:)` for untrusted modules
+  /// whose every function must be checked up front.
+  public init(bytes: [UInt8], features: Features = .wasm2, deferringBodyValidation: Bool)
+    throws(WasmError)
+  {
+    let module = try decodeModule(bytes, features: features)
+    let context = try ModuleValidator.validate(module)
+    if !deferringBodyValidation {
+      for index in module.codes.indices {
+        try FunctionValidator.validate(functionIndex: index, in: module, context: context)
+      }
+    }
+    self.module = module
+    deferredBodyValidation = deferringBodyValidation ? context : nil
   }
 
   /// Validates an already decoded module.
   public init(validating module: Module) throws(WasmError) {
     try validateModule(module)
     self.module = module
+    deferredBodyValidation = nil
   }
 
   /// Wraps a module the caller has already validated.
-  public init(alreadyValidated module: Module) { self.module = module }
+  public init(alreadyValidated module: Module) {
+    self.module = module
+    deferredBodyValidation = nil
+  }
 
   public var imports: [Import] { module.imports }
   public var exports: [Export] { module.exports }
@@ -113,7 +140,8 @@ public struct Linker {
       }
       resolved.append(e.value)
     }
-    let runtime = try store.runtime.instantiate(m, imports: resolved)
+    let runtime = try store.runtime.instantiate(
+      m, imports: resolved, deferredBodyValidation: module.deferredBodyValidation)
     return Instance(store: store, runtime: runtime)
   }
 

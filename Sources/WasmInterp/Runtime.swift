@@ -84,6 +84,8 @@ final class InstanceRuntime {
   var elementSegments: [UnsafeMutablePointer<SegmentState>] = []
   var exports: [Name: ExternalValue] = [:]
   var environment: TranslationEnvironment?
+  /// Set when the module's function bodies are validated on first translation.
+  var deferredBodyValidation: ValidationContext?
 
   init(module: Module) { self.module = module }
 
@@ -246,6 +248,14 @@ final class StoreRuntime {
     let bodyIndex = function.functionIndex - module.importedFunctionCount
     guard bodyIndex >= 0, bodyIndex < module.codes.count else { return false }
     let body = module.codes[bodyIndex]
+    // The translator trusts its input: a body not validated at load is checked now.
+    if let context = instance.deferredBodyValidation {
+      do {
+        try FunctionValidator.validate(functionIndex: bodyIndex, in: module, context: context)
+      } catch {
+        return false
+      }
+    }
     let result: Result<TranslatedCode, WasmError> = module.bytes.withUnsafeBufferPointer { buffer in
       do throws(WasmError) {
         let slice = UnsafeBufferPointer(rebasing: buffer[body.code])

@@ -10,6 +10,9 @@
 //   WasmKit's default `.lazy` engine): what starting a large module costs before its
 //   first call. Ours still validates every body at load; WasmKit validates a body
 //   only when it first compiles it, so nothing here.
+// - `load-lazy-deferred/NAME`: like for like with WasmKit's lazy engine: ours with
+//   `ValidatedModule(bytes:deferringBodyValidation: true)`, each body validated when
+//   first translated (module-level validation still at load on both sides).
 //
 // (WasmKit's names clash with WasmInterp's, so WasmKit's side is a function in
 // WasmKitSupport.swift.)
@@ -44,12 +47,26 @@ enum LoadBenchmarks {
               bytesPerRun: bytes.count)
           })
       }
+      + paths.map { path in
+        Benchmark(
+          name: "load-lazy-deferred/\(baseName(path))",
+          summary: "decode+module validation+instantiate, bodies validated at first call, vs parseWasm+lazy instantiate",
+          prepare: {
+            let bytes = try readBytes(path)
+            return BenchmarkCase(
+              ours: { blackHole(try loadAndInstantiate(bytes, lazy: true, deferValidation: true)) },
+              peer: { blackHole(try wasmKitLoadAndInstantiateLazily(bytes)) },
+              bytesPerRun: bytes.count)
+          })
+      }
   }
 
   /// Our side: load, then instantiate; with `lazy` false every function is
   /// translated up front, otherwise at its first call.
-  static func loadAndInstantiate(_ bytes: [UInt8], lazy: Bool) throws -> Instance {
-    let module = try ValidatedModule(bytes: bytes)
+  static func loadAndInstantiate(_ bytes: [UInt8], lazy: Bool, deferValidation: Bool = false)
+    throws -> Instance
+  {
+    let module = try ValidatedModule(bytes: bytes, deferringBodyValidation: deferValidation)
     var configuration = InterpreterConfiguration()
     configuration.lazyTranslation = lazy
     let store = Store(configuration: configuration)

@@ -1,0 +1,41 @@
+import Testing
+import WasmCore
+import WasmInterp
+
+/// Two exported functions () -> i32: "good" returns 7; "bad" is `i32.add` on an
+/// empty stack (a type mismatch).
+private let moduleWithOneInvalidBody: [UInt8] = [
+  0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00,
+  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7F,
+  0x03, 0x03, 0x02, 0x00, 0x00,
+  0x07, 0x0E, 0x02, 0x04, 0x67, 0x6F, 0x6F, 0x64, 0x00, 0x00, 0x03, 0x62, 0x61, 0x64, 0x00, 0x01,
+  0x0A, 0x0A, 0x02, 0x04, 0x00, 0x41, 0x07, 0x0B, 0x03, 0x00, 0x6A, 0x0B,
+]
+
+@Suite struct DeferredValidationTests {
+  @Test func eagerValidationRejectsTheModule() {
+    #expect(throws: WasmError.self) { try ValidatedModule(bytes: moduleWithOneInvalidBody) }
+    #expect(throws: WasmError.self) {
+      try ValidatedModule(bytes: moduleWithOneInvalidBody, deferringBodyValidation: false)
+    }
+  }
+
+  @Test(arguments: [true, false])
+  func deferredValidationChecksABodyBeforeItsFirstRun(lazyTranslation: Bool) throws {
+    let module = try ValidatedModule(bytes: moduleWithOneInvalidBody, deferringBodyValidation: true)
+    var configuration = InterpreterConfiguration()
+    configuration.lazyTranslation = lazyTranslation
+    let store = Store(configuration: configuration)
+    if !lazyTranslation {
+      // Eager translation validates every body while instantiating.
+      #expect(throws: InstantiationError.self) { try Linker().instantiate(module, in: store) }
+      return
+    }
+    let instance = try Linker().instantiate(module, in: store)
+    #expect(try instance.function("good")!.call() == [.i32(7)])
+    let trap = try #require(throws: Trap.self) { try instance.function("bad")!.call() }
+    #expect(trap.kind == .unsupported)
+    // Still refused on a second call: the body is never translated.
+    #expect(throws: Trap.self) { try instance.function("bad")!.call() }
+  }
+}
