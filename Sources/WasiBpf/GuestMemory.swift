@@ -28,15 +28,6 @@ public struct GuestRange: Hashable, Sendable {
 }
 
 extension GuestMemory {
-  /// Copies `count` bytes at `address`, or nil when out of bounds.
-  public func read(address: UInt32, count: Int) -> [UInt8]? {
-    withBytes { bytes in
-      guard let range = GuestRange(address: address, length: UInt64(count), memoryBytes: bytes.count)
-      else { return nil }
-      return Array(bytes[range.offset..<range.offset + range.count])
-    }
-  }
-
   /// The NUL-terminated string at `address`, at most `limit` bytes long; nil when it
   /// runs past the end of memory or the limit without a NUL.
   public func readCString(address: UInt32, limit: Int = 4096) -> String? {
@@ -58,5 +49,4 @@ public final class BufferGuestMemory: GuestMemory {
   public func withBytes<R>(_ body: (UnsafeMutableRawBufferPointer) throws -> R) rethrows -> R {
     try storage.withUnsafeMutableBytes { try body($0) }
   }
-  public func grow(by bytes: Int) { storage.append(contentsOf: repeatElement(0, count: bytes)) }
 }
