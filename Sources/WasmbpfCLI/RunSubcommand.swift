@@ -138,6 +138,14 @@ struct RunSubcommand: ParsableCommand {
   var bpfPolicy = "unrestricted"
 
   @Flag(
+    name: .customLong("defer-validation"),
+    help: ArgumentHelp(
+      "Validate each function body when it is first called instead of all at load: "
+        + "a large module starts sooner, and an invalid body traps when called instead "
+        + "of failing the load. For modules you trust to be valid."))
+  var deferValidation = false
+
+  @Flag(
     name: .customLong("verifier-log"),
     help: "When a BPF object fails to load, print the kernel verifier's log.")
   var verifierLog = false
@@ -195,6 +203,7 @@ struct RunSubcommand: ParsableCommand {
     }
     settings.policySource = bpfPolicy
     settings.verifierLog = verifierLog
+    settings.deferBodyValidation = deferValidation
     settings.verbose = verbose
     return settings
   }
