@@ -166,4 +166,56 @@ private func pipeEnds() throws -> (read: Int32, write: Int32) {
     #expect(result == .intr)
     #expect(kicker.kicks.load(ordering: .relaxed) < 500, "ended by the first signals")
   }
+
+  /// sock_recv of a connected socket whose peer sends nothing.
+  @Test func anInterruptEndsABlockedSockRecv() throws {
+    var pair: [Int32] = [-1, -1]
+    let stream = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
+    try #require(socketpair(AF_UNIX, stream, 0, &pair) == 0)
+    defer { close(pair[1]) }
+    let guest = try CoreGuest()
+    let fd = try guest.context.addSocket(hostFD: pair[0])
+    guest.context.interruptRequested = { true }
+    let kicker = Kicker { _ = write(pair[1], "x", 1) }
+    guest.putU32(4096, at: 512)
+    guest.putU32(64, at: 516)
+    let result = try guest.call("sock_recv", UInt64(fd), 512, 1, 0, 520, 524)
+    kicker.stop()
+    #expect(result == .intr)
+    #expect(kicker.kicks.load(ordering: .relaxed) < 500, "ended by the first signals")
+  }
+
+  /// sock_accept on a listening socket nobody connects to.
+  @Test func anInterruptEndsABlockedSockAccept() throws {
+    let listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+    try #require(listener >= 0)
+    var address = sockaddr_un()
+    address.sun_family = sa_family_t(AF_UNIX)
+    let name = Array("\0wasi-interrupt-accept-\(getpid())".utf8)  // abstract: nothing on disk
+    withUnsafeMutableBytes(of: &address.sun_path) { path in
+      for (index, byte) in name.enumerated() { path[index] = byte }
+    }
+    let length = socklen_t(MemoryLayout<sa_family_t>.size + name.count)
+    let bound = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) }
+    }
+    try #require(bound == 0 && listen(listener, 4) == 0)
+    let guest = try CoreGuest()
+    let fd = try guest.context.addSocket(hostFD: listener)
+    guest.context.interruptRequested = { true }
+    // The way out: a client connects.
+    let client = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+    defer { close(client) }
+    let kicker = Kicker {
+      _ = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(client, $0, length) }
+      }
+    }
+    let result = try guest.call("sock_accept", UInt64(fd), 0, 0)
+    kicker.stop()
+    #expect(result == .intr)
+    #expect(kicker.kicks.load(ordering: .relaxed) < 500, "ended by the first signals")
+    // Nothing was accepted, so no descriptor was added to the table.
+    #expect(try guest.call("fd_fdstat_get", UInt64(fd + 1), 0) == .badf)
+  }
 }
