@@ -11,13 +11,20 @@
 //   alloc MIB       allocate and touch MIB MiB; exits 3 when malloc fails
 //   cat PATH        print a file
 //   write PATH TEXT write TEXT to PATH; exits 4 with the error when that fails
+//   read            print "reading", then read(2) stdin once; print what it returned
+//   open-fifo PATH  print "opening", then open PATH for reading (a FIFO without a
+//                   writer: blocks in path_open); print what open returned
+//   fill PATH       open PATH for writing, print "filling", then write to it until a
+//                   write fails (a FIFO nobody drains: blocks in fd_write)
 //
 // Exports `add` and `scale` for --invoke.
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 extern char **environ;
 
@@ -112,6 +119,36 @@ int main(int argc, char **argv) {
       return 4;
     }
     return 0;
+  }
+  if (!strcmp(mode, "read")) {
+    puts("reading");
+    fflush(stdout);
+    char buffer[64];
+    ssize_t n = read(0, buffer, sizeof buffer);
+    printf("read %zd (%s)\n", n, n < 0 ? strerror(errno) : "ok");
+    return n < 0 ? 5 : 0;
+  }
+  if (!strcmp(mode, "open-fifo") && argc > 2) {
+    puts("opening");
+    fflush(stdout);
+    int fd = open(argv[2], O_RDONLY);
+    printf("open %d (%s)\n", fd, fd < 0 ? strerror(errno) : "ok");
+    return fd < 0 ? 5 : 0;
+  }
+  if (!strcmp(mode, "fill") && argc > 2) {
+    int fd = open(argv[2], O_WRONLY);
+    if (fd < 0) {
+      printf("open failed: %s\n", strerror(errno));
+      return 4;
+    }
+    puts("filling");
+    fflush(stdout);
+    static char block[4096];
+    long total = 0;
+    ssize_t n;
+    while ((n = write(fd, block, sizeof block)) > 0) total += n;
+    printf("wrote %ld, then %s\n", total, strerror(errno));
+    return 5;
   }
   fprintf(stderr, "unknown mode %s\n", mode);
   return 64;

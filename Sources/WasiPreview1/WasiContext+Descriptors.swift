@@ -5,13 +5,27 @@ import WasiSys
 extension WasiContext {
   // MARK: Helpers
 
-  /// Runs a host call that returns -1 with errno on failure, retrying on EINTR.
+  /// Runs a host call that returns -1 with errno on failure. A signal that wakes a
+  /// blocking call (EINTR) retries it, unless the embedder is stopping the guest
+  /// (`interruptRequested`): then the call ends with `intr` at once, as `poll_oneoff`
+  /// does, instead of blocking again (a read of a terminal or pipe that never gets
+  /// data, a write to a full pipe, an accept, a FIFO's open).
   @discardableResult
-  static func check<T: FixedWidthInteger>(_ call: () -> T) throws(WasiErrno) -> T {
+  func check<T: FixedWidthInteger>(_ call: () -> T) throws(WasiErrno) -> T {
+    try Self.check(call, interrupted: interruptRequested)
+  }
+
+  /// `check` for helpers without the context: `interrupted` says whether an EINTR
+  /// ends the call (`intr`) rather than retrying it.
+  @discardableResult
+  static func check<T: FixedWidthInteger>(_ call: () -> T, interrupted: () -> Bool)
+    throws(WasiErrno) -> T
+  {
     while true {
       let result = call()
       if result >= 0 { return result }
-      if errno != EINTR { throw .current }
+      let code = errno
+      if code != EINTR || interrupted() { throw WasiErrno(hostErrno: code) }
     }
   }
 
@@ -74,7 +88,7 @@ extension WasiContext {
     let descriptor = try table.get(fd)
     var flags = WasiFdFlags()
     if let host = descriptor.hostFD {
-      let hostFlags = try Self.check { fcntl(host, F_GETFL) }
+      let hostFlags = try check { fcntl(host, F_GETFL) }
       if hostFlags & O_APPEND != 0 { flags.insert(.append) }
       if hostFlags & O_NONBLOCK != 0 { flags.insert(.nonblock) }
       if hostFlags & O_DSYNC != 0 { flags.insert(.dsync) }
@@ -96,11 +110,11 @@ extension WasiContext {
     // Linux ignores changes to O_SYNC/O_DSYNC through F_SETFL; say so rather than pretend.
     guard flags.intersection([.dsync, .rsync, .sync]).isEmpty else { throw .notsup }
     guard let host = descriptor.hostFD else { return }
-    var hostFlags = try Self.check { fcntl(host, F_GETFL) }
+    var hostFlags = try check { fcntl(host, F_GETFL) }
     hostFlags &= ~(O_APPEND | O_NONBLOCK)
     if flags.contains(.append) { hostFlags |= O_APPEND }
     if flags.contains(.nonblock) { hostFlags |= O_NONBLOCK }
-    try Self.check { fcntl(host, F_SETFL, hostFlags) }
+    try check { fcntl(host, F_SETFL, hostFlags) }
   }
 
   func fdFdstatSetRights(_ fd: UInt32, base: UInt64, inheriting: UInt64) throws(WasiErrno) {
@@ -135,7 +149,7 @@ extension WasiContext {
     try descriptor.require(.fdFilestatGet)
     var info = stat()
     if let host = descriptor.hostFD {
-      try Self.check { fstat(host, &info) }
+      try check { fstat(host, &info) }
       try Self.writeFilestat(info, memory, at: result)
     } else {
       try Self.writeFilestat(info, memory, at: result)  // an in-memory stream: all zero
@@ -147,7 +161,7 @@ extension WasiContext {
     try descriptor.require(.fdFilestatSetSize)
     guard let host = descriptor.hostFD else { throw .inval }
     let length = try Self.offset(size)
-    try Self.check { ftruncate(host, length) }
+    try check { ftruncate(host, length) }
   }
 
   func fdFilestatSetTimes(_ fd: UInt32, atim: UInt64, mtim: UInt64, flags: UInt16) throws(WasiErrno)
@@ -156,7 +170,7 @@ extension WasiContext {
     try descriptor.require(.fdFilestatSetTimes)
     let times = try Self.timespecs(atim: atim, mtim: mtim, flags: flags)
     guard let host = descriptor.hostFD else { throw .inval }
-    try Self.check { futimens(host, times) }
+    try check { futimens(host, times) }
   }
 
   func fdAdvise(_ fd: UInt32, offset: UInt64, length: UInt64, advice: UInt8) throws(WasiErrno) {
@@ -189,7 +203,7 @@ extension WasiContext {
     let descriptor = try table.get(fd)
     try descriptor.require(dataOnly ? .fdDatasync : .fdSync)
     guard let host = descriptor.hostFD else { return }
-    try Self.check { dataOnly ? fdatasync(host) : fsync(host) }
+    try check { dataOnly ? fdatasync(host) : fsync(host) }
   }
 
   // MARK: Reading and writing
@@ -204,7 +218,7 @@ extension WasiContext {
     switch descriptor.backing {
     case .host(let owner):
       let vectors = Self.hostIovecs(buffers)
-      total = try Self.check { readv(owner.fd, vectors, Int32(vectors.count)) }
+      total = try check { readv(owner.fd, vectors, Int32(vectors.count)) }
     case .input(let input):
       for buffer in buffers where input.position < input.bytes.count {
         let take = min(buffer.count, input.bytes.count - input.position)
@@ -234,7 +248,7 @@ extension WasiContext {
     switch descriptor.backing {
     case .host(let owner):
       let vectors = Self.hostIovecs(buffers)
-      total = try Self.check { writev(owner.fd, vectors, Int32(vectors.count)) }
+      total = try check { writev(owner.fd, vectors, Int32(vectors.count)) }
     case .output(let output):
       for buffer in buffers {
         output.bytes.append(contentsOf: UnsafeRawBufferPointer(buffer))
@@ -255,7 +269,7 @@ extension WasiContext {
     guard let host = descriptor.hostFD else { throw .spipe }
     let start = try Self.offset(offset)
     let vectors = Self.hostIovecs(buffers)
-    let total = try Self.check { preadv(host, vectors, Int32(vectors.count), start) }
+    let total = try check { preadv(host, vectors, Int32(vectors.count), start) }
     try memory.store(UInt32(truncatingIfNeeded: total), result)
   }
 
@@ -268,7 +282,7 @@ extension WasiContext {
     guard let host = descriptor.hostFD else { throw .spipe }
     let start = try Self.offset(offset)
     let vectors = Self.hostIovecs(buffers)
-    let total = try Self.check { pwritev(host, vectors, Int32(vectors.count), start) }
+    let total = try check { pwritev(host, vectors, Int32(vectors.count), start) }
     try memory.store(UInt32(truncatingIfNeeded: total), result)
   }
 
@@ -285,7 +299,7 @@ extension WasiContext {
     default: throw .inval
     }
     guard let host = descriptor.hostFD else { throw .spipe }
-    let position = try Self.check { lseek(host, off_t(offset), hostWhence) }
+    let position = try check { lseek(host, off_t(offset), hostWhence) }
     try memory.store(UInt64(position), result)
   }
 
@@ -293,7 +307,7 @@ extension WasiContext {
     let descriptor = try table.get(fd)
     try descriptor.require(.fdTell)
     guard let host = descriptor.hostFD else { throw .spipe }
-    let position = try Self.check { lseek(host, 0, SEEK_CUR) }
+    let position = try check { lseek(host, 0, SEEK_CUR) }
     try memory.store(UInt64(position), result)
   }
 }

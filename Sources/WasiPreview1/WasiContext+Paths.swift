@@ -65,7 +65,8 @@ extension WasiContext {
 
     let opened = try WasiPathResolver.open(
       beneath: host, path, flags: flags, mode: 0o666,
-      followLast: lookupFlags & WasiLookupFlags.symlinkFollow.rawValue != 0)
+      followLast: lookupFlags & WasiLookupFlags.symlinkFollow.rawValue != 0,
+      interrupted: interruptRequested)
     let type = Self.fileType(ofHostFD: opened.fd)
     switch type {
     case .directory: base.formIntersection(WasiRights.directory)
@@ -89,30 +90,33 @@ extension WasiContext {
     throws(WasiErrno)
   {
     let (_, host) = try directory(fd, .pathCreateDirectory)
-    let target = try WasiPathResolver.parent(beneath: host, try path(memory, address, length))
-    try Self.check { mkdirat(target.parent.fd, target.name, 0o777) }
+    let target = try WasiPathResolver.parent(
+      beneath: host, try path(memory, address, length), interrupted: interruptRequested)
+    try check { mkdirat(target.parent.fd, target.name, 0o777) }
   }
 
   func pathRemoveDirectory(_ memory: WasiMemory, _ fd: UInt32, path address: UInt32, length: UInt32)
     throws(WasiErrno)
   {
     let (_, host) = try directory(fd, .pathRemoveDirectory)
-    let target = try WasiPathResolver.parent(beneath: host, try path(memory, address, length))
-    try Self.check { unlinkat(target.parent.fd, target.name, AT_REMOVEDIR) }
+    let target = try WasiPathResolver.parent(
+      beneath: host, try path(memory, address, length), interrupted: interruptRequested)
+    try check { unlinkat(target.parent.fd, target.name, AT_REMOVEDIR) }
   }
 
   func pathUnlinkFile(_ memory: WasiMemory, _ fd: UInt32, path address: UInt32, length: UInt32)
     throws(WasiErrno)
   {
     let (_, host) = try directory(fd, .pathUnlinkFile)
-    let target = try WasiPathResolver.parent(beneath: host, try path(memory, address, length))
+    let target = try WasiPathResolver.parent(
+      beneath: host, try path(memory, address, length), interrupted: interruptRequested)
     if target.requiresDirectory {
       // "name/" never names a non-directory; a directory is not unlinked either.
       var info = stat()
-      try Self.check { fstatat(target.parent.fd, target.name, &info, AT_SYMLINK_NOFOLLOW) }
+      try check { fstatat(target.parent.fd, target.name, &info, AT_SYMLINK_NOFOLLOW) }
       throw info.st_mode & S_IFMT == S_IFDIR ? .isdir : .notdir
     }
-    try Self.check { unlinkat(target.parent.fd, target.name, 0) }
+    try check { unlinkat(target.parent.fd, target.name, 0) }
   }
 
   func pathRename(
@@ -122,17 +126,19 @@ extension WasiContext {
     let (oldDir, oldHost) = try directory(fd, .pathRenameSource)
     let (newDir, newHost) = try directory(newFD, .pathRenameTarget)
     guard oldDir.sandboxRoot == newDir.sandboxRoot else { throw .xdev }
-    let source = try WasiPathResolver.parent(beneath: oldHost, try path(memory, oldPath, oldLength))
+    let source = try WasiPathResolver.parent(
+      beneath: oldHost, try path(memory, oldPath, oldLength), interrupted: interruptRequested)
     try source.checkTrailingSlash()
-    let target = try WasiPathResolver.parent(beneath: newHost, try path(memory, newPath, newLength))
+    let target = try WasiPathResolver.parent(
+      beneath: newHost, try path(memory, newPath, newLength), interrupted: interruptRequested)
     try target.checkTrailingSlash()
     if target.requiresDirectory && !source.requiresDirectory {
       // "x" -> "y/" renames only a directory.
       var info = stat()
-      try Self.check { fstatat(source.parent.fd, source.name, &info, AT_SYMLINK_NOFOLLOW) }
+      try check { fstatat(source.parent.fd, source.name, &info, AT_SYMLINK_NOFOLLOW) }
       if info.st_mode & S_IFMT != S_IFDIR { throw .notdir }
     }
-    try Self.check { renameat(source.parent.fd, source.name, target.parent.fd, target.name) }
+    try check { renameat(source.parent.fd, source.name, target.parent.fd, target.name) }
   }
 
   func pathLink(
@@ -143,19 +149,22 @@ extension WasiContext {
     let (newDir, newHost) = try directory(newFD, .pathLinkTarget)
     guard oldDir.sandboxRoot == newDir.sandboxRoot else { throw .xdev }
     let old = try path(memory, oldPath, oldLength)
-    let target = try WasiPathResolver.parent(beneath: newHost, try path(memory, newPath, newLength))
+    let target = try WasiPathResolver.parent(
+      beneath: newHost, try path(memory, newPath, newLength), interrupted: interruptRequested)
     if lookupFlags & WasiLookupFlags.symlinkFollow.rawValue != 0 {
       // Follow the source's links beneath the preopen first, then link what they reach.
       let source = try WasiPathResolver.open(
-        beneath: oldHost, old, flags: wasi_o_path, followLast: true)
+        beneath: oldHost, old, flags: wasi_o_path, followLast: true, interrupted: interruptRequested
+      )
       let sourcePath = Self.procPath(source)
-      try Self.check {
+      try check {
         linkat(AT_FDCWD, sourcePath, target.parent.fd, target.name, AT_SYMLINK_FOLLOW)
       }
     } else {
-      let source = try WasiPathResolver.parent(beneath: oldHost, old)
+      let source = try WasiPathResolver.parent(
+        beneath: oldHost, old, interrupted: interruptRequested)
       try source.checkTrailingSlash()
-      try Self.check { linkat(source.parent.fd, source.name, target.parent.fd, target.name, 0) }
+      try check { linkat(source.parent.fd, source.name, target.parent.fd, target.name, 0) }
     }
   }
 
@@ -166,9 +175,10 @@ extension WasiContext {
     let (_, host) = try directory(fd, .pathSymlink)
     let contents = try path(memory, oldPath, oldLength)
     try WasiPathResolver.validate(contents)
-    let target = try WasiPathResolver.parent(beneath: host, try path(memory, newPath, newLength))
+    let target = try WasiPathResolver.parent(
+      beneath: host, try path(memory, newPath, newLength), interrupted: interruptRequested)
     let hostContents = WasiPathResolver.cString(contents)
-    try Self.check { symlinkat(hostContents, target.parent.fd, target.name) }
+    try check { symlinkat(hostContents, target.parent.fd, target.name) }
   }
 
   func pathReadlink(
@@ -176,12 +186,13 @@ extension WasiContext {
     bufferLength: UInt32, result: UInt32
   ) throws(WasiErrno) {
     let (_, host) = try directory(fd, .pathReadlink)
-    let target = try WasiPathResolver.parent(beneath: host, try path(memory, address, length))
+    let target = try WasiPathResolver.parent(
+      beneath: host, try path(memory, address, length), interrupted: interruptRequested)
     try target.checkTrailingSlash()
     let region = try memory.range(buffer, UInt64(bufferLength))
     _ = try memory.range(result, 4)
     guard let destination = region.baseAddress else { throw .inval }
-    let count = try Self.check {
+    let count = try check {
       readlinkat(target.parent.fd, target.name, destination, region.count)
     }
     try memory.store(UInt32(count), result)
@@ -196,9 +207,10 @@ extension WasiContext {
     let (_, host) = try directory(fd, .pathFilestatGet)
     let opened = try WasiPathResolver.open(
       beneath: host, try path(memory, address, length), flags: wasi_o_path,
-      followLast: lookupFlags & WasiLookupFlags.symlinkFollow.rawValue != 0)
+      followLast: lookupFlags & WasiLookupFlags.symlinkFollow.rawValue != 0,
+      interrupted: interruptRequested)
     var info = stat()
-    try Self.check { fstat(opened.fd, &info) }
+    try check { fstat(opened.fd, &info) }
     try Self.writeFilestat(info, memory, at: result)
   }
 
@@ -211,13 +223,13 @@ extension WasiContext {
     let path = try path(memory, address, length)
     if lookupFlags & WasiLookupFlags.symlinkFollow.rawValue != 0 {
       let opened = try WasiPathResolver.open(
-        beneath: host, path, flags: wasi_o_path, followLast: true)
+        beneath: host, path, flags: wasi_o_path, followLast: true, interrupted: interruptRequested)
       let hostPath = Self.procPath(opened)
-      try Self.check { utimensat(AT_FDCWD, hostPath, times, 0) }
+      try check { utimensat(AT_FDCWD, hostPath, times, 0) }
     } else {
-      let target = try WasiPathResolver.parent(beneath: host, path)
+      let target = try WasiPathResolver.parent(beneath: host, path, interrupted: interruptRequested)
       try target.checkTrailingSlash()
-      try Self.check { utimensat(target.parent.fd, target.name, times, AT_SYMLINK_NOFOLLOW) }
+      try check { utimensat(target.parent.fd, target.name, times, AT_SYMLINK_NOFOLLOW) }
     }
   }
 
@@ -231,7 +243,7 @@ extension WasiContext {
     let region = try memory.range(buffer, UInt64(length))
     _ = try memory.range(result, 4)
     if cookie == 0 || dir.directoryListing == nil {
-      dir.directoryListing = try Self.listDirectory(host)
+      dir.directoryListing = try listDirectory(host)
     }
     let listing = dir.directoryListing ?? []
     var used = 0
@@ -261,7 +273,7 @@ extension WasiContext {
 
   /// Reads every entry of the directory open as `fd` (through a fresh descriptor, so
   /// the guest's own offset is untouched).
-  static func listDirectory(_ fd: Int32) throws(WasiErrno) -> [WasiDirectoryEntry] {
+  func listDirectory(_ fd: Int32) throws(WasiErrno) -> [WasiDirectoryEntry] {
     let reader = try check { openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
     guard let stream = fdopendir(reader) else {
       let failure = WasiErrno.current
@@ -293,7 +305,7 @@ extension WasiContext {
         var info = stat()
         let hostName = WasiPathResolver.cString(name)
         if fstatat(fd, hostName, &info, AT_SYMLINK_NOFOLLOW) == 0 {
-          type = fileType(mode: info.st_mode)
+          type = Self.fileType(mode: info.st_mode)
         }
       }
       entries.append(WasiDirectoryEntry(inode: UInt64(raw.pointee.d_ino), type: type, name: name))

@@ -119,8 +119,9 @@ extension WasiContext {
           poll(buffer.baseAddress, nfds_t(buffer.count), timeout)
         }
         if ready < 0 {
-          if errno == EINTR && !interruptRequested() { continue }
-          throw .current
+          let code = errno
+          if code == EINTR && !interruptRequested() { continue }
+          throw WasiErrno(hostErrno: code)
         }
       }
       for subscription in subscriptions {

@@ -14,7 +14,7 @@ extension WasiContext {
     _ = try memory.range(result, 4)
     var hostFlags = Int32(SOCK_CLOEXEC.rawValue)
     if flags & WasiFdFlags.nonblock.rawValue != 0 { hostFlags |= Int32(SOCK_NONBLOCK.rawValue) }
-    let accepted = try Self.check { wasi_accept4(host, hostFlags) }
+    let accepted = try check { wasi_accept4(host, hostFlags) }
     let owner = HostFileDescriptor(accepted)
     let newFD = try table.insert(
       WasiDescriptor(
@@ -43,7 +43,7 @@ extension WasiContext {
       var message = msghdr()
       message.msg_iov = vectorBuffer.baseAddress
       message.msg_iovlen = vectorBuffer.count
-      let count = try Self.check { recvmsg(host, &message, hostFlags) }
+      let count = try check { recvmsg(host, &message, hostFlags) }
       return (count, message.msg_flags)
     }
     try memory.store(UInt32(truncatingIfNeeded: received), dataLength)
@@ -66,7 +66,7 @@ extension WasiContext {
       message.msg_iov = vectorBuffer.baseAddress
       message.msg_iovlen = vectorBuffer.count
       // MSG_NOSIGNAL: a closed peer is EPIPE for the guest, not SIGPIPE for the host.
-      return try Self.check { sendmsg(host, &message, Int32(MSG_NOSIGNAL)) }
+      return try check { sendmsg(host, &message, Int32(MSG_NOSIGNAL)) }
     }
     try memory.store(UInt32(truncatingIfNeeded: sent), result)
   }
@@ -82,6 +82,6 @@ extension WasiContext {
     default: throw .inval
     }
     guard let host = descriptor.hostFD else { throw .notsock }
-    try Self.check { shutdown(host, hostHow) }
+    try check { shutdown(host, hostHow) }
   }
 }

@@ -28,9 +28,13 @@ public final class WasiContext {
   /// What the guest wrote to stdout / stderr when they are `.buffer` streams.
   public let stdoutBuffer = WasiOutputBuffer()
   public let stderrBuffer = WasiOutputBuffer()
-  /// Asked when a signal interrupts `poll_oneoff`'s wait (EINTR): true ends the call
-  /// with `intr` instead of waiting on, so that an embedder stopping the guest (the
-  /// CLI on SIGINT) is not held up by a sleeping guest.
+  /// Asked when a signal interrupts a blocking host call (EINTR): `poll_oneoff`'s
+  /// wait, a read or write of a pipe, terminal or socket, an accept, the open of a
+  /// FIFO. True ends the call with `intr` instead of retrying it, so that an embedder
+  /// stopping the guest (the CLI on SIGINT or its timeout) is not held up by a guest
+  /// blocked in the kernel. The embedder must also get a signal (without
+  /// `SA_RESTART`) to the guest's thread, and keep doing so until the guest has ended:
+  /// one that lands just before the call blocks is otherwise missed.
   public var interruptRequested: () -> Bool = { false }
 
   public init(configuration: WasiConfiguration) throws(WasiSetupError) {
@@ -243,8 +247,9 @@ extension WasiContext {
     while filled < region.count, let base = region.baseAddress {
       let got = getrandom(base + filled, region.count - filled, 0)
       if got < 0 {
-        if errno == EINTR { continue }
-        throw .current
+        let code = errno
+        if code == EINTR && !interruptRequested() { continue }
+        throw WasiErrno(hostErrno: code)
       }
       filled += got
     }

@@ -45,10 +45,12 @@ enum WasiPathResolver {
   }
 
   /// Opens `path` beneath `directory` (an fd of the host), following a symbolic link
-  /// in the last component only when `followLast`.
+  /// in the last component only when `followLast`. An open interrupted by a signal
+  /// (a FIFO waiting for its other end) is retried unless `interrupted()`: then it
+  /// is `intr`.
   static func open(
     beneath directory: Int32, _ path: [UInt8], flags: Int32, mode: mode_t = 0,
-    followLast: Bool
+    followLast: Bool, interrupted: () -> Bool
   ) throws(WasiErrno) -> HostFileDescriptor {
     try validate(path)
     let hostPath = cString(path)
@@ -64,7 +66,7 @@ enum WasiPathResolver {
       if fd >= 0 { return HostFileDescriptor(fd) }
       let code = errno
       switch code {
-      case EINTR: continue
+      case EINTR where !interrupted(): continue
       // The kernel refuses resolutions that a concurrent rename could have made
       // unsafe with EAGAIN; a retry resolves afresh.
       case EAGAIN where attempts < 16: attempts += 1
@@ -76,8 +78,8 @@ enum WasiPathResolver {
   }
 
   /// The parent of `path`'s last component, opened beneath `directory`.
-  static func parent(beneath directory: Int32, _ path: [UInt8]) throws(WasiErrno)
-    -> WasiResolvedParent
+  static func parent(beneath directory: Int32, _ path: [UInt8], interrupted: () -> Bool)
+    throws(WasiErrno) -> WasiResolvedParent
   {
     try validate(path)
     guard path.first != UInt8(ascii: "/") else { throw .notcapable }
@@ -98,13 +100,14 @@ enum WasiPathResolver {
       // directory itself (contained) and operate on its "." entry, so an `..` never
       // reaches an *at call.
       let target = try open(
-        beneath: directory, Array(trimmed), flags: wasi_o_path | O_DIRECTORY, followLast: true)
+        beneath: directory, Array(trimmed), flags: wasi_o_path | O_DIRECTORY, followLast: true,
+        interrupted: interrupted)
       return WasiResolvedParent(
         parent: target, name: cString([UInt8(ascii: ".")]), requiresDirectory: true)
     }
     let parent = try open(
       beneath: directory, parentPath.isEmpty ? [UInt8(ascii: ".")] : parentPath,
-      flags: wasi_o_path | O_DIRECTORY, followLast: true)
+      flags: wasi_o_path | O_DIRECTORY, followLast: true, interrupted: interrupted)
     return WasiResolvedParent(
       parent: parent, name: cString(Array(last)), requiresDirectory: requiresDirectory)
   }

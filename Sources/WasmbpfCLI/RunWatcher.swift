@@ -12,7 +12,8 @@
 //
 // The watcher blocks the two signals in its own thread, so they are delivered to the
 // guest's thread; with no SA_RESTART, a blocking system call there (a WASI read, an
-// epoll wait) returns EINTR instead of waiting on.
+// epoll wait) returns EINTR, and the WASI and BPF hosts, asked `shouldStop`, end the
+// call instead of retrying it.
 
 import Synchronization
 
@@ -79,6 +80,7 @@ final class RunWatcher: @unchecked Sendable {
       var action = sigaction()
       action.__sigaction_handler.sa_handler = wakeUp
       sigemptyset(&action.sa_mask)
+      action.sa_flags = 0  // no SA_RESTART: the kick must end a blocking call
       sigaction(SIGURG, &action, nil)
       var signals = sigset_t()
       sigemptyset(&signals)

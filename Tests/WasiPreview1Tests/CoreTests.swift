@@ -298,7 +298,9 @@ extension Result {
   }
 
   /// poll_oneoff on a host descriptor: the clock fires while the socket is empty;
-  /// once the peer writes, the socket is reported with its byte count.
+  /// once the peer writes, the socket is reported with its byte count. The clock is
+  /// 50 ms while nothing else can happen, and 60 s when the socket is ready (so a
+  /// thread descheduled for a while on a loaded machine cannot see it fire too).
   @Test func pollWaitsOnHostDescriptors() throws {
     var pair: [Int32] = [0, 0]
     #expect(
@@ -306,7 +308,7 @@ extension Result {
     )
     let guest = try CoreGuest()
     let fd = try guest.context.addSocket(hostFD: pair[0])
-    func subscribe() {
+    func subscribe(clockNanoseconds: UInt64 = 60_000_000_000) {
       guest.put([UInt8](repeating: 0, count: 96), at: 0)
       guest.memory[0] = 11  // userdata
       guest.memory[8] = 1  // fd_read
@@ -314,9 +316,10 @@ extension Result {
       guest.memory[48] = 22
       guest.memory[56] = 0  // clock
       guest.putU32(1, at: 64)  // monotonic
-      guest.putU32(50_000_000, at: 72)  // 50 ms, relative
+      guest.putU32(UInt32(truncatingIfNeeded: clockNanoseconds), at: 72)  // relative
+      guest.putU32(UInt32(truncatingIfNeeded: clockNanoseconds >> 32), at: 76)
     }
-    subscribe()
+    subscribe(clockNanoseconds: 50_000_000)
     var start = timespec()
     clock_gettime(CLOCK_MONOTONIC, &start)
     #expect(try guest.call("poll_oneoff", 0, 1000, 2, 2000) == .success)

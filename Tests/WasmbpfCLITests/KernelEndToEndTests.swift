@@ -115,7 +115,9 @@ func runTrue() {
     let start = monotonicMilliseconds()
     kill(process.pid, signal)
     let result = process.finish(timeoutMilliseconds: 10_000)
-    #expect(monotonicMilliseconds() - start < 2000, "the poll sees the signal within a slice")
+    // A slice is 50 ms; the bound is generous for a loaded machine, and the guest
+    // would otherwise poll for 60 s.
+    #expect(monotonicMilliseconds() - start < 5000, "the poll sees the signal within a slice")
     #expect(result.status == status)
     #expect(result.killedBy == nil)
     // The runner's own check, made after clean-up and before exit.

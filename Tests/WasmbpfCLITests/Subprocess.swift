@@ -49,7 +49,9 @@ final class RunningProcess {
   private(set) var stdout: [UInt8] = []
   private(set) var stderr: [UInt8] = []
 
-  init(_ arguments: [String], environment: [String]? = nil) throws {
+  /// `standardInput`: a descriptor the process gets as its stdin (the caller keeps
+  /// its own); /dev/null when nil.
+  init(_ arguments: [String], environment: [String]? = nil, standardInput: Int32? = nil) throws {
     let binary = try binaryPath()
     var output: [Int32] = [-1, -1]
     var errors: [Int32] = [-1, -1]
@@ -57,7 +59,11 @@ final class RunningProcess {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    if let standardInput {
+      posix_spawn_file_actions_adddup2(&actions, standardInput, 0)
+    } else {
+      posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    }
     posix_spawn_file_actions_adddup2(&actions, output[1], 1)
     posix_spawn_file_actions_adddup2(&actions, errors[1], 2)
     posix_spawn_file_actions_addclose(&actions, output[0])
