@@ -52,9 +52,8 @@ func enterWithoutCode(
     let m = (c.pointee.frameTop - 1).pointee.function.pointee.memory.pointee
     return next(returnPC, fp, m.base, m.size, c)
   }
-  guard translateOnFirstCall(callee, c), let code = callee.pointee.code else {
-    return .trap(.unsupported)
-  }
+  if let failure = translateOnFirstCall(callee, c) { return .trap(failure) }
+  guard let code = callee.pointee.code else { return .trap(.unsupported) }
   return enterCode(code, callee, newFP, returnPC, fp, c)
 }
 
@@ -119,7 +118,7 @@ func callHost(_ callee: UnsafeMutablePointer<FunctionEntry>, _ args: FP, _ c: Ct
 
 /// Translates a function body on its first call.
 @inline(never)
-func translateOnFirstCall(_ callee: UnsafeMutablePointer<FunctionEntry>, _ c: Ctx) -> Bool {
+func translateOnFirstCall(_ callee: UnsafeMutablePointer<FunctionEntry>, _ c: Ctx) -> TrapKind? {
   let runtime = c.pointee.runtime.takeUnretainedValue()
   return runtime.translate(storeIndex: callee.pointee.storeIndex)
 }

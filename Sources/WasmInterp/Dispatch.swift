@@ -111,6 +111,9 @@ struct ExecContext {
   var hostError: String?
   /// The table index of an `uninitialized element` trap, for its message.
   var trapIndex: Int
+  /// The validation error of an `invalid function body` trap, kept until the trap is
+  /// built.
+  var trapDetail: String?
 }
 
 /// Continues with the handler at `pc`.

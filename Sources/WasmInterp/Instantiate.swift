@@ -109,7 +109,7 @@ extension StoreRuntime {
       elementSegments: instance.elementSegments)
     if !configuration.lazyTranslation {
       for f in instance.functions where f.instance === instance {
-        guard translate(storeIndex: f.entry.pointee.storeIndex) else {
+        if translate(storeIndex: f.entry.pointee.storeIndex) != nil {
           throw .unsupported("function \(f.functionIndex) cannot be translated")
         }
       }

@@ -42,7 +42,12 @@ extension StoreRuntime {
         throw Trap(.hostError, hostError: "\(error)")
       }
     }
-    guard translate(storeIndex: function.entry.pointee.storeIndex) else { throw Trap(.unsupported) }
+    if let failure = translate(storeIndex: function.entry.pointee.storeIndex) {
+      var trap = Trap(failure)
+      trap.detail = context.pointee.trapDetail
+      context.pointee.trapDetail = nil
+      throw trap
+    }
     let entry = function.entry
     let base = stackTop.unsafelyUnwrapped
     let c = context
@@ -75,6 +80,10 @@ extension StoreRuntime {
       context.pointee.hostError = nil
     }
     if trap.kind == .uninitializedElement { trap.elementIndex = context.pointee.trapIndex }
+    if trap.kind == .invalidFunctionBody {
+      trap.detail = context.pointee.trapDetail
+      context.pointee.trapDetail = nil
+    }
     var frame = frames.upperBound
     // The backtrace is for people: keep it short on runaway recursion.
     while frame > frames.lowerBound, trap.backtrace.count < 100 {

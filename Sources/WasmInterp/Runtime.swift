@@ -145,7 +145,7 @@ final class StoreRuntime {
       to: ExecContext(
         frameTop: noFrame, frameEnd: noFrame, stackEnd: nowhere, fuel: .max,
         interrupt: interruptFlag, runtime: Unmanaged.passUnretained(self),
-        pc: haltCode, fp: nowhere, md: noMemory.pointee.base, ms: 0, hostError: nil, trapIndex: 0))
+        pc: haltCode, fp: nowhere, md: noMemory.pointee.base, ms: 0, hostError: nil, trapIndex: 0, trapDetail: nil))
   }
 
   deinit {
@@ -239,21 +239,24 @@ final class StoreRuntime {
 
   // MARK: Translation
 
-  /// Translates a function's body; false if it cannot be (SIMD, limits).
-  func translate(storeIndex: Int) -> Bool {
+  /// Translates a function's body; nil when done, else why it cannot be (limits, or
+  /// an invalid body met by deferred validation, whose error goes to
+  /// `context.pointee.trapDetail`).
+  func translate(storeIndex: Int) -> TrapKind? {
     let function = functions[storeIndex]
-    if function.code != nil { return true }
-    guard let instance = function.instance, let env = instance.environment else { return false }
+    if function.code != nil { return nil }
+    guard let instance = function.instance, let env = instance.environment else { return .unsupported }
     let module = instance.module
     let bodyIndex = function.functionIndex - module.importedFunctionCount
-    guard bodyIndex >= 0, bodyIndex < module.codes.count else { return false }
+    guard bodyIndex >= 0, bodyIndex < module.codes.count else { return .unsupported }
     let body = module.codes[bodyIndex]
     // The translator trusts its input: a body not validated at load is checked now.
     if let context = instance.deferredBodyValidation {
       do {
         try FunctionValidator.validate(functionIndex: bodyIndex, in: module, context: context)
       } catch {
-        return false
+        self.context.pointee.trapDetail = "function \(function.functionIndex): \(error)"
+        return .invalidFunctionBody
       }
     }
     let result: Result<TranslatedCode, WasmError> = module.bytes.withUnsafeBufferPointer { buffer in
@@ -283,7 +286,7 @@ final class StoreRuntime {
         return .failure(error)
       }
     }
-    guard case .success(let translated) = result else { return false }
+    guard case .success(let translated) = result else { return .unsupported }
     let code = UnsafeMutablePointer<Int>.allocate(capacity: translated.words.count)
     code.initialize(from: translated.words, count: translated.words.count)
     function.code = code
@@ -291,6 +294,6 @@ final class StoreRuntime {
     function.entry.pointee.localCount = translated.localCount
     function.entry.pointee.paramCount = translated.paramCells
     function.entry.pointee.code = UnsafePointer(code)
-    return true
+    return nil
   }
 }

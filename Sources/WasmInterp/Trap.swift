@@ -22,8 +22,12 @@ public enum TrapKind: UInt8, Hashable, Sendable, CustomStringConvertible {
   case interrupted
   /// A host function failed (its error is in `Trap.hostError`).
   case hostError
-  /// The guest used a feature this interpreter does not execute (SIMD).
+  /// The guest used a feature this interpreter does not execute, or a body exceeds
+  /// the translator's limits.
   case unsupported
+  /// A function body validated at its first call (deferred body validation) is
+  /// invalid; `Trap.detail` has the validation error.
+  case invalidFunctionBody
 
   public var description: String {
     switch self {
@@ -41,6 +45,7 @@ public enum TrapKind: UInt8, Hashable, Sendable, CustomStringConvertible {
     case .interrupted: return "interrupted"
     case .hostError: return "host function failed"
     case .unsupported: return "unsupported instruction"
+    case .invalidFunctionBody: return "invalid function body"
     }
   }
 }
@@ -75,6 +80,8 @@ public struct Trap: Error, Sendable, CustomStringConvertible {
   public var hostError: String?
   /// The table index of an `.uninitializedElement` trap.
   public var elementIndex: Int?
+  /// For `.invalidFunctionBody`: the validation error, with its byte offset.
+  public var detail: String?
 
   public init(_ kind: TrapKind, backtrace: [BacktraceFrame] = [], hostError: String? = nil) {
     self.kind = kind
@@ -91,6 +98,7 @@ public struct Trap: Error, Sendable, CustomStringConvertible {
   public var description: String {
     var text = "wasm trap: \(message)"
     if let hostError { text += ": \(hostError)" }
+    if let detail { text += ": \(detail)" }
     for (i, frame) in backtrace.enumerated() { text += "\n  \(i): \(frame)" }
     return text
   }

@@ -54,7 +54,8 @@ struct GuestRun {
     let module: ValidatedModule
     do {
       bytes = try loadModuleBytes(path)
-      module = try ValidatedModule(bytes: bytes)
+      module = try ValidatedModule(
+        bytes: bytes, deferringBodyValidation: settings.deferBodyValidation)
     } catch let error as ModuleLoadError {
       errors.line("error: \(error)")
       return ExitStatus.failure
@@ -280,6 +281,7 @@ func wasmErrorText(_ error: WasmError) -> String {
 func trapText(_ trap: Trap) -> String {
   var text = "wasm trap: \(trap.message)"
   if let hostError = trap.hostError { text += ": \(hostError)" }
+  if let detail = trap.detail { text += ": \(detail)" }
   if !trap.backtrace.isEmpty {
     text += "\nwasm backtrace:"
     // Deep recursion repeats one frame thousands of times: print each run once.

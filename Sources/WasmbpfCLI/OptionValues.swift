@@ -29,6 +29,9 @@ struct RunSettings {
   var policySource = "unrestricted"
   var verifierLog = false
   var verbose = false
+  /// `--defer-validation`: module-level checks at load, each body before its first
+  /// translation (`ValidatedModule(bytes:deferringBodyValidation:)`).
+  var deferBodyValidation = false
 }
 
 /// `HOST[::GUEST]`.

@@ -10,10 +10,7 @@ struct RunArguments: Equatable {
 
   /// Options of `run` that take a value in the next argument (unless written
   /// `--name=value`). Kept in step with `RunSubcommand` by a test.
-  static let optionsWithValues: Set<String> = [
-    "--invoke", "--dir", "--ro-dir", "--env", "--fuel", "--max-memory", "--max-stack",
-    "--timeout", "--bpf-policy",
-  ]
+  static let optionsWithValues = Set(RunOptionValues.Option.allCases.map(\.rawValue))
 
   /// The other subcommands: a first argument naming one is not a module path.
   static let otherSubcommands: Set<String> = ["wast", "validate", "inspect", "help"]

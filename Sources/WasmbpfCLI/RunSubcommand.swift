@@ -138,6 +138,14 @@ struct RunSubcommand: ParsableCommand {
   var bpfPolicy = "unrestricted"
 
   @Flag(
+    name: .customLong("defer-validation"),
+    help: ArgumentHelp(
+      "Validate each function body when it is first called instead of all at load: "
+        + "a large module starts sooner, and an invalid body traps when called instead "
+        + "of failing the load. For modules you trust to be valid."))
+  var deferValidation = false
+
+  @Flag(
     name: .customLong("verifier-log"),
     help: "When a BPF object fails to load, print the kernel verifier's log.")
   var verifierLog = false
@@ -163,40 +171,19 @@ struct RunSubcommand: ParsableCommand {
     }
   }
 
+  /// The options as typed, for `RunOptionValues.settings()`.
+  var values: RunOptionValues {
+    RunOptionValues(
+      module: module, arguments: arguments, invoke: invoke, directories: directories,
+      readOnlyDirectories: readOnlyDirectories, environment: environment,
+      inheritEnvironment: inheritEnvironment, fuel: fuel, maxMemory: maxMemory,
+      maxStack: maxStack, timeout: timeout, bpfPolicy: bpfPolicy,
+      deferValidation: deferValidation, verifierLog: verifierLog, verbose: verbose)
+  }
+
   /// The options as values the run needs; a bad value is a usage error.
   func settings() throws(UsageError) -> RunSettings {
-    var settings = RunSettings(modulePath: module, guestArguments: arguments)
-    settings.invoke = invoke
-    for (list, readOnly) in [(directories, false), (readOnlyDirectories, true)] {
-      for text in list {
-        let option = readOnly ? "--ro-dir" : "--dir"
-        settings.preopens.append(try parsePreopen(text, option: option, readOnly: readOnly))
-      }
-    }
-    settings.inheritEnvironment = inheritEnvironment
-    for text in environment {
-      settings.environment.append(try parseEnvironmentSetting(text))
-    }
-    if let fuel {
-      guard fuel >= 0 else { throw UsageError("--fuel must be 0 or more, not \(fuel)") }
-      settings.fuel = fuel
-    }
-    if let maxMemory {
-      let bytes = try parseSize(maxMemory, option: "--max-memory")
-      settings.maxMemoryPages = Int(min(bytes / 65536, 65536))
-    }
-    if let maxStack {
-      let bytes = try parseSize(maxStack, option: "--max-stack")
-      guard bytes >= 8 else { throw UsageError("--max-stack must be at least 8 bytes") }
-      settings.valueStackSlots = Int(min(bytes / 8, UInt64(Int32.max)))
-    }
-    if let timeout {
-      settings.timeoutMilliseconds = try parseDuration(timeout)
-    }
-    settings.policySource = bpfPolicy
-    settings.verifierLog = verifierLog
-    settings.verbose = verbose
-    return settings
+    try values.settings()
   }
 
   func execute<Output: TextOutputStream, Errors: TextOutputStream>(

@@ -25,6 +25,14 @@ public enum WasmbpfCLI {
     do {
       let command: ParsableCommand
       if let split = RunArguments.split(arguments) {
+        // The common run command lines skip ArgumentParser (RunOptionValues.swift).
+        if var values = RunOptionValues.parseQuickly(split.parserArguments) {
+          values.arguments = split.guest
+          if let settings = try? values.settings() {
+            return GuestRun(settings: settings, handlesSignals: handlesSignals)
+              .execute(stdout: &stdout, stderr: &stderr)
+          }
+        }
         command = try RootCommand.parseAsRoot(split.parserArguments)
         if var run = command as? RunSubcommand {
           run.arguments = split.guest

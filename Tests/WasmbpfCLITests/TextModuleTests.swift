@@ -39,4 +39,28 @@ import WasmbpfCLI
     #expect(result.status == 0)
     #expect(result.stdout.contains("4 passed, 0 failed, 0 skipped"))
   }
+
+  @Test func deferredValidationRunsUntilAnInvalidBodyIsCalled() throws {
+    let path = try temporaryFile(
+      "onebad.wat",
+      Array(
+        """
+        (module
+          (func $bad (result i32) (i64.const 1))
+          (func (export "ok") (result i32) (i32.const 5))
+          (func (export "callsBad") (result i32) (call $bad)))
+        """.utf8))
+    // By default every body is validated at load.
+    let eager = runCLI(["--invoke", "ok", path])
+    #expect(eager.status == 1)
+    #expect(eager.stderr.contains("type mismatch"))
+    // Deferred: the valid function runs; calling the invalid one traps (134).
+    let deferred = runCLI(["--defer-validation", "--invoke", "ok", path])
+    #expect(deferred.status == 0)
+    #expect(deferred.stdout.contains("5"))
+    let trapped = runCLI(["--defer-validation", "--invoke", "callsBad", path])
+    #expect(trapped.status == 134)
+    #expect(trapped.stderr.contains("invalid function body"))
+    #expect(trapped.stderr.contains("type mismatch"))
+  }
 }
