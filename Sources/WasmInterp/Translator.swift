@@ -98,6 +98,9 @@ struct Translator: InstructionVisitor {
   var lastCopy: Int?
   /// The last instruction, when it was `i32.eqz` / `i64.eqz`: (start, is64).
   var lastEqz: (start: Int, is64: Bool)?
+  /// The last instruction, when it was a scalar load (kept across `local.get`):
+  /// its words, op, and effective address `u32(address + k) + offset`.
+  var lastLoad: (start: Int, end: Int, op: LoadOp, address: Int, k: Int, offset: Int)?
 
   /// Cells per slot: 1, or 2 in a body that handles v128 values ("wide" body,
   /// see SIMDTranslation.swift). Every slot index emitted is already in cells.
@@ -156,6 +159,7 @@ struct Translator: InstructionVisitor {
     lastEqz = nil
     lastBinary = nil
     lastCopy = nil
+    lastLoad = nil
   }
 
   var reachable: Bool { !(controls.last?.unreachable ?? true) }

@@ -389,9 +389,9 @@ extension Translator {
   mutating func visitLocalGet(_ index: UInt32) throws(WasmError) {
     guard reachable else { return }
     // `local.get` emits nothing (unless it copies): pending pairs stay adjacent.
-    let previousCopy = lastCopy, previousBinary = lastBinary
+    let previousCopy = lastCopy, previousBinary = lastBinary, previousLoad = lastLoad
     forgetPeepholes()
-    (lastCopy, lastBinary) = (previousCopy, previousBinary)
+    (lastCopy, lastBinary, lastLoad) = (previousCopy, previousBinary, previousLoad)
     guard Int(index) < localCount else { throw .invalid("unknown local", at: instructionOffset) }
     let local = stride * Int(index)
     if lazyEntries.count < Translator.maxLazyEntries {
@@ -556,6 +556,7 @@ extension Translator {
 
   mutating func visitLoad(_ op: LoadOp, _ memarg: MemArg) throws(WasmError) {
     guard reachable else { return }
+    let previous = lastBinary
     forgetPeepholes()
     if let handler = v128LoadHandler(op) { return try emitV128Load(handler, memarg) }
     guard let handler = loadHandler(op) else {
@@ -563,13 +564,42 @@ extension Translator {
       return
     }
     let address = pop()
+    let offset = Int(truncatingIfNeeded: memarg.offset)
+    if let fused = loadAddedHandler(op),
+      let (x, k) = takeAddedAddress(previous, producing: address, at: stack.count)
+    {
+      // `x; i32.const k; i32.add; load` → one handler reading `u32(x + k) + offset`.
+      let d = pushTemp()
+      let start = code.count
+      emit(fused, d, x, k, offset)
+      lastResult = (start + 1, code.count)
+      lastLoad = (start, code.count, op, x, k, offset)
+      return
+    }
     let d = pushTemp()
-    emit(handler, d, address, Int(truncatingIfNeeded: memarg.offset))
-    lastResult = (code.count - 3, code.count)
+    let start = code.count
+    emit(handler, d, address, offset)
+    lastResult = (start + 1, code.count)
+    lastLoad = (start, code.count, op, address, 0, offset)
+  }
+
+  /// When the instruction just emitted is `i32.add` with an immediate whose result
+  /// is the stack entry at `index` (popped or not, still in its own slot), removes
+  /// it and returns its operands (x, k) for an address-fused memory access.
+  mutating func takeAddedAddress(
+    _ previous: (start: Int, op: NumericOp, immediate: Bool)?, producing slot: Int, at index: Int
+  ) -> (Int, Int)? {
+    guard let p = previous, p.op == .i32Add, p.immediate, p.start + 4 == code.count,
+      slot == tempSlot(index), code[p.start + 1] == slot
+    else { return nil }
+    let x = code[p.start + 2], k = code[p.start + 3]
+    code.removeLast(4)
+    return (x, k)
   }
 
   mutating func visitStore(_ op: StoreOp, _ memarg: MemArg) throws(WasmError) {
     guard reachable else { return }
+    let previous = lastBinary
     forgetPeepholes()
     if op == .v128Store { return try emitV128Store(memarg) }
     guard let handler = storeHandler(op) else {
@@ -578,7 +608,16 @@ extension Translator {
     }
     let value = pop()
     let address = pop()
-    emit(handler, address, value, Int(truncatingIfNeeded: memarg.offset))
+    let offset = Int(truncatingIfNeeded: memarg.offset)
+    // The value emitted nothing after the address's `i32.add` (a `local.get`), so
+    // reading it in the fused handler reads what the store would.
+    if value != address, let fused = storeAddedHandler(op),
+      let (x, k) = takeAddedAddress(previous, producing: address, at: stack.count)
+    {
+      emit(fused, x, value, k, offset)
+      return
+    }
+    emit(handler, address, value, offset)
   }
 
   mutating func visitMemorySize(_ memory: UInt32) throws(WasmError) {
@@ -662,6 +701,8 @@ extension Translator {
     let (handler, immediate) = numericHandlers(op)
     let arity = Int(op.signature.operandCount)
     if arity == 2 {
+      if fuseLoadOperand(op) { return }
+      lastLoad = nil
       lastCompare = nil
       lastResult = nil
       lastEqz = nil
@@ -682,6 +723,41 @@ extension Translator {
       unaryOp(handler)
       if op == .i32Eqz || op == .i64Eqz { lastEqz = (code.count - 3, op == .i64Eqz) }
     }
+  }
+
+  /// Fuses a binary operator with the load just before it when the loaded value
+  /// is one of its operands (`a[i] * b[j]`, `sum + a[i]`): the load's address
+  /// operands move into the operator's handler. Returns whether it did.
+  mutating func fuseLoadOperand(_ op: NumericOp) -> Bool {
+    guard let load = lastLoad, load.end == code.count, stack.count >= 2 else { return false }
+    let loaded = code[load.start + 1]
+    let first = stack[stack.count - 2], second = stack[stack.count - 1]
+    let loadedIsSecond = second == loaded && loaded == tempSlot(stack.count - 1)
+    let loadedIsFirst = first == loaded && loaded == tempSlot(stack.count - 2)
+    guard loadedIsFirst || loadedIsSecond else { return false }
+    let handler: Handler
+    switch (load.op, op) {
+    case (.f64Load, .f64Mul):
+      handler =
+        loadedIsSecond ? { f64MulLoad($0, $1, $2, $3, $4) } : { f64LoadMul($0, $1, $2, $3, $4) }
+    case (.f64Load, .f64Add):
+      handler =
+        loadedIsSecond ? { f64AddLoad($0, $1, $2, $3, $4) } : { f64LoadAdd($0, $1, $2, $3, $4) }
+    case (.i32Load, .i32Add):
+      handler = { i32AddLoad($0, $1, $2, $3, $4) }
+    default:
+      return false
+    }
+    let other = loadedIsSecond ? first : second
+    forgetPeepholes()
+    code.removeLast(load.end - load.start)
+    _ = pop()
+    _ = pop()
+    let d = pushTemp()
+    let start = code.count
+    emit(handler, d, other, load.address, load.k, load.offset)
+    lastResult = (start + 1, code.count)
+    return true
   }
 
   // MARK: Vector: see SIMDTranslation.swift
