@@ -3,7 +3,8 @@
 // the offset because the i32 sum wraps and the offset does not). One handler
 // instead of two; the effective address is exactly the unfused one:
 // `UInt32(x &+ k)` (wrapping), then `+ offset` in 64 bits, checked against the
-// memory size like every access (MemoryHandlers.swift). Table-like code.
+// memory size like every access (MemoryHandlers.swift). Also: arithmetic with an
+// operand loaded just before, and stores of a constant. Table-like code.
 // https://webassembly.github.io/spec/core/exec/instructions.html#memory-instructions
 
 import WasmCore
@@ -208,6 +209,67 @@ func storeAddedHandler(_ op: StoreOp) -> Handler? {
   case .i64Store8: return { i64Store8Added($0, $1, $2, $3, $4) }
   case .i64Store16: return { i64Store16Added($0, $1, $2, $3, $4) }
   case .i64Store32: return { i64Store32Added($0, $1, $2, $3, $4) }
+  default: return nil
+  }
+}
+
+// MARK: Stores of a constant (`p[i] = 1`, flags and sentinels)
+
+/// Operands: [address, constant, offset]: stores the low bytes of the constant
+/// (the `i32.const` just before the store, folded in).
+@inline(__always)
+func storeConstant<T: FixedWidthInteger>(
+  _ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx, _ type: T.Type
+) -> Exit {
+  let ea = UInt64(u32(fp[pc[1]])) &+ UInt64(truncatingIfNeeded: pc[3])
+  guard ea &+ UInt64(MemoryLayout<T>.size) <= UInt64(truncatingIfNeeded: ms) else {
+    return .trap(.outOfBoundsMemoryAccess)
+  }
+  md.storeBytes(
+    of: T(truncatingIfNeeded: pc[2]), toByteOffset: Int(truncatingIfNeeded: ea), as: T.self)
+  return next(pc + 4, fp, md, ms, c)
+}
+
+func i32StoreConstant(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  storeConstant(pc, fp, md, ms, c, UInt32.self)
+}
+func i64StoreConstant(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  storeConstant(pc, fp, md, ms, c, UInt64.self)
+}
+func f32StoreConstant(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  storeConstant(pc, fp, md, ms, c, UInt32.self)
+}
+func f64StoreConstant(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  storeConstant(pc, fp, md, ms, c, UInt64.self)
+}
+func i32Store8Constant(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  storeConstant(pc, fp, md, ms, c, UInt8.self)
+}
+func i32Store16Constant(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  storeConstant(pc, fp, md, ms, c, UInt16.self)
+}
+func i64Store8Constant(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  storeConstant(pc, fp, md, ms, c, UInt8.self)
+}
+func i64Store16Constant(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  storeConstant(pc, fp, md, ms, c, UInt16.self)
+}
+func i64Store32Constant(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  storeConstant(pc, fp, md, ms, c, UInt32.self)
+}
+
+/// The constant-value form of a scalar store.
+func storeConstantHandler(_ op: StoreOp) -> Handler? {
+  switch op {
+  case .i32Store: return { i32StoreConstant($0, $1, $2, $3, $4) }
+  case .i64Store: return { i64StoreConstant($0, $1, $2, $3, $4) }
+  case .f32Store: return { f32StoreConstant($0, $1, $2, $3, $4) }
+  case .f64Store: return { f64StoreConstant($0, $1, $2, $3, $4) }
+  case .i32Store8: return { i32Store8Constant($0, $1, $2, $3, $4) }
+  case .i32Store16: return { i32Store16Constant($0, $1, $2, $3, $4) }
+  case .i64Store8: return { i64Store8Constant($0, $1, $2, $3, $4) }
+  case .i64Store16: return { i64Store16Constant($0, $1, $2, $3, $4) }
+  case .i64Store32: return { i64Store32Constant($0, $1, $2, $3, $4) }
   default: return nil
   }
 }

@@ -98,3 +98,24 @@ func i32ShrUImmXor(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   fp[pc[1]] = cell(shifted ^ u32(fp[pc[4]]))
   return next(pc + 5, fp, md, ms, c)
 }
+
+// MARK: Two operations with constant operands (`x; const a; op1; const b; op2`)
+
+/// Operands: [dst, x, m, k]: `(x & m) << k`, table indexing (`t[(crc ^ b) & 0xff]`).
+func i32AndImmShlImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  let masked = u32(fp[pc[2]]) & UInt32(truncatingIfNeeded: pc[3])
+  fp[pc[1]] = cell(masked &<< UInt32(truncatingIfNeeded: pc[4]))
+  return next(pc + 5, fp, md, ms, c)
+}
+/// Operands: [dst, x, k, m]: `(x >> k) & m`, unsigned (byte and field extraction).
+func i32ShrUImmAndImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  let shifted = u32(fp[pc[2]]) &>> UInt32(truncatingIfNeeded: pc[3])
+  fp[pc[1]] = cell(shifted & UInt32(truncatingIfNeeded: pc[4]))
+  return next(pc + 5, fp, md, ms, c)
+}
+/// Operands: [dst, x, a, b]: `x * a + b` (linear congruential generators, hashes).
+func i32MulImmAddImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  let product = u32(fp[pc[2]]) &* UInt32(truncatingIfNeeded: pc[3])
+  fp[pc[1]] = cell(product &+ UInt32(truncatingIfNeeded: pc[4]))
+  return next(pc + 5, fp, md, ms, c)
+}

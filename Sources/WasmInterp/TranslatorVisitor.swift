@@ -340,7 +340,11 @@ extension Translator {
   // MARK: References, parametric, variables
 
   mutating func pushConstant(_ value: Int) {
+    // A binary operator before the constant may pair with the one after it
+    // (`fuseImmediatePair`); every use of `lastBinary` checks adjacency.
+    let previousBinary = lastBinary
     forgetPeepholes()
+    lastBinary = previousBinary
     let d = pushTemp()
     let start = code.count
     emit({ constOp($0, $1, $2, $3, $4) }, d, value)
@@ -600,6 +604,7 @@ extension Translator {
   mutating func visitStore(_ op: StoreOp, _ memarg: MemArg) throws(WasmError) {
     guard reachable else { return }
     let previous = lastBinary
+    let constant = lastConst
     forgetPeepholes()
     if op == .v128Store { return try emitV128Store(memarg) }
     guard let handler = storeHandler(op) else {
@@ -609,6 +614,14 @@ extension Translator {
     let value = pop()
     let address = pop()
     let offset = Int(truncatingIfNeeded: memarg.offset)
+    if let k = constant, k.start + 3 == code.count, value == tempSlot(stack.count + 1),
+      code[k.start + 1] == value, let fused = storeConstantHandler(op)
+    {
+      // `address; const k; store` → the constant is an operand of the store.
+      code.removeLast(3)
+      emit(fused, address, k.value, offset)
+      return
+    }
     // The value emitted nothing after the address's `i32.add` (a `local.get`), so
     // reading it in the fused handler reads what the store would.
     if value != address, let fused = storeAddedHandler(op),
@@ -702,6 +715,7 @@ extension Translator {
     let arity = Int(op.signature.operandCount)
     if arity == 2 {
       if fuseLoadOperand(op) { return }
+      let previousBinary = lastBinary
       lastLoad = nil
       lastCompare = nil
       lastResult = nil
@@ -714,6 +728,10 @@ extension Translator {
       lastBinary = nil
       let usedImmediate = binaryOp(handler, immediate: immediate)
       lastConst = nil
+      if usedImmediate, fuseImmediatePair(previousBinary, op) {
+        lastCompare = nil
+        return
+      }
       lastBinary = (code.count - 4, op, usedImmediate)
       if fusedBranch(op, negated: false) != nil {
         lastCompare = (code.count - 4, op, usedImmediate)
@@ -757,6 +775,33 @@ extension Translator {
     let start = code.count
     emit(handler, d, other, load.address, load.k, load.offset)
     lastResult = (start + 1, code.count)
+    return true
+  }
+
+  /// Fuses the immediate-operand instruction just emitted with the one before it
+  /// when that one was also an immediate form whose result is this one's operand
+  /// (`x; const m; i32.and; const k; i32.shl` → `(x & m) << k`). Returns whether
+  /// it did.
+  mutating func fuseImmediatePair(
+    _ previous: (start: Int, op: NumericOp, immediate: Bool)?, _ op: NumericOp
+  ) -> Bool {
+    guard let p = previous, p.immediate, p.start + 8 == code.count else { return false }
+    let start = code.count - 4
+    let produced = code[p.start + 1]
+    guard produced == code[start + 2], produced == tempSlot(stack.count - 1) else { return false }
+    let handler: Handler
+    switch (p.op, op) {
+    case (.i32And, .i32Shl): handler = { i32AndImmShlImm($0, $1, $2, $3, $4) }
+    case (.i32ShrU, .i32And): handler = { i32ShrUImmAndImm($0, $1, $2, $3, $4) }
+    case (.i32Mul, .i32Add): handler = { i32MulImmAddImm($0, $1, $2, $3, $4) }
+    default: return false
+    }
+    let d = code[start + 1], x = code[p.start + 2], a = code[p.start + 3], b = code[start + 3]
+    code.removeLast(8)
+    let at = code.count
+    emit(handler, d, x, a, b)
+    lastResult = (at + 1, code.count)
+    lastBinary = nil
     return true
   }
 

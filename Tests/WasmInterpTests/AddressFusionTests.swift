@@ -199,3 +199,37 @@ private func isOutOfBounds(_ error: any Error) -> Bool {
     #expect { try f.call(.i32(1), .i32(65530)) } throws: { isOutOfBounds($0) }
   }
 }
+
+@Test func storesOfAConstantWriteItsLowBytes() throws {
+  var b = ModuleBuilder()
+  b.memory = (1, 1)
+  b.exports.append(("mem", 2, 0))
+  let t = b.type([i32T], [])
+  let bits: UInt64 = 0xF0E1_D2C3_B4A5_9687
+  for (op, _, type) in stores {
+    let constant: [UInt8] =
+      switch type {
+      case i32T: i32Const(Int32(truncatingIfNeeded: bits))
+      case i64T: i64Const(Int64(bitPattern: bits))
+      case f32T: [0x43] + (0..<4).map { UInt8(truncatingIfNeeded: bits >> (8 * $0)) }
+      default: [0x44] + (0..<8).map { UInt8(truncatingIfNeeded: bits >> (8 * $0)) }
+      }
+    b.function(t, export: "s\(op)", localGet(0) + constant + [op] + memarg(6))
+  }
+  let instance = try instantiate(b)
+  let memory = try #require(instance.memory("mem"))
+  for (op, width, _) in stores {
+    let f = try #require(instance.function("s\(op)"))
+    for x in addresses {
+      try memory.write(pattern, at: 0)
+      var expected = pattern
+      if let ea = effectiveAddress(x, 0, 6, width: width) {
+        for i in 0..<width { expected[ea + i] = UInt8(truncatingIfNeeded: bits >> (8 * i)) }
+        _ = try f.call(.i32(x))
+      } else {
+        #expect { try f.call(.i32(x)) } throws: { isOutOfBounds($0) }
+      }
+      #expect(try memory.read(at: 0, count: pageBytes) == expected)
+    }
+  }
+}

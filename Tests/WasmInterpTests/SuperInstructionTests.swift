@@ -129,3 +129,31 @@ private let samples: [UInt32] = [0, 1, 7, 0x8000_0000, 0xFFFF_FFFF, 0x1234_5678,
     }
   }
 }
+
+@Test func twoOperationsWithConstantOperands() throws {
+  // (x & 0xff) << 2, (x & -16) << 35 (count mod 32), (x >> 8) & 0xff00, (x >> 40) & -1,
+  // x * 1664525 + 1013904223, x * -3 + -7.
+  let andShl = try single([i32T], [i32T], localGet(0) + i32Const(0xFF) + [0x71] + i32Const(2) + [0x74])
+  let andShlWide = try single(
+    [i32T], [i32T], localGet(0) + i32Const(-16) + [0x71] + i32Const(35) + [0x74])
+  let shrAnd = try single([i32T], [i32T], localGet(0) + i32Const(8) + [0x76] + i32Const(0xFF00) + [0x71])
+  let shrAndWide = try single(
+    [i32T], [i32T], localGet(0) + i32Const(40) + [0x76] + i32Const(-1) + [0x71])
+  let lcg = try single(
+    [i32T], [i32T], localGet(0) + i32Const(1_664_525) + [0x6C] + i32Const(1_013_904_223) + [0x6A])
+  let negative = try single([i32T], [i32T], localGet(0) + i32Const(-3) + [0x6C] + i32Const(-7) + [0x6A])
+  // The pair's result stored to a local, then used twice: (x & 7) << 1 + itself.
+  let retargeted = try single(
+    [i32T], [i32T], locals: [(1, i32T)],
+    localGet(0) + i32Const(7) + [0x71] + i32Const(1) + [0x74] + localSet(1) + localGet(1) + localGet(1)
+      + [0x6A])
+  for x in samples {
+    #expect(try andShl.call(.i32(x)) == [.i32((x & 0xFF) &<< 2)])
+    #expect(try andShlWide.call(.i32(x)) == [.i32((x & 0xFFFF_FFF0) &<< 3)])
+    #expect(try shrAnd.call(.i32(x)) == [.i32((x &>> 8) & 0xFF00)])
+    #expect(try shrAndWide.call(.i32(x)) == [.i32(x &>> 8)])
+    #expect(try lcg.call(.i32(x)) == [.i32(x &* 1_664_525 &+ 1_013_904_223)])
+    #expect(try negative.call(.i32(x)) == [.i32(x &* 0xFFFF_FFFD &+ 0xFFFF_FFF9)])
+    #expect(try retargeted.call(.i32(x)) == [.i32(((x & 7) &<< 1) &* 2)])
+  }
+}
