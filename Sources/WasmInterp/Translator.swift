@@ -91,6 +91,8 @@ struct Translator: InstructionVisitor {
   var lastConst: (start: Int, value: Int)?
   /// The last instruction, when it was an integer comparison: (start, op).
   var lastCompare: (start: Int, op: NumericOp, immediate: Bool)?
+  /// The binary operator just before `lastCompare` (a loop counter's step).
+  var lastStep: (start: Int, op: NumericOp, immediate: Bool)?
   /// The last instruction, when it was a binary operator: (start, op, immediate).
   var lastBinary: (start: Int, op: NumericOp, immediate: Bool)?
   /// Start of the last instruction when it was a narrow `copy` emitted by
@@ -156,6 +158,7 @@ struct Translator: InstructionVisitor {
     lastResult = nil
     lastConst = nil
     lastCompare = nil
+    lastStep = nil
     lastEqz = nil
     lastBinary = nil
     lastCopy = nil

@@ -134,6 +134,7 @@ extension Translator {
     guard reachable else { return }
     let target = try controlIndex(depth)
     let compare = lastCompare
+    let step = lastStep
     let eqz = lastEqz
     let condition = pop()
     forgetPeepholes()
@@ -144,6 +145,16 @@ extension Translator {
     for k in 0..<n where stack[stack.count - n + k] != tempSlot(c.height + k) { needsMove = true }
     if !needsMove {
       let isLoop = c.kind == .loop
+      if isLoop, let compare, compare.start + 4 == code.count, condition == tempSlot(stack.count),
+        let fused = steppedBackEdge(step, compare)
+      {
+        // `x + y → i; cmp(i, b); br_if loop` → one handler: step, compare, branch.
+        code.removeLast(8)
+        let at = code.count
+        emit(fused.handler, fused.dst, fused.x, fused.y, fused.bound)
+        branchTarget(target, base: at)
+        return
+      }
       if let compare, compare.start + 4 == code.count, condition == tempSlot(stack.count),
         let (plain, loop) = fusedBranch(
           compare.op, negated: false, immediate: compare.immediate)
@@ -231,6 +242,33 @@ extension Translator {
       }
     }
     markUnreachable()
+  }
+
+  /// The fused back-edge for `compare` when the instruction just before it steps
+  /// the value it compares (see LoopStepHandlers.swift): its handler and operands.
+  func steppedBackEdge(
+    _ step: (start: Int, op: NumericOp, immediate: Bool)?,
+    _ compare: (start: Int, op: NumericOp, immediate: Bool)
+  ) -> (handler: Handler, dst: Int, x: Int, y: Int, bound: Int)? {
+    guard let step, step.start + 4 == compare.start else { return nil }
+    let dst = code[step.start + 1]
+    let a = code[compare.start + 2], b = code[compare.start + 3]
+    let bound: Int
+    if a == dst {
+      bound = b
+    } else if b == dst, !compare.immediate, compare.op == .i32Ne || compare.op == .i64Ne {
+      bound = a  // `n != i` is `i != n`
+    } else {
+      return nil
+    }
+    // The bound must not be the stepped slot itself (it would read the new value
+    // either way, but keep the shapes simple).
+    guard compare.immediate || bound != dst,
+      let handler = stepThenBranchLoopHandler(
+        step: step.op, stepImmediate: step.immediate, compare: compare.op,
+        boundImmediate: compare.immediate)
+    else { return nil }
+    return (handler, dst, code[step.start + 2], code[step.start + 3], bound)
   }
 
   /// Whether a branch to control `target` has values to move into its label slots.
@@ -413,7 +451,7 @@ extension Translator {
     guard Int(index) < localCount else { throw .invalid("unknown local", at: instructionOffset) }
     let local = stride * Int(index)
     let producer = lastResult
-    let previousCopy = lastCopy
+    let previousCopy = lastCopy, previousBinary = lastBinary
     forgetPeepholes()
     let value = pop()
     let wasTemp = value == tempSlot(stack.count)
@@ -421,6 +459,11 @@ extension Translator {
     if wasTemp, let producer, producer.end == code.count, code[producer.word] == value {
       // Retarget the producing instruction's result straight into the local.
       code[producer.word] = local
+      // A loop counter's step stays known (`i += k; local.tee i; i != n; br_if`).
+      // Pairs that would read the result as a temporary check that it is one.
+      if let b = previousBinary, b.start + 4 == code.count, b.start + 1 == producer.word {
+        lastBinary = b
+      }
     } else if value != local {
       if stride == 1, let previousCopy, previousCopy + 3 == code.count {
         // Two moves in a row become one handler (no label can sit between them:
@@ -735,6 +778,7 @@ extension Translator {
       lastBinary = (code.count - 4, op, usedImmediate)
       if fusedBranch(op, negated: false) != nil {
         lastCompare = (code.count - 4, op, usedImmediate)
+        lastStep = previousBinary
       }
     } else {
       forgetPeepholes()
