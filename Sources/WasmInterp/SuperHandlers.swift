@@ -119,3 +119,32 @@ func i32MulImmAddImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit 
   fp[pc[1]] = cell(product &+ UInt32(truncatingIfNeeded: pc[4]))
   return next(pc + 5, fp, md, ms, c)
 }
+
+// MARK: Two bitwise or add operations in a row (SHA-2's Ch, Maj and T1 sums)
+
+/// `op2(op1(x, y), z)` with operands [dst, x, y, z]; both operations commute, so
+/// the translator fuses the pair whichever operand of `op2` the first result is.
+@inline(__always)
+func binaryPair(
+  _ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx, _ op1: (UInt32, UInt32) -> UInt32,
+  _ op2: (UInt32, UInt32) -> UInt32
+) -> Exit {
+  fp[pc[1]] = cell(op2(op1(u32(fp[pc[2]]), u32(fp[pc[3]])), u32(fp[pc[4]])))
+  return next(pc + 5, fp, md, ms, c)
+}
+/// Operands: [dst, x, y, z]: `x + y + z`.
+func i32AddAdd(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  binaryPair(pc, fp, md, ms, c, { $0 &+ $1 }, { $0 &+ $1 })
+}
+/// Operands: [dst, x, y, z]: `x ^ y ^ z`.
+func i32XorXor(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  binaryPair(pc, fp, md, ms, c, { $0 ^ $1 }, { $0 ^ $1 })
+}
+/// Operands: [dst, x, y, z]: `(x ^ y) & z`.
+func i32XorAnd(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  binaryPair(pc, fp, md, ms, c, { $0 ^ $1 }, { $0 & $1 })
+}
+/// Operands: [dst, x, y, z]: `(x & y) ^ z`.
+func i32AndXor(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  binaryPair(pc, fp, md, ms, c, { $0 & $1 }, { $0 ^ $1 })
+}

@@ -301,9 +301,10 @@ struct Translator: InstructionVisitor {
 
   /// Fuses `op` with the binary instruction just before it when that one's result
   /// is one of `op`'s operands and the pair has a super-instruction
-  /// (`i32.shl k; i32.add`, shift/rotate by k then `i32.xor`, `f64.mul; f64.add`).
-  /// Returns whether it did. Integer `add`/`xor` commute, so operand order only
-  /// matters for the f64 pair.
+  /// (`i32.shl k; i32.add`, shift/rotate by k then `i32.xor`, `f64.mul; f64.add`,
+  /// `add; add`, `xor; xor`, `xor; and`, `and; xor`). Returns whether it did.
+  /// Integer `add`/`xor`/`and` commute, so operand order only matters for the f64
+  /// pair.
   mutating func fusePair(_ op: NumericOp) -> Bool {
     guard let prev = lastBinary, prev.start + 4 == code.count, stack.count >= 2 else {
       return false
@@ -325,6 +326,14 @@ struct Translator: InstructionVisitor {
       handler = { i32RotrImmXor($0, $1, $2, $3, $4) }
     case (.i32ShrU, true, .i32Xor):
       handler = { i32ShrUImmXor($0, $1, $2, $3, $4) }
+    case (.i32Add, false, .i32Add):
+      handler = { i32AddAdd($0, $1, $2, $3, $4) }
+    case (.i32Xor, false, .i32Xor):
+      handler = { i32XorXor($0, $1, $2, $3, $4) }
+    case (.i32Xor, false, .i32And):
+      handler = { i32XorAnd($0, $1, $2, $3, $4) }
+    case (.i32And, false, .i32Xor):
+      handler = { i32AndXor($0, $1, $2, $3, $4) }
     case (.f64Mul, false, .f64Add):
       handler =
         producedIsFirst ? { f64MulAdd($0, $1, $2, $3, $4) } : { f64AddMul($0, $1, $2, $3, $4) }

@@ -157,3 +157,22 @@ private let samples: [UInt32] = [0, 1, 7, 0x8000_0000, 0xFFFF_FFFF, 0x1234_5678,
     #expect(try retargeted.call(.i32(x)) == [.i32(((x & 7) &<< 1) &* 2)])
   }
 }
+
+@Test func twoBitwiseOrAddOperationsInARow() throws {
+  // op2(op1(x, y), z) and op2(z, op1(x, y)) for add/add, xor/xor, xor/and, and/xor.
+  let pairs: [(UInt8, UInt8, (UInt32, UInt32) -> UInt32, (UInt32, UInt32) -> UInt32)] = [
+    (0x6A, 0x6A, { $0 &+ $1 }, { $0 &+ $1 }), (0x73, 0x73, { $0 ^ $1 }, { $0 ^ $1 }),
+    (0x73, 0x71, { $0 ^ $1 }, { $0 & $1 }), (0x71, 0x73, { $0 & $1 }, { $0 ^ $1 }),
+  ]
+  let xyz = [i32T, i32T, i32T]
+  for (op1, op2, f1, f2) in pairs {
+    let first = try single(xyz, [i32T], localGet(0) + localGet(1) + [op1] + localGet(2) + [op2])
+    let second = try single(xyz, [i32T], localGet(2) + localGet(0) + localGet(1) + [op1, op2])
+    for x in samples {
+      for (y, z) in [(UInt32(0x0F0F_0F0F), UInt32(0xFFFF_0000)), (x &* 3, 0x8000_0001)] {
+        #expect(try first.call(.i32(x), .i32(y), .i32(z)) == [.i32(f2(f1(x, y), z))])
+        #expect(try second.call(.i32(x), .i32(y), .i32(z)) == [.i32(f2(z, f1(x, y)))])
+      }
+    }
+  }
+}
