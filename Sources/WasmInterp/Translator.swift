@@ -114,6 +114,12 @@ struct Translator: InstructionVisitor {
 
   static let maxLazyEntries = 64
 
+  /// Declared locals (by index) that still hold the zero every call gives them:
+  /// no `local.set` of them has been translated yet, and no loop has started (a
+  /// back-edge could bring a later write). `const 0; local.set` of one emits nothing.
+  var knownZero: [Bool] = []
+  var anyKnownZero = false
+
   init(
     env: TranslationEnvironment, type: FunctionType, locals: [LocalDeclaration], wide: Bool = false
   ) throws(WasmError) {
@@ -138,6 +144,9 @@ struct Translator: InstructionVisitor {
       needsWide = true
       return
     }
+    knownZero = Array(repeating: false, count: count)
+    for i in type.parameters.count..<count { knownZero[i] = true }
+    anyKnownZero = count > type.parameters.count
     emitPrologue()
   }
 

@@ -30,7 +30,11 @@ extension Translator {
   }
 
   mutating func visitBlock(_ type: BlockType) throws(WasmError) { try enterBlock(.block, type) }
-  mutating func visitLoop(_ type: BlockType) throws(WasmError) { try enterBlock(.loop, type) }
+  mutating func visitLoop(_ type: BlockType) throws(WasmError) {
+    // A back-edge to here may carry writes translated later.
+    anyKnownZero = false
+    try enterBlock(.loop, type)
+  }
 
   mutating func visitIf(_ type: BlockType) throws(WasmError) {
     guard reachable else {
@@ -452,6 +456,17 @@ extension Translator {
     let local = stride * Int(index)
     let producer = lastResult
     let previousCopy = lastCopy, previousBinary = lastBinary
+    if anyKnownZero, knownZero[Int(index)], let k = lastConst, k.value == 0,
+      k.start + 3 == code.count, let top = stack.last, top == tempSlot(stack.count - 1),
+      code[k.start + 1] == top
+    {
+      // The local is still zero: the constant and the store are both dropped.
+      code.removeLast(3)
+      forgetPeepholes()
+      _ = pop()
+      return
+    }
+    if anyKnownZero { knownZero[Int(index)] = false }
     forgetPeepholes()
     let value = pop()
     let wasTemp = value == tempSlot(stack.count)

@@ -176,3 +176,27 @@ private let samples: [UInt32] = [0, 1, 7, 0x8000_0000, 0xFFFF_FFFF, 0x1234_5678,
     }
   }
 }
+
+@Test func zeroingALocalThatIsStillZeroIsDroppedOnlyWhenSafe() throws {
+  // acc = 0 at the top of each iteration (kept: a back-edge brings acc = 5), acc += 5.
+  let loop = try single(
+    [i32T], [i32T], locals: [(1, i32T)],
+    [0x03, 0x40] + i32Const(0) + localSet(1) + localGet(1) + i32Const(5) + [0x6A] + localSet(1)
+      + localGet(0) + i32Const(1) + [0x6B] + localTee(0) + [0x0D, 0x00, 0x0B] + localGet(1))
+  #expect(try loop.call(.i32(4)) == [.i32(5)])
+  // x = 7 (when p), then x = 0 (kept: x may be 7), then x + 0 and the i64 y = 0
+  // (dropped: still zero) plus 3.
+  let branchy = try single(
+    [i32T], [i32T], locals: [(1, i32T), (1, i64T)],
+    i64Const(0) + localSet(2) + localGet(0) + [0x04, 0x40] + i32Const(7) + localSet(1) + [0x0B]
+      + i32Const(0) + localSet(1) + localGet(1) + localGet(2) + [0xA7, 0x6A] + i32Const(3) + [0x6A])
+  #expect(try branchy.call(.i32(1)) == [.i32(3)])
+  #expect(try branchy.call(.i32(0)) == [.i32(3)])
+  // Called repeatedly: every call starts with zeroed locals, so a dropped `x = 0`
+  // still reads 0 after an earlier call left x = 9.
+  let reuse = try single(
+    [i32T], [i32T], locals: [(1, i32T)],
+    i32Const(0) + localSet(1) + localGet(1) + localGet(0) + [0x6A] + i32Const(9) + localSet(1))
+  #expect(try reuse.call(.i32(4)) == [.i32(4)])
+  #expect(try reuse.call(.i32(6)) == [.i32(6)])
+}
