@@ -148,3 +148,28 @@ func i32XorAnd(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
 func i32AndXor(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   binaryPair(pc, fp, md, ms, c, { $0 & $1 }, { $0 ^ $1 })
 }
+/// Operands: [dst, x, y, z]: `(x + y) ^ z` (CRC-style mixing of a sum into a state).
+func i32AddXor(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  binaryPair(pc, fp, md, ms, c, { $0 &+ $1 }, { $0 ^ $1 })
+}
+
+// MARK: More pairs with constant operands (bit fields and byte classes)
+
+/// Operands: [dst, x, k, m]: `(x << k) & m`.
+func i32ShlImmAndImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  let shifted = u32(fp[pc[2]]) &<< UInt32(truncatingIfNeeded: pc[3])
+  fp[pc[1]] = cell(shifted & UInt32(truncatingIfNeeded: pc[4]))
+  return next(pc + 5, fp, md, ms, c)
+}
+/// Operands: [dst, x, m, k]: `(x & m) > k`, unsigned (1 or 0).
+func i32AndImmGtUImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  let masked = u32(fp[pc[2]]) & UInt32(truncatingIfNeeded: pc[3])
+  fp[pc[1]] = cell(masked > UInt32(truncatingIfNeeded: pc[4]))
+  return next(pc + 5, fp, md, ms, c)
+}
+/// Operands: [dst, x, m, k]: `(x & m) < k`, unsigned (1 or 0).
+func i32AndImmLtUImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  let masked = u32(fp[pc[2]]) & UInt32(truncatingIfNeeded: pc[3])
+  fp[pc[1]] = cell(masked < UInt32(truncatingIfNeeded: pc[4]))
+  return next(pc + 5, fp, md, ms, c)
+}

@@ -311,7 +311,8 @@ struct Translator: InstructionVisitor {
   /// Fuses `op` with the binary instruction just before it when that one's result
   /// is one of `op`'s operands and the pair has a super-instruction
   /// (`i32.shl k; i32.add`, shift/rotate by k then `i32.xor`, `f64.mul; f64.add`,
-  /// `add; add`, `xor; xor`, `xor; and`, `and; xor`). Returns whether it did.
+  /// `add; add`, `xor; xor`, `xor; and`, `and; xor`, `add; xor`). Returns whether
+  /// it did.
   /// Integer `add`/`xor`/`and` commute, so operand order only matters for the f64
   /// pair.
   mutating func fusePair(_ op: NumericOp) -> Bool {
@@ -343,6 +344,8 @@ struct Translator: InstructionVisitor {
       handler = { i32XorAnd($0, $1, $2, $3, $4) }
     case (.i32And, false, .i32Xor):
       handler = { i32AndXor($0, $1, $2, $3, $4) }
+    case (.i32Add, false, .i32Xor):
+      handler = { i32AddXor($0, $1, $2, $3, $4) }
     case (.f64Mul, false, .f64Add):
       handler =
         producedIsFirst ? { f64MulAdd($0, $1, $2, $3, $4) } : { f64AddMul($0, $1, $2, $3, $4) }

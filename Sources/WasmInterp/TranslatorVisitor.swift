@@ -853,6 +853,11 @@ extension Translator {
     case (.i32And, .i32Shl): handler = { i32AndImmShlImm($0, $1, $2, $3, $4) }
     case (.i32ShrU, .i32And): handler = { i32ShrUImmAndImm($0, $1, $2, $3, $4) }
     case (.i32Mul, .i32Add): handler = { i32MulImmAddImm($0, $1, $2, $3, $4) }
+    case (.i32Shl, .i32And): handler = { i32ShlImmAndImm($0, $1, $2, $3, $4) }
+    // A comparison fused here is no longer there for `br_if` to fuse with; the
+    // count of handlers is the same either way (`and`+`brIfCmp`, `andCmp`+`brIf`).
+    case (.i32And, .i32GtU): handler = { i32AndImmGtUImm($0, $1, $2, $3, $4) }
+    case (.i32And, .i32LtU): handler = { i32AndImmLtUImm($0, $1, $2, $3, $4) }
     default: return false
     }
     let d = code[start + 1], x = code[p.start + 2], a = code[p.start + 3], b = code[start + 3]

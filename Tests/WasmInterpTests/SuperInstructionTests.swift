@@ -200,3 +200,29 @@ private let samples: [UInt32] = [0, 1, 7, 0x8000_0000, 0xFFFF_FFFF, 0x1234_5678,
   #expect(try reuse.call(.i32(4)) == [.i32(4)])
   #expect(try reuse.call(.i32(6)) == [.i32(6)])
 }
+
+@Test func bitFieldAndByteClassPairs() throws {
+  // (x << 2) & 4, (x & 255) > 200, (x & 255) < 64, and (x + y) ^ z with the sum as
+  // either operand of the xor.
+  let shlAnd = try single([i32T], [i32T], localGet(0) + i32Const(2) + [0x74] + i32Const(4) + [0x71])
+  let gtU = try single([i32T], [i32T], localGet(0) + i32Const(255) + [0x71] + i32Const(200) + [0x4B])
+  let ltU = try single([i32T], [i32T], localGet(0) + i32Const(-2) + [0x71] + i32Const(-7) + [0x49])
+  // A byte class chosen by select, as clang writes `b < 64 ? 1 : 2`.
+  let pick = try single(
+    [i32T], [i32T], i32Const(1) + i32Const(2) + localGet(0) + i32Const(255) + [0x71] + i32Const(64)
+      + [0x49, 0x1B])
+  let xyz = [i32T, i32T, i32T]
+  let addXor = try single(xyz, [i32T], localGet(0) + localGet(1) + [0x6A] + localGet(2) + [0x73])
+  let xorAdd = try single(xyz, [i32T], localGet(2) + localGet(0) + localGet(1) + [0x6A, 0x73])
+  for x in samples + [200, 201, 63, 64, 0xFFFF_FFF9, 0xFFFF_FFF8] {
+    #expect(try shlAnd.call(.i32(x)) == [.i32((x &<< 2) & 4)])
+    #expect(try gtU.call(.i32(x)) == [.i32(x & 255 > 200 ? 1 : 0)])
+    #expect(try ltU.call(.i32(x)) == [.i32(x & 0xFFFF_FFFE < 0xFFFF_FFF9 ? 1 : 0)])
+    #expect(try pick.call(.i32(x)) == [.i32(x & 255 < 64 ? 1 : 2)])
+    for y in samples {
+      let z = y ^ 0x5A5A_5A5A
+      #expect(try addXor.call(.i32(x), .i32(y), .i32(z)) == [.i32((x &+ y) ^ z)])
+      #expect(try xorAdd.call(.i32(x), .i32(y), .i32(z)) == [.i32(z ^ (x &+ y))])
+    }
+  }
+}
