@@ -173,3 +173,18 @@ func i32AndImmLtUImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit 
   fp[pc[1]] = cell(masked < UInt32(truncatingIfNeeded: pc[4]))
   return next(pc + 5, fp, md, ms, c)
 }
+
+// MARK: Sums of f64 (`s = a*b + c*d + e*f + g*h + s`, matmul's unrolled dot product)
+
+/// Operands: [dst, x, y, z]: `(x + y) + z`, rounded after each addition.
+func f64AddAdd(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  let sum = f64(fp[pc[2]]) + f64(fp[pc[3]])
+  fp[pc[1]] = cell(sum + f64(fp[pc[4]]))
+  return next(pc + 5, fp, md, ms, c)
+}
+/// Operands: [dst, x, y, z]: `z + (x + y)` (the first sum as the second operand).
+func f64AddAddSecond(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  let sum = f64(fp[pc[2]]) + f64(fp[pc[3]])
+  fp[pc[1]] = cell(f64(fp[pc[4]]) + sum)
+  return next(pc + 5, fp, md, ms, c)
+}

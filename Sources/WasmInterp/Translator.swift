@@ -311,10 +311,9 @@ struct Translator: InstructionVisitor {
   /// Fuses `op` with the binary instruction just before it when that one's result
   /// is one of `op`'s operands and the pair has a super-instruction
   /// (`i32.shl k; i32.add`, shift/rotate by k then `i32.xor`, `f64.mul; f64.add`,
-  /// `add; add`, `xor; xor`, `xor; and`, `and; xor`, `add; xor`). Returns whether
-  /// it did.
-  /// Integer `add`/`xor`/`and` commute, so operand order only matters for the f64
-  /// pair.
+  /// `add; add`, `xor; xor`, `xor; and`, `and; xor`, `add; xor`, `f64.add;
+  /// f64.add`). Returns whether it did. Integer `add`/`xor`/`and` commute, so
+  /// operand order only matters for the f64 pairs, which keep it.
   mutating func fusePair(_ op: NumericOp) -> Bool {
     guard let prev = lastBinary, prev.start + 4 == code.count, stack.count >= 2 else {
       return false
@@ -346,6 +345,10 @@ struct Translator: InstructionVisitor {
       handler = { i32AndXor($0, $1, $2, $3, $4) }
     case (.i32Add, false, .i32Xor):
       handler = { i32AddXor($0, $1, $2, $3, $4) }
+    case (.f64Add, false, .f64Add):
+      handler =
+        producedIsFirst
+        ? { f64AddAdd($0, $1, $2, $3, $4) } : { f64AddAddSecond($0, $1, $2, $3, $4) }
     case (.f64Mul, false, .f64Add):
       handler =
         producedIsFirst ? { f64MulAdd($0, $1, $2, $3, $4) } : { f64AddMul($0, $1, $2, $3, $4) }

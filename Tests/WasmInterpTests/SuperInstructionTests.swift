@@ -226,3 +226,21 @@ private let samples: [UInt32] = [0, 1, 7, 0x8000_0000, 0xFFFF_FFFF, 0x1234_5678,
     }
   }
 }
+
+@Test func twoF64AdditionsKeepTheirOrderAndRounding() throws {
+  // (x + y) + z and z + (x + y): 1e16 + 1 rounds back to 1e16, so the order shows.
+  let xyz = [f64T, f64T, f64T]
+  let first = try single(xyz, [f64T], localGet(0) + localGet(1) + [0xA0] + localGet(2) + [0xA0])
+  let second = try single(xyz, [f64T], localGet(2) + localGet(0) + localGet(1) + [0xA0, 0xA0])
+  let cases: [(Double, Double, Double)] = [
+    (1e16, 1, -1e16), (1, 1e16, -1e16), (0.1, 0.2, 0.3), (.infinity, -.infinity, 1), (-0.0, -0.0, 0.0),
+    (1e308, 1e308, -1e308),
+  ]
+  for (x, y, z) in cases {
+    let args: [Value] = [.double(x), .double(y), .double(z)]
+    let (e1, e2) = ((x + y) + z, z + (x + y))
+    let r1 = try first.call(args).first?.doubleValue, r2 = try second.call(args).first?.doubleValue
+    #expect(r1.map { $0.bitPattern == e1.bitPattern || $0.isNaN && e1.isNaN } == true)
+    #expect(r2.map { $0.bitPattern == e2.bitPattern || $0.isNaN && e2.isNaN } == true)
+  }
+}
