@@ -27,43 +27,55 @@ func stepThenBranchLoop(
 
 func i32AddImmBrIfNeLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   stepThenBranchLoop(
-    pc, fp, md, ms, c, stepImmediate: true, boundImmediate: false, { a, b in cell(u32(a) &+ u32(b)) }, { a, b in u32(a) != u32(b) })
+    pc, fp, md, ms, c, stepImmediate: true, boundImmediate: false,
+    { a, b in cell(u32(a) &+ u32(b)) }, { a, b in u32(a) != u32(b) })
 }
 func i32AddImmBrIfNeImmLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   stepThenBranchLoop(
-    pc, fp, md, ms, c, stepImmediate: true, boundImmediate: true, { a, b in cell(u32(a) &+ u32(b)) }, { a, b in u32(a) != u32(b) })
+    pc, fp, md, ms, c, stepImmediate: true, boundImmediate: true,
+    { a, b in cell(u32(a) &+ u32(b)) }, { a, b in u32(a) != u32(b) })
 }
 func i32AddImmBrIfLtULoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   stepThenBranchLoop(
-    pc, fp, md, ms, c, stepImmediate: true, boundImmediate: false, { a, b in cell(u32(a) &+ u32(b)) }, { a, b in u32(a) < u32(b) })
+    pc, fp, md, ms, c, stepImmediate: true, boundImmediate: false,
+    { a, b in cell(u32(a) &+ u32(b)) }, { a, b in u32(a) < u32(b) })
 }
 func i32AddImmBrIfLtUImmLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   stepThenBranchLoop(
-    pc, fp, md, ms, c, stepImmediate: true, boundImmediate: true, { a, b in cell(u32(a) &+ u32(b)) }, { a, b in u32(a) < u32(b) })
+    pc, fp, md, ms, c, stepImmediate: true, boundImmediate: true,
+    { a, b in cell(u32(a) &+ u32(b)) }, { a, b in u32(a) < u32(b) })
 }
 func i32AddImmBrIfLtSLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   stepThenBranchLoop(
-    pc, fp, md, ms, c, stepImmediate: true, boundImmediate: false, { a, b in cell(u32(a) &+ u32(b)) }, { a, b in Int32(truncatingIfNeeded: a) < Int32(truncatingIfNeeded: b) })
+    pc, fp, md, ms, c, stepImmediate: true, boundImmediate: false,
+    { a, b in cell(u32(a) &+ u32(b)) },
+    { a, b in Int32(truncatingIfNeeded: a) < Int32(truncatingIfNeeded: b) })
 }
 func i32AddImmBrIfLtSImmLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   stepThenBranchLoop(
-    pc, fp, md, ms, c, stepImmediate: true, boundImmediate: true, { a, b in cell(u32(a) &+ u32(b)) }, { a, b in Int32(truncatingIfNeeded: a) < Int32(truncatingIfNeeded: b) })
+    pc, fp, md, ms, c, stepImmediate: true, boundImmediate: true,
+    { a, b in cell(u32(a) &+ u32(b)) },
+    { a, b in Int32(truncatingIfNeeded: a) < Int32(truncatingIfNeeded: b) })
 }
 func i64AddBrIfNeLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   stepThenBranchLoop(
-    pc, fp, md, ms, c, stepImmediate: false, boundImmediate: false, { a, b in a &+ b }, { a, b in a != b })
+    pc, fp, md, ms, c, stepImmediate: false, boundImmediate: false, { a, b in a &+ b },
+    { a, b in a != b })
 }
 func i64AddImmBrIfNeLoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   stepThenBranchLoop(
-    pc, fp, md, ms, c, stepImmediate: true, boundImmediate: false, { a, b in a &+ b }, { a, b in a != b })
+    pc, fp, md, ms, c, stepImmediate: true, boundImmediate: false, { a, b in a &+ b },
+    { a, b in a != b })
 }
 func i64AddBrIfLtULoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   stepThenBranchLoop(
-    pc, fp, md, ms, c, stepImmediate: false, boundImmediate: false, { a, b in a &+ b }, { a, b in a < b })
+    pc, fp, md, ms, c, stepImmediate: false, boundImmediate: false, { a, b in a &+ b },
+    { a, b in a < b })
 }
 func i64AddImmBrIfLtULoop(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   stepThenBranchLoop(
-    pc, fp, md, ms, c, stepImmediate: true, boundImmediate: false, { a, b in a &+ b }, { a, b in a < b })
+    pc, fp, md, ms, c, stepImmediate: true, boundImmediate: false, { a, b in a &+ b },
+    { a, b in a < b })
 }
 
 /// The fused back-edge for a step `step` (its immediate form or not) followed by the

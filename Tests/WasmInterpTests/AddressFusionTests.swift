@@ -100,7 +100,8 @@ private func isOutOfBounds(_ error: any Error) -> Bool {
     let t = b.type([i32T, type], [])
     for (k, offset) in shapes {
       b.function(
-        t, export: "f\(index)", localGet(0) + i32Const(k) + [0x6A] + localGet(1) + [op] + memarg(offset))
+        t, export: "f\(index)",
+        localGet(0) + i32Const(k) + [0x6A] + localGet(1) + [op] + memarg(offset))
       index += 1
     }
   }
@@ -151,7 +152,8 @@ private func isOutOfBounds(_ error: any Error) -> Bool {
   // load(a) * load(b + 8): matmul's `a[i][k] * b[k][j]`.
   b.function(
     f64Pair, export: "loadTimesLoad",
-    localGet(0) + [0x2B] + memarg(0) + localGet(1) + i32Const(8) + [0x6A, 0x2B] + memarg(0) + [0xA2])
+    localGet(0) + [0x2B] + memarg(0) + localGet(1) + i32Const(8) + [0x6A, 0x2B] + memarg(0) + [0xA2]
+  )
   // x + load(a + 8) and load(a + 8) + x, i32.
   b.function(i32Binary, export: "i32AddLoad", localGet(0) + addressed + [0x28] + memarg(0) + [0x6A])
   b.function(i32Binary, export: "i32LoadAdd", addressed + [0x28] + memarg(0) + localGet(0) + [0x6A])

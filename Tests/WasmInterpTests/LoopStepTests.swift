@@ -29,7 +29,9 @@ private func loop(
   _ shape: (Bool, Bool, UInt8, Bool, Bool), _ c: (Int64, Int64, Int64), fused: Bool
 ) -> [UInt8] {
   let (is64, stepConstant, compare, boundConstant, boundFirst) = shape
-  let constant: (Int64) -> [UInt8] = { is64 ? i64Const($0) : i32Const(Int32(truncatingIfNeeded: $0)) }
+  let constant: (Int64) -> [UInt8] = {
+    is64 ? i64Const($0) : i32Const(Int32(truncatingIfNeeded: $0))
+  }
   let add: UInt8 = is64 ? 0x7C : 0x6A
   var body: [UInt8] = [0x03, 0x40] + localGet(3) + i32Const(1) + [0x6A] + localSet(3)
   if boundFirst { body += localGet(1) }
@@ -68,8 +70,10 @@ private func loop(
       let args: [Value] =
         shape.0
         ? [.int64(c.0), .int64(c.2), .int64(c.1)]
-        : [.int32(Int32(truncatingIfNeeded: c.0)), .int32(Int32(truncatingIfNeeded: c.2)),
-          .int32(Int32(truncatingIfNeeded: c.1))]
+        : [
+          .int32(Int32(truncatingIfNeeded: c.0)), .int32(Int32(truncatingIfNeeded: c.2)),
+          .int32(Int32(truncatingIfNeeded: c.1)),
+        ]
       let fused = run(try #require(instance.function("f\(index)_\(k)")), args)
       let unfused = run(try #require(instance.function("u\(index)_\(k)")), args)
       #expect(fused.0 == unfused.0, "shape \(index), case \(k)")

@@ -49,8 +49,10 @@ private let samples: [UInt32] = [0, 1, 7, 0x8000_0000, 0xFFFF_FFFF, 0x1234_5678,
     let product = a * b
     let r1 = try productFirst.call(args), r2 = try productSecond.call(args)
     let (e1, e2) = (product + c, c + product)
-    #expect(r1.first?.doubleValue.map { $0.bitPattern == e1.bitPattern || $0.isNaN && e1.isNaN } == true)
-    #expect(r2.first?.doubleValue.map { $0.bitPattern == e2.bitPattern || $0.isNaN && e2.isNaN } == true)
+    #expect(
+      r1.first?.doubleValue.map { $0.bitPattern == e1.bitPattern || $0.isNaN && e1.isNaN } == true)
+    #expect(
+      r2.first?.doubleValue.map { $0.bitPattern == e2.bitPattern || $0.isNaN && e2.isNaN } == true)
   }
 }
 
@@ -133,19 +135,23 @@ private let samples: [UInt32] = [0, 1, 7, 0x8000_0000, 0xFFFF_FFFF, 0x1234_5678,
 @Test func twoOperationsWithConstantOperands() throws {
   // (x & 0xff) << 2, (x & -16) << 35 (count mod 32), (x >> 8) & 0xff00, (x >> 40) & -1,
   // x * 1664525 + 1013904223, x * -3 + -7.
-  let andShl = try single([i32T], [i32T], localGet(0) + i32Const(0xFF) + [0x71] + i32Const(2) + [0x74])
+  let andShl = try single(
+    [i32T], [i32T], localGet(0) + i32Const(0xFF) + [0x71] + i32Const(2) + [0x74])
   let andShlWide = try single(
     [i32T], [i32T], localGet(0) + i32Const(-16) + [0x71] + i32Const(35) + [0x74])
-  let shrAnd = try single([i32T], [i32T], localGet(0) + i32Const(8) + [0x76] + i32Const(0xFF00) + [0x71])
+  let shrAnd = try single(
+    [i32T], [i32T], localGet(0) + i32Const(8) + [0x76] + i32Const(0xFF00) + [0x71])
   let shrAndWide = try single(
     [i32T], [i32T], localGet(0) + i32Const(40) + [0x76] + i32Const(-1) + [0x71])
   let lcg = try single(
     [i32T], [i32T], localGet(0) + i32Const(1_664_525) + [0x6C] + i32Const(1_013_904_223) + [0x6A])
-  let negative = try single([i32T], [i32T], localGet(0) + i32Const(-3) + [0x6C] + i32Const(-7) + [0x6A])
+  let negative = try single(
+    [i32T], [i32T], localGet(0) + i32Const(-3) + [0x6C] + i32Const(-7) + [0x6A])
   // The pair's result stored to a local, then used twice: (x & 7) << 1 + itself.
   let retargeted = try single(
     [i32T], [i32T], locals: [(1, i32T)],
-    localGet(0) + i32Const(7) + [0x71] + i32Const(1) + [0x74] + localSet(1) + localGet(1) + localGet(1)
+    localGet(0) + i32Const(7) + [0x71] + i32Const(1) + [0x74] + localSet(1) + localGet(1)
+      + localGet(1)
       + [0x6A])
   for x in samples {
     #expect(try andShl.call(.i32(x)) == [.i32((x & 0xFF) &<< 2)])
@@ -205,11 +211,13 @@ private let samples: [UInt32] = [0, 1, 7, 0x8000_0000, 0xFFFF_FFFF, 0x1234_5678,
   // (x << 2) & 4, (x & 255) > 200, (x & 255) < 64, and (x + y) ^ z with the sum as
   // either operand of the xor.
   let shlAnd = try single([i32T], [i32T], localGet(0) + i32Const(2) + [0x74] + i32Const(4) + [0x71])
-  let gtU = try single([i32T], [i32T], localGet(0) + i32Const(255) + [0x71] + i32Const(200) + [0x4B])
+  let gtU = try single(
+    [i32T], [i32T], localGet(0) + i32Const(255) + [0x71] + i32Const(200) + [0x4B])
   let ltU = try single([i32T], [i32T], localGet(0) + i32Const(-2) + [0x71] + i32Const(-7) + [0x49])
   // A byte class chosen by select, as clang writes `b < 64 ? 1 : 2`.
   let pick = try single(
-    [i32T], [i32T], i32Const(1) + i32Const(2) + localGet(0) + i32Const(255) + [0x71] + i32Const(64)
+    [i32T], [i32T],
+    i32Const(1) + i32Const(2) + localGet(0) + i32Const(255) + [0x71] + i32Const(64)
       + [0x49, 0x1B])
   let xyz = [i32T, i32T, i32T]
   let addXor = try single(xyz, [i32T], localGet(0) + localGet(1) + [0x6A] + localGet(2) + [0x73])
@@ -233,7 +241,8 @@ private let samples: [UInt32] = [0, 1, 7, 0x8000_0000, 0xFFFF_FFFF, 0x1234_5678,
   let first = try single(xyz, [f64T], localGet(0) + localGet(1) + [0xA0] + localGet(2) + [0xA0])
   let second = try single(xyz, [f64T], localGet(2) + localGet(0) + localGet(1) + [0xA0, 0xA0])
   let cases: [(Double, Double, Double)] = [
-    (1e16, 1, -1e16), (1, 1e16, -1e16), (0.1, 0.2, 0.3), (.infinity, -.infinity, 1), (-0.0, -0.0, 0.0),
+    (1e16, 1, -1e16), (1, 1e16, -1e16), (0.1, 0.2, 0.3), (.infinity, -.infinity, 1),
+    (-0.0, -0.0, 0.0),
     (1e308, 1e308, -1e308),
   ]
   for (x, y, z) in cases {
