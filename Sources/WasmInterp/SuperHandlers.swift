@@ -98,3 +98,93 @@ func i32ShrUImmXor(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   fp[pc[1]] = cell(shifted ^ u32(fp[pc[4]]))
   return next(pc + 5, fp, md, ms, c)
 }
+
+// MARK: Two operations with constant operands (`x; const a; op1; const b; op2`)
+
+/// Operands: [dst, x, m, k]: `(x & m) << k`, table indexing (`t[(crc ^ b) & 0xff]`).
+func i32AndImmShlImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  let masked = u32(fp[pc[2]]) & UInt32(truncatingIfNeeded: pc[3])
+  fp[pc[1]] = cell(masked &<< UInt32(truncatingIfNeeded: pc[4]))
+  return next(pc + 5, fp, md, ms, c)
+}
+/// Operands: [dst, x, k, m]: `(x >> k) & m`, unsigned (byte and field extraction).
+func i32ShrUImmAndImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  let shifted = u32(fp[pc[2]]) &>> UInt32(truncatingIfNeeded: pc[3])
+  fp[pc[1]] = cell(shifted & UInt32(truncatingIfNeeded: pc[4]))
+  return next(pc + 5, fp, md, ms, c)
+}
+/// Operands: [dst, x, a, b]: `x * a + b` (linear congruential generators, hashes).
+func i32MulImmAddImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  let product = u32(fp[pc[2]]) &* UInt32(truncatingIfNeeded: pc[3])
+  fp[pc[1]] = cell(product &+ UInt32(truncatingIfNeeded: pc[4]))
+  return next(pc + 5, fp, md, ms, c)
+}
+
+// MARK: Two bitwise or add operations in a row (SHA-2's Ch, Maj and T1 sums)
+
+/// `op2(op1(x, y), z)` with operands [dst, x, y, z]; both operations commute, so
+/// the translator fuses the pair whichever operand of `op2` the first result is.
+@inline(__always)
+func binaryPair(
+  _ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx, _ op1: (UInt32, UInt32) -> UInt32,
+  _ op2: (UInt32, UInt32) -> UInt32
+) -> Exit {
+  fp[pc[1]] = cell(op2(op1(u32(fp[pc[2]]), u32(fp[pc[3]])), u32(fp[pc[4]])))
+  return next(pc + 5, fp, md, ms, c)
+}
+/// Operands: [dst, x, y, z]: `x + y + z`.
+func i32AddAdd(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  binaryPair(pc, fp, md, ms, c, { $0 &+ $1 }, { $0 &+ $1 })
+}
+/// Operands: [dst, x, y, z]: `x ^ y ^ z`.
+func i32XorXor(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  binaryPair(pc, fp, md, ms, c, { $0 ^ $1 }, { $0 ^ $1 })
+}
+/// Operands: [dst, x, y, z]: `(x ^ y) & z`.
+func i32XorAnd(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  binaryPair(pc, fp, md, ms, c, { $0 ^ $1 }, { $0 & $1 })
+}
+/// Operands: [dst, x, y, z]: `(x & y) ^ z`.
+func i32AndXor(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  binaryPair(pc, fp, md, ms, c, { $0 & $1 }, { $0 ^ $1 })
+}
+/// Operands: [dst, x, y, z]: `(x + y) ^ z` (CRC-style mixing of a sum into a state).
+func i32AddXor(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  binaryPair(pc, fp, md, ms, c, { $0 &+ $1 }, { $0 ^ $1 })
+}
+
+// MARK: More pairs with constant operands (bit fields and byte classes)
+
+/// Operands: [dst, x, k, m]: `(x << k) & m`.
+func i32ShlImmAndImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  let shifted = u32(fp[pc[2]]) &<< UInt32(truncatingIfNeeded: pc[3])
+  fp[pc[1]] = cell(shifted & UInt32(truncatingIfNeeded: pc[4]))
+  return next(pc + 5, fp, md, ms, c)
+}
+/// Operands: [dst, x, m, k]: `(x & m) > k`, unsigned (1 or 0).
+func i32AndImmGtUImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  let masked = u32(fp[pc[2]]) & UInt32(truncatingIfNeeded: pc[3])
+  fp[pc[1]] = cell(masked > UInt32(truncatingIfNeeded: pc[4]))
+  return next(pc + 5, fp, md, ms, c)
+}
+/// Operands: [dst, x, m, k]: `(x & m) < k`, unsigned (1 or 0).
+func i32AndImmLtUImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  let masked = u32(fp[pc[2]]) & UInt32(truncatingIfNeeded: pc[3])
+  fp[pc[1]] = cell(masked < UInt32(truncatingIfNeeded: pc[4]))
+  return next(pc + 5, fp, md, ms, c)
+}
+
+// MARK: Sums of f64 (`s = a*b + c*d + e*f + g*h + s`, matmul's unrolled dot product)
+
+/// Operands: [dst, x, y, z]: `(x + y) + z`, rounded after each addition.
+func f64AddAdd(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  let sum = f64(fp[pc[2]]) + f64(fp[pc[3]])
+  fp[pc[1]] = cell(sum + f64(fp[pc[4]]))
+  return next(pc + 5, fp, md, ms, c)
+}
+/// Operands: [dst, x, y, z]: `z + (x + y)` (the first sum as the second operand).
+func f64AddAddSecond(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  let sum = f64(fp[pc[2]]) + f64(fp[pc[3]])
+  fp[pc[1]] = cell(f64(fp[pc[4]]) + sum)
+  return next(pc + 5, fp, md, ms, c)
+}

@@ -91,6 +91,8 @@ struct Translator: InstructionVisitor {
   var lastConst: (start: Int, value: Int)?
   /// The last instruction, when it was an integer comparison: (start, op).
   var lastCompare: (start: Int, op: NumericOp, immediate: Bool)?
+  /// The binary operator just before `lastCompare` (a loop counter's step).
+  var lastStep: (start: Int, op: NumericOp, immediate: Bool)?
   /// The last instruction, when it was a binary operator: (start, op, immediate).
   var lastBinary: (start: Int, op: NumericOp, immediate: Bool)?
   /// Start of the last instruction when it was a narrow `copy` emitted by
@@ -98,6 +100,9 @@ struct Translator: InstructionVisitor {
   var lastCopy: Int?
   /// The last instruction, when it was `i32.eqz` / `i64.eqz`: (start, is64).
   var lastEqz: (start: Int, is64: Bool)?
+  /// The last instruction, when it was a scalar load (kept across `local.get`):
+  /// its words, op, and effective address `u32(address + k) + offset`.
+  var lastLoad: (start: Int, end: Int, op: LoadOp, address: Int, k: Int, offset: Int)?
 
   /// Cells per slot: 1, or 2 in a body that handles v128 values ("wide" body,
   /// see SIMDTranslation.swift). Every slot index emitted is already in cells.
@@ -108,6 +113,12 @@ struct Translator: InstructionVisitor {
   var needsWide = false
 
   static let maxLazyEntries = 64
+
+  /// Declared locals (by index) that still hold the zero every call gives them:
+  /// no `local.set` of them has been translated yet, and no loop has started (a
+  /// back-edge could bring a later write). `const 0; local.set` of one emits nothing.
+  var knownZero: [Bool] = []
+  var anyKnownZero = false
 
   init(
     env: TranslationEnvironment, type: FunctionType, locals: [LocalDeclaration], wide: Bool = false
@@ -133,6 +144,9 @@ struct Translator: InstructionVisitor {
       needsWide = true
       return
     }
+    knownZero = Array(repeating: false, count: count)
+    for i in type.parameters.count..<count { knownZero[i] = true }
+    anyKnownZero = count > type.parameters.count
     emitPrologue()
   }
 
@@ -153,9 +167,11 @@ struct Translator: InstructionVisitor {
     lastResult = nil
     lastConst = nil
     lastCompare = nil
+    lastStep = nil
     lastEqz = nil
     lastBinary = nil
     lastCopy = nil
+    lastLoad = nil
   }
 
   var reachable: Bool { !(controls.last?.unreachable ?? true) }
@@ -294,9 +310,10 @@ struct Translator: InstructionVisitor {
 
   /// Fuses `op` with the binary instruction just before it when that one's result
   /// is one of `op`'s operands and the pair has a super-instruction
-  /// (`i32.shl k; i32.add`, shift/rotate by k then `i32.xor`, `f64.mul; f64.add`).
-  /// Returns whether it did. Integer `add`/`xor` commute, so operand order only
-  /// matters for the f64 pair.
+  /// (`i32.shl k; i32.add`, shift/rotate by k then `i32.xor`, `f64.mul; f64.add`,
+  /// `add; add`, `xor; xor`, `xor; and`, `and; xor`, `add; xor`, `f64.add;
+  /// f64.add`). Returns whether it did. Integer `add`/`xor`/`and` commute, so
+  /// operand order only matters for the f64 pairs, which keep it.
   mutating func fusePair(_ op: NumericOp) -> Bool {
     guard let prev = lastBinary, prev.start + 4 == code.count, stack.count >= 2 else {
       return false
@@ -318,6 +335,20 @@ struct Translator: InstructionVisitor {
       handler = { i32RotrImmXor($0, $1, $2, $3, $4) }
     case (.i32ShrU, true, .i32Xor):
       handler = { i32ShrUImmXor($0, $1, $2, $3, $4) }
+    case (.i32Add, false, .i32Add):
+      handler = { i32AddAdd($0, $1, $2, $3, $4) }
+    case (.i32Xor, false, .i32Xor):
+      handler = { i32XorXor($0, $1, $2, $3, $4) }
+    case (.i32Xor, false, .i32And):
+      handler = { i32XorAnd($0, $1, $2, $3, $4) }
+    case (.i32And, false, .i32Xor):
+      handler = { i32AndXor($0, $1, $2, $3, $4) }
+    case (.i32Add, false, .i32Xor):
+      handler = { i32AddXor($0, $1, $2, $3, $4) }
+    case (.f64Add, false, .f64Add):
+      handler =
+        producedIsFirst
+        ? { f64AddAdd($0, $1, $2, $3, $4) } : { f64AddAddSecond($0, $1, $2, $3, $4) }
     case (.f64Mul, false, .f64Add):
       handler =
         producedIsFirst ? { f64MulAdd($0, $1, $2, $3, $4) } : { f64AddMul($0, $1, $2, $3, $4) }

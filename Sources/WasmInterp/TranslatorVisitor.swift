@@ -30,7 +30,11 @@ extension Translator {
   }
 
   mutating func visitBlock(_ type: BlockType) throws(WasmError) { try enterBlock(.block, type) }
-  mutating func visitLoop(_ type: BlockType) throws(WasmError) { try enterBlock(.loop, type) }
+  mutating func visitLoop(_ type: BlockType) throws(WasmError) {
+    // A back-edge to here may carry writes translated later.
+    anyKnownZero = false
+    try enterBlock(.loop, type)
+  }
 
   mutating func visitIf(_ type: BlockType) throws(WasmError) {
     guard reachable else {
@@ -134,6 +138,7 @@ extension Translator {
     guard reachable else { return }
     let target = try controlIndex(depth)
     let compare = lastCompare
+    let step = lastStep
     let eqz = lastEqz
     let condition = pop()
     forgetPeepholes()
@@ -144,6 +149,16 @@ extension Translator {
     for k in 0..<n where stack[stack.count - n + k] != tempSlot(c.height + k) { needsMove = true }
     if !needsMove {
       let isLoop = c.kind == .loop
+      if isLoop, let compare, compare.start + 4 == code.count, condition == tempSlot(stack.count),
+        let fused = steppedBackEdge(step, compare)
+      {
+        // `x + y → i; cmp(i, b); br_if loop` → one handler: step, compare, branch.
+        code.removeLast(8)
+        let at = code.count
+        emit(fused.handler, fused.dst, fused.x, fused.y, fused.bound)
+        branchTarget(target, base: at)
+        return
+      }
       if let compare, compare.start + 4 == code.count, condition == tempSlot(stack.count),
         let (plain, loop) = fusedBranch(
           compare.op, negated: false, immediate: compare.immediate)
@@ -291,7 +306,9 @@ extension Translator {
     markUnreachable()
   }
 
-  mutating func emitCall(_ handler: Handler, _ type: FunctionType, operands: [Int]) throws(WasmError) {
+  mutating func emitCall(_ handler: Handler, _ type: FunctionType, operands: [Int])
+    throws(WasmError)
+  {
     if stride == 1, type.mentionsV128 { try requireWide() }
     let params = type.parameters.count
     let first = stack.count - params
@@ -340,7 +357,11 @@ extension Translator {
   // MARK: References, parametric, variables
 
   mutating func pushConstant(_ value: Int) {
+    // A binary operator before the constant may pair with the one after it
+    // (`fuseImmediatePair`); every use of `lastBinary` checks adjacency.
+    let previousBinary = lastBinary
     forgetPeepholes()
+    lastBinary = previousBinary
     let d = pushTemp()
     let start = code.count
     emit({ constOp($0, $1, $2, $3, $4) }, d, value)
@@ -382,16 +403,18 @@ extension Translator {
     let b = pop()
     let a = pop()
     let d = pushTemp()
-    emit(stride == 2 ? { select2Op($0, $1, $2, $3, $4) } : { selectOp($0, $1, $2, $3, $4) } as Handler, d, a, b, condition)
+    emit(
+      stride == 2 ? { select2Op($0, $1, $2, $3, $4) } : { selectOp($0, $1, $2, $3, $4) } as Handler,
+      d, a, b, condition)
     lastResult = (code.count - 4, code.count)
   }
 
   mutating func visitLocalGet(_ index: UInt32) throws(WasmError) {
     guard reachable else { return }
     // `local.get` emits nothing (unless it copies): pending pairs stay adjacent.
-    let previousCopy = lastCopy, previousBinary = lastBinary
+    let previousCopy = lastCopy, previousBinary = lastBinary, previousLoad = lastLoad
     forgetPeepholes()
-    (lastCopy, lastBinary) = (previousCopy, previousBinary)
+    (lastCopy, lastBinary, lastLoad) = (previousCopy, previousBinary, previousLoad)
     guard Int(index) < localCount else { throw .invalid("unknown local", at: instructionOffset) }
     let local = stride * Int(index)
     if lazyEntries.count < Translator.maxLazyEntries {
@@ -409,7 +432,18 @@ extension Translator {
     guard Int(index) < localCount else { throw .invalid("unknown local", at: instructionOffset) }
     let local = stride * Int(index)
     let producer = lastResult
-    let previousCopy = lastCopy
+    let previousCopy = lastCopy, previousBinary = lastBinary
+    if anyKnownZero, knownZero[Int(index)], let k = lastConst, k.value == 0,
+      k.start + 3 == code.count, let top = stack.last, top == tempSlot(stack.count - 1),
+      code[k.start + 1] == top
+    {
+      // The local is still zero: the constant and the store are both dropped.
+      code.removeLast(3)
+      forgetPeepholes()
+      _ = pop()
+      return
+    }
+    if anyKnownZero { knownZero[Int(index)] = false }
     forgetPeepholes()
     let value = pop()
     let wasTemp = value == tempSlot(stack.count)
@@ -417,6 +451,11 @@ extension Translator {
     if wasTemp, let producer, producer.end == code.count, code[producer.word] == value {
       // Retarget the producing instruction's result straight into the local.
       code[producer.word] = local
+      // A loop counter's step stays known (`i += k; local.tee i; i != n; br_if`).
+      // Pairs that would read the result as a temporary check that it is one.
+      if let b = previousBinary, b.start + 4 == code.count, b.start + 1 == producer.word {
+        lastBinary = b
+      }
     } else if value != local {
       if stride == 1, let previousCopy, previousCopy + 3 == code.count {
         // Two moves in a row become one handler (no label can sit between them:
@@ -446,7 +485,8 @@ extension Translator {
     try checkGlobalWidth(index)
     let d = pushTemp()
     emit(
-      stride == 2 ? { globalGet2Op($0, $1, $2, $3, $4) } : { globalGetOp($0, $1, $2, $3, $4) } as Handler,
+      stride == 2
+        ? { globalGet2Op($0, $1, $2, $3, $4) } : { globalGetOp($0, $1, $2, $3, $4) } as Handler,
       d, address(env.globals[Int(index)]))
     lastResult = (code.count - 2, code.count)
   }
@@ -460,7 +500,8 @@ extension Translator {
     try checkGlobalWidth(index)
     let v = pop()
     emit(
-      stride == 2 ? { globalSet2Op($0, $1, $2, $3, $4) } : { globalSetOp($0, $1, $2, $3, $4) } as Handler,
+      stride == 2
+        ? { globalSet2Op($0, $1, $2, $3, $4) } : { globalSetOp($0, $1, $2, $3, $4) } as Handler,
       v, address(env.globals[Int(index)]))
   }
 
@@ -556,6 +597,7 @@ extension Translator {
 
   mutating func visitLoad(_ op: LoadOp, _ memarg: MemArg) throws(WasmError) {
     guard reachable else { return }
+    let previous = lastBinary
     forgetPeepholes()
     if let handler = v128LoadHandler(op) { return try emitV128Load(handler, memarg) }
     guard let handler = loadHandler(op) else {
@@ -563,13 +605,29 @@ extension Translator {
       return
     }
     let address = pop()
+    let offset = Int(truncatingIfNeeded: memarg.offset)
+    if let fused = loadAddedHandler(op),
+      let (x, k) = takeAddedAddress(previous, producing: address, at: stack.count)
+    {
+      // `x; i32.const k; i32.add; load` → one handler reading `u32(x + k) + offset`.
+      let d = pushTemp()
+      let start = code.count
+      emit(fused, d, x, k, offset)
+      lastResult = (start + 1, code.count)
+      lastLoad = (start, code.count, op, x, k, offset)
+      return
+    }
     let d = pushTemp()
-    emit(handler, d, address, Int(truncatingIfNeeded: memarg.offset))
-    lastResult = (code.count - 3, code.count)
+    let start = code.count
+    emit(handler, d, address, offset)
+    lastResult = (start + 1, code.count)
+    lastLoad = (start, code.count, op, address, 0, offset)
   }
 
   mutating func visitStore(_ op: StoreOp, _ memarg: MemArg) throws(WasmError) {
     guard reachable else { return }
+    let previous = lastBinary
+    let constant = lastConst
     forgetPeepholes()
     if op == .v128Store { return try emitV128Store(memarg) }
     guard let handler = storeHandler(op) else {
@@ -578,7 +636,24 @@ extension Translator {
     }
     let value = pop()
     let address = pop()
-    emit(handler, address, value, Int(truncatingIfNeeded: memarg.offset))
+    let offset = Int(truncatingIfNeeded: memarg.offset)
+    if let k = constant, k.start + 3 == code.count, value == tempSlot(stack.count + 1),
+      code[k.start + 1] == value, let fused = storeConstantHandler(op)
+    {
+      // `address; const k; store` → the constant is an operand of the store.
+      code.removeLast(3)
+      emit(fused, address, k.value, offset)
+      return
+    }
+    // The value emitted nothing after the address's `i32.add` (a `local.get`), so
+    // reading it in the fused handler reads what the store would.
+    if value != address, let fused = storeAddedHandler(op),
+      let (x, k) = takeAddedAddress(previous, producing: address, at: stack.count)
+    {
+      emit(fused, x, value, k, offset)
+      return
+    }
+    emit(handler, address, value, offset)
   }
 
   mutating func visitMemorySize(_ memory: UInt32) throws(WasmError) {
@@ -662,6 +737,9 @@ extension Translator {
     let (handler, immediate) = numericHandlers(op)
     let arity = Int(op.signature.operandCount)
     if arity == 2 {
+      if fuseLoadOperand(op) { return }
+      let previousBinary = lastBinary
+      lastLoad = nil
       lastCompare = nil
       lastResult = nil
       lastEqz = nil
@@ -673,9 +751,14 @@ extension Translator {
       lastBinary = nil
       let usedImmediate = binaryOp(handler, immediate: immediate)
       lastConst = nil
+      if usedImmediate, fuseImmediatePair(previousBinary, op) {
+        lastCompare = nil
+        return
+      }
       lastBinary = (code.count - 4, op, usedImmediate)
       if fusedBranch(op, negated: false) != nil {
         lastCompare = (code.count - 4, op, usedImmediate)
+        lastStep = previousBinary
       }
     } else {
       forgetPeepholes()
