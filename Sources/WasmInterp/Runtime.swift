@@ -20,6 +20,7 @@ final class FunctionInstance {
   unowned(unsafe) var instance: InstanceRuntime?
   /// Index in the defining module's function index space.
   let functionIndex: Int
+  /// Translated code, in the store's `CodeArena` (freed with the store).
   var code: UnsafeMutablePointer<Int>?
 
   init(
@@ -33,10 +34,7 @@ final class FunctionInstance {
     self.functionIndex = functionIndex
   }
 
-  deinit {
-    code?.deallocate()
-    entry.deallocate()
-  }
+  deinit { entry.deallocate() }
 }
 
 final class MemoryInstance {
@@ -131,6 +129,11 @@ final class StoreRuntime {
   var stackTop: UnsafeMutablePointer<UInt64>?
   /// Host function that is running, innermost (for `Caller`).
   var hostCallDepth = 0
+  /// Translated code of every function of the store.
+  var codeArena = CodeArena()
+  /// The translator's code buffer, kept between translations so that each one
+  /// reuses its capacity instead of growing (and freeing) a fresh array.
+  var translationBuffer: [Int] = []
 
   init(configuration: InterpreterConfiguration) {
     self.configuration = configuration
@@ -152,6 +155,7 @@ final class StoreRuntime {
     // Instances and functions reference the entries; drop them first.
     instances.removeAll()
     functions.removeAll()
+    codeArena.freeAll()
     context.deinitialize(count: 1)
     context.deallocate()
     interruptFlag.deinitialize(count: 1)
@@ -239,6 +243,14 @@ final class StoreRuntime {
 
   // MARK: Translation
 
+  /// The reusable translation buffer, emptied (its capacity kept).
+  private func takeTranslationBuffer() -> [Int] {
+    var buffer = translationBuffer
+    translationBuffer = []
+    buffer.removeAll(keepingCapacity: true)
+    return buffer
+  }
+
   /// Translates a function's body; false if it cannot be (SIMD, limits).
   func translate(storeIndex: Int) -> Bool {
     let function = functions[storeIndex]
@@ -266,15 +278,19 @@ final class StoreRuntime {
           var decoder = InstructionDecoder(
             ByteReader(slice, offset: body.code.lowerBound), features: module.features,
             hasDataCount: module.dataCount != nil)
-          var translator = try Translator(env: env, type: function.type, locals: body.locals, wide: wide)
+          var translator = try Translator(
+            env: env, type: function.type, locals: body.locals, wide: wide,
+            buffer: takeTranslationBuffer())
           do throws(WasmError) {
             if translator.needsWide { throw translator.requireWideError() }
             try decoder.decodeBody(into: &translator)
           } catch {
             if translator.needsWide, !wide {
+              translationBuffer = translator.code
               wide = true
               continue
             }
+            translationBuffer = translator.code
             throw error
           }
           return .success(translator.result)
@@ -283,9 +299,11 @@ final class StoreRuntime {
         return .failure(error)
       }
     }
-    guard case .success(let translated) = result else { return false }
-    let code = UnsafeMutablePointer<Int>.allocate(capacity: translated.words.count)
+    guard case .success(var translated) = result else { return false }
+    let code = codeArena.allocate(translated.words.count)
     code.initialize(from: translated.words, count: translated.words.count)
+    translationBuffer = translated.words
+    translated.words = []
     function.code = code
     function.entry.pointee.frameSize = translated.frameSize
     function.entry.pointee.localCount = translated.localCount
