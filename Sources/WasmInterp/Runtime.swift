@@ -131,6 +131,9 @@ final class StoreRuntime {
   var hostCallDepth = 0
   /// Translated code of every function of the store.
   var codeArena = CodeArena()
+  /// The translator's code buffer, kept between translations so that each one
+  /// reuses its capacity instead of growing (and freeing) a fresh array.
+  var translationBuffer: [Int] = []
 
   init(configuration: InterpreterConfiguration) {
     self.configuration = configuration
@@ -240,14 +243,11 @@ final class StoreRuntime {
 
   // MARK: Translation
 
-  /// The translator's code buffer for a body of `bytes` bytes. Measured on
-  /// QuickJS, a body translates to 0.56–1.02 words per byte (0.72 typical), so
-  /// reserving a word per byte spares the buffer its growth by doubling, whose
-  /// outgrown copies were left behind as free heap. Pages reserved but never
-  /// written cost no resident memory. Capped: the body's size is the guest's.
-  private func translationBuffer(forBodyOf bytes: Int) -> [Int] {
-    var buffer: [Int] = []
-    buffer.reserveCapacity(min(bytes, 1 << 20) + 16)
+  /// The reusable translation buffer, emptied (its capacity kept).
+  private func takeTranslationBuffer() -> [Int] {
+    var buffer = translationBuffer
+    translationBuffer = []
+    buffer.removeAll(keepingCapacity: true)
     return buffer
   }
 
@@ -280,15 +280,17 @@ final class StoreRuntime {
             hasDataCount: module.dataCount != nil)
           var translator = try Translator(
             env: env, type: function.type, locals: body.locals, wide: wide,
-            buffer: translationBuffer(forBodyOf: body.code.count))
+            buffer: takeTranslationBuffer())
           do throws(WasmError) {
             if translator.needsWide { throw translator.requireWideError() }
             try decoder.decodeBody(into: &translator)
           } catch {
             if translator.needsWide, !wide {
+              translationBuffer = translator.code
               wide = true
               continue
             }
+            translationBuffer = translator.code
             throw error
           }
           return .success(translator.result)
@@ -297,9 +299,11 @@ final class StoreRuntime {
         return .failure(error)
       }
     }
-    guard case .success(let translated) = result else { return false }
+    guard case .success(var translated) = result else { return false }
     let code = codeArena.allocate(translated.words.count)
     code.initialize(from: translated.words, count: translated.words.count)
+    translationBuffer = translated.words
+    translated.words = []
     function.code = code
     function.entry.pointee.frameSize = translated.frameSize
     function.entry.pointee.localCount = translated.localCount
