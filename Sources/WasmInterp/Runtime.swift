@@ -20,7 +20,6 @@ final class FunctionInstance {
   unowned(unsafe) var instance: InstanceRuntime?
   /// Index in the defining module's function index space.
   let functionIndex: Int
-  /// Translated code, in the store's `CodeArena` (freed with the store).
   var code: UnsafeMutablePointer<Int>?
 
   init(
@@ -34,7 +33,10 @@ final class FunctionInstance {
     self.functionIndex = functionIndex
   }
 
-  deinit { entry.deallocate() }
+  deinit {
+    code?.deallocate()
+    entry.deallocate()
+  }
 }
 
 final class MemoryInstance {
@@ -129,11 +131,6 @@ final class StoreRuntime {
   var stackTop: UnsafeMutablePointer<UInt64>?
   /// Host function that is running, innermost (for `Caller`).
   var hostCallDepth = 0
-  /// Translated code of every function of the store.
-  var codeArena = CodeArena()
-  /// The translator's code buffer, kept between translations so that each one
-  /// reuses its capacity instead of growing (and freeing) a fresh array.
-  var translationBuffer: [Int] = []
 
   init(configuration: InterpreterConfiguration) {
     self.configuration = configuration
@@ -155,7 +152,6 @@ final class StoreRuntime {
     // Instances and functions reference the entries; drop them first.
     instances.removeAll()
     functions.removeAll()
-    codeArena.freeAll()
     context.deinitialize(count: 1)
     context.deallocate()
     interruptFlag.deinitialize(count: 1)
@@ -243,14 +239,6 @@ final class StoreRuntime {
 
   // MARK: Translation
 
-  /// The reusable translation buffer, emptied (its capacity kept).
-  private func takeTranslationBuffer() -> [Int] {
-    var buffer = translationBuffer
-    translationBuffer = []
-    buffer.removeAll(keepingCapacity: true)
-    return buffer
-  }
-
   /// Translates a function's body; false if it cannot be (SIMD, limits).
   func translate(storeIndex: Int) -> Bool {
     let function = functions[storeIndex]
@@ -278,19 +266,15 @@ final class StoreRuntime {
           var decoder = InstructionDecoder(
             ByteReader(slice, offset: body.code.lowerBound), features: module.features,
             hasDataCount: module.dataCount != nil)
-          var translator = try Translator(
-            env: env, type: function.type, locals: body.locals, wide: wide,
-            buffer: takeTranslationBuffer())
+          var translator = try Translator(env: env, type: function.type, locals: body.locals, wide: wide)
           do throws(WasmError) {
             if translator.needsWide { throw translator.requireWideError() }
             try decoder.decodeBody(into: &translator)
           } catch {
             if translator.needsWide, !wide {
-              translationBuffer = translator.code
               wide = true
               continue
             }
-            translationBuffer = translator.code
             throw error
           }
           return .success(translator.result)
@@ -299,11 +283,9 @@ final class StoreRuntime {
         return .failure(error)
       }
     }
-    guard case .success(var translated) = result else { return false }
-    let code = codeArena.allocate(translated.words.count)
+    guard case .success(let translated) = result else { return false }
+    let code = UnsafeMutablePointer<Int>.allocate(capacity: translated.words.count)
     code.initialize(from: translated.words, count: translated.words.count)
-    translationBuffer = translated.words
-    translated.words = []
     function.code = code
     function.entry.pointee.frameSize = translated.frameSize
     function.entry.pointee.localCount = translated.localCount

@@ -109,13 +109,10 @@ struct Translator: InstructionVisitor {
 
   static let maxLazyEntries = 64
 
-  /// `buffer` becomes the code buffer (pass an empty array with capacity to reuse).
   init(
-    env: TranslationEnvironment, type: FunctionType, locals: [LocalDeclaration], wide: Bool = false,
-    buffer: [Int] = []
+    env: TranslationEnvironment, type: FunctionType, locals: [LocalDeclaration], wide: Bool = false
   ) throws(WasmError) {
     self.env = env
-    self.code = buffer
     self.stride = wide ? 2 : 1
     self.typeStride = type.mentionsV128 ? 2 : 1
     var count = type.parameters.count
