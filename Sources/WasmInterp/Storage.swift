@@ -129,9 +129,24 @@ extension TableState {
 
 @inline(__always) private func freeBytes(_ p: UnsafeMutableRawPointer?) { free(p) }
 
-/// The value stack: zeroed, lazily committed memory (calloc maps fresh pages).
-func allocateZeroedSlots(_ count: Int) -> UnsafeMutablePointer<UInt64>? {
-  calloc(count, MemoryLayout<UInt64>.stride)?.bindMemory(to: UInt64.self, capacity: count)
+/// Zeroed memory for the interpreter's stacks, whose pages become resident only
+/// as deep as guests actually go. On Linux a mapping of its own: calloc would
+/// serve a stack from the heap once glibc's mmap threshold has risen (it does
+/// when a large block is freed, e.g. a previous store's stack), and then clear
+/// the reused part of it. nil if `byteCount` cannot be mapped.
+func allocateStackPages(_ byteCount: Int) -> UnsafeMutableRawPointer? {
+  #if os(Linux)
+    return reserve(size: byteCount, maxSize: byteCount)
+  #else
+    return calloc(byteCount, 1)
+  #endif
 }
 
-func freeZeroedSlots(_ p: UnsafeMutablePointer<UInt64>) { free(p) }
+/// Frees what `allocateStackPages(byteCount)` returned.
+func freeStackPages(_ p: UnsafeMutableRawPointer, byteCount: Int) {
+  #if os(Linux)
+    release(p, reserved: byteCount)
+  #else
+    free(p)
+  #endif
+}
