@@ -43,6 +43,9 @@ struct MemoryState {
   var size: Int
   /// The most pages `memory.grow` may reach (type maximum, capped by configuration).
   var maxPages: Int
+  /// Bytes of address space reserved at `base` for growth in place (0: the bytes
+  /// come from malloc and growth reallocates; see Storage.swift).
+  var reserved: Int = 0
 }
 
 /// A table's elements (reference encodings, see `Reference`) and length.

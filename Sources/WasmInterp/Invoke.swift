@@ -13,11 +13,17 @@ extension StoreRuntime {
   /// configured sizes cannot be allocated.
   func prepareStacks() -> Bool {
     guard stack == nil else { return true }
-    let slots = max(configuration.valueStackSlots, 16)
+    let (slots, depth) = stackSizes
     // Zeroed pages from the OS, touched only as deep as guests actually go.
-    guard let s = allocateZeroedSlots(slots) else { return false }
-    let depth = max(configuration.maxCallDepth, 1) + 1
-    let f = UnsafeMutablePointer<CallFrame>.allocate(capacity: depth)
+    let (slotBytes, o1) = slots.multipliedReportingOverflow(by: MemoryLayout<UInt64>.stride)
+    let (frameBytes, o2) = depth.multipliedReportingOverflow(by: MemoryLayout<CallFrame>.stride)
+    guard !o1, !o2, let rawSlots = allocateStackPages(slotBytes) else { return false }
+    guard let rawFrames = allocateStackPages(frameBytes) else {
+      freeStackPages(rawSlots, byteCount: slotBytes)
+      return false
+    }
+    let s = rawSlots.bindMemory(to: UInt64.self, capacity: slots)
+    let f = rawFrames.bindMemory(to: CallFrame.self, capacity: depth)
     stack = s
     stackTop = s
     frames = f
@@ -25,6 +31,11 @@ extension StoreRuntime {
     context.pointee.frameTop = f
     context.pointee.frameEnd = f + depth
     return true
+  }
+
+  /// Value-stack slots and call frames the stacks hold.
+  var stackSizes: (slots: Int, frames: Int) {
+    (max(configuration.valueStackSlots, 16), max(configuration.maxCallDepth, 1) + 1)
   }
 
   /// Calls `function` with `arguments` (already type-checked).

@@ -157,8 +157,9 @@ final class StoreRuntime {
     interruptFlag.deinitialize(count: 1)
     interruptFlag.deallocate()
     MemoryState.free(noMemory)
-    if let stack { freeZeroedSlots(stack) }
-    frames?.deallocate()
+    let (slots, depth) = stackSizes
+    if let stack { freeStackPages(stack, byteCount: slots * MemoryLayout<UInt64>.stride) }
+    if let frames { freeStackPages(frames, byteCount: depth * MemoryLayout<CallFrame>.stride) }
   }
 
   func typeID(_ type: FunctionType) -> Int {

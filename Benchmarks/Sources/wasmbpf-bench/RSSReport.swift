@@ -36,6 +36,15 @@ enum RSSReport {
       case "ours-instantiate":
         blackHole(try LoadBenchmarks.loadAndInstantiate(
           readBytes(GuestBenchmarks.quickJSPath(inputs)), lazy: true))
+      // Two runs in one process: the second store must not pay for the first.
+      case "ours-twice":
+        let bytes = try readBytes(GuestBenchmarks.quickJSPath(inputs))
+        blackHole(try GuestBenchmarks.runQuickJS(bytes))
+        blackHole(try GuestBenchmarks.runQuickJS(bytes))
+      case "peer-twice":
+        let bytes = try readBytes(GuestBenchmarks.quickJSPath(inputs))
+        blackHole(try wasmKitRunQuickJS(bytes))
+        blackHole(try wasmKitRunQuickJS(bytes))
       case "peer-load":
         blackHole(try wasmKitParse(readBytes(GuestBenchmarks.quickJSPath(inputs))))
       case "peer-instantiate":
