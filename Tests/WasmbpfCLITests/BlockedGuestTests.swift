@@ -54,6 +54,27 @@ private func removeFifo(_ fifo: (directory: String, path: String)) {
   rmdir(fifo.directory)
 }
 
+/// Waits for the guest to print `marker` and fall asleep in `function`, then sends
+/// it one `signal` and expects it to end by itself within 5 s with `status` and
+/// the runner's stop message. Returns how it ended, for further checks.
+private func expectOneSignalStops(
+  _ process: RunningProcess, printing marker: String, asleepIn function: String,
+  signal: Int32, status: Int32, name: String
+) -> ProcessResult {
+  #expect(process.readUntil(timeoutMilliseconds: 30_000) { $0.contains(marker) })
+  let (blocked, wchan) = waitUntilBlocked(process.pid, in: function)
+  #expect(blocked, "asleep in \(wchan)")
+  let start = monotonicMilliseconds()
+  kill(process.pid, signal)
+  let result = process.finish(timeoutMilliseconds: 10_000)
+  let elapsed = monotonicMilliseconds() - start
+  #expect(elapsed < 5000, "ended \(elapsed) ms after the signal")
+  #expect(result.status == status)
+  #expect(result.killedBy == nil, "exits by itself after cleaning up")
+  #expect(result.stderr == "wasmbpf-run: stopped by \(name)\n")
+  return result
+}
+
 @Suite struct BlockedGuestTests {
   @Test(arguments: [(SIGINT, Int32(130), "SIGINT"), (SIGTERM, Int32(143), "SIGTERM")])
   func oneSignalStopsAGuestBlockedReadingStdin(signal: Int32, status: Int32, name: String)
@@ -65,17 +86,9 @@ private func removeFifo(_ fifo: (directory: String, path: String)) {
       close(input.write)
     }
     let process = try RunningProcess([try guest(), "read"], standardInput: input.read)
-    #expect(process.readUntil(timeoutMilliseconds: 30_000) { $0.contains("reading\n") })
-    let (blocked, wchan) = waitUntilBlocked(process.pid, in: "pipe_read")
-    #expect(blocked, "asleep in \(wchan)")
-    let start = monotonicMilliseconds()
-    kill(process.pid, signal)
-    let result = process.finish(timeoutMilliseconds: 10_000)
-    let elapsed = monotonicMilliseconds() - start
-    #expect(elapsed < 5000, "ended \(elapsed) ms after the signal")
-    #expect(result.status == status)
-    #expect(result.killedBy == nil, "exits by itself after cleaning up")
-    #expect(result.stderr == "wasmbpf-run: stopped by \(name)\n")
+    let result = expectOneSignalStops(
+      process, printing: "reading\n", asleepIn: "pipe_read", signal: signal, status: status,
+      name: name)
     #expect(result.stdout.hasPrefix("reading\n"))
   }
 
@@ -105,16 +118,9 @@ private func removeFifo(_ fifo: (directory: String, path: String)) {
     let process = try RunningProcess([
       "--dir", fifo.directory + "::/data", try guest(), "open-fifo", "/data/fifo",
     ])
-    #expect(process.readUntil(timeoutMilliseconds: 30_000) { $0.contains("opening\n") })
-    let (blocked, wchan) = waitUntilBlocked(process.pid, in: "wait_for_partner")
-    #expect(blocked, "asleep in \(wchan)")
-    let start = monotonicMilliseconds()
-    kill(process.pid, SIGINT)
-    let result = process.finish(timeoutMilliseconds: 10_000)
-    let elapsed = monotonicMilliseconds() - start
-    #expect(elapsed < 5000, "ended \(elapsed) ms after the signal")
-    #expect(result.status == 130)
-    #expect(result.stderr == "wasmbpf-run: stopped by SIGINT\n")
+    _ = expectOneSignalStops(
+      process, printing: "opening\n", asleepIn: "wait_for_partner", signal: SIGINT,
+      status: 130, name: "SIGINT")
   }
 
   /// fd_write to a FIFO whose reader never reads waits in write(2) once it is full.
@@ -128,15 +134,8 @@ private func removeFifo(_ fifo: (directory: String, path: String)) {
     let process = try RunningProcess([
       "--dir", fifo.directory + "::/data", try guest(), "fill", "/data/fifo",
     ])
-    #expect(process.readUntil(timeoutMilliseconds: 30_000) { $0.contains("filling\n") })
-    let (blocked, wchan) = waitUntilBlocked(process.pid, in: "pipe_write")
-    #expect(blocked, "asleep in \(wchan)")
-    let start = monotonicMilliseconds()
-    kill(process.pid, SIGTERM)
-    let result = process.finish(timeoutMilliseconds: 10_000)
-    let elapsed = monotonicMilliseconds() - start
-    #expect(elapsed < 5000, "ended \(elapsed) ms after the signal")
-    #expect(result.status == 143)
-    #expect(result.stderr == "wasmbpf-run: stopped by SIGTERM\n")
+    _ = expectOneSignalStops(
+      process, printing: "filling\n", asleepIn: "pipe_write", signal: SIGTERM, status: 143,
+      name: "SIGTERM")
   }
 }
