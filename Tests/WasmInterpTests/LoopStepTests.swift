@@ -60,7 +60,7 @@ private func loop(
     do {
       outcome = "\(try f.call(args))"
     } catch {
-      outcome = (error as? Trap).map { "\($0.kind)" } ?? "\(error)"
+      outcome = "\(error.kind)"
     }
     return (outcome, store.fuel)
   }
