@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Builds wasmbpf-run the way README.md says to build it for use (release, Swift
+# runtime linked in) and checks the binary: no Swift shared library is loaded, and
+# it runs a WASI command and an exported function. CI runs this before the tests,
+# so that the documented build cannot break unnoticed.
+#
+#   SCRATCH_PATH   build folder (default .build-release)
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+scratch=${SCRATCH_PATH:-.build-release}
+
+swift build -c release --static-swift-stdlib --product wasmbpf-run --scratch-path "$scratch"
+binary="$scratch/release/wasmbpf-run"
+
+fail() {
+  echo "check-release-cli: $*" >&2
+  exit 1
+}
+
+if ldd "$binary" | grep -q 'libswift'; then
+  ldd "$binary" >&2
+  fail "$binary loads Swift shared libraries"
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cat >"$work/hello.wat" <<'WAT'
+(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "hello from the release build\n")
+  (func (export "_start")
+    (i32.store (i32.const 0) (i32.const 16))
+    (i32.store (i32.const 4) (i32.const 29))
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+    (call $proc_exit (i32.const 7)))
+  (func (export "add") (param i32 i32) (result i32)
+    (i32.add (local.get 0) (local.get 1))))
+WAT
+
+status=0
+output=$("$binary" "$work/hello.wat") || status=$?
+[[ "$output" == "hello from the release build" ]] || fail "unexpected output: $output"
+[[ $status -eq 7 ]] || fail "exit status $status, expected 7"
+[[ "$("$binary" --invoke add "$work/hello.wat" 2 40)" == "42" ]] || fail "--invoke add failed"
+"$binary" --version >/dev/null || fail "--version failed"
+echo "check-release-cli: $binary ($(du -h "$binary" | cut -f1)) is self-contained and runs"
