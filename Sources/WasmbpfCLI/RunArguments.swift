@@ -13,10 +13,10 @@ struct RunArguments: Equatable {
   static let optionsWithValues = Set(RunOptionValues.Option.allCases.map(\.rawValue))
 
   /// The other subcommands: a first argument naming one is not a module path.
-  static let otherSubcommands: Set<String> = ["wast", "validate", "inspect", "help"]
+  static let otherSubcommands = ["wast", "validate", "inspect", "help"]
 
   /// Options the root command answers itself when no module is given.
-  static let rootOptions: Set<String> = ["-h", "--help", "-help", "--version"]
+  static let rootOptions = ["-h", "--help", "-help", "--version"]
 
   /// nil when the command line is not a `run` (another subcommand, or only
   /// `--help` / `--version` / nothing at all).
@@ -40,7 +40,7 @@ struct RunArguments: Equatable {
       }
       if argument.hasPrefix("-") && argument != "-" {
         options.append(argument)
-        if optionsWithValues.contains(argument), index + 1 < rest.count {
+        if RunOptionValues.Option(rawValue: argument) != nil, index + 1 < rest.count {
           options.append(rest[index + 1])
           index += 2
         } else {
