@@ -31,6 +31,7 @@ let package = Package(
       dependencies: [
         .product(name: "WasmCore", package: "wasmbpf"),
         .product(name: "WasmInterp", package: "wasmbpf"),
+        .product(name: "WasmText", package: "wasmbpf"),
         .product(name: "WasmKit", package: "WasmKit"),
       ]
     ),

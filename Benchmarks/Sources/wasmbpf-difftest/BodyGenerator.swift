@@ -297,9 +297,16 @@ final class BodyGenerator {
   func binary(_ t: ValType, depth: Int) -> Bool {
     let op = rng.pick(Opcodes.binary(t))
     let a = expr(t, depth: depth)
-    let b = operand(t, depth: depth)
+    if op.name.hasSuffix("copysign") {
+      // The sign of a NaN is as nondeterministic as its payload, and copysign
+      // moves it into a number that is no NaN: the sign source must be canonical.
+      canonicalize(t, dirty: operand(t, depth: depth))
+      code.op(op.byte, op.name)
+      return a
+    }
+    _ = operand(t, depth: depth)
     code.op(op.byte, op.name)
-    return t.isFloat && (a || b || !op.name.hasSuffix("copysign"))
+    return t.isFloat
   }
 
   func binaryWithConstant(_ t: ValType, depth: Int) -> Bool {
@@ -369,19 +376,20 @@ final class BodyGenerator {
   }
 
   /// A direct call to an earlier function (calls form a DAG) or an indirect call
-  /// through the table (which can recurse; the budget bounds it).
+  /// through the table (which can recurse; the budget bounds it). Arguments are
+  /// made canonical: callees treat their float parameters as clean.
   func call(_ t: ValType, depth: Int) -> Bool {
     let direct = (0..<functionIndex).filter { module.functions[$0].results == [t] }
     if !direct.isEmpty, rng.percent(70) {
       let callee = rng.pick(direct)
-      for p in module.functions[callee].params { _ = expr(p, depth: depth) }
+      for p in module.functions[callee].params { cleanExpr(p, depth: depth) }
       code.op(0x10, "call", index: UInt32(callee))
       return t.isFloat
     }
     let types = module.types.indices.filter { module.types[$0].results == [t] }
     guard !types.isEmpty else { return leaf(t) }
     let typeIndex = rng.pick(types)
-    for p in module.types[typeIndex].params { _ = expr(p, depth: depth) }
+    for p in module.types[typeIndex].params { cleanExpr(p, depth: depth) }
     tableIndex(depth: depth, type: typeIndex)
     code.callIndirect(type: UInt32(typeIndex))
     return t.isFloat

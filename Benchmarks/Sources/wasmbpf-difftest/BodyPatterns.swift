@@ -22,7 +22,7 @@ extension BodyGenerator {
   @discardableResult
   func address(width: Int, depth: Int) -> AddressKind {
     size += 1
-    let hostile = rng.percent(4)
+    let hostile = rng.percent(2)
     switch rng.weighted([30, 10, 12, 14, hostile ? 10 : 0, hostile ? 6 : 0]) {
     case 0:
       let c = rng.below(1024)
@@ -101,7 +101,7 @@ extension BodyGenerator {
       k = Int32(65536 - width - 64 - c - rng.below(64))  // near the end of the first page
     } else if choice == 2, low >= 64 {
       k = Int32(-rng.inRange(1...64))
-    } else if choice == 3, rng.percent(10) {
+    } else if choice == 3, rng.percent(5) {
       k = Int32(bitPattern: UInt32(truncatingIfNeeded: rng.next()))
     }
     code.i32Const(k)
@@ -120,7 +120,7 @@ extension BodyGenerator {
     } else {
       address(width: access.width, depth: depth)
     }
-    code.memory(access.byte, access.name, alignLog2: alignment(access), offset: offset(width: access.width, hostile: rng.percent(3)))
+    code.memory(access.byte, access.name, alignLog2: alignment(access), offset: offset(width: access.width, hostile: rng.percent(1)))
     return false
   }
 
@@ -157,7 +157,7 @@ extension BodyGenerator {
     } else {
       address(width: access.width, depth: depth)
     }
-    code.memory(access.byte, access.name, alignLog2: alignment(access), offset: offset(width: access.width, hostile: rng.percent(3)))
+    code.memory(access.byte, access.name, alignLog2: alignment(access), offset: offset(width: access.width, hostile: rng.percent(1)))
     return false
   }
 
@@ -168,7 +168,7 @@ extension BodyGenerator {
   func store() {
     let t = rng.pick(ValType.allCases)
     let access = rng.pick(Opcodes.stores(t))
-    let align = alignment(access), off = offset(width: access.width, hostile: rng.percent(3))
+    let align = alignment(access), off = offset(width: access.width, hostile: rng.percent(1))
     switch rng.below(3) {
     case 0:
       addedAddress(width: access.width, depth: 2)

@@ -130,13 +130,13 @@ extension BodyGenerator {
   func callStatement() {
     if functionIndex > 0, rng.percent(70) {
       let callee = rng.below(functionIndex)
-      for p in module.functions[callee].params { _ = expr(p, depth: 2) }
+      for p in module.functions[callee].params { cleanExpr(p, depth: 2) }
       code.op(0x10, "call", index: UInt32(callee))
       for _ in module.functions[callee].results { code.op(0x1A, "drop") }
       return
     }
     let typeIndex = rng.below(module.types.count)
-    for p in module.types[typeIndex].params { _ = expr(p, depth: 2) }
+    for p in module.types[typeIndex].params { cleanExpr(p, depth: 2) }
     tableIndex(depth: 2, type: typeIndex)
     code.callIndirect(type: UInt32(typeIndex))
     for _ in module.types[typeIndex].results { code.op(0x1A, "drop") }

@@ -8,6 +8,7 @@
 // reproduces it.
 
 import Foundation
+import WasmText
 
 struct Options {
   var seed: UInt64 = 1
@@ -16,6 +17,9 @@ struct Options {
   var out = "."
   var keepGoing = false
   var verbose = false
+  /// A module text (a repro, edited) run instead of the seed's module, with the
+  /// seed's calls.
+  var replay: String? = nil
 }
 
 func parseOptions() -> Options {
@@ -36,8 +40,9 @@ func parseOptions() -> Options {
     case "--out": options.out = value(a)
     case "--keep-going": options.keepGoing = true
     case "--verbose": options.verbose = true
+    case "--replay": options.replay = value(a)
     default:
-      print("usage: wasmbpf-difftest [--seed N] [--count N] [--seconds N] [--out DIR] [--keep-going] [--verbose]")
+      print("usage: wasmbpf-difftest [--seed N] [--count N] [--seconds N] [--out DIR] [--keep-going] [--verbose] [--replay FILE.wat]")
       exit(2)
     }
   }
@@ -82,7 +87,20 @@ func report(
 
 /// Runs one module on both runtimes; returns false on a mismatch.
 func check(seed: UInt64, options: Options, tally: inout Tally) -> Bool {
-  let module = generateModule(seed: seed)
+  var module = generateModule(seed: seed)
+  if let path = options.replay {
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+      print("cannot read \(path)")
+      exit(2)
+    }
+    do {
+      module.bytes = try WasmText.encodeModule(text: text)
+    } catch {
+      print("\(path): \(error)")
+      exit(2)
+    }
+    module.text = text
+  }
   tally.modules += 1
   let ours: OurRuntime, kit: KitRuntime
   do {
