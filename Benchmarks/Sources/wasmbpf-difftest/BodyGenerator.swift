@@ -149,13 +149,16 @@ final class BodyGenerator {
         -.infinity, .greatestFiniteMagnitude, .leastNonzeroMagnitude,
       ]).bitPattern
     case 1: return rng.pick([0x7FC0_0000, 0xFFC0_0000, 0x7FC0_0001, 0x7F80_0001, 0x7FA0_0000])
-    case 2, 3: return Float(rng.inRange(-100...100)).bitPattern
+    case 2: return Float(rng.inRange(-100...100)).bitPattern
+    case 3:
+      // Fractions, where the order of additions changes the rounded result.
+      return (Float(rng.inRange(-1_000_000...1_000_000)) / Float(rng.inRange(1...1000))).bitPattern
     default: return UInt32(truncatingIfNeeded: rng.next())
     }
   }
 
   func interestingF64() -> UInt64 {
-    switch rng.below(6) {
+    switch rng.below(7) {
     case 0:
       return rng.pick([
         Double(0), -0.0, 1, -1, 0.5, -2.5, 3.5, 1e300, 2147483648, -2147483649, 9.3e18,
@@ -165,7 +168,10 @@ final class BodyGenerator {
       return rng.pick([
         0x7FF8_0000_0000_0000, 0xFFF8_0000_0000_0000, 0x7FF8_0000_0000_0001, 0x7FF0_0000_0000_0001,
       ])
-    case 2, 3: return Double(rng.inRange(-100...100)).bitPattern
+    case 2: return Double(rng.inRange(-100...100)).bitPattern
+    case 3:
+      return (Double(rng.inRange(-1_000_000...1_000_000)) / Double(rng.inRange(1...1000))).bitPattern
+    case 4: return rng.pick([0.1, 0.2, 0.3, 1e16, 9007199254740993, -1e-300]).bitPattern
     default: return rng.next()
     }
   }
