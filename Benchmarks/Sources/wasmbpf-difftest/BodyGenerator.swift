@@ -170,8 +170,9 @@ final class BodyGenerator {
       ])
     case 2: return Double(rng.inRange(-100...100)).bitPattern
     case 3:
-      return (Double(rng.inRange(-1_000_000...1_000_000)) / Double(rng.inRange(1...1000))).bitPattern
-    case 4: return rng.pick([0.1, 0.2, 0.3, 1e16, 9007199254740993, -1e-300]).bitPattern
+      return (Double(rng.inRange(-1_000_000...1_000_000)) / Double(rng.inRange(1...1000)))
+        .bitPattern
+    case 4: return rng.pick([0.1, 0.2, 0.3, 1e16, 9007199254740992, -1e-300]).bitPattern
     default: return rng.next()
     }
   }
@@ -221,7 +222,11 @@ final class BodyGenerator {
     guard t.isFloat, dirty else { return }
     let s = UInt32(scratchLocal(t))
     code.op(0x22, "local.tee", index: s)
-    if t == .f32 { code.f32Const(bits: 0x7FC0_0000) } else { code.f64Const(bits: 0x7FF8_0000_0000_0000) }
+    if t == .f32 {
+      code.f32Const(bits: 0x7FC0_0000)
+    } else {
+      code.f64Const(bits: 0x7FF8_0000_0000_0000)
+    }
     code.op(0x20, "local.get", index: s)
     code.op(0x20, "local.get", index: s)
     code.op(t == .f32 ? 0x5B : 0x61, "\(t.name).eq")
@@ -404,7 +409,9 @@ final class BodyGenerator {
   /// A table index: mostly a slot whose function has `type` (so the call goes
   /// through), sometimes any slot, a null one, one past the end, or computed.
   func tableIndex(depth: Int, type: Int? = nil) {
-    let matching = module.functions.indices.filter { module.typeIndex(module.functions[$0]) == type }
+    let matching = module.functions.indices.filter {
+      module.typeIndex(module.functions[$0]) == type
+    }
     if !matching.isEmpty, rng.percent(80) {
       code.i32Const(Int32(rng.pick(matching)))
       return

@@ -39,7 +39,8 @@ extension BodyGenerator {
       return .end(d)
     case 2:
       _ = expr(.i32, depth: depth)
-      code.i32Const(Int32(hostile ? rng.pick([0xFFFF, 0x1FFFF]) : rng.pick([0xFF, 0xFFF, 0x3FFF])))
+      code.i32Const(
+        Int32(hostile ? rng.pick([0xFFFF, 0x1FFFF]) : rng.pick([0xFF, 0xFFF, 0x3FFF])))
       code.op(0x71, "i32.and")
       return hostile ? .anything : .low
     case 3:
@@ -78,7 +79,8 @@ extension BodyGenerator {
     switch rng.below(3) {
     case 0: return UInt32(65536 - width - rng.inRange(-4...16))
     case 1: return UInt32(rng.below(70000))
-    default: return rng.pick([0xFFFF_FFFF, 0x8000_0000, 0x1_0000, UInt32(truncatingIfNeeded: rng.next())])
+    default:
+      return rng.pick([0xFFFF_FFFF, 0x8000_0000, 0x1_0000, UInt32(truncatingIfNeeded: rng.next())])
     }
   }
 
@@ -120,7 +122,9 @@ extension BodyGenerator {
     } else {
       address(width: access.width, depth: depth)
     }
-    code.memory(access.byte, access.name, alignLog2: alignment(access), offset: offset(width: access.width, hostile: rng.percent(1)))
+    code.memory(
+      access.byte, access.name, alignLog2: alignment(access),
+      offset: offset(width: access.width, hostile: rng.percent(1)))
     return false
   }
 
@@ -157,7 +161,9 @@ extension BodyGenerator {
     } else {
       address(width: access.width, depth: depth)
     }
-    code.memory(access.byte, access.name, alignLog2: alignment(access), offset: offset(width: access.width, hostile: rng.percent(1)))
+    code.memory(
+      access.byte, access.name, alignLog2: alignment(access),
+      offset: offset(width: access.width, hostile: rng.percent(1)))
     return false
   }
 
@@ -220,7 +226,9 @@ extension BodyGenerator {
 
   private func pairConstant(shift: Bool) -> Int32 {
     if shift { return Int32(rng.pick([0, 1, 2, 3, 8, 16, 24, 31, 32, 33, 63, -1])) }
-    return Int32(bitPattern: rng.pick([0xFF, 0xFFFF, 0x3F, 0xF, 0, 0xFFFF_FFFF, 0x8000_0000, interestingU32()]))
+    return Int32(
+      bitPattern: rng.pick([0xFF, 0xFFFF, 0x3F, 0xF, 0, 0xFFFF_FFFF, 0x8000_0000, interestingU32()])
+    )
   }
 
   /// Two operators where the first one's result is an operand of the second:

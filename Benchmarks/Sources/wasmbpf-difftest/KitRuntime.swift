@@ -47,7 +47,9 @@ final class KitRuntime: DiffRuntime {
     let memory = instance.exports[memory: "mem"]!
     let count = memory.byteCount
     let hash = memory.withUnsafeBufferPointer(offset: 0, count: count) { fnv1a($0) }
-    let globals = GeneratedModule.globalNames.map { DiffValue(kit: instance.exports[global: $0]!.value) }
+    let globals = GeneratedModule.globalNames.map {
+      DiffValue(kit: instance.exports[global: $0]!.value)
+    }
     return (count / 65536, hash, globals)
   }
 

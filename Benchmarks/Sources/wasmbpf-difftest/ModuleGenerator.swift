@@ -176,7 +176,8 @@ private func encode(
   for i in shape.functions.indices { s.uleb(UInt64(i)) }
   section(9, s, into: &out)
   text.append(
-    "  (elem (i32.const 0) func \(shape.functions.indices.map(String.init).joined(separator: " ")))")
+    "  (elem (i32.const 0) func \(shape.functions.indices.map(String.init).joined(separator: " ")))"
+  )
 
   s = []
   s.uleb(UInt64(bodies.count + 1))
@@ -204,7 +205,8 @@ private func encode(
   s.uleb(UInt64(reset.bytes.count + 1))
   s.append(0)
   s.append(contentsOf: reset.bytes)
-  text.append("  (func (;\(resetIndex);) (type \(shape.typeIndex(Signature(params: [], results: []))))")
+  text.append(
+    "  (func (;\(resetIndex);) (type \(shape.typeIndex(Signature(params: [], results: []))))")
   text.append(contentsOf: reset.lines.dropLast())
   text.append("  )")
   section(10, s, into: &out)

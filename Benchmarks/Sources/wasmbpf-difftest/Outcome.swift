@@ -61,20 +61,30 @@ struct Outcome: CustomStringConvertible {
 
   var description: String {
     let what = trap.map { "trap(\($0))" } ?? "results \(results)"
-    return "\(what), memory \(memoryPages) pages hash \(String(memoryHash, radix: 16)), globals \(globals)"
+    return
+      "\(what), memory \(memoryPages) pages hash \(String(memoryHash, radix: 16)), globals \(globals)"
   }
 
   /// Why `self` (ours) and `other` (WasmKit) differ, or nil.
   func difference(from other: Outcome) -> String? {
-    if trap != other.trap { return "trap: ours \(trap.map(String.init(describing:)) ?? "none"), WasmKit \(other.trap.map(String.init(describing:)) ?? "none")" }
+    if trap != other.trap {
+      return
+        "trap: ours \(trap.map(String.init(describing:)) ?? "none"), WasmKit \(other.trap.map(String.init(describing:)) ?? "none")"
+    }
     if trap == nil {
-      if results.count != other.results.count || zip(results, other.results).contains(where: { !$0.matches($1) }) {
+      if results.count != other.results.count
+        || zip(results, other.results).contains(where: { !$0.matches($1) })
+      {
         return "results: ours \(results), WasmKit \(other.results)"
       }
     }
-    if memoryPages != other.memoryPages { return "memory size: ours \(memoryPages), WasmKit \(other.memoryPages) pages" }
+    if memoryPages != other.memoryPages {
+      return "memory size: ours \(memoryPages), WasmKit \(other.memoryPages) pages"
+    }
     if memoryHash != other.memoryHash { return "memory contents differ" }
-    if globals.count != other.globals.count || zip(globals, other.globals).contains(where: { !$0.matches($1) }) {
+    if globals.count != other.globals.count
+      || zip(globals, other.globals).contains(where: { !$0.matches($1) })
+    {
       return "globals: ours \(globals), WasmKit \(other.globals)"
     }
     return nil

@@ -15,7 +15,9 @@ extension BodyGenerator {
   func statement(depth: Int) -> Bool {
     size += 1
     let nested = depth > 0
-    switch rng.weighted([14, 14, 3, 4, nested ? 5 : 0, nested ? 5 : 0, nested ? 7 : 0, 3, 4, 2, 3, 1]) {
+    switch rng.weighted([
+      14, 14, 3, 4, nested ? 5 : 0, nested ? 5 : 0, nested ? 7 : 0, 3, 4, 2, 3, 1,
+    ]) {
     case 0: setLocal(depth: depth)
     case 1: store()
     case 2:

@@ -42,7 +42,9 @@ func parseOptions() -> Options {
     case "--verbose": options.verbose = true
     case "--replay": options.replay = value(a)
     default:
-      print("usage: wasmbpf-difftest [--seed N] [--count N] [--seconds N] [--out DIR] [--keep-going] [--verbose] [--replay FILE.wat]")
+      print(
+        "usage: wasmbpf-difftest [--seed N] [--count N] [--seconds N] [--out DIR] [--keep-going] [--verbose] [--replay FILE.wat]"
+      )
       exit(2)
     }
   }
@@ -72,7 +74,9 @@ func report(
   print("  module: \(base).wasm (text: \(base).wat)")
   print("  calls (each after `reset`, same instance):")
   for (i, c) in module.calls.prefix(callIndex + 1).enumerated() {
-    print("   \(i == callIndex ? ">" : " ") \(c.name)(\(c.arguments.map(\.description).joined(separator: ", ")))")
+    print(
+      "   \(i == callIndex ? ">" : " ") \(c.name)(\(c.arguments.map(\.description).joined(separator: ", ")))"
+    )
   }
   print("  ours:    \(ours)")
   print("  WasmKit: \(kit)")
@@ -141,7 +145,8 @@ func check(seed: UInt64, options: Options, tally: inout Tally) -> Bool {
         tally.stackInconclusive += 1
         return true
       }
-      let memories = why.hasPrefix("memory contents") ? (ours.memoryBytes(), kit.memoryBytes()) : nil
+      let memories =
+        why.hasPrefix("memory contents") ? (ours.memoryBytes(), kit.memoryBytes()) : nil
       report(
         seed: seed, module: module, callIndex: index, why: why, ours: a, kit: b,
         oursMemory: memories?.0, kitMemory: memories?.1, options: options)
@@ -154,7 +159,9 @@ func check(seed: UInt64, options: Options, tally: inout Tally) -> Bool {
 
 /// Writes a repro file; a failure to write is reported, not fatal.
 func write(atPath path: String, contents: Data) {
-  if !FileManager.default.createFile(atPath: path, contents: contents) { print("cannot write \(path)") }
+  if !FileManager.default.createFile(atPath: path, contents: contents) {
+    print("cannot write \(path)")
+  }
 }
 
 let options = parseOptions()
@@ -174,6 +181,10 @@ let elapsed = clock.now - started
 print(
   "seeds \(options.seed)..<\(seed + (tally.mismatches.last == seed ? 1 : 0)): \(tally.modules) modules, \(tally.calls) calls compared "
     + "(\(tally.returned) returned, \(tally.traps.values.reduce(0, +)) trapped), \(elapsed)")
-print("traps: \(tally.traps.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))")
-print("mismatches: \(tally.mismatches), invalid modules: \(tally.invalid), stack-limit inconclusive: \(tally.stackInconclusive)")
+print(
+  "traps: \(tally.traps.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))"
+)
+print(
+  "mismatches: \(tally.mismatches), invalid modules: \(tally.invalid), stack-limit inconclusive: \(tally.stackInconclusive)"
+)
 exit(tally.mismatches.isEmpty && tally.invalid.isEmpty ? 0 : 1)
