@@ -24,6 +24,16 @@ let package = Package(
         .product(name: "WasmKitWASI", package: "WasmKit"),
         .product(name: "WasmParser", package: "WasmKit"),
       ]
-    )
+    ),
+    // Differential tester: random valid modules run on WasmInterp and on WasmKit.
+    .executableTarget(
+      name: "wasmbpf-difftest",
+      dependencies: [
+        .product(name: "WasmCore", package: "wasmbpf"),
+        .product(name: "WasmInterp", package: "wasmbpf"),
+        .product(name: "WasmText", package: "wasmbpf"),
+        .product(name: "WasmKit", package: "WasmKit"),
+      ]
+    ),
   ]
 )
