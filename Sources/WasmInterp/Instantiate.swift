@@ -110,7 +110,10 @@ extension StoreRuntime {
     if !configuration.lazyTranslation {
       for f in instance.functions where f.instance === instance {
         if translate(storeIndex: f.entry.pointee.storeIndex) != nil {
-          throw .unsupported("function \(f.functionIndex) cannot be translated")
+          // A body refused by deferred validation says why (and leaves no detail
+          // behind for a later trap).
+          let detail = takeTrapDetail().map { ": \($0)" } ?? ""
+          throw .unsupported("function \(f.functionIndex) cannot be translated\(detail)")
         }
       }
     }

@@ -33,6 +33,12 @@ extension StoreRuntime {
     return true
   }
 
+  /// The detail of the trap being built (a deferred validation error), cleared.
+  func takeTrapDetail() -> String? {
+    defer { context.pointee.trapDetail = nil }
+    return context.pointee.trapDetail
+  }
+
   /// Value-stack slots and call frames the stacks hold.
   var stackSizes: (slots: Int, frames: Int) {
     (max(configuration.valueStackSlots, 16), max(configuration.maxCallDepth, 1) + 1)
@@ -55,8 +61,7 @@ extension StoreRuntime {
     }
     if let failure = translate(storeIndex: function.entry.pointee.storeIndex) {
       var trap = Trap(failure)
-      trap.detail = context.pointee.trapDetail
-      context.pointee.trapDetail = nil
+      trap.detail = takeTrapDetail()
       throw trap
     }
     let entry = function.entry
@@ -91,10 +96,7 @@ extension StoreRuntime {
       context.pointee.hostError = nil
     }
     if trap.kind == .uninitializedElement { trap.elementIndex = context.pointee.trapIndex }
-    if trap.kind == .invalidFunctionBody {
-      trap.detail = context.pointee.trapDetail
-      context.pointee.trapDetail = nil
-    }
+    if trap.kind == .invalidFunctionBody { trap.detail = takeTrapDetail() }
     var frame = frames.upperBound
     // The backtrace is for people: keep it short on runaway recursion.
     while frame > frames.lowerBound, trap.backtrace.count < 100 {

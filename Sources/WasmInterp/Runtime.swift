@@ -145,7 +145,8 @@ final class StoreRuntime {
       to: ExecContext(
         frameTop: noFrame, frameEnd: noFrame, stackEnd: nowhere, fuel: .max,
         interrupt: interruptFlag, runtime: Unmanaged.passUnretained(self),
-        pc: haltCode, fp: nowhere, md: noMemory.pointee.base, ms: 0, hostError: nil, trapIndex: 0, trapDetail: nil))
+        pc: haltCode, fp: nowhere, md: noMemory.pointee.base, ms: 0, hostError: nil, trapIndex: 0,
+        trapDetail: nil))
   }
 
   deinit {

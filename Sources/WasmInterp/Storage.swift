@@ -1,5 +1,7 @@
-// Allocation and growth of memories and tables. Growth reallocates, so handlers
-// reload the base address after `memory.grow` and calls (see `MemoryState`).
+// Allocation and growth of memories and tables. On Linux a memory grows in place
+// inside its reservation; elsewhere, and when the reservation is refused, growth
+// reallocates, so handlers reload the base address after `memory.grow` and calls
+// (see `MemoryState`). Tables always reallocate.
 // https://webassembly.github.io/spec/core/exec/modules.html#growing-memories
 
 #if canImport(Glibc)

@@ -8,10 +8,6 @@ struct RunArguments: Equatable {
   /// Everything after the module path.
   var guest: [String]
 
-  /// Options of `run` that take a value in the next argument (unless written
-  /// `--name=value`). Kept in step with `RunSubcommand` by a test.
-  static let optionsWithValues = Set(RunOptionValues.Option.allCases.map(\.rawValue))
-
   /// The other subcommands: a first argument naming one is not a module path.
   static let otherSubcommands = ["wast", "validate", "inspect", "help"]
 
@@ -40,6 +36,8 @@ struct RunArguments: Equatable {
       }
       if argument.hasPrefix("-") && argument != "-" {
         options.append(argument)
+        // An option of `run` taking a value (`RunOptionValues.Option`, kept in step
+        // with the help by a test) takes the next argument with it.
         if RunOptionValues.Option(rawValue: argument) != nil, index + 1 < rest.count {
           options.append(rest[index + 1])
           index += 2

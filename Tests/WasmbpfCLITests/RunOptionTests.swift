@@ -61,7 +61,7 @@ import WastRunner
         }
       }
     }
-    #expect(shown == RunArguments.optionsWithValues)
+    #expect(shown == Set(RunOptionValues.Option.allCases.map(\.rawValue)))
   }
 }
 
