@@ -7,7 +7,7 @@
 # Third-party sources are downloaded with pip into work/src and never committed.
 #
 # Needs: clang with the wasm32 target (the Swift toolchain's), Debian's wasi-libc and
-# libclang-rt-14-dev-wasm32 (installed here with apt-get when missing), pip.
+# libclang-rt-14-dev-wasm32 (.ci/run installs them; see Scripts/wasi-toolchain.sh), pip.
 # Usage: Scripts/build-bench-modules.sh [--kernels-only]
 set -euo pipefail
 
@@ -19,17 +19,9 @@ kernels="$work/kernels"
 objects="$work/obj"
 mkdir -p "$src" "$modules" "$kernels" "$objects"
 
-resource_dir=/usr/lib/llvm-14/lib/clang/14.0.6
-if [ ! -f /usr/lib/wasm32-wasi/libc.a ] || [ ! -f "$resource_dir/lib/wasi/libclang_rt.builtins-wasm32.a" ]; then
-  echo "installing wasi-libc and the wasm32 compiler-rt builtins (Debian)"
-  apt-get update -qq
-  apt-get install -y -qq wasi-libc libclang-rt-14-dev-wasm32 >/dev/null
-fi
-
-cc=(clang --target=wasm32-wasi --sysroot=/usr)
-# The toolchain's clang has the wasm32 target but no wasm32 compiler-rt; Debian's
-# llvm-14 has it. Only the link step points there, so headers stay the compiler's own.
-link_flags=(-resource-dir "$resource_dir")
+source "$root/Scripts/wasi-toolchain.sh"
+wasi_toolchain "$work/wasi-resource-dir"
+cc=("${wasi_cc[@]}")
 
 # Downloads the sdist of NAME==VERSION into work/src and unpacks it once.
 fetch_sdist() {
@@ -59,7 +51,7 @@ build_quickjs() {
   done
   "${cc[@]}" "${flags[@]}" -c "$root/Benchmarks/Guests/quickjs_main.c" -o "$out/main.o"
   for pid in "${pids[@]}"; do wait "$pid"; done
-  "${cc[@]}" -O2 "${link_flags[@]}" "$out"/*.o -o "$modules/quickjs.wasm"
+  "${cc[@]}" -O2 "$out"/*.o -o "$modules/quickjs.wasm"
 }
 
 build_sqlite() {
@@ -74,7 +66,7 @@ build_sqlite() {
     -DSQLITE_ENABLE_SESSION -DSQLITE_ENABLE_PREUPDATE_HOOK -DSQLITE_ENABLE_DBSTAT_VTAB -I"$dir")
   "${cc[@]}" "${flags[@]}" -c "$dir/sqlite3.c" -o "$out/sqlite3.o"
   "${cc[@]}" "${flags[@]}" -c "$root/Benchmarks/Guests/sqlite_main.c" -o "$out/main.o"
-  "${cc[@]}" -O2 "${link_flags[@]}" "$out"/*.o -lwasi-emulated-mman -lwasi-emulated-getpid \
+  "${cc[@]}" -O2 "$out"/*.o -lwasi-emulated-mman -lwasi-emulated-getpid \
     -lwasi-emulated-signal -lwasi-emulated-process-clocks -o "$modules/sqlite.wasm"
 }
 
@@ -84,7 +76,7 @@ build_kernels() {
     name="$(basename "$file" .c)"
     [ "$name" = simd ] && extra=(-msimd128)
     "${cc[@]}" -O2 "${extra[@]}" -c "$file" -o "$objects/kernel-$name.o"
-    "${cc[@]}" -O2 "${link_flags[@]}" "$objects/kernel-$name.o" -o "$kernels/$name.wasm"
+    "${cc[@]}" -O2 "$objects/kernel-$name.o" -o "$kernels/$name.wasm"
   done
 }
 

@@ -15,7 +15,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 out="$root/Fixtures/generated"
 mkdir -p "$out/bpf/guests"
 arch_include=/usr/include/$(gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)
-wasi_resource_dir=/usr/lib/llvm-14/lib/clang/14.0.6
+source "$root/Scripts/wasi-toolchain.sh"
+wasi_toolchain "$out/wasi-resource-dir"
 
 # stale TARGET SOURCES...: true when TARGET is missing or older than any SOURCE.
 stale() {
@@ -54,8 +55,8 @@ for dir in "$root"/Fixtures/bpf/guests/*/; do
   if stale "$obj" "$bpf_src" "$dir"/*.h; then bpf_compile "$bpf_src" "$obj" -I"$dir" "${extra[@]}"; fi
   wasm="$guests/$name.wasm"
   if stale "$wasm" "$dir/$name.c" "$obj" "${sdk[@]}"; then
-    clang --target=wasm32-wasi -O2 -std=gnu23 --sysroot=/usr -isystem /usr/include/wasm32-wasi \
-      -L/usr/lib/wasm32-wasi -resource-dir "$wasi_resource_dir" --embed-dir="$guests" \
+    "${wasi_cc[@]}" -O2 -std=gnu23 \
+      --embed-dir="$guests" \
       -I"$dir" "$dir/$name.c" -o "$wasm"
     echo "built ${wasm#"$root"/}"
   fi
@@ -67,8 +68,8 @@ for src in "$root"/Fixtures/wasi/*.c; do
   name=$(basename "${src%.c}")
   wasm="$wasi_out/$name.wasm"
   if stale "$wasm" "$src" "$root"/Fixtures/wasi/*.h; then
-    clang --target=wasm32-wasi -O2 -std=gnu17 --sysroot=/usr -isystem /usr/include/wasm32-wasi \
-      -L/usr/lib/wasm32-wasi -resource-dir "$wasi_resource_dir" -I"$root/Fixtures/wasi" \
+    "${wasi_cc[@]}" -O2 -std=gnu17 \
+      -I"$root/Fixtures/wasi" \
       "$src" -o "$wasm"
     echo "built ${wasm#"$root"/}"
   fi
@@ -84,8 +85,8 @@ mkdir -p "$cli_out"
 for src in "$root"/Fixtures/cli/*.c; do
   wasm="$cli_out/$(basename "${src%.c}").wasm"
   if stale "$wasm" "$src"; then
-    clang --target=wasm32-wasi -O1 -std=gnu17 --sysroot=/usr -isystem /usr/include/wasm32-wasi \
-      -L/usr/lib/wasm32-wasi -resource-dir "$wasi_resource_dir" "$src" -o "$wasm"
+    "${wasi_cc[@]}" -O1 -std=gnu17 \
+      "$src" -o "$wasm"
     echo "built ${wasm#"$root"/}"
   fi
 done
@@ -94,8 +95,8 @@ if stale "$cli_out/rejected.bpf.o" "$rejected/rejected.bpf.c"; then
   bpf_compile "$rejected/rejected.bpf.c" "$cli_out/rejected.bpf.o"
 fi
 if stale "$cli_out/rejected.wasm" "$rejected/rejected.c" "$cli_out/rejected.bpf.o" "${sdk[@]}"; then
-  clang --target=wasm32-wasi -O2 -std=gnu23 --sysroot=/usr -isystem /usr/include/wasm32-wasi \
-    -L/usr/lib/wasm32-wasi -resource-dir "$wasi_resource_dir" --embed-dir="$cli_out" \
+  "${wasi_cc[@]}" -O2 -std=gnu23 \
+    --embed-dir="$cli_out" \
     "$rejected/rejected.c" -o "$cli_out/rejected.wasm"
   echo "built ${cli_out#"$root"/}/rejected.wasm"
 fi
