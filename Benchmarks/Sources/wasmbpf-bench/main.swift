@@ -26,6 +26,9 @@ while let argument = arguments.popFirst() {
   case "--guest-once":  // hidden: the child process of rss/quickjs
     guard let side = arguments.popFirst() else { fatalError("--guest-once needs a side") }
     exit(RSSReport.runChild(side: side, inputs: inputs))
+  case "--kernel-once":  // hidden: one fixed run of a kernel on ours only (callgrind)
+    guard let name = arguments.popFirst() else { fatalError("--kernel-once needs a kernel name") }
+    exit(KernelBenchmarks.runOnce(name: name, inputs: inputs))
   case "--modules":
     guard let value = arguments.popFirst() else { fatalError("--modules needs a directory") }
     inputs.modulesDirectory = value
@@ -50,7 +53,9 @@ if selected.isEmpty && !wantsRSS {
 if listOnly {
   for benchmark in selected { emit(pad(benchmark.name, 34, left: true) + benchmark.summary) }
   if wantsRSS {
-    emit(pad(RSSReport.name, 34, left: true) + "peak RSS of a child running guest/quickjs once, per side")
+    emit(
+      pad(RSSReport.name, 34, left: true)
+        + "peak RSS of a child running guest/quickjs once, per side")
   }
   exit(0)
 }
