@@ -274,7 +274,7 @@ final class StoreRuntime {
           var translator = try Translator(env: env, type: function.type, locals: body.locals, wide: wide)
           do throws(WasmError) {
             if translator.needsWide { throw translator.requireWideError() }
-            try decoder.decodeBody(into: &translator)
+            try translator.translate(&decoder)
           } catch {
             if translator.needsWide, !wide {
               wide = true
