@@ -545,7 +545,7 @@ def decode_call(row, kinds, code_expression):
     lines = []
     if row.flags.get("feature"):
         lines.append(f"guard features.contains(.{row.flags['feature']}) else {{")
-        lines.append('  throw .malformed("illegal opcode", at: start)')
+        lines.append(f"  throw illegalOpcode({illegal_bytes(row)}, at: start)")
         lines.append("}")
     values = []
     inline = not any(row.flags.get(f) for f in ("datacount", "opens", "closes"))
@@ -571,6 +571,12 @@ def decode_call(row, kinds, code_expression):
         method = "visit" + upper_first(row.visit)
     lines.append(f"try visitor.{method}({argument_list(parameters, values)})")
     return lines
+
+
+def illegal_bytes(row):
+    if row.prefix is None:
+        return "[opcode]"
+    return f"[0x{row.prefix:02X}] + leb128(subopcode)"
 
 
 def reader_expression(reader):
@@ -651,7 +657,7 @@ def generate_decoder(kinds, rows):
     for prefix in prefixes:
         name = PREFIX_NAMES.get(prefix, "Prefix%02X" % prefix)
         out.append(f"    case 0x{prefix:02X}: try decode{name}Instruction(into: &visitor, start: start)")
-    out.append('    default: throw .malformed("illegal opcode", at: start)')
+    out.append('    default: throw illegalOpcode([opcode], at: start)')
     out.append("    }")
     out.append("  }")
     for prefix in prefixes:
@@ -672,7 +678,7 @@ def generate_decoder(kinds, rows):
         out.append("    let subopcode = try reader.readU32()")
         out.append("    switch subopcode {")
         out.extend(switch_cases(members, kinds, "subopcode", prefixed_code, True))
-        out.append('    default: throw .malformed("illegal opcode", at: start)')
+        out.append(f'    default: throw illegalOpcode([0x{prefix:02X}] + leb128(subopcode), at: start)')
         out.append("    }")
         out.append("  }")
     out.append("}")

@@ -31,6 +31,9 @@ struct TranslationEnvironment {
   var tables: [UnsafeMutablePointer<TableState>]
   var dataSegments: [UnsafeMutablePointer<SegmentState>]
   var elementSegments: [UnsafeMutablePointer<SegmentState>]
+  /// Every tag of the instance (imports first), and its values' types.
+  var tags: [UnsafeMutablePointer<TagState>] = []
+  var tagTypes: [FunctionType] = []
 }
 
 /// The result of translating one body.
@@ -42,6 +45,8 @@ struct TranslatedCode {
   var localCount: Int
   /// Cells the parameters occupy in the body's layout (where zeroing starts).
   var paramCells: Int
+  /// The exception handler table (ExceptionHandlers.swift); nil without `try_table`.
+  var handlers: [Int]?
 }
 
 struct Translator: InstructionVisitor {
@@ -52,7 +57,7 @@ struct Translator: InstructionVisitor {
     var base: Int
   }
 
-  enum ControlKind { case block, loop, ifThen, ifElse, function }
+  enum ControlKind { case block, loop, ifThen, ifElse, function, tryTable }
 
   struct Control {
     var kind: ControlKind
@@ -67,6 +72,8 @@ struct Translator: InstructionVisitor {
     /// The `if`'s branch to its `else` (or end), patched at `else`.
     var elseFixup: Fixup?
     var unreachable = false
+    /// A `try_table`'s catch clauses, four words each (see ExceptionHandlers.swift).
+    var catchClauses: [Int] = []
 
     var labelArity: Int { kind == .loop ? paramCount : resultCount }
   }
@@ -101,6 +108,11 @@ struct Translator: InstructionVisitor {
   var knownZero: [Bool] = []
   var anyKnownZero = false
 
+  /// The handler table's entries so far, innermost `try_table` first (they are
+  /// added at their `end`).
+  var handlerEntries: [Int] = []
+  var handlerEntryCount = 0
+
   init(
     env: TranslationEnvironment, type: FunctionType, locals: [LocalDeclaration], wide: Bool = false
   ) throws(WasmError) {
@@ -134,7 +146,8 @@ struct Translator: InstructionVisitor {
   var result: TranslatedCode {
     TranslatedCode(
       words: code.words, frameSize: stride * (localCount + maxHeight + 1),
-      localCount: stride * (localCount - paramCount), paramCells: stride * paramCount)
+      localCount: stride * (localCount - paramCount), paramCells: stride * paramCount,
+      handlers: handlerEntryCount == 0 ? nil : [handlerEntryCount, stride] + handlerEntries)
   }
 
   // MARK: Emission helpers

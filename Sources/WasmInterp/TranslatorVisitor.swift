@@ -93,6 +93,7 @@ extension Translator {
       return
     }
     if !c.unreachable { materializeAll(from: c.height) }
+    if c.kind == .tryTable { addHandlerEntry(c) }
     let target = code.label()
     for f in c.fixups { patch(f, to: target) }
     if let f = c.elseFixup { patch(f, to: target) }

@@ -154,8 +154,7 @@ func typeName(_ type: ValueType) -> String {
   case .f32: return "f32"
   case .f64: return "f64"
   case .v128: return "v128"
-  case .ref(let r):
-    return r.heapType == .function ? "funcref" : "externref"
+  case .ref(let r): return r.description
   }
 }
 

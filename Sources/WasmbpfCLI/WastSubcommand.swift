@@ -22,14 +22,14 @@ struct WastSubcommand: CLISubcommand {
   @Flag(name: .shortAndLong, help: "List every failure.")
   var verbose = false
 
-  @Flag(help: "Enable relaxed SIMD (Wasm 3.0), e.g. for the relaxed-simd scripts.")
-  var relaxedSimd = false
+  @Flag(help: "Accept Wasm 2.0 only (the default is Wasm 3.0), e.g. for the wasm-2.0 scripts.")
+  var wasm2 = false
 
   func execute<Output: TextOutputStream, Errors: TextOutputStream>(
     stdout: inout Output, stderr: inout Errors
   ) -> Int32 {
     let runner = WastRunner(
-      features: relaxedSimd ? .relaxedSIMD : .wasm2, makeExecutor: { InterpreterWastExecutor() })
+      features: wasm2 ? .wasm2 : .default, makeExecutor: { InterpreterWastExecutor() })
     var passed = 0
     var failed = 0
     var skipped = 0

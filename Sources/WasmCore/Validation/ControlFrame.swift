@@ -45,6 +45,8 @@ public struct ControlFrame: Hashable, Sendable {
     case `if`
     /// The `else` branch of an `if`.
     case `else`
+    /// A `try_table` (exception handling): a block whose catch clauses branch out.
+    case tryTable
   }
 
   public var kind: Kind
@@ -56,14 +58,21 @@ public struct ControlFrame: Hashable, Sendable {
   public var unreachable: Bool
   /// Offset of the instruction that opened the frame.
   public var offset: Int
+  /// How many non-defaultable locals were initialised when the frame was entered
+  /// (the frame's end forgets the ones initialised inside it).
+  public var initializationHeight: Int
 
   @inlinable
-  public init(kind: Kind, signature: BlockSignature, height: Int, unreachable: Bool, offset: Int) {
+  public init(
+    kind: Kind, signature: BlockSignature, height: Int, unreachable: Bool, offset: Int,
+    initializationHeight: Int = 0
+  ) {
     self.kind = kind
     self.signature = signature
     self.height = height
     self.unreachable = unreachable
     self.offset = offset
+    self.initializationHeight = initializationHeight
   }
 
   /// How many values a branch to this frame's label carries: a loop's parameters,

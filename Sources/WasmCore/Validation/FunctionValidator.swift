@@ -23,6 +23,10 @@ public struct FunctionValidator {
   /// The function's type index.
   public let typeIndex: UInt32
 
+  /// The function type of every type index (`context.types`, kept here so that the
+  /// hot paths do not reach through the context).
+  @usableFromInline let types: [FunctionType]
+
   /// The operand stack: the type of each value, bottom first.
   public private(set) var operands: [OperandType] = []
   /// The control stack, outermost (the function) first.
@@ -41,6 +45,15 @@ public struct FunctionValidator {
 
   /// Offset in the module of the instruction being validated (errors point there).
   public var instructionOffset = 0
+
+  /// Whether the function declares a local without a default value (a non-null
+  /// reference), whose reads must follow a write in the same or an enclosing block.
+  let hasNonDefaultableLocals: Bool
+  /// The non-defaultable locals written so far on the current path, and the order
+  /// they were written in: a block's end forgets what it wrote (spec: the
+  /// initialization status of locals is reset at the end of a block).
+  var initializedLocals = Set<UInt32>()
+  var initializationOrder: [UInt32] = []
 
   /// Locals beyond this many are looked up by binary search over the declarations,
   /// so a body declaring billions of locals costs no memory.
@@ -72,8 +85,21 @@ public struct FunctionValidator {
     }
     self.context = context
     self.typeIndex = typeIndex
-    self.functionType = context.types[Int(typeIndex)]
+    self.types = context.types
+    self.functionType = types[Int(typeIndex)]
     self.instructionOffset = offset
+    let typeChecker = TypeChecker(table: context.typeTable)
+    var nonDefaultable = false
+    for declaration in locals {
+      try typeChecker.check(declaration.type, at: offset)
+      if !declaration.type.isDefaultable {
+        guard !context.features.isDisjoint(with: [.functionReferences, .gc]) else {
+          throw .invalid("non-defaultable local type", at: offset)
+        }
+        nonDefaultable = true
+      }
+    }
+    self.hasNonDefaultableLocals = nonDefaultable
 
     // Typical bodies stay within these; reserving avoids regrowing per function.
     operands.reserveCapacity(64)
@@ -112,7 +138,8 @@ public struct FunctionValidator {
       singleResult: .unknown)
     controlFrames.append(
       ControlFrame(
-        kind: .function, signature: signature, height: 0, unreachable: false, offset: offset))
+        kind: .function, signature: signature, height: 0, unreachable: false, offset: offset,
+        initializationHeight: 0))
   }
 
   /// Validates defined function `functionIndex` of `module` (an index into
@@ -177,13 +204,13 @@ public struct FunctionValidator {
 
   /// The signature of a block type; throws "unknown type" for a bad type index.
   public func signature(of blockType: BlockType) throws(WasmError) -> BlockSignature {
-    try Self.signature(of: blockType, types: context.types, offset: instructionOffset)
+    try Self.signature(of: blockType, types: types, offset: instructionOffset)
   }
 
   // Mutating so that `self` is passed by address: calling a non-mutating method
   // from a mutating one copies the whole validator first.
   mutating func resolve(_ blockType: BlockType) throws(WasmError) -> BlockSignature {
-    try Self.signature(of: blockType, types: context.types, offset: instructionOffset)
+    try Self.signature(of: blockType, types: types, offset: instructionOffset)
   }
 
   static func signature(
@@ -191,7 +218,13 @@ public struct FunctionValidator {
   ) throws(WasmError) -> BlockSignature {
     switch blockType {
     case .empty: return .empty
-    case .value(let type): return .single(OperandType(type))
+    case .value(let type):
+      if case .ref(let reference) = type, case .concrete(let index) = reference.heapType,
+        Int(index) >= types.count
+      {
+        throw .invalid("unknown type \(index)", at: offset)
+      }
+      return .single(OperandType(type))
     case .typeIndex(let index):
       guard Int(index) < types.count else {
         throw .invalid("unknown type \(index)", at: offset)
@@ -206,19 +239,19 @@ public struct FunctionValidator {
   /// Parameter `i` of a block signature.
   @inlinable
   public func parameterType(_ signature: BlockSignature, at i: Int) -> OperandType {
-    Self.parameterType(signature, at: i, types: context.types)
+    Self.parameterType(signature, at: i, types: types)
   }
 
   /// Result `i` of a block signature.
   @inlinable
   public func resultType(_ signature: BlockSignature, at i: Int) -> OperandType {
-    Self.resultType(signature, at: i, types: context.types)
+    Self.resultType(signature, at: i, types: types)
   }
 
   /// Type `i` of the values a branch to `frame` carries.
   @inlinable
   public func labelType(_ frame: ControlFrame, at i: Int) -> OperandType {
-    Self.labelType(frame, at: i, types: context.types)
+    Self.labelType(frame, at: i, types: types)
   }
 
   @inlinable
@@ -275,7 +308,18 @@ public struct FunctionValidator {
       }
     }
     let actual = try pop()
-    if actual != expected && !actual.isUnknown && !expected.isUnknown { throw typeMismatch() }
+    if actual != expected && !expected.isUnknown
+      && !context.typeTable.isSubtype(actual, of: expected)
+    {
+      throw typeMismatch()
+    }
+    return actual
+  }
+
+  /// Pops a reference (or `unknown`); throws for a number or vector.
+  mutating func popReference() throws(WasmError) -> OperandType {
+    let actual = try pop()
+    guard actual.isReference || actual.isUnknown else { throw typeMismatch() }
     return actual
   }
 
@@ -288,7 +332,11 @@ public struct FunctionValidator {
       throw typeMismatch()
     }
     let actual = operands[index]
-    if actual != expected && !actual.isUnknown && !expected.isUnknown { throw typeMismatch() }
+    if actual != expected && !expected.isUnknown
+      && !context.typeTable.isSubtype(actual, of: expected)
+    {
+      throw typeMismatch()
+    }
   }
 
   /// Pops the types a branch to `frame` carries.
@@ -296,7 +344,7 @@ public struct FunctionValidator {
     var i = frame.labelArity
     while i > 0 {
       i -= 1
-      try pop(Self.labelType(frame, at: i, types: context.types))
+      try pop(Self.labelType(frame, at: i, types: types))
     }
   }
 
@@ -304,13 +352,13 @@ public struct FunctionValidator {
     var i = signature.parameterCount
     while i > 0 {
       i -= 1
-      try pop(Self.parameterType(signature, at: i, types: context.types))
+      try pop(Self.parameterType(signature, at: i, types: types))
     }
   }
 
   mutating func pushResults(_ signature: BlockSignature) {
     for i in 0..<signature.resultCount {
-      push(Self.resultType(signature, at: i, types: context.types))
+      push(Self.resultType(signature, at: i, types: types))
     }
   }
 
@@ -348,11 +396,11 @@ public struct FunctionValidator {
     controlFrames.append(
       ControlFrame(
         kind: kind, signature: signature, height: height, unreachable: false,
-        offset: instructionOffset))
+        offset: instructionOffset, initializationHeight: initializationOrder.count))
     topHeight = height
     topUnreachable = false
     for i in 0..<signature.parameterCount {
-      push(Self.parameterType(signature, at: i, types: context.types))
+      push(Self.parameterType(signature, at: i, types: types))
     }
   }
 
@@ -362,10 +410,15 @@ public struct FunctionValidator {
     var i = frame.signature.resultCount
     while i > 0 {
       i -= 1
-      try pop(Self.resultType(frame.signature, at: i, types: context.types))
+      try pop(Self.resultType(frame.signature, at: i, types: types))
     }
     guard operands.count == frame.height else { throw typeMismatch() }
     controlFrames.removeLast()
+    if hasNonDefaultableLocals {
+      while initializationOrder.count > frame.initializationHeight {
+        initializedLocals.remove(initializationOrder.removeLast())
+      }
+    }
     if let outer = controlFrames.last {
       topHeight = outer.height
       topUnreachable = outer.unreachable
