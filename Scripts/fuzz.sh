@@ -24,7 +24,7 @@ sources=()
 while IFS= read -r -d '' file; do sources+=("$file"); done \
   < <(find "$root/Sources/WasmCore" -name '*.swift' -print0 | sort -z)
 echo "building fuzz-decode from ${#sources[@]} WasmCore sources"
-swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name WasmCore \
+swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name WasmCore -package-name wasmbpf \
   "${sources[@]}" "$root/Fuzz/FuzzDecode.swift" -o "$out/fuzz-decode"
 
 spec="${SPEC_JSON:-$root/.spec-json}"

@@ -332,6 +332,9 @@ def property_value(prop, row):
     raise TableError(prop)
 
 
+# Properties whose type only the package sees (the validator's compact types).
+PACKAGE_PROPERTIES = {"signature", "resultType", "valueType"}
+
 PROPERTY_DECLARATIONS = {
     "signature": ("/// The operand and result types.", "signature: InstructionSignature"),
     "naturalAlignment": ("/// log2 of the number of bytes accessed: the largest valid alignment.",
@@ -402,7 +405,8 @@ def generate_opcodes(rows):
             out.append("")
             out.append(f"  {doc}")
             out.append("  @inlinable")
-            out.append(f"  public var {declaration} {{")
+            access = "package" if prop in PACKAGE_PROPERTIES else "public"
+            out.append(f"  {access} var {declaration} {{")
             out.extend(grouped_switch(members, lambda r, p=prop: property_value(p, r)))
             out.append("  }")
         out.append("}")
@@ -642,7 +646,7 @@ def generate_decoder(kinds, rows):
            "extension InstructionDecoder {",
            "  /// Decodes one instruction and calls the visitor for it.",
            "  @inlinable",
-           "  public mutating func decodeInstruction<V: InstructionVisitor>(",
+           "  package mutating func decodeInstruction<V: InstructionVisitor>(",
            "    into visitor: inout V",
            "  ) throws(WasmError) {",
            "    let start = reader.offset",

@@ -9,6 +9,8 @@
 // Errors are negative errno values (`-EINVAL`...), as the ABI says; a load failure is
 // handle 0. Policy refusals are reported to the logger as audit records.
 
+import WasmCore
+
 #if canImport(Glibc)
   import Glibc
 #endif

@@ -4,26 +4,26 @@
 // Built once per module by module-level validation; function-body validators (and
 // the interpreter's translator, which validates as it translates) read it.
 
-public struct ValidationContext: Sendable {
-  public var features: Features
+package struct ValidationContext: Sendable {
+  package var features: Features
   /// The type section, with type equivalence and subtyping.
-  public var typeTable: TypeTable
+  package var typeTable: TypeTable
   /// Type index of every function in the function index space (imports first).
-  public var functionTypeIndices: [UInt32]
-  public var tables: [TableType]
-  public var memories: [MemoryType]
-  public var globals: [GlobalType]
+  package var functionTypeIndices: [UInt32]
+  package var tables: [TableType]
+  package var memories: [MemoryType]
+  package var globals: [GlobalType]
   /// Every tag in the tag index space (imports first).
-  public var tags: [TagType]
+  package var tags: [TagType]
   /// Reference type of each element segment.
-  public var elementTypes: [ReferenceType]
+  package var elementTypes: [ReferenceType]
   /// Number of data segments, when the module has a data count section.
-  public var dataCount: UInt32?
+  package var dataCount: UInt32?
   /// Functions that `ref.func` may name in a function body (C.refs): those referenced
   /// outside function bodies (exports, element segments, global initialisers).
-  public var declaredFunctionReferences: Set<UInt32>
+  package var declaredFunctionReferences: Set<UInt32>
 
-  public init(
+  package init(
     features: Features, typeTable: TypeTable, functionTypeIndices: [UInt32],
     tables: [TableType], memories: [MemoryType], globals: [GlobalType], tags: [TagType] = [],
     elementTypes: [ReferenceType], dataCount: UInt32?,
@@ -43,11 +43,11 @@ public struct ValidationContext: Sendable {
 
   /// The function type of every type index (empty for other composite types).
   @inlinable
-  public var types: [FunctionType] { typeTable.functionTypes }
+  package var types: [FunctionType] { typeTable.functionTypes }
 
   /// The type of function `index`, or nil when the index is out of range.
   @inlinable
-  public func functionType(at index: UInt32) -> FunctionType? {
+  package func functionType(at index: UInt32) -> FunctionType? {
     guard Int(index) < functionTypeIndices.count else { return nil }
     let typeIndex = Int(functionTypeIndices[Int(index)])
     guard typeIndex < typeTable.functionTypes.count else { return nil }
@@ -56,7 +56,7 @@ public struct ValidationContext: Sendable {
 
   /// The function type of tag `index`, or nil when the index is out of range.
   @inlinable
-  public func tagType(at index: UInt32) -> FunctionType? {
+  package func tagType(at index: UInt32) -> FunctionType? {
     guard Int(index) < tags.count else { return nil }
     let typeIndex = Int(tags[Int(index)].typeIndex)
     guard typeIndex < typeTable.functionTypes.count else { return nil }

@@ -159,8 +159,6 @@ final class StoreRuntime {
   var frames: UnsafeMutablePointer<CallFrame>?
   /// Where the next invocation's frame starts (moves up during host calls).
   var stackTop: UnsafeMutablePointer<UInt64>?
-  /// Host function that is running, innermost (for `Caller`).
-  var hostCallDepth = 0
 
   init(configuration: InterpreterConfiguration) {
     self.configuration = configuration

@@ -6,15 +6,6 @@
 
 import WasmCore
 
-/// The effective address of `[.., address slot at pc[k], .., offset at pc[o]]`, or
-/// nil when `width` bytes from there leave the memory.
-@inline(__always)
-func effectiveAddress(_ pc: PC, _ fp: FP, _ ms: Int, address k: Int, offset o: Int, width: UInt64) -> Int? {
-  let ea = UInt64(u32(fp[pc[k]])) &+ UInt64(truncatingIfNeeded: pc[o])
-  guard ea &+ width <= UInt64(truncatingIfNeeded: ms) else { return nil }
-  return Int(truncatingIfNeeded: ea)
-}
-
 /// A load producing a v128 from `T` read at the effective address: `[dst, address, offset]`.
 @inline(__always)
 func vLoad<T: BitwiseCopyable, R: SIMD>(

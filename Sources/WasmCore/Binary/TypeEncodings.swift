@@ -38,7 +38,7 @@ extension ByteReader {
   /// A heap type (`heaptype`): an abstract type code, or a type index as a
   /// non-negative s33.
   @inlinable
-  public mutating func readHeapType(features: Features) throws(WasmError) -> HeapType {
+  package mutating func readHeapType(features: Features) throws(WasmError) -> HeapType {
     let start = offset
     guard let byte = peekByte() else { throw error("unexpected end") }
     if let heap = ByteReader.abstractHeapType(byte, features: features) {
@@ -84,7 +84,7 @@ extension ByteReader {
 
   /// A value type (`valtype`).
   @inlinable
-  public mutating func readValueType(features: Features) throws(WasmError) -> ValueType {
+  package mutating func readValueType(features: Features) throws(WasmError) -> ValueType {
     let start = offset
     let byte = try readByte()
     switch byte {
@@ -102,7 +102,7 @@ extension ByteReader {
 
   /// A reference type (`reftype`), as used by tables, element segments and `ref.null`.
   @inlinable
-  public mutating func readReferenceType(features: Features) throws(WasmError) -> ReferenceType {
+  package mutating func readReferenceType(features: Features) throws(WasmError) -> ReferenceType {
     let start = offset
     let byte = try readByte()
     return try readReferenceType(
@@ -114,7 +114,7 @@ extension ByteReader {
   /// other value "integer too large", as the reference interpreter reports. With
   /// memory64 (Wasm 3.0) flag 0x04 selects 64-bit addresses (memories and tables),
   /// and any other flag byte is "malformed limits flags".
-  public mutating func readLimits(features: Features, isMemory: Bool) throws(WasmError) -> Limits {
+  package mutating func readLimits(features: Features, isMemory: Bool) throws(WasmError) -> Limits {
     let start = offset
     let flags = try readByte()
     if features.contains(.memory64) {
@@ -135,18 +135,18 @@ extension ByteReader {
   }
 
   /// A table type: element reference type, then limits.
-  public mutating func readTableType(features: Features) throws(WasmError) -> TableType {
+  package mutating func readTableType(features: Features) throws(WasmError) -> TableType {
     let elementType = try readReferenceType(features: features)
     let limits = try readLimits(features: features, isMemory: false)
     return TableType(elementType: elementType, limits: limits)
   }
 
-  public mutating func readMemoryType(features: Features) throws(WasmError) -> MemoryType {
+  package mutating func readMemoryType(features: Features) throws(WasmError) -> MemoryType {
     MemoryType(limits: try readLimits(features: features, isMemory: true))
   }
 
   /// A global type: value type, then mutability (0x00 const, 0x01 var).
-  public mutating func readGlobalType(features: Features) throws(WasmError) -> GlobalType {
+  package mutating func readGlobalType(features: Features) throws(WasmError) -> GlobalType {
     let valueType = try readValueType(features: features)
     let start = offset
     let mutability: Mutability
@@ -159,7 +159,7 @@ extension ByteReader {
   }
 
   /// A tag type: the attribute 0x00 (exception), then a function type index.
-  public mutating func readTagType() throws(WasmError) -> TagType {
+  package mutating func readTagType() throws(WasmError) -> TagType {
     let start = offset
     guard try readByte() == 0x00 else { throw .malformed("malformed tag attribute", at: start) }
     return TagType(typeIndex: try readU32())

@@ -10,7 +10,7 @@
 extension InstructionDecoder {
   /// Decodes one instruction and calls the visitor for it.
   @inlinable
-  public mutating func decodeInstruction<V: InstructionVisitor>(
+  package mutating func decodeInstruction<V: InstructionVisitor>(
     into visitor: inout V
   ) throws(WasmError) {
     let start = reader.offset

@@ -11,19 +11,19 @@
 /// Reads the instructions of one function body and calls a visitor for each.
 public struct InstructionDecoder {
   /// The reader, positioned at the next instruction.
-  public var reader: ByteReader
-  public let features: Features
+  @usableFromInline package var reader: ByteReader
+  @usableFromInline package let features: Features
   /// Whether the module has a data count section (`memory.init` and `data.drop`
   /// require one).
-  public let hasDataCount: Bool
+  @usableFromInline package let hasDataCount: Bool
   /// Blocks opened and not yet ended, counting the function body itself: the body
   /// is complete when this reaches zero.
-  public var openBlocks: Int = 1
+  @usableFromInline package var openBlocks: Int = 1
 
   /// A decoder over `reader`, which covers a body's instructions (after the local
   /// declarations, through the final `end`).
   @inlinable
-  public init(_ reader: ByteReader, features: Features, hasDataCount: Bool) {
+  package init(_ reader: ByteReader, features: Features, hasDataCount: Bool) {
     self.reader = reader
     self.features = features
     self.hasDataCount = hasDataCount
@@ -32,7 +32,7 @@ public struct InstructionDecoder {
   /// Decodes the whole body: instructions through the final `end`, which must be the
   /// last byte.
   @inlinable
-  public mutating func decodeBody<V: InstructionVisitor>(into visitor: inout V) throws(WasmError) {
+  package mutating func decodeBody<V: InstructionVisitor>(into visitor: inout V) throws(WasmError) {
     while openBlocks > 0 {
       guard !reader.isAtEnd else {
         throw reader.error("unexpected end of section or function")

@@ -7,7 +7,7 @@ extension LaneOp {
 
   /// The scalar type of a lane (what extract pushes and replace pops).
   @inlinable
-  public var laneType: OperandType { isReplace ? signature.operands.1 : signature.result }
+  package var laneType: OperandType { isReplace ? signature.operands.1 : signature.result }
 }
 
 extension SIMDOp {

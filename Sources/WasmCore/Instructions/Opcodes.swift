@@ -291,7 +291,7 @@ public enum NumericOp: UInt16, Hashable, Sendable, CaseIterable {
 
   /// The operand and result types.
   @inlinable
-  public var signature: InstructionSignature {
+  package var signature: InstructionSignature {
     switch self {
     case .i32Eqz, .i32Clz, .i32Ctz, .i32Popcnt, .i32Extend8S, .i32Extend16S:
       return InstructionSignature(.i32, .i32)
@@ -813,7 +813,7 @@ public enum SIMDOp: UInt16, Hashable, Sendable, CaseIterable {
 
   /// The operand and result types.
   @inlinable
-  public var signature: InstructionSignature {
+  package var signature: InstructionSignature {
     switch self {
     case .i8x16Swizzle, .i8x16Eq, .i8x16Ne, .i8x16LtS, .i8x16LtU, .i8x16GtS, .i8x16GtU, .i8x16LeS,
       .i8x16LeU, .i8x16GeS, .i8x16GeU, .i16x8Eq, .i16x8Ne, .i16x8LtS, .i16x8LtU, .i16x8GtS,
@@ -990,7 +990,7 @@ public enum LoadOp: UInt16, Hashable, Sendable, CaseIterable {
 
   /// The type of the loaded value.
   @inlinable
-  public var resultType: OperandType {
+  package var resultType: OperandType {
     switch self {
     case .i32Load, .i32Load8S, .i32Load8U, .i32Load16S, .i32Load16U: return .i32
     case .i64Load, .i64Load8S, .i64Load8U, .i64Load16S, .i64Load16U, .i64Load32S, .i64Load32U:
@@ -1059,7 +1059,7 @@ public enum StoreOp: UInt16, Hashable, Sendable, CaseIterable {
 
   /// The type of the stored value.
   @inlinable
-  public var valueType: OperandType {
+  package var valueType: OperandType {
     switch self {
     case .i32Store, .i32Store8, .i32Store16: return .i32
     case .i64Store, .i64Store8, .i64Store16, .i64Store32: return .i64
@@ -1130,7 +1130,7 @@ public enum LaneOp: UInt16, Hashable, Sendable, CaseIterable {
 
   /// The operand and result types.
   @inlinable
-  public var signature: InstructionSignature {
+  package var signature: InstructionSignature {
     switch self {
     case .i8x16ExtractLaneS, .i8x16ExtractLaneU, .i16x8ExtractLaneS, .i16x8ExtractLaneU,
       .i32x4ExtractLane: return InstructionSignature(.v128, .i32)

@@ -14,29 +14,29 @@
 // bits 32-63 a concrete type index.
 
 /// A value type as a 64-bit code, or `unknown` (the bottom type of unreachable code).
-public struct OperandType: Hashable, Sendable, CustomStringConvertible {
-  public let rawValue: UInt64
+@usableFromInline package struct OperandType: Hashable, Sendable, CustomStringConvertible {
+  @usableFromInline package let rawValue: UInt64
 
   @inlinable
-  public init(rawValue: UInt64) { self.rawValue = rawValue }
+  package init(rawValue: UInt64) { self.rawValue = rawValue }
 
-  public static let unknown = OperandType(rawValue: 0)
-  public static let i32 = OperandType(rawValue: 1)
-  public static let i64 = OperandType(rawValue: 2)
-  public static let f32 = OperandType(rawValue: 3)
-  public static let f64 = OperandType(rawValue: 4)
-  public static let v128 = OperandType(rawValue: 5)
+  @usableFromInline package static let unknown = OperandType(rawValue: 0)
+  @usableFromInline package static let i32 = OperandType(rawValue: 1)
+  @usableFromInline package static let i64 = OperandType(rawValue: 2)
+  @usableFromInline package static let f32 = OperandType(rawValue: 3)
+  @usableFromInline package static let f64 = OperandType(rawValue: 4)
+  @usableFromInline package static let v128 = OperandType(rawValue: 5)
   // Literal codes (see the layout above), so that no initialiser runs.
-  public static let funcRef = OperandType(rawValue: 0x1_0106)
-  public static let externRef = OperandType(rawValue: 0x3_0106)
-  public static let exnRef = OperandType(rawValue: 0x5_0106)
+  @usableFromInline package static let funcRef = OperandType(rawValue: 0x1_0106)
+  @usableFromInline package static let externRef = OperandType(rawValue: 0x3_0106)
+  @usableFromInline package static let exnRef = OperandType(rawValue: 0x5_0106)
 
   @usableFromInline static let referenceKind: UInt64 = 6
   @usableFromInline static let nullableBit: UInt64 = 1 << 8
 
   /// The code of a value type.
   @inlinable
-  public init(_ type: ValueType) {
+  package init(_ type: ValueType) {
     switch type {
     case .i32: self = .i32
     case .i64: self = .i64
@@ -49,7 +49,7 @@ public struct OperandType: Hashable, Sendable, CustomStringConvertible {
 
   /// The code of a reference type.
   @inlinable
-  public init(_ type: ReferenceType) {
+  package init(_ type: ReferenceType) {
     var raw = OperandType.referenceKind | (type.isNullable ? OperandType.nullableBit : 0)
     raw |= UInt64(OperandType.heapCode(type.heapType)) << 16
     if case .concrete(let index) = type.heapType { raw |= UInt64(index) << 32 }
@@ -78,7 +78,7 @@ public struct OperandType: Hashable, Sendable, CustomStringConvertible {
 
   /// The heap type of a reference code.
   @inlinable
-  public var heapType: HeapType {
+  package var heapType: HeapType {
     switch (rawValue >> 16) & 0xFF {
     case 0: return .concrete(UInt32(truncatingIfNeeded: rawValue >> 32))
     case 1: return .function
@@ -99,14 +99,14 @@ public struct OperandType: Hashable, Sendable, CustomStringConvertible {
 
   /// The reference type, for a reference code.
   @inlinable
-  public var referenceType: ReferenceType? {
+  package var referenceType: ReferenceType? {
     guard isReference else { return nil }
     return ReferenceType(isNullable: isNullable, heapType: heapType)
   }
 
   /// The value type, or nil for `unknown`.
   @inlinable
-  public var valueType: ValueType? {
+  package var valueType: ValueType? {
     switch rawValue & 0xFF {
     case 1: return .i32
     case 2: return .i64
@@ -118,53 +118,53 @@ public struct OperandType: Hashable, Sendable, CustomStringConvertible {
     }
   }
 
-  @inlinable public var isUnknown: Bool { rawValue == 0 }
+  @inlinable package var isUnknown: Bool { rawValue == 0 }
   /// A reference type.
-  @inlinable public var isReference: Bool { rawValue & 0xFF == OperandType.referenceKind }
+  @inlinable package var isReference: Bool { rawValue & 0xFF == OperandType.referenceKind }
   /// A number or vector type (what untyped `select` accepts).
-  @inlinable public var isNumericOrVector: Bool {
+  @inlinable package var isNumericOrVector: Bool {
     let kind = rawValue & 0xFF
     return kind >= 1 && kind <= 5
   }
   /// Whether a reference type admits null.
-  @inlinable public var isNullable: Bool { rawValue & OperandType.nullableBit != 0 }
+  @inlinable package var isNullable: Bool { rawValue & OperandType.nullableBit != 0 }
 
   /// The non-null version of a reference type (`ref.as_non_null`, `br_on_null`).
   @inlinable
-  public var nonNullable: OperandType { OperandType(rawValue: rawValue & ~OperandType.nullableBit) }
+  package var nonNullable: OperandType { OperandType(rawValue: rawValue & ~OperandType.nullableBit) }
 
   /// `(ref bot)`: what `ref.as_non_null` of an unknown operand pushes.
-  public static let bottomReference = OperandType(rawValue: 0xD_0006)
+  @usableFromInline package static let bottomReference = OperandType(rawValue: 0xD_0006)
 
-  public var description: String {
+  @usableFromInline package var description: String {
     valueType.map { "\($0)" } ?? "unknown"
   }
 }
 
 /// The operand and result types of an instruction with a fixed signature: up to
 /// three operands (popped last-first) and at most one result.
-public struct InstructionSignature: Hashable, Sendable {
-  public var operands: (OperandType, OperandType, OperandType)
-  public var operandCount: UInt8
+@usableFromInline package struct InstructionSignature: Hashable, Sendable {
+  @usableFromInline package var operands: (OperandType, OperandType, OperandType)
+  @usableFromInline package var operandCount: UInt8
   /// The result type, or `unknown` when the instruction has no result.
-  public var result: OperandType
+  @usableFromInline package var result: OperandType
 
   @inlinable
-  public init(_ operand: OperandType, _ result: OperandType) {
+  package init(_ operand: OperandType, _ result: OperandType) {
     self.operands = (operand, .unknown, .unknown)
     self.operandCount = 1
     self.result = result
   }
 
   @inlinable
-  public init(_ first: OperandType, _ second: OperandType, _ result: OperandType) {
+  package init(_ first: OperandType, _ second: OperandType, _ result: OperandType) {
     self.operands = (first, second, .unknown)
     self.operandCount = 2
     self.result = result
   }
 
   @inlinable
-  public init(
+  package init(
     _ first: OperandType, _ second: OperandType, _ third: OperandType, _ result: OperandType
   ) {
     self.operands = (first, second, third)
@@ -172,12 +172,12 @@ public struct InstructionSignature: Hashable, Sendable {
     self.result = result
   }
 
-  public static func == (a: InstructionSignature, b: InstructionSignature) -> Bool {
+  @usableFromInline package static func == (a: InstructionSignature, b: InstructionSignature) -> Bool {
     a.operands.0 == b.operands.0 && a.operands.1 == b.operands.1 && a.operands.2 == b.operands.2
       && a.operandCount == b.operandCount && a.result == b.result
   }
 
-  public func hash(into hasher: inout Hasher) {
+  @usableFromInline package func hash(into hasher: inout Hasher) {
     hasher.combine(operands.0)
     hasher.combine(operands.1)
     hasher.combine(operands.2)

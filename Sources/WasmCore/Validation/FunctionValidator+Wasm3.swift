@@ -28,14 +28,14 @@ extension FunctionValidator {
     markUnreachable()
   }
 
-  public mutating func visitReturnCall(_ function: UInt32) throws(WasmError) {
+  package mutating func visitReturnCall(_ function: UInt32) throws(WasmError) {
     guard let type = context.functionType(at: function) else {
       throw .invalid("unknown function \(function)", at: instructionOffset)
     }
     try applyTailCall(type)
   }
 
-  public mutating func visitReturnCallIndirect(typeIndex: UInt32, tableIndex: UInt32)
+  package mutating func visitReturnCallIndirect(typeIndex: UInt32, tableIndex: UInt32)
     throws(WasmError)
   {
     let type = try callIndirectType(typeIndex: typeIndex, tableIndex: tableIndex)
@@ -51,11 +51,11 @@ extension FunctionValidator {
     return type
   }
 
-  public mutating func visitCallRef(_ typeIndex: UInt32) throws(WasmError) {
+  package mutating func visitCallRef(_ typeIndex: UInt32) throws(WasmError) {
     try applyFunctionType(try popFunctionReference(typeIndex))
   }
 
-  public mutating func visitReturnCallRef(_ typeIndex: UInt32) throws(WasmError) {
+  package mutating func visitReturnCallRef(_ typeIndex: UInt32) throws(WasmError) {
     try applyTailCall(try popFunctionReference(typeIndex))
   }
 
@@ -64,11 +64,11 @@ extension FunctionValidator {
     type.isUnknown ? .bottomReference : type.nonNullable
   }
 
-  public mutating func visitRefAsNonNull() throws(WasmError) {
+  package mutating func visitRefAsNonNull() throws(WasmError) {
     push(Self.nonNullable(try popReference()))
   }
 
-  public mutating func visitBrOnNull(_ depth: UInt32) throws(WasmError) {
+  package mutating func visitBrOnNull(_ depth: UInt32) throws(WasmError) {
     let frame = try labelFrame(depth)
     let reference = try popReference()
     try popLabelTypes(frame)
@@ -76,7 +76,7 @@ extension FunctionValidator {
     push(Self.nonNullable(reference))
   }
 
-  public mutating func visitBrOnNonNull(_ depth: UInt32) throws(WasmError) {
+  package mutating func visitBrOnNonNull(_ depth: UInt32) throws(WasmError) {
     let frame = try labelFrame(depth)
     let arity = frame.labelArity
     guard arity >= 1 else { throw typeMismatch() }
@@ -104,7 +104,7 @@ extension FunctionValidator {
     return type.parameters
   }
 
-  public mutating func visitThrow(_ tag: UInt32) throws(WasmError) {
+  package mutating func visitThrow(_ tag: UInt32) throws(WasmError) {
     try popOperands(try tagParameters(tag))
     markUnreachable()
   }
@@ -128,12 +128,12 @@ extension FunctionValidator {
     }
   }
 
-  public mutating func visitThrowRef() throws(WasmError) {
+  package mutating func visitThrowRef() throws(WasmError) {
     try pop(.exnRef)
     markUnreachable()
   }
 
-  public mutating func visitTryTable(_ type: BlockType, _ catches: TryTableCatches)
+  package mutating func visitTryTable(_ type: BlockType, _ catches: TryTableCatches)
     throws(WasmError)
   {
     let signature = try resolve(type)
