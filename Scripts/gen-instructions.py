@@ -721,20 +721,22 @@ def generate_names(kinds, rows):
 HANDLER_ARGUMENTS = "$0, $1, $2, $3, $4"
 
 
-def handler_closure(spec, line):
-    """`NAME`, `NAME(ARGS)`, and either followed by `{ BODY }` -> a Handler closure."""
+def handler_closure(spec, line, mode=None):
+    """`NAME`, `NAME(ARGS)`, and either followed by `{ BODY }` -> a Handler closure;
+    `mode`: an addressing mode type passed after the handler arguments."""
     m = re.match(r"(\w+)", spec)
     if not m:
         raise TableError(f"line {line}: malformed handler {spec!r}")
     name, rest = m.group(1), spec[m.end():]
-    arguments = HANDLER_ARGUMENTS
+    arguments = HANDLER_ARGUMENTS + (f", {mode}.self" if mode else "")
     if rest.startswith("("):
         depth = 0
         for i, ch in enumerate(rest):
             depth += ch == "("
             depth -= ch == ")"
             if depth == 0:
-                arguments += ", " + rest[1:i]
+                if rest[1:i].strip():
+                    arguments += ", " + rest[1:i]
                 rest = rest[i + 1:]
                 break
         else:
@@ -798,6 +800,24 @@ def handler_table(function, enum, members, closure):
     return out
 
 
+# The addressing modes of memory accesses (MemoryHandlers.swift): the MemoryMode case
+# and the type passed to the shape (None: the memory-0 i32 form, as written).
+MEMORY_MODES = [("memory32", None), ("memory64", "Memory64"), ("other32", "OtherMemory32"),
+                ("other64", "OtherMemory64")]
+
+
+def memory_handler_table(function, enum, members):
+    out = [f"func {function}(_ op: {enum}, _ mode: MemoryMode) -> Handler {{", "  switch mode {"]
+    for mode, type_name in MEMORY_MODES:
+        out.append(f"  case .{mode}:")
+        table = handler_table("x", enum, members,
+                              lambda r, t=type_name: handler_closure(r.handler, r.line, t))
+        out.extend("  " + line for line in table[1:-1])
+    out.append("  }")
+    out.append("}")
+    return out
+
+
 def generate_numeric_handlers(rows):
     members = [r for r in decodable(rows) if r.visit == "numeric"]
     out = [HEADER,
@@ -836,8 +856,7 @@ def generate_numeric_table(rows):
         group = GROUPS[visit]
         members = [r for r in decodable(rows) if r.visit == visit]
         out.append("")
-        out.extend(handler_table(group["handler"], group["enum"], members,
-                                 lambda r: handler_closure(r.handler, r.line)))
+        out.extend(memory_handler_table(group["handler"], group["enum"], members))
     out.append("")
     return "\n".join(out)
 
@@ -858,8 +877,11 @@ def generate_simd_table(rows):
         group = GROUPS[visit]
         members = [r for r in decodable(rows) if r.visit == visit]
         out.append("")
-        out.extend(handler_table(group["handler"], group["enum"], members,
-                                 lambda r: handler_closure(r.handler, r.line)))
+        if visit == "memoryLane":
+            out.extend(memory_handler_table(group["handler"], group["enum"], members))
+        else:
+            out.extend(handler_table(group["handler"], group["enum"], members,
+                                     lambda r: handler_closure(r.handler, r.line)))
     out.append("")
     return "\n".join(out)
 

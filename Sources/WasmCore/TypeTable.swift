@@ -179,7 +179,7 @@ public struct TypeTable: Sendable {
 
   /// Operand type subtyping, `unknown` being a subtype of everything.
   @inlinable
-  public func isSubtype(_ a: OperandType, of b: OperandType) -> Bool {
+  package func isSubtype(_ a: OperandType, of b: OperandType) -> Bool {
     if a == b || a.isUnknown { return true }
     guard a.isReference, b.isReference else { return false }
     if a.isNullable && !b.isNullable { return false }

@@ -31,7 +31,8 @@ extension StoreRuntime {
     }
     for memoryType in module.memories {
       let maxPages = min(
-        Int(clamping: memoryType.limits.max ?? 65536), configuration.maxMemoryPages)
+        Int(clamping: memoryType.limits.max ?? (memoryType.limits.is64 ? 1 << 48 : 65536)),
+        configuration.maxMemoryPages)
       let pages = Int(clamping: memoryType.limits.min)
       guard pages <= maxPages, let state = MemoryState.allocate(pages: pages, maxPages: maxPages)
       else {
@@ -128,6 +129,8 @@ extension StoreRuntime {
       globals: instance.globals.map(\.cell),
       globalTypes: instance.globals.map(\.type.valueType),
       tables: instance.tables.map(\.state),
+      tableIs64: instance.tables.map(\.type.limits.is64),
+      memories: instance.memories.map { ($0.state, $0.type.limits.is64) },
       dataSegments: instance.dataSegments,
       elementSegments: instance.elementSegments,
       tags: instance.tags.map(\.state),

@@ -36,7 +36,8 @@ public final class Store {
   /// A new memory that guests can import.
   public func memory(_ type: MemoryType) throws(InstantiationError) -> Memory {
     let maxPages = min(
-      Int(clamping: type.limits.max ?? 65536), runtime.configuration.maxMemoryPages)
+      Int(clamping: type.limits.max ?? (type.limits.is64 ? 1 << 48 : 65536)),
+      runtime.configuration.maxMemoryPages)
     let pages = Int(clamping: type.limits.min)
     guard pages <= maxPages, let state = MemoryState.allocate(pages: pages, maxPages: maxPages)
     else {

@@ -29,6 +29,10 @@ struct TranslationEnvironment {
   /// Value type of each global (a v128 global needs wide slots, see `stride`).
   var globalTypes: [ValueType] = []
   var tables: [UnsafeMutablePointer<TableState>]
+  /// Whether each table has i64 indices (table64).
+  var tableIs64: [Bool] = []
+  /// Every memory of the instance (imports first) and whether its addresses are i64.
+  var memories: [(state: UnsafeMutablePointer<MemoryState>, is64: Bool)] = []
   var dataSegments: [UnsafeMutablePointer<SegmentState>]
   var elementSegments: [UnsafeMutablePointer<SegmentState>]
   /// Every tag of the instance (imports first), and its values' types.

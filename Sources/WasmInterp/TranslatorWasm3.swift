@@ -57,8 +57,13 @@ extension Translator {
       throw .invalid("unknown type", at: instructionOffset)
     }
     let index = pop()
+    let is64 = tableIs64(tableIndex)
     try emitTailCall(
-      { returnCallIndirectOp($0, $1, $2, $3, $4) }, call: { callIndirectOp($0, $1, $2, $3, $4) },
+      is64
+        ? { returnCallIndirect64Op($0, $1, $2, $3, $4) }
+        : { returnCallIndirectOp($0, $1, $2, $3, $4) },
+      call: is64
+        ? { callIndirect64Op($0, $1, $2, $3, $4) } : { callIndirectOp($0, $1, $2, $3, $4) },
       env.types[t], operands: [address(env.tables[table]), index, env.typeIDs[t]])
   }
 

@@ -45,6 +45,11 @@ public final class InterpreterWastExecutor: WastExecutor {
     {
       linker.define(module: "spectest", name: "table", .table(table))
     }
+    if let table = try? store.table(
+      TableType(elementType: .funcRef, limits: Limits(min: 10, max: 20, is64: true)))
+    {
+      linker.define(module: "spectest", name: "table64", .table(table))
+    }
     if let memory = try? store.memory(MemoryType(limits: Limits(min: 1, max: 2))) {
       linker.define(module: "spectest", name: "memory", .memory(memory))
     }
