@@ -74,7 +74,7 @@ let package = Package(
     .testTarget(
       name: "WasmTextTests", dependencies: ["WasmText", "WasmCore", "WastRunner"],
       exclude: ["Expectations"]),
-    .testTarget(name: "WasmInterpTests", dependencies: ["WasmInterp", "WasmCore"]),
+    .testTarget(name: "WasmInterpTests", dependencies: ["WasmInterp", "WasmCore", "WasmText"]),
     .testTarget(
       name: "WastRunnerTests", dependencies: ["WastRunner", "WasmCore"],
       // The spec expectation list, read through #filePath, not a resource.
@@ -86,6 +86,7 @@ let package = Package(
       dependencies: ["WasmbpfCLI", "WastRunner", "WasiBpf", "wasmbpf-run"]),
     .testTarget(
       name: "WasiBpfTests", dependencies: ["WasiBpf", "WasiPreview1", "WasmInterp", "WasmCore"]),
-    .testTarget(name: "WasiPreview1Tests", dependencies: ["WasiPreview1", "WasmCore", "WasmInterp"]),
+    .testTarget(
+      name: "WasiPreview1Tests", dependencies: ["WasiPreview1", "WasmCore", "WasmInterp"]),
   ]
 )

@@ -3,8 +3,10 @@
 # visitors and harness keep compiling against WasmCore/WasmInterp), every compute
 # kernel runs once on WasmInterp and on WasmKit 0.4.2 with the same checksum, the
 # body decoders of both count the same instructions on the kernels, and a few
-# hundred random modules behave the same on both (wasmbpf-difftest). A debug build:
-# this checks that everything agrees, not how fast it is.
+# hundred random modules behave the same on both (wasmbpf-difftest), and the Wasm 3.0
+# kernels give wasmtime's checksums (its PyPI package, in a venv of its own under
+# Benchmarks/work). A debug build: this checks that everything agrees, not how fast
+# it is.
 #
 #   BENCH_SCRATCH_PATH  build folder of the Benchmarks package (default Benchmarks/.build-smoke)
 #   SMOKE_MODULES       difftest modules (default 300)
@@ -15,12 +17,20 @@ scratch="${BENCH_SCRATCH_PATH:-$root/Benchmarks/.build-smoke}"
 modules="${SMOKE_MODULES:-300}"
 
 "$root/Scripts/build-bench-modules.sh" --kernels-only
+# The wasmtime peer of the wasmtime/ benchmarks (pinned; PEP 668 keeps pip out of
+# the system Python, hence the venv).
+venv="$root/Benchmarks/work/peer-venv"
+if [ ! -x "$venv/bin/python3" ] || ! "$venv/bin/python3" -c "import wasmtime" 2>/dev/null; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet wasmtime==51.0.0
+fi
 swift build --package-path "$root/Benchmarks" --scratch-path "$scratch" --product wasmbpf-bench
 swift build --package-path "$root/Benchmarks" --scratch-path "$scratch" --product wasmbpf-difftest
 bin="$(swift build --package-path "$root/Benchmarks" --scratch-path "$scratch" --show-bin-path)"
 
 # Each benchmark fails (and the tool exits 1) when the two sides disagree.
 "$bin/wasmbpf-bench" kernel/ --rounds 1 --min-sample-ms 1
+"$bin/wasmbpf-bench" wasmtime/ --rounds 1 --min-sample-ms 1
 "$bin/wasmbpf-bench" --modules "$root/Benchmarks/work/kernels" decode-bodies/ \
   --rounds 1 --min-sample-ms 1
 # Fixed seeds, so that a run is reproducible; a mismatch names its seed, and
