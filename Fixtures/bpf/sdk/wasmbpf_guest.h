@@ -33,8 +33,11 @@ int wasm_bpf_map_operate(int fd, int cmd, const void *key, void *value, void *ne
 
 // The host returns Linux errno values (negated). wasi-libc numbers errno differently
 // (its ENOENT is 44, Linux's is 2), so compare results with these, not <errno.h>'s.
-enum { WASMBPF_EPERM = 1, WASMBPF_ENOENT = 2, WASMBPF_EINTR = 4, WASMBPF_EBADF = 9,
-       WASMBPF_EFAULT = 14, WASMBPF_EINVAL = 22 };
+// The one exception: an interrupted poll returns the guest's own -EINTR (wasi-libc's,
+// 27), so that a tool's `err == -EINTR` check sees it.
+enum { WASMBPF_EPERM = 1, WASMBPF_ENOENT = 2, WASMBPF_EBADF = 9, WASMBPF_EFAULT = 14,
+       WASMBPF_EINVAL = 22 };
+enum { WASMBPF_EINTR = EINTR };
 
 enum { WASMBPF_MAP_LOOKUP = 1, WASMBPF_MAP_UPDATE = 2, WASMBPF_MAP_DELETE = 3,
        WASMBPF_MAP_NEXT_KEY = 4 };
@@ -118,7 +121,8 @@ static inline struct wasmbpf_buffer *wasmbpf_buffer_open(struct wasmbpf_object *
   return buffer;
 }
 
-/// Records consumed, or a negative Linux errno (-WASMBPF_EINTR when interrupted).
+/// Records consumed, or a negative Linux errno (-WASMBPF_EINTR when the runtime is
+/// stopping the guest: leave the poll loop and finish).
 static inline int wasmbpf_buffer_poll(struct wasmbpf_buffer *buffer, int timeout_ms) {
   // A C function pointer in wasm32 is its index in table 0: what the host calls.
   return wasm_bpf_buffer_poll(buffer->obj->handle, buffer->map_fd,
