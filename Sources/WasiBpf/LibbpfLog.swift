@@ -121,10 +121,19 @@ public enum BpfPrivileges {
       length > 0
       ? String(decoding: program[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
       : "PROGRAM"
+    let missing = lacking.joined(separator: ", ")
+    if geteuid() == 0 {
+      return """
+        eBPF needs capabilities this process lacks although it runs as root (\(missing)): \
+        its capability set was reduced (a container, systemd's CapabilityBoundingSet=, \
+        capsh). Allow CAP_BPF and CAP_PERFMON, plus CAP_NET_ADMIN for XDP and cgroup \
+        programs (e.g. podman run --cap-add CAP_BPF,CAP_PERFMON,CAP_NET_ADMIN).
+        """
+    }
     return """
-      eBPF needs privileges this process lacks (\(lacking.joined(separator: ", "))): run it \
-      as root (sudo), or grant the capabilities CAP_BPF and CAP_PERFMON, plus CAP_NET_ADMIN \
-      for XDP and cgroup programs: sudo setcap cap_bpf,cap_perfmon,cap_net_admin+ep \(path)
+      eBPF needs privileges this process lacks (\(missing)): run it as root (sudo), or \
+      grant the capabilities CAP_BPF and CAP_PERFMON, plus CAP_NET_ADMIN for XDP and \
+      cgroup programs: sudo setcap cap_bpf,cap_perfmon,cap_net_admin+ep \(path)
       """
   }
 }
