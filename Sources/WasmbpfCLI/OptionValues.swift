@@ -86,13 +86,20 @@ extension RunCommandLine {
   /// The guest this command line runs; a bad value is a usage error. The module is
   /// left as a file: `execute` reads it (and encodes a text module).
   func guestConfiguration() throws(UsageError) -> GuestConfiguration {
-    let policy: BpfPolicy
-    do {
-      policy = try BpfPolicy.named(bpfPolicy)
-    } catch {
-      throw UsageError("--bpf-policy: \(error)")
+    var configuration: GuestConfiguration
+    if let preset = BpfPolicy.presetNames.first(where: { $0 == bpfPolicy }) {
+      // Made only if the guest imports wasm_bpf.
+      configuration = GuestConfiguration(
+        module: .file(module), policy: BpfPolicy.preset(named: preset) ?? BpfPolicy())
+    } else {
+      let policy: BpfPolicy
+      do {
+        policy = try BpfPolicy.named(bpfPolicy)
+      } catch {
+        throw UsageError("--bpf-policy: \(error)")
+      }
+      configuration = GuestConfiguration(module: .file(module), policy: policy)
     }
-    var configuration = GuestConfiguration(module: .file(module), policy: policy)
     configuration.name = module
     if let invoke {
       configuration.entry = .invoke(function: invoke, arguments: guestArguments)

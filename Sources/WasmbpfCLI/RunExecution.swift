@@ -45,7 +45,7 @@ extension RunCommandLine {
   func execute<Output: TextOutputStream, Errors: TextOutputStream>(
     stdout: inout Output, stderr: inout Errors, handlesSignals: Bool
   ) -> Int32 {
-    var configuration: GuestConfiguration
+    let configuration: GuestConfiguration
     let grace: Duration
     do {
       configuration = try guestConfiguration()
@@ -54,6 +54,17 @@ extension RunCommandLine {
       stderr.write("error: \(error.message)\n")
       return ExitStatus.usage
     }
+    return execute(
+      configuration, grace: grace, stdout: &stdout, stderr: &stderr,
+      handlesSignals: handlesSignals)
+  }
+
+  /// Runs `configuration`, made from this command line by `guestConfiguration()`.
+  func execute<Output: TextOutputStream, Errors: TextOutputStream>(
+    _ configuration: GuestConfiguration, grace: Duration, stdout: inout Output,
+    stderr: inout Errors, handlesSignals: Bool
+  ) -> Int32 {
+    var configuration = configuration
     if module.hasSuffix(".wat") || module.hasSuffix(".wast") {
       do {
         configuration.module = .bytes(try loadModuleBytes(module))

@@ -28,8 +28,10 @@ public enum WasmbpfCLI {
       case .run(let line, let parserArguments):
         // The common run command lines skip ArgumentParser (RunCommandLine.swift); a
         // bad value goes to it below, for its message.
-        if (try? line.guestConfiguration()) != nil, (try? line.grace()) != nil {
-          return line.execute(stdout: &stdout, stderr: &stderr, handlesSignals: handlesSignals)
+        if let configuration = try? line.guestConfiguration(), let grace = try? line.grace() {
+          return line.execute(
+            configuration, grace: grace, stdout: &stdout, stderr: &stderr,
+            handlesSignals: handlesSignals)
         }
         command = try RootCommand.parseAsRoot(parserArguments)
       case .parser(let parserArguments, let guestArguments):
@@ -107,9 +109,8 @@ struct RootCommand: ParsableCommand {
     ]
   )
 
-  /// The first words that name a subcommand rather than a module path (`help` is
-  /// ArgumentParser's own).
-  static var subcommandNames: [String] {
-    configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"]
-  }
+  /// The first words that name a subcommand rather than a module path: those of
+  /// `configuration.subcommands` (a test keeps them equal; reading them from there
+  /// costs every run 1% of its start-up) and ArgumentParser's own `help`.
+  static let subcommandNames = ["run", "inspect", "validate", "wast", "help"]
 }

@@ -74,8 +74,14 @@ public struct GuestConfiguration: Sendable {
   public var stdout: WasiStream = .inherit
   public var stderr: WasiStream = .inherit
   public var limits = GuestLimits()
-  /// What the guest may do with eBPF (only consulted when it imports `wasm_bpf`).
-  public var policy: BpfPolicy
+  /// What the guest may do with eBPF. Only consulted when the guest imports
+  /// `wasm_bpf`: the value given to `init` is made then (a preset's sets cost a
+  /// quarter of an empty run's start-up, for a guest that may not need them).
+  public var policy: BpfPolicy {
+    get { makePolicy() }
+    set { makePolicy = { newValue } }
+  }
+  private var makePolicy: @Sendable () -> BpfPolicy
   /// How the guest's attach targets (cgroup paths, uprobe binaries) are found: through
   /// its preopens (the default), or as host paths.
   public var attachPaths: BpfAttachPaths = .guest
@@ -87,9 +93,9 @@ public struct GuestConfiguration: Sendable {
   /// module starts sooner; an invalid body traps when called.
   public var deferBodyValidation = false
 
-  public init(module: GuestModuleSource, policy: BpfPolicy) {
+  public init(module: GuestModuleSource, policy: @autoclosure @escaping @Sendable () -> BpfPolicy) {
     self.module = module
-    self.policy = policy
+    self.makePolicy = policy
   }
 
   /// argv[0] and the audit records' module name.

@@ -76,11 +76,12 @@ struct GuestSession {
 
     var bpf: WasmBpf?
     if WasmBpf.isImported(by: module.module) {
-      let made = makeBpf(wasi: wasi)
+      let policy = configuration.policy
+      let made = makeBpf(wasi: wasi, policy: policy)
       made.define(in: &linker, store: store)
       bpf = made
       guest.publish(host: made.host)
-      trace("eBPF policy '\(configuration.policy.name)'")
+      trace("eBPF policy '\(policy.name)'")
     }
     defer {
       if let host = bpf?.host {
@@ -132,12 +133,12 @@ struct GuestSession {
       stderr: configuration.stderr)
   }
 
-  private func makeBpf(wasi: WasiPreview1) -> WasmBpf {
+  private func makeBpf(wasi: WasiPreview1, policy: BpfPolicy) -> WasmBpf {
     let name = configuration.programName
     let moduleName = name.split(separator: "/").last.map(String.init) ?? name
     let bpf = WasmBpf(
       options: BpfHostOptions(
-        policy: configuration.policy, moduleName: moduleName, log: configuration.bpfLog,
+        policy: policy, moduleName: moduleName, log: configuration.bpfLog,
         attachPaths: configuration.attachPaths))
     let host = bpf.host
     let observer = guest.observer

@@ -51,6 +51,13 @@ func readRun(_ arguments: [String]) -> (parser: [String], guest: [String], line:
       ])
   }
 
+  @Test func theSubcommandNamesAreArgumentParsers() {
+    let declared = RootCommand.configuration.subcommands.compactMap {
+      $0.configuration.commandName
+    }
+    #expect(RootCommand.subcommandNames == declared + ["help"])
+  }
+
   @Test func otherSubcommandsAndRootOptionsAreNotRuns() {
     #expect(readRun(["validate", "x.wasm"]) == nil)
     #expect(readRun(["inspect", "x.wasm"]) == nil)
