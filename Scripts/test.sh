@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds wasmbpf and runs its tests. First builds the test fixtures
-# (Scripts/build-fixtures.sh; quick when already done). The spec tests read the
+# Builds wasmbpf and runs its tests. First builds the test fixtures and the bundled
+# tools (Scripts/build-fixtures.sh, Scripts/build-examples.sh; quick when done). The spec tests read the
 # testsuite's .wast files from ../shared/spec (or WASMBPF_SPEC_DIR).
 #
 #   SCRATCH_PATH   a build folder other than .build (passed to --scratch-path)
@@ -11,6 +11,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 Scripts/build-fixtures.sh
+Scripts/build-examples.sh
 
 swift_flags=()
 if [[ -n "${SCRATCH_PATH:-}" ]]; then
