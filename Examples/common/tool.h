@@ -12,10 +12,12 @@
 
 #include "wasmbpf_guest.h"
 
-static inline long tool_now_ms(void) {
+/// Milliseconds of a monotonic clock. 64-bit: `long` is 32 bits in wasm32, where
+/// milliseconds since boot overflow it after 24 days.
+static inline long long tool_now_ms(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /// The wall-clock time as HH:MM:SS (UTC: a WASI guest has no time zone).
@@ -40,16 +42,16 @@ static inline long tool_number(const char *text, const char *tool) {
 }
 
 /// Milliseconds left before `deadline` (0: none), capped at `cap`; 0 when passed.
-static inline int tool_slice(long deadline, int cap) {
+static inline int tool_slice(long long deadline, int cap) {
   if (!deadline) return cap;
-  long left = deadline - tool_now_ms();
+  long long left = deadline - tool_now_ms();
   if (left <= 0) return 0;
   return left < cap ? (int)left : cap;
 }
 
 /// The deadline `seconds` from now, or 0 (run until interrupted) for 0 seconds.
-static inline long tool_deadline(long seconds) {
-  return seconds > 0 ? tool_now_ms() + seconds * 1000 : 0;
+static inline long long tool_deadline(long seconds) {
+  return seconds > 0 ? tool_now_ms() + seconds * 1000LL : 0;
 }
 
 /// Sleeps `ms` milliseconds. False when the sleep was interrupted (Ctrl-C): the tool
@@ -61,7 +63,7 @@ static inline bool tool_sleep(int ms) {
 
 /// Delivers `buffer`'s records to its callback until `deadline` (0: none) passes or
 /// the user interrupts the tool. 0 then; 1 when a poll fails.
-static inline int tool_poll_until(struct wasmbpf_buffer *buffer, long deadline,
+static inline int tool_poll_until(struct wasmbpf_buffer *buffer, long long deadline,
                                   const char *tool) {
   for (;;) {
     int slice = tool_slice(deadline, 100);

@@ -79,17 +79,17 @@ int main(int argc, char **argv) {
 
   printf("Tracing run-queue latency... %s\n",
          seconds ? "until the duration ends or Ctrl-C" : "Ctrl-C to end");
-  long deadline = tool_deadline(seconds);
-  long next_print = interval ? tool_now_ms() + interval * 1000 : 0;
+  long long deadline = tool_deadline(seconds);
+  long long next_print = interval ? tool_now_ms() + interval * 1000LL : 0;
   int status = 0;
   for (;;) {
+    if (deadline && tool_now_ms() >= deadline) break;
     int slice = tool_slice(deadline, 1000);
     if (next_print) slice = tool_slice(next_print, slice);
-    if (deadline && slice == 0 && tool_now_ms() >= deadline) break;
     if (slice > 0 && !tool_sleep(slice)) break;  // interrupted
     if (next_print && tool_now_ms() >= next_print) {
       if ((status = print_histogram(fd, true))) break;
-      next_print += interval * 1000;
+      next_print += interval * 1000LL;
     }
   }
   if (!status) status = print_histogram(fd, false);

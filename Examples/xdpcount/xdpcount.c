@@ -34,7 +34,7 @@ static int read_counts(int fd, struct xdpcount_value values[XDPCOUNT_CLASSES]) {
 
 /// One line per protocol that saw packets since `before`.
 static void print_interval(const struct xdpcount_value now[], const struct xdpcount_value before[],
-                           long elapsed_ms) {
+                           long long elapsed_ms) {
   char clock[9];
   tool_clock(clock);
   for (int class = 0; class < XDPCOUNT_CLASSES; class++) {
@@ -86,21 +86,23 @@ int main(int argc, char **argv) {
   printf("%-8s %-10s %12s %14s %12s %14s\n", "TIME", "PROTOCOL", "PACKETS", "BYTES", "PACKETS/s",
          "BYTES/s");
   struct xdpcount_value before[XDPCOUNT_CLASSES] = {0}, now[XDPCOUNT_CLASSES];
-  long deadline = tool_deadline(seconds);
-  long last = tool_now_ms();
+  long long deadline = tool_deadline(seconds);
+  long long last = tool_now_ms();
+  long long next_print = interval ? last + interval * 1000LL : 0;
   int status = 0;
   for (;;) {
-    int slice = tool_slice(deadline, interval ? (int)(interval * 1000) : 1000);
-    if (slice == 0) break;
-    bool interrupted = !tool_sleep(slice);
-    if (interval && !interrupted) {
+    if (deadline && tool_now_ms() >= deadline) break;
+    int slice = tool_slice(deadline, 1000);
+    if (next_print) slice = tool_slice(next_print, slice);
+    if (slice > 0 && !tool_sleep(slice)) break;  // interrupted
+    if (next_print && tool_now_ms() >= next_print) {
       if ((status = read_counts(fd, now))) break;
-      long at = tool_now_ms();
+      long long at = tool_now_ms();
       print_interval(now, before, at - last);
       memcpy(before, now, sizeof before);
       last = at;
+      next_print += interval * 1000LL;
     }
-    if (interrupted) break;
   }
   if (!status && !(status = read_counts(fd, now))) {
     printf("totals on %s:\n", interface);
