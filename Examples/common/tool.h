@@ -80,6 +80,61 @@ static inline int tool_poll_until(struct wasmbpf_buffer *buffer, long long deadl
   return result < 0 && !wasmbpf_interrupted(result) ? 1 : 0;
 }
 
+/// Loads the tool's embedded BPF object and attaches `programs` (automatic attach, by
+/// their sections). NULL after saying why (the runtime prints the details).
+static inline struct wasmbpf_object *tool_load(const char *tool, const unsigned char *elf,
+                                               size_t size, const char *const *programs,
+                                               int count) {
+  struct wasmbpf_object *obj = wasmbpf_object_load(elf, size);
+  if (!obj) {
+    fprintf(stderr, "%s: loading the BPF object failed (the runtime said why)\n", tool);
+    return NULL;
+  }
+  for (int i = 0; i < count; i++) {
+    int err = wasmbpf_attach(obj, programs[i], NULL);
+    if (err) {
+      fprintf(stderr, "%s: attaching %s failed: %d\n", tool, programs[i], err);
+      wasmbpf_object_close(obj);
+      return NULL;
+    }
+  }
+  return obj;
+}
+
+/// The object's event buffer `map` (ring buffer or perf event array) delivered to
+/// `callback`; NULL after saying why.
+static inline struct wasmbpf_buffer *tool_events(const char *tool, struct wasmbpf_object *obj,
+                                                 const char *map, wasmbpf_sample_fn callback) {
+  struct wasmbpf_buffer *buffer = wasmbpf_buffer_open(obj, map, callback, NULL);
+  if (!buffer) fprintf(stderr, "%s: no event buffer '%s'\n", tool, map);
+  return buffer;
+}
+
+/// Runs until `seconds` pass (0: until Ctrl-C) or Ctrl-C, calling `tick(ctx)` every
+/// `interval` seconds (0: never). 0, or the first non-zero result of `tick`.
+static inline int tool_every(long seconds, long interval, int (*tick)(void *), void *ctx) {
+  long long deadline = tool_deadline(seconds);
+  long long next = interval ? tool_now_ms() + interval * 1000LL : 0;
+  for (;;) {
+    if (deadline && tool_now_ms() >= deadline) return 0;
+    int slice = tool_slice(deadline, 1000);
+    if (next) slice = tool_slice(next, slice);
+    if (slice > 0 && !tool_sleep(slice)) return 0;  // interrupted
+    if (next && tool_now_ms() >= next) {
+      int status = tick(ctx);
+      if (status) return status;
+      next += interval * 1000LL;
+    }
+  }
+}
+
+/// A fixed-size, maybe unterminated string field of a record, as a C string.
+static inline const char *tool_text(char *out, const char *field, size_t size) {
+  memcpy(out, field, size);
+  out[size] = 0;
+  return out;
+}
+
 /// Dotted-quad text of an IPv4 address in network order.
 static inline const char *tool_ipv4(const unsigned char address[4], char out[16]) {
   snprintf(out, 16, "%u.%u.%u.%u", address[0], address[1], address[2], address[3]);

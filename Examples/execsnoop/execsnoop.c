@@ -43,8 +43,7 @@ static int on_exec(void *ctx, void *data, size_t size) {
   if (e->truncated) strcat(line, " ...");
   if (filter.text && !strstr(line, filter.text)) return 0;
   char comm[sizeof e->comm + 1];
-  memcpy(comm, e->comm, sizeof e->comm);
-  comm[sizeof e->comm] = 0;
+  tool_text(comm, e->comm, sizeof e->comm);
   char clock[9];
   printf("%-8s %-16s %-7u %-7u %3d %s\n", tool_clock(clock), comm, e->pid, e->ppid, e->retval,
          line);
@@ -67,24 +66,11 @@ int main(int argc, char **argv) {
   }
   setvbuf(stdout, NULL, _IOLBF, 0);  // live output, also through a pipe
 
-  struct wasmbpf_object *obj = wasmbpf_object_load(object, sizeof object);
-  if (!obj) {
-    fprintf(stderr, "execsnoop: loading the BPF object failed (the runtime said why)\n");
-    return 1;
-  }
   const char *programs[] = {"execve_enter", "execve_exit"};
-  for (int i = 0; i < 2; i++) {
-    int err = wasmbpf_attach(obj, programs[i], NULL);
-    if (err) {
-      fprintf(stderr, "execsnoop: attaching %s failed: %d\n", programs[i], err);
-      return 1;
-    }
-  }
-  struct wasmbpf_buffer *events = wasmbpf_buffer_open(obj, "events", on_exec, NULL);
-  if (!events) {
-    fprintf(stderr, "execsnoop: no event buffer\n");
-    return 1;
-  }
+  struct wasmbpf_object *obj = tool_load("execsnoop", object, sizeof object, programs, 2);
+  if (!obj) return 1;
+  struct wasmbpf_buffer *events = tool_events("execsnoop", obj, "events", on_exec);
+  if (!events) return 1;
 
   printf("%-8s %-16s %-7s %-7s %3s %s\n", "TIME", "PCOMM", "PID", "PPID", "RET", "ARGS");
   int status = tool_poll_until(events, tool_deadline(seconds), "execsnoop");

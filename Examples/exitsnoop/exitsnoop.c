@@ -41,8 +41,7 @@ static int on_exit_event(void *ctx, void *data, size_t size) {
   if (filter.failed_only && e->exit_code == 0) return 0;
   if (filter.pid && e->pid != (unsigned long)filter.pid) return 0;
   char comm[sizeof e->comm + 1];
-  memcpy(comm, e->comm, sizeof e->comm);
-  comm[sizeof e->comm] = 0;
+  tool_text(comm, e->comm, sizeof e->comm);
   if (filter.name && !strstr(comm, filter.name)) return 0;
 
   char how[48];
@@ -76,21 +75,11 @@ int main(int argc, char **argv) {
   }
   setvbuf(stdout, NULL, _IOLBF, 0);
 
-  struct wasmbpf_object *obj = wasmbpf_object_load(object, sizeof object);
-  if (!obj) {
-    fprintf(stderr, "exitsnoop: loading the BPF object failed (the runtime said why)\n");
-    return 1;
-  }
-  int err = wasmbpf_attach(obj, "process_exit", NULL);
-  if (err) {
-    fprintf(stderr, "exitsnoop: attaching process_exit failed: %d\n", err);
-    return 1;
-  }
-  struct wasmbpf_buffer *events = wasmbpf_buffer_open(obj, "events", on_exit_event, NULL);
-  if (!events) {
-    fprintf(stderr, "exitsnoop: no event buffer\n");
-    return 1;
-  }
+  const char *programs[] = {"process_exit"};
+  struct wasmbpf_object *obj = tool_load("exitsnoop", object, sizeof object, programs, 1);
+  if (!obj) return 1;
+  struct wasmbpf_buffer *events = tool_events("exitsnoop", obj, "events", on_exit_event);
+  if (!events) return 1;
 
   printf("%-8s %-16s %-7s %-7s %-7s %8s %s\n", "TIME", "PCOMM", "PID", "PPID", "TID", "AGE(s)",
          "EXIT");

@@ -33,10 +33,8 @@ static int on_open(void *ctx, void *data, size_t size) {
   if (filter.failed_only && e->result >= 0) return 0;
   if (filter.pid && e->pid != (unsigned long)filter.pid) return 0;
   char comm[sizeof e->comm + 1], path[sizeof e->path + 1];
-  memcpy(comm, e->comm, sizeof e->comm);
-  comm[sizeof e->comm] = 0;
-  memcpy(path, e->path, sizeof e->path);
-  path[sizeof e->path] = 0;
+  tool_text(comm, e->comm, sizeof e->comm);
+  tool_text(path, e->path, sizeof e->path);
   if (filter.name && !strstr(comm, filter.name)) return 0;
   if (filter.path && !strstr(path, filter.path)) return 0;
   long long fd = e->result >= 0 ? e->result : -1;
@@ -62,24 +60,11 @@ int main(int argc, char **argv) {
   }
   setvbuf(stdout, NULL, _IOLBF, 0);
 
-  struct wasmbpf_object *obj = wasmbpf_object_load(object, sizeof object);
-  if (!obj) {
-    fprintf(stderr, "opensnoop: loading the BPF object failed (the runtime said why)\n");
-    return 1;
-  }
   const char *programs[] = {"openat_enter", "openat_exit"};
-  for (int i = 0; i < 2; i++) {
-    int err = wasmbpf_attach(obj, programs[i], NULL);
-    if (err) {
-      fprintf(stderr, "opensnoop: attaching %s failed: %d\n", programs[i], err);
-      return 1;
-    }
-  }
-  struct wasmbpf_buffer *events = wasmbpf_buffer_open(obj, "events", on_open, NULL);
-  if (!events) {
-    fprintf(stderr, "opensnoop: no event buffer\n");
-    return 1;
-  }
+  struct wasmbpf_object *obj = tool_load("opensnoop", object, sizeof object, programs, 2);
+  if (!obj) return 1;
+  struct wasmbpf_buffer *events = tool_events("opensnoop", obj, "events", on_open);
+  if (!events) return 1;
 
   printf("%-8s %-7s %-16s %4s %3s %s\n", "TIME", "PID", "COMM", "FD", "ERR", "PATH");
   int status = tool_poll_until(events, tool_deadline(seconds), "opensnoop");

@@ -45,6 +45,8 @@ static int print_histogram(int fd, bool reset) {
   return 0;
 }
 
+static int print_and_reset(void *fd) { return print_histogram(*(int *)fd, true); }
+
 int main(int argc, char **argv) {
   long seconds = 0, interval = 0;
   int option;
@@ -58,19 +60,9 @@ int main(int argc, char **argv) {
   }
   setvbuf(stdout, NULL, _IOLBF, 0);
 
-  struct wasmbpf_object *obj = wasmbpf_object_load(object, sizeof object);
-  if (!obj) {
-    fprintf(stderr, "runqlat: loading the BPF object failed (the runtime said why)\n");
-    return 1;
-  }
   const char *programs[] = {"wakeup", "wakeup_new", "switch_task"};
-  for (int i = 0; i < 3; i++) {
-    int err = wasmbpf_attach(obj, programs[i], NULL);
-    if (err) {
-      fprintf(stderr, "runqlat: attaching %s failed: %d\n", programs[i], err);
-      return 1;
-    }
-  }
+  struct wasmbpf_object *obj = tool_load("runqlat", object, sizeof object, programs, 3);
+  if (!obj) return 1;
   int fd = wasmbpf_map_fd(obj, "histogram");
   if (fd < 0) {
     fprintf(stderr, "runqlat: no histogram map: %d\n", fd);
@@ -79,19 +71,7 @@ int main(int argc, char **argv) {
 
   printf("Tracing run-queue latency... %s\n",
          seconds ? "until the duration ends or Ctrl-C" : "Ctrl-C to end");
-  long long deadline = tool_deadline(seconds);
-  long long next_print = interval ? tool_now_ms() + interval * 1000LL : 0;
-  int status = 0;
-  for (;;) {
-    if (deadline && tool_now_ms() >= deadline) break;
-    int slice = tool_slice(deadline, 1000);
-    if (next_print) slice = tool_slice(next_print, slice);
-    if (slice > 0 && !tool_sleep(slice)) break;  // interrupted
-    if (next_print && tool_now_ms() >= next_print) {
-      if ((status = print_histogram(fd, true))) break;
-      next_print += interval * 1000LL;
-    }
-  }
+  int status = tool_every(seconds, interval, print_and_reset, &fd);
   if (!status) status = print_histogram(fd, false);
   wasmbpf_object_close(obj);
   return status;

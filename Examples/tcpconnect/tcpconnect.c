@@ -29,8 +29,7 @@ static int on_connect(void *ctx, void *data, size_t size) {
   if (filter.pid && e->pid != (unsigned long)filter.pid) return 0;
   if (filter.port && e->dport != filter.port) return 0;
   char comm[sizeof e->comm + 1];
-  memcpy(comm, e->comm, sizeof e->comm);
-  comm[sizeof e->comm] = 0;
+  tool_text(comm, e->comm, sizeof e->comm);
   char source[40], destination[40];
   bool v4 = e->family == 2;
   if (v4) {
@@ -60,21 +59,11 @@ int main(int argc, char **argv) {
   }
   setvbuf(stdout, NULL, _IOLBF, 0);
 
-  struct wasmbpf_object *obj = wasmbpf_object_load(object, sizeof object);
-  if (!obj) {
-    fprintf(stderr, "tcpconnect: loading the BPF object failed (the runtime said why)\n");
-    return 1;
-  }
-  int err = wasmbpf_attach(obj, "state_change", NULL);
-  if (err) {
-    fprintf(stderr, "tcpconnect: attaching state_change failed: %d\n", err);
-    return 1;
-  }
-  struct wasmbpf_buffer *events = wasmbpf_buffer_open(obj, "events", on_connect, NULL);
-  if (!events) {
-    fprintf(stderr, "tcpconnect: no event buffer\n");
-    return 1;
-  }
+  const char *programs[] = {"state_change"};
+  struct wasmbpf_object *obj = tool_load("tcpconnect", object, sizeof object, programs, 1);
+  if (!obj) return 1;
+  struct wasmbpf_buffer *events = tool_events("tcpconnect", obj, "events", on_connect);
+  if (!events) return 1;
 
   printf("%-8s %-7s %-16s %-2s %-15s %-15s %s\n", "TIME", "PID", "COMM", "IP", "SADDR", "DADDR",
          "DPORT");

@@ -67,22 +67,16 @@ int main(int argc, char **argv) {
     fprintf(stderr, "tcplife: cannot open %s (grant it with --dir HOST::%s)\n", cgroup, cgroup);
     return 1;
   }
-  struct wasmbpf_object *obj = wasmbpf_object_load(object, sizeof object);
-  if (!obj) {
-    fprintf(stderr, "tcplife: loading the BPF object failed (the runtime said why)\n");
-    return 1;
-  }
+  struct wasmbpf_object *obj = tool_load("tcplife", object, sizeof object, NULL, 0);
+  if (!obj) return 1;
   int err = wasmbpf_attach_fd(obj, "track_connections", cgroup_fd);
   close(cgroup_fd);
   if (err) {
     fprintf(stderr, "tcplife: attaching to the cgroup %s failed: %d\n", cgroup, err);
     return 1;
   }
-  struct wasmbpf_buffer *events = wasmbpf_buffer_open(obj, "events", on_close, NULL);
-  if (!events) {
-    fprintf(stderr, "tcplife: no event buffer\n");
-    return 1;
-  }
+  struct wasmbpf_buffer *events = tool_events("tcplife", obj, "events", on_close);
+  if (!events) return 1;
 
   printf("%-8s %-3s %-15s %-5s %-15s %-5s %10s %10s %10s\n", "TIME", "DIR", "LADDR", "LPORT",
          "RADDR", "RPORT", "TX_BYTES", "RX_BYTES", "MS");

@@ -47,6 +47,24 @@ static void print_interval(const struct xdpcount_value now[], const struct xdpco
   }
 }
 
+/// What the interval reports need between two calls.
+struct report {
+  int fd;
+  long long last;
+  struct xdpcount_value before[XDPCOUNT_CLASSES];
+};
+
+static int report_interval(void *context) {
+  struct report *report = context;
+  struct xdpcount_value now[XDPCOUNT_CLASSES];
+  if (read_counts(report->fd, now)) return 1;
+  long long at = tool_now_ms();
+  print_interval(now, report->before, at - report->last);
+  memcpy(report->before, now, sizeof now);
+  report->last = at;
+  return 0;
+}
+
 int main(int argc, char **argv) {
   long seconds = 0, interval = 1;
   int option;
@@ -65,11 +83,8 @@ int main(int argc, char **argv) {
   const char *interface = argv[optind];
   setvbuf(stdout, NULL, _IOLBF, 0);
 
-  struct wasmbpf_object *obj = wasmbpf_object_load(object, sizeof object);
-  if (!obj) {
-    fprintf(stderr, "xdpcount: loading the BPF object failed (the runtime said why)\n");
-    return 1;
-  }
+  struct wasmbpf_object *obj = tool_load("xdpcount", object, sizeof object, NULL, 0);
+  if (!obj) return 1;
   int err = wasmbpf_attach(obj, "count_packets", interface);
   if (err) {
     fprintf(stderr, "xdpcount: attaching to %s failed: %d\n", interface, err);
@@ -85,25 +100,9 @@ int main(int argc, char **argv) {
          seconds ? "until the duration ends or Ctrl-C" : "Ctrl-C to end");
   printf("%-8s %-10s %12s %14s %12s %14s\n", "TIME", "PROTOCOL", "PACKETS", "BYTES", "PACKETS/s",
          "BYTES/s");
-  struct xdpcount_value before[XDPCOUNT_CLASSES] = {0}, now[XDPCOUNT_CLASSES];
-  long long deadline = tool_deadline(seconds);
-  long long last = tool_now_ms();
-  long long next_print = interval ? last + interval * 1000LL : 0;
-  int status = 0;
-  for (;;) {
-    if (deadline && tool_now_ms() >= deadline) break;
-    int slice = tool_slice(deadline, 1000);
-    if (next_print) slice = tool_slice(next_print, slice);
-    if (slice > 0 && !tool_sleep(slice)) break;  // interrupted
-    if (next_print && tool_now_ms() >= next_print) {
-      if ((status = read_counts(fd, now))) break;
-      long long at = tool_now_ms();
-      print_interval(now, before, at - last);
-      memcpy(before, now, sizeof before);
-      last = at;
-      next_print += interval * 1000LL;
-    }
-  }
+  struct report report = {.fd = fd, .last = tool_now_ms()};
+  int status = tool_every(seconds, interval, report_interval, &report);
+  struct xdpcount_value now[XDPCOUNT_CLASSES];
   if (!status && !(status = read_counts(fd, now))) {
     printf("totals on %s:\n", interface);
     for (int class = 0; class < XDPCOUNT_CLASSES; class++)

@@ -9,26 +9,6 @@ import WasiPreview1
 import WasmCore
 import WasmInterp
 
-#if canImport(Glibc)
-  import Glibc
-#endif
-
-/// A bundled tool's module, built by Scripts/build-examples.sh.
-private func exampleBytes(_ name: String) throws -> [UInt8] {
-  let root = String(#filePath).split(separator: "/").dropLast(3).joined(separator: "/")
-  let path = "/" + root + "/Examples/generated/\(name).wasm"
-  guard let file = fopen(path, "rb") else { throw FixtureMissing(path: path) }
-  defer { fclose(file) }
-  var bytes: [UInt8] = []
-  var chunk = [UInt8](repeating: 0, count: 65536)
-  while true {
-    let n = fread(&chunk, 1, chunk.count, file)
-    if n == 0 { break }
-    bytes.append(contentsOf: chunk[0..<n])
-  }
-  return bytes
-}
-
 extension KernelSuites {
   @Suite struct ExampleInterruptTests {
     /// The tools that wait in a buffer poll, and the header each prints once attached.
@@ -40,7 +20,8 @@ extension KernelSuites {
     @Test(arguments: pollingTools)
     func anInterruptedPollEndsTheToolNormally(name: String, header: String) throws {
       try requireKernel()
-      let module = try ValidatedModule(bytes: try exampleBytes(name))
+      let module = try ValidatedModule(
+        bytes: try repositoryFileBytes("Examples/generated/\(name).wasm"))
       let store = Store()
       // -d 20: without the interruption the tool would run 20 s (and this test fail).
       let wasi = try WasiPreview1(
