@@ -50,10 +50,16 @@ struct RunCommandLine: Equatable {
   /// Options the root command answers itself when no module is given.
   static let rootOptions = ["-h", "--help", "-help", "--version"]
 
+  /// ArgumentParser's own options for the whole command line: shell completion
+  /// scripts, and the description of every command that the man page generator reads.
+  /// Their values are never a module path.
+  static let toolOptions = ["--generate-completion-script", "--experimental-dump-help"]
+
   /// Reads a whole command line (without the program name).
   static func read(_ arguments: [String], subcommands: [String]) -> Reading {
     guard let first = arguments.first else { return .notRun }
     if first != "run" && subcommands.contains(first) { return .notRun }
+    if toolOptions.contains(where: { first == $0 || first.hasPrefix($0 + "=") }) { return .notRun }
     let explicitRun = first == "run"
     let rest = explicitRun ? Array(arguments.dropFirst()) : arguments
     var options: [String] = []

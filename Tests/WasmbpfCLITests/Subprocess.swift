@@ -50,8 +50,9 @@ final class RunningProcess {
   private(set) var stderr: [UInt8] = []
 
   /// `standardInput`: a descriptor the process gets as its stdin (the caller keeps
-  /// its own); /dev/null when nil. `launcher`: a program and its arguments that run
-  /// `binary` (default: this build's wasmbpf-run), e.g. setpriv.
+  /// its own); /dev/null when nil. `launcher`: a command that runs `binary` (default:
+  /// this build's wasmbpf-run), its first element an absolute path: `setpriv ...`,
+  /// `["/usr/sbin/ip", "netns", "exec", NAME]`.
   init(
     _ arguments: [String], environment: [String]? = nil, standardInput: Int32? = nil,
     launcher: [String] = [], binary: String? = nil

@@ -1,6 +1,6 @@
 // Prints "exec PID COMM" / "exit PID COMM" for processes whose command matches -m.
 #include "../common.h"
-#include "../../sdk/wasmbpf_guest.h"
+#include "wasmbpf_guest.h"
 #include "exectrace.h"
 
 static const unsigned char object[] = {
@@ -36,7 +36,7 @@ int main(int argc, char **argv) {
   while (seen < o.max_events && fixture_now_ms() < deadline) {
     int n = wasmbpf_buffer_poll(events, 100);
     // Stopped (Ctrl-C): leave the loop and finish normally, as upstream tools do.
-    if (n == -WASMBPF_EINTR) { interrupted = 1; break; }
+    if (wasmbpf_interrupted(n)) { interrupted = 1; break; }
     if (n < 0) { fprintf(stderr, "poll: %d\n", n); return 1; }
   }
   wasmbpf_buffer_free(events);

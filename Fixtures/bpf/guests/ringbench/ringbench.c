@@ -1,7 +1,7 @@
 // Consumes -n records from the ring buffer (giving up after -t ms), summing their
 // sequence numbers so every record is read, and prints "events N".
 #include "../common.h"
-#include "../../sdk/wasmbpf_guest.h"
+#include "wasmbpf_guest.h"
 
 static const unsigned char object[] = {
 #embed "ringbench.bpf.o"
@@ -36,7 +36,7 @@ int main(int argc, char **argv) {
   while (consumed < o.max_events && fixture_now_ms() < deadline) {
     int n = wasmbpf_buffer_poll(records, 10);
     // Stopped (Ctrl-C): leave the loop and finish normally, as upstream tools do.
-    if (n == -WASMBPF_EINTR) { interrupted = 1; break; }
+    if (wasmbpf_interrupted(n)) { interrupted = 1; break; }
     if (n < 0) { fprintf(stderr, "poll: %d\n", n); return 1; }
   }
   printf("events %ld checksum %llu\n", consumed, checksum);

@@ -1,6 +1,6 @@
 // Prints "uprobe PID ARGUMENT" for calls of the target function whose argument is -m.
 #include "../common.h"
-#include "../../sdk/wasmbpf_guest.h"
+#include "wasmbpf_guest.h"
 
 static const unsigned char object[] = {
 #embed "uprobe.bpf.o"
@@ -37,7 +37,7 @@ int main(int argc, char **argv) {
   while (seen < o.max_events && fixture_now_ms() < deadline) {
     int n = wasmbpf_buffer_poll(events, 100);
     // Stopped (Ctrl-C): leave the loop and finish normally, as upstream tools do.
-    if (n == -WASMBPF_EINTR) { interrupted = 1; break; }
+    if (wasmbpf_interrupted(n)) { interrupted = 1; break; }
     if (n < 0) { fprintf(stderr, "poll: %d\n", n); return 1; }
   }
   wasmbpf_object_close(obj);
