@@ -8,6 +8,8 @@
 // holds its object, so the kernel map and libbpf's ring stay valid until the poll
 // returns; the close only drops the host's table entries.
 
+import WasmCore
+
 #if canImport(Glibc)
   import Glibc
 #endif

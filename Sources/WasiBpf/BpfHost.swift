@@ -18,6 +18,8 @@
 // the guest runs. One lock guards the tables; it is never held while the guest runs
 // (a poll's callbacks run outside it).
 
+import WasmCore
+
 #if canImport(Glibc)
   import Glibc
 #endif

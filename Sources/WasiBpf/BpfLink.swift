@@ -63,6 +63,8 @@ public struct BpfUprobeTarget: Hashable, Sendable {
     }
     if let address = Self.number(symbol) {
       function = nil
+      // Both come from the object's ELF: wrapping keeps a hostile section from
+      // trapping; the kernel refuses an offset past the binary's end.
       offset = offset &+ address
     } else {
       function = String(symbol)

@@ -167,7 +167,9 @@ public final class Guest: @unchecked Sendable {
       if let timeout = configuration.limits.timeout {
         timeoutDeadline = monotonicNanoseconds() &+ timeout.nanoseconds
       }
-      return (false, timeoutDeadline != nil)
+      // A stop asked before the start needs the watchdog from now on, too.
+      let stopping = control.stopRequested.load(ordering: .relaxed)
+      return (false, timeoutDeadline != nil || stopping)
     }
     if alreadyStarted {
       throw GuestLifecycleError(description: "the guest was already started")

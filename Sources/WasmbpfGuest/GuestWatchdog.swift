@@ -43,10 +43,11 @@ extension Guest {
   /// How often a stopping guest's thread is woken.
   static let kickIntervalNanoseconds: UInt64 = 20_000_000
 
-  /// Starts the watchdog unless it runs already or the guest has finished.
+  /// Starts the watchdog unless it runs already or the guest is not running (a guest
+  /// not yet started gets one when it starts, if a stop or a deadline needs it).
   func startWatchdog() {
     let needed = locked { () -> Bool in
-      guard !watchdogRunning, phase != .finished else { return false }
+      guard !watchdogRunning, phase == .running else { return false }
       watchdogRunning = true
       return true
     }

@@ -224,3 +224,17 @@ func monotonicMilliseconds() -> Int {
   clock_gettime(CLOCK_MONOTONIC, &now)
   return now.tv_sec * 1000 + now.tv_nsec / 1_000_000
 }
+
+extension GuestLifecycleTests {
+  @Test func aGracefulInterruptBeforeTheStartEndsTheFirstWait() throws {
+    let output = Collected()
+    let guest = Guest(cliGuest(["sleep", "60000"], stdout: output))
+    guest.interrupt()
+    #expect(guest.state == .created)
+    let start = monotonicMilliseconds()
+    try guest.start()
+    #expect(guest.wait().exitCode == 0)
+    #expect(monotonicMilliseconds() - start < 5000)
+    #expect(output.text == "sleeping\nslept -1\n")
+  }
+}
