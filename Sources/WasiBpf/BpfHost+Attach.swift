@@ -74,9 +74,10 @@ extension BpfHost {
     memory: some GuestMemory, handle: UInt64, nameAddress: UInt32, targetAddress: UInt32
   ) -> Int32 {
     lock.withLock {
-      guard let entry = objects[handle] else { return -EINVAL }
-      guard let programName = memory.readCString(address: nameAddress, limit: 256) else {
-        return -EFAULT
+      let (entry, program): (BpfObjectEntry, BpfProgramDescription)
+      switch lookUp(memory: memory, handle: handle, nameAddress: nameAddress) {
+      case .found(let e, let p): (entry, program) = (e, p)
+      case .refused(let errno): return -errno
       }
       var targetText = ""
       if targetAddress != 0 {
@@ -85,8 +86,6 @@ extension BpfHost {
         }
         targetText = text
       }
-      guard let program = entry.description.programs.first(where: { $0.name == programName })
-      else { return -ENOENT }
       return attach(program, of: entry, to: requestedTarget(for: program, text: targetText))
     }
   }
@@ -99,12 +98,11 @@ extension BpfHost {
     memory: some GuestMemory, handle: UInt64, nameAddress: UInt32, guestFD: Int32
   ) -> Int32 {
     lock.withLock {
-      guard let entry = objects[handle] else { return -EINVAL }
-      guard let programName = memory.readCString(address: nameAddress, limit: 256) else {
-        return -EFAULT
+      let (entry, program): (BpfObjectEntry, BpfProgramDescription)
+      switch lookUp(memory: memory, handle: handle, nameAddress: nameAddress) {
+      case .found(let e, let p): (entry, program) = (e, p)
+      case .refused(let errno): return -errno
       }
-      guard let program = entry.description.programs.first(where: { $0.name == programName })
-      else { return -ENOENT }
       switch BpfProgramKind(sectionName: program.sectionName) {
       case .sockops, .cgroup: break
       default: return -EINVAL
@@ -112,6 +110,26 @@ extension BpfHost {
       guard guestFD >= 0 else { return -EBADF }
       return attach(program, of: entry, to: .cgroupDirectory(guestFD: UInt32(guestFD)))
     }
+  }
+
+  private enum ProgramLookup {
+    case found(BpfObjectEntry, BpfProgramDescription)
+    /// A positive errno.
+    case refused(Int32)
+  }
+
+  /// The object `handle` and its program named at `nameAddress`.
+  private func lookUp(memory: some GuestMemory, handle: UInt64, nameAddress: UInt32)
+    -> ProgramLookup
+  {
+    guard let entry = objects[handle] else { return .refused(EINVAL) }
+    guard let name = memory.readCString(address: nameAddress, limit: 256) else {
+      return .refused(EFAULT)
+    }
+    guard let program = entry.description.programs.first(where: { $0.name == name }) else {
+      return .refused(ENOENT)
+    }
+    return .found(entry, program)
   }
 
   /// An empty target means automatic attach; otherwise cgroup programs take a cgroup

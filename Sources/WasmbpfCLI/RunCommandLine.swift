@@ -102,33 +102,63 @@ struct RunCommandLine: Equatable {
     return .run(line, parserArguments: parserArguments)
   }
 
+  /// One option as written: its name, and its value when given as `--name=value`.
+  private struct Written {
+    var option: RunOption?
+    var name: String
+    var inlineValue: String?
+
+    init(_ text: String) {
+      name = text
+      if text.hasPrefix("--"), let equals = text.firstIndex(of: "=") {
+        inlineValue = String(text[text.index(after: equals)...])
+        name = String(text[..<equals])
+      }
+      option = RunOption(commandLineName: name)
+    }
+  }
+
+  /// Walks `options` (as `read` split them), giving each option and its value (the
+  /// next argument when not inline, unless `strict` and it looks like an option).
+  /// Returns false, having stopped, when `body` does, or when `strict` and an option
+  /// is unknown or its value missing.
+  private static func walk(
+    _ options: [String], strict: Bool, _ body: (RunOption, String?) -> Bool
+  ) -> Bool {
+    var index = 0
+    while index < options.count {
+      let written = Written(options[index])
+      index += 1
+      guard let option = written.option else {
+        if strict { return false }
+        continue
+      }
+      var value = written.inlineValue
+      if option.takesValue && value == nil {
+        // A value that looks like an option is ArgumentParser's to judge.
+        let next = index < options.count ? options[index] : nil
+        if let next, !(strict && next.hasPrefix("-")) {
+          value = next
+          index += 1
+        } else if strict {
+          return false
+        }
+      }
+      guard body(option, value) else { return false }
+    }
+    return true
+  }
+
   /// The options before the module path; nil for anything not read exactly as
   /// ArgumentParser reads it.
   private static func readOptions(_ options: [String], module: String) -> RunCommandLine? {
     var line = RunCommandLine(module: module)
-    var index = 0
-    while index < options.count {
-      var name = options[index]
-      index += 1
-      var value: String?
-      if name.hasPrefix("--"), let equals = name.firstIndex(of: "=") {
-        value = String(name[name.index(after: equals)...])
-        name = String(name[..<equals])
-      }
-      guard let option = RunOption(commandLineName: name) else { return nil }
-      if option.takesValue {
-        if value == nil {
-          // A value that looks like an option is ArgumentParser's to judge.
-          guard index < options.count, !options[index].hasPrefix("-") else { return nil }
-          value = options[index]
-          index += 1
-        }
-      } else if value != nil {
-        return nil
-      }
-      guard line.set(option, value ?? "") else { return nil }
+    let complete = walk(options, strict: true) { option, value in
+      // A flag given a value (`--verbose=true`) is ArgumentParser's to refuse.
+      if !option.takesValue && value != nil { return false }
+      return line.set(option, value ?? "")
     }
-    return line
+    return complete ? line : nil
   }
 
   /// Sets one option as ArgumentParser would (the last of a repeated single value
@@ -160,23 +190,11 @@ struct RunCommandLine: Equatable {
   /// command line ArgumentParser read: it keeps each option's values apart.
   static func directoryOrder(in options: [String]) -> [DirectoryGrant] {
     var grants: [DirectoryGrant] = []
-    var index = 0
-    while index < options.count {
-      var name = options[index]
-      index += 1
-      var value: String?
-      if name.hasPrefix("--"), let equals = name.firstIndex(of: "=") {
-        value = String(name[name.index(after: equals)...])
-        name = String(name[..<equals])
-      }
-      guard let option = RunOption(commandLineName: name) else { continue }
-      if option.takesValue && value == nil && index < options.count {
-        value = options[index]
-        index += 1
-      }
+    _ = walk(options, strict: false) { option, value in
       if option == .directory || option == .readOnlyDirectory, let value {
         grants.append(DirectoryGrant(text: value, isReadOnly: option == .readOnlyDirectory))
       }
+      return true
     }
     return grants
   }

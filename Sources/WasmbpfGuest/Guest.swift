@@ -120,22 +120,8 @@ public final class Guest: @unchecked Sendable {
   public func start() throws(GuestLifecycleError) {
     try begin()
     GuestWakeUp.install()
-    var attributes = pthread_attr_t()
-    pthread_attr_init(&attributes)
-    defer { pthread_attr_destroy(&attributes) }
-    pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
-    pthread_attr_setstacksize(&attributes, Self.threadStackBytes)
-    var thread = pthread_t()
-    let retained = Unmanaged.passRetained(self).toOpaque()
-    let created = pthread_create(
-      &thread, &attributes,
-      { raw in
-        let guest = Unmanaged<Guest>.fromOpaque(raw!).takeRetainedValue()
-        guest.runHere()
-        return nil
-      }, retained)
+    let created = startDetachedThread(stackBytes: Self.threadStackBytes) { self.runHere() }
     guard created == 0 else {
-      Unmanaged<Guest>.fromOpaque(retained).release()
       let reason = GuestLifecycleError(description: "cannot start a thread: errno \(created)")
       finish(.failed(GuestFailure(.configuration, reason.description)))
       throw reason
@@ -339,6 +325,32 @@ public final class Guest: @unchecked Sendable {
     }
     return counters
   }
+}
+
+/// What a new thread runs.
+private final class ThreadBody {
+  let run: () -> Void
+  init(_ run: @escaping () -> Void) { self.run = run }
+}
+
+/// Runs `body` on a new detached thread with `stackBytes` of stack (the thread holds
+/// what `body` captures until it returns); 0, or pthread_create's error.
+func startDetachedThread(stackBytes: Int, _ body: @escaping () -> Void) -> Int32 {
+  var attributes = pthread_attr_t()
+  pthread_attr_init(&attributes)
+  defer { pthread_attr_destroy(&attributes) }
+  pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
+  pthread_attr_setstacksize(&attributes, stackBytes)
+  var thread = pthread_t()
+  let retained = Unmanaged.passRetained(ThreadBody(body)).toOpaque()
+  let created = pthread_create(
+    &thread, &attributes,
+    { raw in
+      Unmanaged<ThreadBody>.fromOpaque(raw!).takeRetainedValue().run()
+      return nil
+    }, retained)
+  if created != 0 { Unmanaged<ThreadBody>.fromOpaque(retained).release() }
+  return created
 }
 
 extension Duration {

@@ -52,24 +52,9 @@ extension Guest {
       return true
     }
     guard needed else { return }
-    var attributes = pthread_attr_t()
-    pthread_attr_init(&attributes)
-    defer { pthread_attr_destroy(&attributes) }
-    pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
-    pthread_attr_setstacksize(&attributes, 256 << 10)
-    var thread = pthread_t()
-    let retained = Unmanaged.passRetained(self).toOpaque()
-    let created = pthread_create(
-      &thread, &attributes,
-      { raw in
-        let guest = Unmanaged<Guest>.fromOpaque(raw!).takeRetainedValue()
-        guest.watch()
-        return nil
-      }, retained)
-    if created != 0 {
+    if startDetachedThread(stackBytes: 256 << 10, { self.watch() }) != 0 {
       // No watchdog: a forced stop still reaches a running guest through the store's
       // interrupt flag; only the deadlines and the wake-ups are lost.
-      Unmanaged<Guest>.fromOpaque(retained).release()
       locked { watchdogRunning = false }
     }
   }
