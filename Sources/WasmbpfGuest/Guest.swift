@@ -50,7 +50,9 @@ final class GuestControl: Sendable {
 /// switch guest.wait() { case .exited(let code): ... }
 /// ```
 public final class Guest: @unchecked Sendable {
+  /// What the guest runs, with what and under which limits and policy.
   public let configuration: GuestConfiguration
+  /// Who hears its audit records, diagnostics and trace.
   public let observer: GuestObserver
   let control = GuestControl()
 

@@ -14,6 +14,7 @@ public struct GuestFileError: Error, Sendable, Hashable, CustomStringConvertible
   public var description: String { "cannot read \(path): \(reason)" }
 }
 
+/// Whole-file reads with the C library (no Foundation on the start-up path).
 public enum GuestFiles {
   /// The whole regular file at `path`.
   public static func read(_ path: String) throws(GuestFileError) -> [UInt8] {

@@ -53,9 +53,11 @@ public enum GuestOutcome: Sendable {
 
 /// What a guest's state is, as other threads see it.
 public enum GuestState: Sendable, Equatable {
+  /// Made, not started.
   case created
   /// Loading or running (also while being stopped).
   case running
+  /// Ended, everything released; `Guest.outcome` says how.
   case finished
 }
 
