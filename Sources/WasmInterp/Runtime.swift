@@ -151,6 +151,8 @@ final class StoreRuntime {
   /// Every tag of the store, by the address of its state (exceptions name their tag
   /// by that address).
   var tags: [UnsafeMutableRawPointer: TagInstance] = [:]
+  /// `Store.hostCallObserver`.
+  var hostCallObserver: ((Caller) -> Void)?
   let context: UnsafeMutablePointer<ExecContext>
   let interruptFlag: UnsafeMutablePointer<Atomic<UInt8>>
   /// An empty memory for functions of instances without one.
