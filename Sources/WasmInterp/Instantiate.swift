@@ -5,12 +5,15 @@
 import WasmCore
 
 extension StoreRuntime {
+  /// `typeIDs`: the store ids of the module's types, when the caller registered
+  /// them already (the linker does, to match imports).
   func instantiate(
-    _ module: Module, imports: [ExternalValue], deferredBodyValidation: ValidationContext? = nil
+    _ module: Module, imports: [ExternalValue], typeIDs: [Int]? = nil,
+    deferredBodyValidation: ValidationContext? = nil
   ) throws(InstantiationError) -> InstanceRuntime {
     let instance = InstanceRuntime(module: module)
     instance.deferredBodyValidation = deferredBodyValidation
-    instance.typeIDs = types.register(module.types)
+    instance.typeIDs = typeIDs ?? types.register(module.types)
     let ids = instance.typeIDs
     // The store owns the instance from now on, even if initialisation traps
     // (its functions may already sit in imported tables).

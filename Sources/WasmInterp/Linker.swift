@@ -148,7 +148,7 @@ public struct Linker {
       resolved.append(e.value)
     }
     let runtime = try store.runtime.instantiate(
-      m, imports: resolved, deferredBodyValidation: module.deferredBodyValidation)
+      m, imports: resolved, typeIDs: typeIDs, deferredBodyValidation: module.deferredBodyValidation)
     return Instance(store: store, runtime: runtime)
   }
 

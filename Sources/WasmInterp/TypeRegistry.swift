@@ -12,7 +12,7 @@ import WasmCore
 
 struct TypeRegistry {
   /// Group shape → the id of its first type.
-  private var groups: [[Int]: Int] = [:]
+  private var groups: [TypeShape: Int] = [:]
   /// Function type of each id (in the index space of the module that first defined
   /// it; only its shape matters), and the id of its declared supertype (0: none).
   /// Id 0 is no type.

@@ -2,9 +2,9 @@
 // https://webassembly.github.io/spec/core/binary/modules.html#type-section
 // https://webassembly.github.io/spec/core/binary/types.html#recursive-types
 //
-// A plain function type (0x60) is a recursion group of one final type. GC adds
-// explicit groups (0x4E), `sub` (0x50) and `sub final` (0x4F); those are read here
-// behind `Features.gc`, as are struct and array types once GC defines them.
+// A plain function type (0x60) is a recursion group of one final type. Explicit
+// groups (0x4E), `sub` (0x50) and `sub final` (0x4F) are read with typed references
+// (`Features.functionReferences` or `.gc`); struct and array types come with GC.
 
 extension SectionDecoder {
   mutating func decodeTypeSection(into module: inout Module) throws(WasmError) {

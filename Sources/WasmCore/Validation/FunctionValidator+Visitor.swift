@@ -195,12 +195,19 @@ extension FunctionValidator: InstructionVisitor {
 
   package mutating func visitLocalGet(_ index: UInt32) throws(WasmError) {
     let type = try local(index)
-    if hasNonDefaultableLocals, type.isReference, !type.isNullable,
-      index >= UInt32(functionType.parameters.count), !initializedLocals.contains(index)
+    if hasNonDefaultableLocals { try checkInitialized(index, type) }
+    push(type)
+  }
+
+  /// A non-defaultable local must be set before it is read (kept out of line: most
+  /// functions have no such local).
+  @inline(never)
+  mutating func checkInitialized(_ index: UInt32, _ type: OperandType) throws(WasmError) {
+    if type.isReference, !type.isNullable, index >= UInt32(functionType.parameters.count),
+      !initializedLocals.contains(index)
     {
       throw .invalid("uninitialized local \(index)", at: instructionOffset)
     }
-    push(type)
   }
 
   package mutating func visitLocalSet(_ index: UInt32) throws(WasmError) {

@@ -61,7 +61,8 @@ package struct FunctionValidator {
 
   /// Prepares validation of defined function `functionIndex` (an index into
   /// `module.codes`, not counting imported functions).
-  package init(functionIndex: Int, in module: Module, context: ValidationContext) throws(WasmError) {
+  package init(functionIndex: Int, in module: Module, context: ValidationContext) throws(WasmError)
+  {
     guard functionIndex >= 0, functionIndex < module.codes.count,
       functionIndex < module.functions.count
     else {
@@ -88,11 +89,11 @@ package struct FunctionValidator {
     self.types = context.types
     self.functionType = types[Int(typeIndex)]
     self.instructionOffset = offset
-    let typeChecker = TypeChecker(table: context.typeTable)
     var nonDefaultable = false
     for declaration in locals {
-      try typeChecker.check(declaration.type, at: offset)
-      if !declaration.type.isDefaultable {
+      guard case .ref(let reference) = declaration.type else { continue }
+      try TypeChecker(table: context.typeTable).check(reference.heapType, at: offset)
+      if !reference.isNullable {
         guard !context.features.isDisjoint(with: [.functionReferences, .gc]) else {
           throw .invalid("non-defaultable local type", at: offset)
         }
