@@ -578,7 +578,9 @@ def decode_call(row, kinds, code_expression):
 
 
 def reader_expression(reader):
-    return reader if reader == "nil" else f"try {reader}"
+    """A reader call gets `try`; a constant (`nil`, `true`: an immediate the opcode
+    itself implies) does not."""
+    return f"try {reader}" if "(" in reader else reader
 
 
 def ranges(codes):
