@@ -584,7 +584,9 @@ def illegal_bytes(row):
 
 
 def reader_expression(reader):
-    return reader if reader == "nil" else f"try {reader}"
+    """A reader call gets `try`; a constant (`nil`, `true`: an immediate the opcode
+    itself implies) does not."""
+    return f"try {reader}" if "(" in reader else reader
 
 
 def ranges(codes):
