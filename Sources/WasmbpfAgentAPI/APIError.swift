@@ -1,0 +1,54 @@
+// Every error response has one shape, `{"error": {"code": ..., "message": ...}}`, with
+// a code a client can switch on and a message a person can act on.
+
+import Foundation
+
+/// The machine-readable part of an error response.
+public enum APIErrorCode: String, Codable, Sendable, CaseIterable {
+  case malformedJSON = "malformed-json"
+  case unknownField = "unknown-field"
+  case invalidField = "invalid-field"
+  case bodyTooLarge = "body-too-large"
+  case unsupportedMediaType = "unsupported-media-type"
+  case pathNotAllowed = "path-not-allowed"
+  case notFound = "not-found"
+  case conflict
+  case forbidden
+  case unauthorized
+  case loadFailed = "load-failed"
+  case unsupported
+  case timeout
+  case internalError = "internal"
+
+  /// The HTTP status that goes with the code.
+  public var httpStatus: Int {
+    switch self {
+    case .malformedJSON, .unknownField, .invalidField: 400
+    case .unauthorized: 401
+    case .forbidden, .pathNotAllowed: 403
+    case .notFound: 404
+    case .conflict: 409
+    case .bodyTooLarge: 413
+    case .unsupportedMediaType: 415
+    case .loadFailed: 422
+    case .unsupported: 501
+    case .timeout: 504
+    case .internalError: 500
+    }
+  }
+}
+
+/// An error response's body.
+public struct APIErrorBody: Codable, Equatable, Sendable, Error, CustomStringConvertible {
+  public struct Detail: Codable, Equatable, Sendable {
+    public var code: APIErrorCode
+    public var message: String
+  }
+  public var error: Detail
+
+  public init(_ code: APIErrorCode, _ message: String) {
+    error = Detail(code: code, message: message)
+  }
+
+  public var description: String { "\(error.code.rawValue): \(error.message)" }
+}
