@@ -65,15 +65,17 @@ public final class LogBuffer: Sendable {
 
   /// Ends the followers' streams (the guest ended for good); flushes partial lines.
   public func close() {
-    state.withLock { state in
+    let followers = state.withLock { state in
       for stream in [OutputStream.stdout, .stderr] {
         if let pending = state.partial[stream], !pending.isEmpty { append(&state, stream, pending) }
       }
       state.partial = [:]
       state.closed = true
-      for follower in state.followers.values { follower.finish() }
-      state.followers = [:]
+      defer { state.followers = [:] }
+      return Array(state.followers.values)
     }
+    // Outside the lock: finishing runs the stream's termination handler, which locks.
+    for follower in followers { follower.finish() }
   }
 
   /// Reopens the buffer for a restart of the same guest (followers of the old run ended).

@@ -3,12 +3,17 @@
 // `spec` (api/wasmbpfd.openapi.json, `ToolSpec`), read by the same strict decoder, so
 // a file means exactly what the same request would:
 //
-//   module = { file = "exectrace.wasm" }   # relative to the definition's directory
 //   args = ["-n", "1000000000", "-t", "2000000000"]
-//   policy = { preset = "observe" }
 //   restart = "on-failure"
+//   [module]
+//   file = "exectrace.wasm"     # relative to the definition's directory
+//   [policy]
+//   preset = "observe"
 //   [limits]
 //   memoryBytes = 67_108_864
+//
+// (Tables are written as `[name]` sections: the TOML reader is the policy files' own
+// subset, which has no inline tables.)
 //
 // Files whose names start with `.` are skipped: Kubernetes mounts a ConfigMap as a
 // `..data` symlink to a timestamped `..2024_...` directory, with one symlink per key

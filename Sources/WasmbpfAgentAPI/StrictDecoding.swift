@@ -62,10 +62,13 @@ public func decodeStrictly<T: Decodable>(_ type: T.Type, from data: Data) throws
     throw failure
   } catch let error as DecodingError {
     var failure = APIDecodingFailure(error)
-    if case .malformed = failure {
-      // JSONDecoder says only "not valid JSON"; the serializer says where.
+    if case .malformed(let decoderMessage) = failure {
+      // JSONDecoder says only "not valid JSON"; the serializer says where. When the
+      // serializer reads it, the JSON is fine and a value is out of range (a negative
+      // or too large number), which the decoder reports without its field.
       do {
         _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        failure = .invalidField(path: "(a number)", reason: decoderMessage)
       } catch {
         if let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String {
           failure = .malformed(detail)
@@ -122,5 +125,24 @@ private func jsonTypeName(_ type: Any.Type) -> String {
   case is [String: Any].Type: "an object"
   case is [Any].Type: "an array"
   default: "a value of type \(type)"
+  }
+}
+
+extension KeyedDecodingContainer {
+  /// A non-negative integer field; a negative, fractional or too large number is an
+  /// error naming the field (Foundation's decoder reports those as invalid JSON,
+  /// without saying where).
+  func decodeUnsignedIfPresent(forKey key: Key) throws -> UInt64? {
+    guard contains(key), try !decodeNil(forKey: key) else { return nil }
+    if let value = try? decode(UInt64.self, forKey: key) { return value }
+    let path = (codingPath + [key]).map(\.stringValue).joined(separator: ".")
+    guard let number = try? decode(Double.self, forKey: key) else {
+      throw APIDecodingFailure.invalidField(path: path, reason: "expected a non-negative integer")
+    }
+    let reason =
+      number < 0
+      ? "must not be negative (\(number))"
+      : number.rounded() != number ? "must be a whole number" : "larger than \(UInt64.max)"
+    throw APIDecodingFailure.invalidField(path: path, reason: reason)
   }
 }

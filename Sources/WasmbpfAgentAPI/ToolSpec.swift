@@ -156,11 +156,11 @@ public struct GuestLimits: Codable, Equatable, Sendable {
   public init(from decoder: any Decoder) throws {
     try decoder.rejectUnknownFields(CodingKeys.self)
     let c = try decoder.container(keyedBy: CodingKeys.self)
-    fuel = try c.decodeIfPresent(UInt64.self, forKey: .fuel)
-    memoryBytes = try c.decodeIfPresent(UInt64.self, forKey: .memoryBytes)
-    stackBytes = try c.decodeIfPresent(UInt64.self, forKey: .stackBytes)
-    timeoutMs = try c.decodeIfPresent(UInt64.self, forKey: .timeoutMs)
-    logLines = try c.decodeIfPresent(UInt64.self, forKey: .logLines)
+    fuel = try c.decodeUnsignedIfPresent(forKey: .fuel)
+    memoryBytes = try c.decodeUnsignedIfPresent(forKey: .memoryBytes)
+    stackBytes = try c.decodeUnsignedIfPresent(forKey: .stackBytes)
+    timeoutMs = try c.decodeUnsignedIfPresent(forKey: .timeoutMs)
+    logLines = try c.decodeUnsignedIfPresent(forKey: .logLines)
   }
 }
 
@@ -230,8 +230,8 @@ public struct UpdateRequest: Codable, Equatable, Sendable {
     try decoder.rejectUnknownFields(CodingKeys.self)
     let c = try decoder.container(keyedBy: CodingKeys.self)
     spec = try c.decode(ToolSpec.self, forKey: .spec)
-    attachTimeoutMs = try c.decodeIfPresent(UInt64.self, forKey: .attachTimeoutMs)
-    overlapMs = try c.decodeIfPresent(UInt64.self, forKey: .overlapMs)
+    attachTimeoutMs = try c.decodeUnsignedIfPresent(forKey: .attachTimeoutMs)
+    overlapMs = try c.decodeUnsignedIfPresent(forKey: .overlapMs)
   }
 }
 
