@@ -210,6 +210,20 @@ struct ErrorShapeMiddleware: RouterMiddleware {
       return try await next(request, context)
     } catch let error as APIErrorBody {
       return error.response
+    } catch let error as HTTPError where error.status == .notFound {
+      // A path the API has, with another method: 405 and the methods it takes.
+      let path = request.uri.path
+      let methods = AgentOperation.allCases.filter { $0.matches(path: path) }.map(\.method)
+      guard !methods.isEmpty else {
+        return APIErrorBody(
+          .notFound, "no operation \(request.method) \(path) (see api/wasmbpfd.openapi.json)"
+        ).response
+      }
+      var response = APIErrorBody(
+        .methodNotAllowed, "\(path) takes \(methods.joined(separator: ", ")), not \(request.method)"
+      ).response
+      response.headers[.allow] = methods.joined(separator: ", ")
+      return response
     } catch let error as HTTPError {
       let code: APIErrorCode
       switch error.status {
@@ -219,11 +233,7 @@ struct ErrorShapeMiddleware: RouterMiddleware {
       case .methodNotAllowed: code = .notFound
       default: code = .internalError
       }
-      let message =
-        error.status == .notFound
-        ? "no operation \(request.method) \(request.uri.path) (see api/wasmbpfd.openapi.json)"
-        : error.body ?? error.status.reasonPhrase
-      return APIErrorBody(code, message).response
+      return APIErrorBody(code, error.body ?? error.status.reasonPhrase).response
     } catch {
       context.logger.error("request failed", metadata: ["error": "\(error)"])
       return APIErrorBody(.internalError, "\(error)").response

@@ -12,6 +12,7 @@ public enum APIErrorCode: String, Codable, Sendable, CaseIterable {
   case unsupportedMediaType = "unsupported-media-type"
   case pathNotAllowed = "path-not-allowed"
   case notFound = "not-found"
+  case methodNotAllowed = "method-not-allowed"
   case conflict
   case forbidden
   case unauthorized
@@ -27,11 +28,13 @@ public enum APIErrorCode: String, Codable, Sendable, CaseIterable {
     case .unauthorized: 401
     case .forbidden, .pathNotAllowed: 403
     case .notFound: 404
+    case .methodNotAllowed: 405
     case .conflict: 409
     case .bodyTooLarge: 413
     case .unsupportedMediaType: 415
-    case .loadFailed: 422
-    case .unsupported: 501
+    // An OCI source to an agent built without OCI support: the request is well formed,
+    // this agent cannot act on it (a 4xx, so clients do not retry as after a 5xx).
+    case .loadFailed, .unsupported: 422
     case .timeout: 504
     case .internalError: 500
     }

@@ -64,4 +64,12 @@ public enum AgentOperation: String, CaseIterable, Sendable {
   public func path(name: String) -> String {
     path.replacingOccurrences(of: "{name}", with: name)
   }
+
+  /// Whether `path` (without query) is an instance of this operation's template.
+  public func matches(path: String) -> Bool {
+    let template = self.path.split(separator: "/", omittingEmptySubsequences: false)
+    let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+    guard template.count == parts.count else { return false }
+    return zip(template, parts).allSatisfy { $0 == "{name}" ? !$1.isEmpty : $0 == $1 }
+  }
 }

@@ -46,6 +46,13 @@ public struct ToolSpec: Codable, Equatable, Sendable {
       throw APIDecodingFailure.invalidField(
         path: "env", reason: "'\(key)' is not an environment variable name")
     }
+    // Arguments and values reach the guest as C strings.
+    if env.values.contains(where: { $0.contains("\0") }) {
+      throw APIDecodingFailure.invalidField(path: "env", reason: "a value contains NUL")
+    }
+    if let index = args.firstIndex(where: { $0.contains("\0") }) {
+      throw APIDecodingFailure.invalidField(path: "args[\(index)]", reason: "contains NUL")
+    }
     if args.count > ToolSpec.maxArguments {
       throw APIDecodingFailure.invalidField(
         path: "args", reason: "more than \(ToolSpec.maxArguments) arguments")
@@ -120,6 +127,9 @@ public struct PolicySource: Codable, Equatable, Sendable {
     guard [preset, file, inline].compactMap({ $0 }).count == 1 else {
       throw APIDecodingFailure.invalidField(
         path: "policy", reason: "give exactly one of 'preset', 'file' and 'inline'")
+    }
+    if let file, file.isEmpty || file.contains("\0") {
+      throw APIDecodingFailure.invalidField(path: "policy.file", reason: "not a path")
     }
   }
 }
