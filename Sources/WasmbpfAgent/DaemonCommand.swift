@@ -60,6 +60,12 @@ public struct WasmbpfDaemonCommand: AsyncParsableCommand {
   @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
   var logLevel = "info"
 
+  @Flag(
+    help:
+      "Only check the tool definitions in --tool-dir (their syntax and fields; module and policy files are not read), print them, and exit: 1 when any is invalid."
+  )
+  var check = false
+
   public init() {}
 
   public func validate() throws {
@@ -78,6 +84,19 @@ public struct WasmbpfDaemonCommand: AsyncParsableCommand {
   }
 
   public func run() async throws {
+    if check {
+      guard let toolDir else { throw ValidationError("--check needs --tool-dir") }
+      let set = ToolDefinitionReader(directory: toolDir).readAll()
+      for name in set.definitions.keys.sorted() {
+        let definition = set.definitions[name]!
+        print("ok: \(definition.file)")
+      }
+      for error in set.errors {
+        print("error: \(error.file): \(error.message)")
+      }
+      if !set.errors.isEmpty || set.definitions.isEmpty { throw ExitCode(1) }
+      return
+    }
     let level = Logger.Level(rawValue: logLevel) ?? .info
     LoggingSystem.bootstrap { label in
       var handler = StreamLogHandler.standardError(label: label)

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Builds the node agent's OCI image from scratch with buildah: the release binaries
+# (wasmbpfd, wasmbpfctl, wasmbpf-run; Swift runtime linked in) and the shared libraries
+# they load (libbpf, libelf, zlib, libstdc++, glibc and the loader, as ldd lists them),
+# and nothing else: no shell, no package manager.
+#
+#   Scripts/build-agent-image.sh [IMAGE]     (default localhost/wasmbpfd:dev)
+#   SCRATCH_PATH   release build folder (default .build-release)
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+image=${1:-localhost/wasmbpfd:dev}
+scratch=${SCRATCH_PATH:-.build-release}
+
+for product in wasmbpfd wasmbpfctl wasmbpf-run; do
+  swift build -c release --static-swift-stdlib --product "$product" --scratch-path "$scratch"
+done
+binaries=("$scratch/release/wasmbpfd" "$scratch/release/wasmbpfctl" "$scratch/release/wasmbpf-run")
+
+root=$(mktemp -d)
+container=""
+cleanup() {
+  [[ -n "$container" ]] && buildah rm "$container" >/dev/null 2>&1 || true
+  rm -rf "$root"
+}
+trap cleanup EXIT
+
+mkdir -p "$root/usr/bin" "$root/tmp" "$root/run/wasmbpfd" "$root/etc/wasmbpfd/tools" \
+  "$root/var/lib/wasmbpfd/modules"
+chmod 1777 "$root/tmp"
+for binary in "${binaries[@]}"; do
+  if ldd "$binary" | grep -q libswift; then
+    echo "build-agent-image: $binary loads Swift shared libraries" >&2
+    exit 1
+  fi
+  install -m 0755 "$binary" "$root/usr/bin/"
+  # Every library the loader resolves, at the path it resolves it to (symlinks
+  # followed), plus the loader itself.
+  ldd "$binary" | awk '/=> \// { print $3 } /^\s*\/.*ld-linux/ { print $1 }' | while read -r library; do
+    mkdir -p "$root$(dirname "$library")"
+    cp -L "$library" "$root$library"
+  done
+done
+# glibc's name-service modules are not needed: the agent resolves no user names.
+
+container=$(buildah from scratch)
+buildah copy "$container" "$root" / >/dev/null
+buildah config \
+  --entrypoint '["/usr/bin/wasmbpfd"]' \
+  --cmd '["--socket=/run/wasmbpfd/wasmbpfd.sock", "--tool-dir=/etc/wasmbpfd/tools", "--allow-dir=/var/lib/wasmbpfd/modules"]' \
+  --label org.opencontainers.image.title=wasmbpfd \
+  --label org.opencontainers.image.description="wasmbpf node agent" \
+  --stop-signal SIGTERM \
+  "$container"
+buildah commit --quiet "$container" "$image" >/dev/null
+echo "build-agent-image: $image ($(du -sh "$root" | cut -f1) of files: $(find "$root" -type f | wc -l) files)"
+find "$root" -type f | sed "s|^$root||" | sort
