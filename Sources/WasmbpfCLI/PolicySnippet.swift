@@ -28,7 +28,10 @@ enum PolicySnippet {
         add(kind.rawValue, to: &kinds)
         switch kind {
         case .xdp: add("xdp:*", to: &attach)
-        case .sockops, .cgroup: add("cgroup:*", to: &attach)
+        case .sockops, .cgroup:
+          // By path, or through a directory the guest was granted (attach by fd).
+          add("cgroup:*", to: &attach)
+          add("cgroup-fd", to: &attach)
         default: add(program.sectionName, to: &attach)
         }
         for helper in program.helperNames { add(helper, to: &helpers) }
@@ -59,7 +62,7 @@ enum PolicySnippet {
 
       [programs]
       kinds = \(list(kinds))
-      # Attach points: section names (automatic attach), xdp:IFNAME, cgroup:PATH.
+      # Attach points: section names (automatic attach), xdp:IFNAME, cgroup:PATH, cgroup-fd.
       attach = \(list(attach))
 
       [helpers]

@@ -14,11 +14,17 @@ struct RunArguments: Equatable {
   /// Options the root command answers itself when no module is given.
   static let rootOptions = ["-h", "--help", "-help", "--version"]
 
+  /// ArgumentParser's own options for the whole command line: shell completion
+  /// scripts, and the description of every command that the man page generator reads.
+  /// Their values are never a module path.
+  static let toolOptions = ["--generate-completion-script", "--experimental-dump-help"]
+
   /// nil when the command line is not a `run` (another subcommand, or only
   /// `--help` / `--version` / nothing at all).
   static func split(_ arguments: [String]) -> RunArguments? {
     guard let first = arguments.first else { return nil }
     if otherSubcommands.contains(first) { return nil }
+    if toolOptions.contains(where: { first == $0 || first.hasPrefix($0 + "=") }) { return nil }
     let explicitRun = first == "run"
     let rest = explicitRun ? Array(arguments.dropFirst()) : arguments
     var options: [String] = []

@@ -246,5 +246,12 @@ func readAll(_ path: String) throws -> [UInt8] { try readFile(path) }
     #expect(policy.programKinds == [.xdp])
     #expect(policy.attachPoints == ["xdp:*"])
     #expect(policy.access(toMap: "packets") == .readWrite)
+    output = ""
+    _ = WasmbpfCLI.run(
+      arguments: ["inspect", "--policy", try fixture("bpf/guests/sockops.wasm")], stdout: &output,
+      stderr: &errors)
+    let cgroup = try BpfPolicy(fileContents: output, name: "unused")
+    #expect(cgroup.programKinds == [.sockops])
+    #expect(cgroup.attachPoints == ["cgroup:*", "cgroup-fd"])
   }
 }

@@ -50,9 +50,14 @@ final class RunningProcess {
   private(set) var stderr: [UInt8] = []
 
   /// `standardInput`: a descriptor the process gets as its stdin (the caller keeps
-  /// its own); /dev/null when nil.
-  init(_ arguments: [String], environment: [String]? = nil, standardInput: Int32? = nil) throws {
-    let binary = try binaryPath()
+  /// its own); /dev/null when nil. `launcher`: a command that runs `wasmbpf-run`
+  /// (`["/usr/sbin/ip", "netns", "exec", NAME]`), its first element an absolute path.
+  init(
+    _ arguments: [String], environment: [String]? = nil, standardInput: Int32? = nil,
+    launcher: [String] = []
+  ) throws {
+    let runner = try binaryPath()
+    let binary = launcher.first ?? runner
     var output: [Int32] = [-1, -1]
     var errors: [Int32] = [-1, -1]
     try #require(pipe(&output) == 0 && pipe(&errors) == 0)
@@ -68,7 +73,8 @@ final class RunningProcess {
     posix_spawn_file_actions_adddup2(&actions, errors[1], 2)
     posix_spawn_file_actions_addclose(&actions, output[0])
     posix_spawn_file_actions_addclose(&actions, errors[0])
-    let argv: [UnsafeMutablePointer<CChar>?] = ([binary] + arguments).map { strdup($0) } + [nil]
+    let argv: [UnsafeMutablePointer<CChar>?] =
+      (launcher + [runner] + arguments).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
     var envp: [UnsafeMutablePointer<CChar>?]?
     if let environment { envp = environment.map { strdup($0) } + [nil] }

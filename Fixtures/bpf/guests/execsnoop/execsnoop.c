@@ -1,6 +1,6 @@
 // Prints "execve PID FILENAME" for exec'd paths containing -m.
 #include "../common.h"
-#include "../../sdk/wasmbpf_guest.h"
+#include "wasmbpf_guest.h"
 #include "execsnoop.h"
 
 static const unsigned char object[] = {

@@ -1,6 +1,6 @@
 // Prints "exec PID COMM" / "exit PID COMM" for processes whose command matches -m.
 #include "../common.h"
-#include "../../sdk/wasmbpf_guest.h"
+#include "wasmbpf_guest.h"
 #include "exectrace.h"
 
 static const unsigned char object[] = {

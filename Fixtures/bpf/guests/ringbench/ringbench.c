@@ -1,7 +1,7 @@
 // Consumes -n records from the ring buffer (giving up after -t ms), summing their
 // sequence numbers so every record is read, and prints "events N".
 #include "../common.h"
-#include "../../sdk/wasmbpf_guest.h"
+#include "wasmbpf_guest.h"
 
 static const unsigned char object[] = {
 #embed "ringbench.bpf.o"

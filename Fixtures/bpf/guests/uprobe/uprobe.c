@@ -1,6 +1,6 @@
 // Prints "uprobe PID ARGUMENT" for calls of the target function whose argument is -m.
 #include "../common.h"
-#include "../../sdk/wasmbpf_guest.h"
+#include "wasmbpf_guest.h"
 
 static const unsigned char object[] = {
 #embed "uprobe.bpf.o"
