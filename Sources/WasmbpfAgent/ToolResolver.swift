@@ -59,7 +59,7 @@ struct ToolResolver: Sendable {
     do {
       return try BpfPolicy(fileContents: text, name: name)
     } catch {
-      throw APIErrorBody(.invalidField, "policy (\(name)): \(error)")
+      throw APIErrorBody(.invalidPolicy, "policy (\(name)): \(error)")
     }
   }
 

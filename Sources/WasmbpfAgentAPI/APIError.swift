@@ -17,6 +17,7 @@ public enum APIErrorCode: String, Codable, Sendable, CaseIterable {
   case forbidden
   case unauthorized
   case loadFailed = "load-failed"
+  case invalidPolicy = "invalid-policy"
   case unsupported
   case timeout
   case internalError = "internal"
@@ -32,9 +33,10 @@ public enum APIErrorCode: String, Codable, Sendable, CaseIterable {
     case .conflict: 409
     case .bodyTooLarge: 413
     case .unsupportedMediaType: 415
-    // An OCI source to an agent built without OCI support: the request is well formed,
-    // this agent cannot act on it (a 4xx, so clients do not retry as after a 5xx).
-    case .loadFailed, .unsupported: 422
+    // Well-formed requests the agent cannot act on: a module that does not load, a
+    // policy whose text is not a policy, an OCI source to an agent built without OCI
+    // support (a 4xx, so clients do not retry as after a 5xx).
+    case .loadFailed, .invalidPolicy, .unsupported: 422
     case .timeout: 504
     case .internalError: 500
     }
