@@ -23,6 +23,7 @@ packages=(
   libbpf-dev                 # the BpfSys module (libbpf)
   libclang-rt-14-dev-wasm32  # wasm32 compiler builtins (Scripts/wasi-toolchain.sh)
   libelf-dev                 # libbpf's dependency
+  prometheus                 # promtool checks the node agent's metrics (tests)
   wasi-libc                  # the wasm32-wasi C library for guests
   zlib1g-dev                 # libbpf's dependency
 )
