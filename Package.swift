@@ -33,6 +33,7 @@ let package = Package(
     .library(name: "WasmText", targets: ["WasmText"]),
     .library(name: "WasiPreview1", targets: ["WasiPreview1"]),
     .library(name: "WasiBpf", targets: ["WasiBpf"]),
+    .library(name: "WasmbpfGuest", targets: ["WasmbpfGuest"]),
     .executable(name: "wasmbpf-run", targets: ["wasmbpf-run"]),
     // The node agent and its client: separate products, so that `wasmbpf-run` and the
     // libraries above never link the server packages below (docs/agent.md).
@@ -66,6 +67,10 @@ let package = Package(
     ),
     // The `wasm_bpf` import module: owners of kernel objects, the policy, the imports.
     .target(name: "WasiBpf", dependencies: ["WasmCore", "WasmInterp", "BpfSys"]),
+    // One running guest (module, WASI, wasm_bpf under a policy, limits, lifecycle,
+    // counters): what `wasmbpf-run`, the node agent and embedders all run guests with.
+    .target(
+      name: "WasmbpfGuest", dependencies: ["WasmCore", "WasmInterp", "WasiPreview1", "WasiBpf"]),
     // The text format (.wat) and spec scripts (.wast): parsed and encoded to binary.
     .target(name: "WasmText", dependencies: ["WasmCore"]),
     // The spec-script runner (.wast files, or JSON command files from wast2json).
@@ -75,7 +80,7 @@ let package = Package(
       name: "WasmbpfCLI",
       dependencies: [
         "WasmCore", "WasmInterp", "WasmText", "WastRunner", "WasiPreview1", "WasiBpf",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "WasmbpfGuest", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .executableTarget(name: "wasmbpf-run", dependencies: ["WasmbpfCLI"]),
@@ -86,7 +91,7 @@ let package = Package(
     .target(
       name: "WasmbpfAgent",
       dependencies: [
-        "WasmbpfAgentAPI", "WasiBpf", "WasmCore",
+        "WasmbpfAgentAPI", "WasmbpfGuest", "WasiBpf", "WasiPreview1", "WasmInterp", "WasmCore",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -127,9 +132,13 @@ let package = Package(
     // end-to-end tests spawn.
     .testTarget(
       name: "WasmbpfCLITests",
-      dependencies: ["WasmbpfCLI", "WastRunner", "WasiBpf", "wasmbpf-run"]),
+      dependencies: ["WasmbpfCLI", "WastRunner", "WasiBpf", "WasmbpfGuest", "wasmbpf-run"]),
     .testTarget(
-      name: "WasiBpfTests", dependencies: ["WasiBpf", "WasiPreview1", "WasmInterp", "WasmCore"]),
+      name: "WasiBpfTests",
+      dependencies: ["WasiBpf", "WasiPreview1", "WasmInterp", "WasmCore", "WasmbpfGuest"]),
+    .testTarget(
+      name: "WasmbpfGuestTests",
+      dependencies: ["WasmbpfGuest", "WasiBpf", "WasiPreview1", "WasmInterp", "WasmCore"]),
     .testTarget(
       name: "WasiPreview1Tests", dependencies: ["WasiPreview1", "WasmCore", "WasmInterp"]),
     // Also depends on the executables, which its end-to-end tests spawn.

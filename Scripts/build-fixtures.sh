@@ -36,9 +36,7 @@ for dir in "$root"/Fixtures/bpf/guests/*/; do
   name=$(basename "$dir")
   bpf_src="$dir/$name.bpf.c"
   obj="$guests/$name.bpf.o"
-  extra=()
-  [ "$name" = uprobe ] && extra=(-DUPROBE_BINARY="\"$target_binary\"")
-  if stale "$obj" "$bpf_src" "$dir"/*.h; then bpf_compile "$bpf_src" "$obj" -I"$dir" "${extra[@]}"; fi
+  if stale "$obj" "$bpf_src" "$dir"/*.h; then bpf_compile "$bpf_src" "$obj" -I"$dir"; fi
   wasm="$guests/$name.wasm"
   if stale "$wasm" "$dir/$name.c" "$obj" "${sdk[@]}"; then
     "${wasi_cc[@]}" -O2 -std=gnu23 \

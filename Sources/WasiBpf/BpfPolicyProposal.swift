@@ -1,14 +1,14 @@
-// The policy `inspect` proposes for a module: exactly the program kinds, attach
-// points, helpers, map types and sizes its embedded BPF objects declare, as a TOML
-// file `--bpf-policy FILE` reads (see BpfPolicyFile.swift for the format).
+// The writer beside the reader (BpfPolicyFile.swift): the policy file that grants
+// exactly the program kinds, attach points, helpers, map types and sizes a module's
+// embedded BPF objects declare, as `wasmbpf-run inspect --policy` prints it and
+// `BpfPolicy(fileContents:name:)` reads it back.
 
-import WasiBpf
-
-enum PolicySnippet {
-  /// A policy file granting what `objects` need and nothing else.
-  static func toml(moduleName: String, objects: [BpfObjectDescription], possibleCPUs: Int)
-    -> String
-  {
+extension BpfPolicy {
+  /// A policy file (TOML) granting what `objects` need and nothing else, for a
+  /// person to review and tighten.
+  public static func proposedFile(
+    moduleName: String, objects: [BpfObjectDescription], possibleCPUs: Int = bpfPossibleCPUs
+  ) -> String {
     var kinds: [String] = []
     var attach: [String] = []
     var helpers: [String] = []
