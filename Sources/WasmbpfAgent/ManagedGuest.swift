@@ -146,6 +146,13 @@ final class ManagedGuest: Sendable {
       if let current = state.current, current.id != runID { return nil }
       state.current = nil
       state.outcome = Self.describe(outcome)
+      if state.stopRequested, case .exited(let code) = outcome {
+        // Interrupted, the guest left its loop and exited by itself: it was stopped.
+        state.outcome = GuestOutcome(
+          kind: "stopped", exitCode: code,
+          message: "stopped by the agent; the guest ended itself with status \(code)",
+          endedAt: state.outcome?.endedAt ?? "")
+      }
       let failed: Bool
       switch outcome {
       case .exited(let code): failed = code != 0
