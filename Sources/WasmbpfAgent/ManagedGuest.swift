@@ -289,9 +289,14 @@ final class ManagedGuest: Sendable {
     case attachTimeout(UInt64)
   }
 
-  /// Starts `tool` beside the current run, waits until it has attached as many links
-  /// as the current run has (at least one), keeps both for `overlap`, then stops the
-  /// old run. The old run keeps going when the new one fails.
+  /// How long a new version's link count must stay unchanged to count as attached when
+  /// it has fewer links than the old version (it may be a different tool).
+  static let attachSettleTime: Duration = .milliseconds(250)
+
+  /// Starts `tool` beside the current run and waits until it has attached: as many
+  /// links as the current run has, or at least one and no new one for
+  /// `attachSettleTime`. Keeps both for `overlap`, then stops the old run. The old run
+  /// keeps going when the new one fails.
   func update(
     to tool: ResolvedTool, source: GuestSource, attachTimeout: Duration, overlap: Duration
   ) async throws(UpdateError) -> UpdateReport {
@@ -303,8 +308,7 @@ final class ManagedGuest: Sendable {
       state.nextRunID += 1
       return (old, id)
     }
-    let oldLinks = old.guest.bpf.links
-    let target = max(1, oldLinks)
+    let target = max(1, old.guest.bpf.links)
     let began = ContinuousClock.now
     let newGuest: any RunningGuest
     do {
@@ -312,7 +316,7 @@ final class ManagedGuest: Sendable {
     } catch {
       throw .newVersionFailed("\(error)")
     }
-    logs.note("wasmbpfd: \(name): update: new version started, waiting for \(target) link(s)")
+    logs.note("wasmbpfd: \(name): update: new version started, waiting for it to attach")
     // Wait for the new run's links. The run may also end before attaching.
     let ended = Mutex(false)
     let endWatch = Task.detached {
@@ -320,13 +324,22 @@ final class ManagedGuest: Sendable {
       ended.withLock { $0 = true }
     }
     defer { endWatch.cancel() }
-    while newGuest.bpf.links < target {
+    var lastCount = 0
+    var lastChange = began
+    while true {
+      let links = newGuest.bpf.links
+      let now = ContinuousClock.now
+      if links != lastCount {
+        lastCount = links
+        lastChange = now
+      }
+      if links >= target || (links >= 1 && now - lastChange >= Self.attachSettleTime) { break }
       if ended.withLock({ $0 }) {
         let outcome = await newGuest.outcome()
         throw .newVersionFailed(
           "the new version ended before attaching: \(Self.describe(outcome).summary)")
       }
-      if ContinuousClock.now - began > attachTimeout {
+      if now - began > attachTimeout {
         newGuest.stop()
         _ = await newGuest.outcome()
         throw .attachTimeout(UInt64(attachTimeout.components.seconds * 1000))
