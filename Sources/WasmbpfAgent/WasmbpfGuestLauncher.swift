@@ -95,6 +95,7 @@ final class HostedGuest: RunningGuest {
       programs.append(attachment.programName)
     }
     snapshot.programs = programs
+    snapshot.maps = guest.bpfMaps
     snapshot.links = attachments.filter(\.isAttached).count
     return snapshot
   }

@@ -144,6 +144,7 @@ import WasmbpfCtl
     // Paused: links detached (bpftool agrees), objects kept, nothing delivered.
     let paused = try await client.call(.pauseGuest, name: "exec", as: GuestInfo.self)
     #expect(paused.state == .paused && paused.links == 0)
+    #expect(paused.programs == ["handle_exec", "handle_exit"] && paused.maps == ["events"])
     #expect(try HeldObjects.of(pid: pid).links.isEmpty)
     #expect(try HeldObjects.of(pid: pid).programs.count == 2)
     let eventsWhilePaused = try await client.guest("exec").events

@@ -37,7 +37,8 @@ import WasmbpfCtl
     let forever = ["-n", "1000000000", "-t", "600000"]
     try folder.write("tools/alpha.toml", definition("exectrace.wasm", forever))
     try folder.write("tools/beta.toml", definition("execsnoop.wasm", forever))
-    try folder.write("tools/gamma.toml", definition("exectrace.wasm", forever, restart: "on-failure"))
+    try folder.write(
+      "tools/gamma.toml", definition("exectrace.wasm", forever, restart: "on-failure"))
     try folder.write("tools/broken.toml", "[module]\nfile = 7\n")
 
     var agent = try await AgentProcess(folder: folder, arguments: ["--tool-dir", tools])
@@ -59,7 +60,8 @@ import WasmbpfCtl
     #expect(refused.status == 409)
 
     // A changed definition is a hot update; a removed one stops its tool.
-    try folder.write("tools/gamma.toml", definition("execsnoop.wasm", forever, restart: "on-failure"))
+    try folder.write(
+      "tools/gamma.toml", definition("execsnoop.wasm", forever, restart: "on-failure"))
     try FileManager.default.removeItem(atPath: tools + "/beta.toml")
     try await eventually(20, "gamma updated and beta gone") {
       let list = try await client.call(.listGuests, as: GuestList.self).guests
@@ -142,7 +144,8 @@ import WasmbpfCtl
     let followed = try runCommand(ctl, ["logs", "talker", "-f", "--socket", agent.socketPath])
     #expect(followed.status == 0)
     #expect(Date().timeIntervalSince(started) >= 0.5)
-    #expect(followed.output.contains("wasmbpfd: talker: exited with status 0"), "\(followed.output)")
+    #expect(
+      followed.output.contains("wasmbpfd: talker: exited with status 0"), "\(followed.output)")
     #expect(try await client.logs("talker") == followed.output)
     #expect(await agent.terminate() == 0)
   }

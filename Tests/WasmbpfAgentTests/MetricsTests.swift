@@ -35,7 +35,8 @@ import WasmbpfCtl
     let client = agent.client
     _ = try await client.load(
       "tracer", try fixture("bpf/guests/exectrace.wasm"), ["-n", "1000000", "-t", "600000"])
-    _ = try await client.load("crasher", try fixture("cli/cli_guest.wasm"), ["trap"], policy: "deny-all")
+    _ = try await client.load(
+      "crasher", try fixture("cli/cli_guest.wasm"), ["trap"], policy: "deny-all")
     try await eventually(20, "tracer attached, crasher ended") {
       let tracer = try await client.guest("tracer")
       let crasher = try await client.guest("crasher")
