@@ -18,12 +18,16 @@ public struct AgentConfiguration: Sendable {
   public var defaultLogLines = 1000
   /// How often the tool directory is checked for changes.
   public var reconcileInterval: Duration = .seconds(2)
+  /// Reported by `health` and `--version`.
   public var version = "0.1.0"
 
   public init() {}
 }
 
+/// The guests of one agent, by name, and every operation on them. Any task may call
+/// any method.
 public final class Agent: Sendable {
+  /// What the agent was started with.
   public let configuration: AgentConfiguration
   let launcher: any GuestLauncher
   let resolver: ToolResolver
@@ -43,8 +47,10 @@ public final class Agent: Sendable {
 
   // MARK: queries
 
+  /// Whether the tool directory has been reconciled at least once.
   public var ready: Bool { isReady.withLock { $0 } }
 
+  /// The answer of `health` (`readiness` false) or `ready`.
   public func health(readiness: Bool) -> HealthStatus {
     HealthStatus(
       status: !readiness || ready ? "ok" : "starting", version: configuration.version,
@@ -52,6 +58,7 @@ public final class Agent: Sendable {
       uptimeSeconds: max(0, Date().timeIntervalSince(startedAt)))
   }
 
+  /// Every guest, by name.
   public func list() -> [GuestInfo] {
     allGuests().map { $0.info() }
   }
@@ -67,10 +74,12 @@ public final class Agent: Sendable {
     return guest
   }
 
+  /// One guest.
   public func info(_ name: String) throws(APIErrorBody) -> GuestInfo {
     try guest(name).info()
   }
 
+  /// The Prometheus exposition of every guest's metrics.
   public func metricsText() -> String {
     metrics.render(guests: allGuests())
   }
@@ -134,6 +143,7 @@ public final class Agent: Sendable {
     }
   }
 
+  /// Detaches a running guest's links.
   public func pause(_ name: String) throws(APIErrorBody) -> GuestInfo {
     let guest = try guest(name)
     do {
@@ -144,6 +154,7 @@ public final class Agent: Sendable {
     return guest.info()
   }
 
+  /// Attaches a paused guest's links again.
   public func resume(_ name: String) throws(APIErrorBody) -> GuestInfo {
     let guest = try guest(name)
     do {
@@ -166,6 +177,9 @@ public final class Agent: Sendable {
 
   // MARK: update, wait
 
+  /// Replaces a running guest with a new version (start, attach, stop the old one).
+  /// Guests run from a definition are updated by changing the definition, unless
+  /// `managed` (the reconciler).
   public func update(_ name: String, _ request: UpdateRequest, managed: Bool = false)
     async throws(APIErrorBody) -> UpdateReport
   {
@@ -200,6 +214,7 @@ public final class Agent: Sendable {
     }
   }
 
+  /// Waits until a guest has ended; 504 `timeout` when it has not within `timeout`.
   public func wait(_ name: String, timeout: Duration) async throws(APIErrorBody) -> GuestInfo {
     let guest = try guest(name)
     guard await guest.waitUntilEnded(timeout: timeout) else {
@@ -208,6 +223,7 @@ public final class Agent: Sendable {
     return guest.info()
   }
 
+  /// A guest's log buffer.
   public func logs(_ name: String) throws(APIErrorBody) -> LogBuffer {
     try guest(name).logs
   }

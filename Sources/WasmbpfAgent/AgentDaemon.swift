@@ -18,6 +18,7 @@ import WasmbpfAgentAPI
 
 /// Where and how wasmbpfd listens.
 public struct ListenerConfiguration: Sendable {
+  /// The control socket's path.
   public var socketPath: String
   /// The socket file's mode (root-only by default).
   public var socketMode: mode_t = 0o600
@@ -25,7 +26,9 @@ public struct ListenerConfiguration: Sendable {
   public var extraUIDs: Set<UInt32> = []
   /// A loopback address and port for the TCP listener (port 0: any free port).
   public var tcpHost: String?
+  /// The TCP listener's port (0: any free port).
   public var tcpPort: Int = 0
+  /// The bearer token TCP clients must send.
   public var tcpToken: String?
   /// Called with the TCP listener's port once it listens.
   public var onTCPListening: (@Sendable (Int) -> Void)?
@@ -35,6 +38,7 @@ public struct ListenerConfiguration: Sendable {
   }
 }
 
+/// Why wasmbpfd could not start listening.
 public enum AgentDaemonError: Error, CustomStringConvertible {
   case tcpNeedsToken
   case tcpNotLoopback(String)

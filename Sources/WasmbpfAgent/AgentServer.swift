@@ -9,6 +9,7 @@ import Logging
 import NIOCore
 import WasmbpfAgentAPI
 
+/// The HTTP side of the API: routes, request parsing, responses.
 public struct AgentServer: Sendable {
   /// Largest request body: a load request is a few hundred bytes; an inline policy a
   /// few KiB.

@@ -50,6 +50,7 @@ public struct ToolDefinitionReader: Sendable {
     self.directory = directory
   }
 
+  /// Every `NAME.toml` of the directory, and the files that could not be read.
   public func readAll() -> ToolDefinitionSet {
     var result = ToolDefinitionSet()
     let names: [String]
