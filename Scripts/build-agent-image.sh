@@ -5,17 +5,27 @@
 # and nothing else: no shell, no package manager.
 #
 #   Scripts/build-agent-image.sh [IMAGE]     (default localhost/wasmbpfd:dev)
-#   SCRATCH_PATH   release build folder (default .build-release)
+#   SCRATCH_PATH    build folder (default .build-release; .build for debug)
+#   CONFIGURATION   release (default) or debug: CI's container test uses the debug
+#                   build it already has (stripped), which saves compiling the server
+#                   packages a second time, optimized; what is packaged is the same.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 image=${1:-localhost/wasmbpfd:dev}
-scratch=${SCRATCH_PATH:-.build-release}
+configuration=${CONFIGURATION:-release}
+case "$configuration" in
+  release) scratch=${SCRATCH_PATH:-.build-release} ;;
+  debug) scratch=${SCRATCH_PATH:-.build} ;;
+  *) echo "build-agent-image: CONFIGURATION is release or debug" >&2; exit 2 ;;
+esac
 
 for product in wasmbpfd wasmbpfctl wasmbpf-run; do
-  swift build -c release --static-swift-stdlib --product "$product" --scratch-path "$scratch"
+  swift build -c "$configuration" --static-swift-stdlib --product "$product" \
+    --scratch-path "$scratch" >&2
 done
-binaries=("$scratch/release/wasmbpfd" "$scratch/release/wasmbpfctl" "$scratch/release/wasmbpf-run")
+binaries=("$scratch/$configuration/wasmbpfd" "$scratch/$configuration/wasmbpfctl"
+  "$scratch/$configuration/wasmbpf-run")
 
 root=$(mktemp -d)
 container=""
@@ -33,7 +43,7 @@ for binary in "${binaries[@]}"; do
     echo "build-agent-image: $binary loads Swift shared libraries" >&2
     exit 1
   fi
-  install -m 0755 "$binary" "$root/usr/bin/"
+  install -m 0755 --strip "$binary" "$root/usr/bin/"
   # Every library the loader resolves, at the path it resolves it to (symlinks
   # followed), plus the loader itself.
   ldd "$binary" | awk '/=> \// { print $3 } /^\s*\/.*ld-linux/ { print $1 }' | while read -r library; do
@@ -53,5 +63,5 @@ buildah config \
   --stop-signal SIGTERM \
   "$container"
 buildah commit --quiet "$container" "$image" >/dev/null
-echo "build-agent-image: $image ($(du -sh "$root" | cut -f1) of files: $(find "$root" -type f | wc -l) files)"
+echo "build-agent-image: $image ($configuration; $(du -sh "$root" | cut -f1) in $(find "$root" -type f | wc -l) files)"
 find "$root" -type f | sed "s|^$root||" | sort

@@ -10,11 +10,13 @@
 # withholds CAP_SYS_RESOURCE, and podman's defaults are higher).
 #
 #   Scripts/test-agent-container.sh           (root; fixtures built)
+#   CONFIGURATION   release (default) or debug, as for Scripts/build-agent-image.sh
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-scratch=${SCRATCH_PATH:-.build-release}
 image=localhost/wasmbpfd:test
+configuration=${CONFIGURATION:-release}
+scratch=${SCRATCH_PATH:-$([[ "$configuration" == debug ]] && echo .build || echo .build-release)}
 started=$(date +%s)
 
 fail() {
@@ -31,7 +33,7 @@ unexpected=$(tail -n +2 /tmp/wasmbpfd-image.txt | grep -v -E '^/usr/bin/(wasmbpf
 
 exectrace=Fixtures/generated/bpf/guests/exectrace.wasm
 [[ -f "$exectrace" ]] || fail "$exectrace missing: run Scripts/build-fixtures.sh"
-ctl="$scratch/release/wasmbpfctl"
+ctl="$scratch/$configuration/wasmbpfctl"
 
 work=$(mktemp -d /tmp/wasmbpfd-container-XXXXXX)
 name=""
