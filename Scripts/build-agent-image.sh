@@ -20,12 +20,16 @@ case "$configuration" in
   *) echo "build-agent-image: CONFIGURATION is release or debug" >&2; exit 2 ;;
 esac
 
-for product in wasmbpfd wasmbpfctl wasmbpf-run; do
+# wasmbpf-run only in release: without the release build's dead stripping, its static
+# link misses Foundation's internal libraries (it does not import Foundation itself).
+products=(wasmbpfd wasmbpfctl)
+[[ "$configuration" == release ]] && products+=(wasmbpf-run)
+binaries=()
+for product in "${products[@]}"; do
   swift build -c "$configuration" --static-swift-stdlib --product "$product" \
     --scratch-path "$scratch" >&2
+  binaries+=("$scratch/$configuration/$product")
 done
-binaries=("$scratch/$configuration/wasmbpfd" "$scratch/$configuration/wasmbpfctl"
-  "$scratch/$configuration/wasmbpf-run")
 
 root=$(mktemp -d)
 container=""
