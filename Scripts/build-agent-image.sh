@@ -50,7 +50,7 @@ for binary in "${binaries[@]}"; do
   install -m 0755 --strip "$binary" "$root/usr/bin/"
   # Every library the loader resolves, at the path it resolves it to (symlinks
   # followed), plus the loader itself.
-  ldd "$binary" | awk '/=> \// { print $3 } /^\s*\/.*ld-linux/ { print $1 }' | while read -r library; do
+  ldd "$binary" | awk '$3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | while read -r library; do
     mkdir -p "$root$(dirname "$library")"
     cp -L "$library" "$root$library"
   done

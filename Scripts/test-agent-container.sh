@@ -97,9 +97,14 @@ run_case() {
     podman logs "$name" >&2
     fail "$label: the exec tracer in the container did not see $marker"
   fi
-  local programs
-  programs=$(bpftool prog show | grep -c "pids wasmbpfd($pid)" || true)
-  [[ "$programs" -ge 2 ]] || fail "$label: expected the agent's 2 programs, bpftool shows $programs for pid $pid"
+  # The agent's programs and links, by id, from its descriptors (this bpftool has no
+  # pids column); other engineers' objects are never looked at.
+  local programs links
+  programs=$(cat /proc/"$pid"/fdinfo/* 2>/dev/null | awk '$1 == "prog_id:" { print $2 }' | sort -u)
+  links=$(cat /proc/"$pid"/fdinfo/* 2>/dev/null | awk '$1 == "link_id:" { print $2 }' | sort -u)
+  [[ $(echo "$programs" | grep -c .) -eq 2 && $(echo "$links" | grep -c .) -eq 2 ]] ||
+    fail "$label: expected the tracer's 2 programs and 2 links in pid $pid, found: $programs / $links"
+  for id in $programs; do bpftool prog show id "$id" >/dev/null || fail "$label: bpftool does not show program $id"; done
   "$ctl" list --socket "$socket"
   podman stop -t 20 "$name" >/dev/null
   local status
@@ -109,12 +114,15 @@ run_case() {
     fail "$label: the agent exited with $status after SIGTERM"
   }
   podman logs "$name" 2>&1 | grep -q "every guest stopped" || fail "$label: no orderly shutdown in the log"
-  if bpftool prog show | grep -q "pids wasmbpfd($pid)"; then
-    fail "$label: programs of pid $pid remain after the stop"
-  fi
+  for id in $programs; do
+    if bpftool prog show id "$id" >/dev/null 2>&1; then fail "$label: program $id remains after the stop"; fi
+  done
+  for id in $links; do
+    if bpftool link show id "$id" >/dev/null 2>&1; then fail "$label: link $id remains after the stop"; fi
+  done
   podman rm "$name" >/dev/null
   name=""
-  echo "test-agent-container: $label: ok (saw $marker, $programs programs, exit 0, nothing left)"
+  echo "test-agent-container: $label: ok (saw $marker; programs $(echo $programs) and links $(echo $links) gone after exit 0)"
 }
 
 run_case privileged --privileged
