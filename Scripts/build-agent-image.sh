@@ -5,10 +5,10 @@
 # and nothing else: no shell, no package manager.
 #
 #   Scripts/build-agent-image.sh [IMAGE]     (default localhost/wasmbpfd:dev)
-#   SCRATCH_PATH    build folder (default .build-release; .build for debug)
-#   CONFIGURATION   release (default) or debug: CI's container test uses the debug
-#                   build it already has (stripped), which saves compiling the server
-#                   packages a second time, optimized; what is packaged is the same.
+#   SCRATCH_PATH    build folder (default .build-release; .build-static for debug)
+#   CONFIGURATION   release (default) or debug (a quicker image for trying things;
+#                   its own folder, because objects built for a static link do not
+#                   link dynamically, and .build is the tests' dynamic build)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -16,7 +16,7 @@ image=${1:-localhost/wasmbpfd:dev}
 configuration=${CONFIGURATION:-release}
 case "$configuration" in
   release) scratch=${SCRATCH_PATH:-.build-release} ;;
-  debug) scratch=${SCRATCH_PATH:-.build} ;;
+  debug) scratch=${SCRATCH_PATH:-.build-static} ;;
   *) echo "build-agent-image: CONFIGURATION is release or debug" >&2; exit 2 ;;
 esac
 

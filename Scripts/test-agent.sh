@@ -44,5 +44,6 @@ install_tools() {
 step "installing podman, buildah, runc, schemathesis, kubernetes-validate" install_tools
 step "checking deploy/kubernetes" Scripts/check-deploy.sh .build/debug/wasmbpfd
 step "fuzzing the API" Scripts/fuzz-agent-api.sh 60
-# The image from the debug build CI already has (see Scripts/build-agent-image.sh).
-step "the container test" env CONFIGURATION=debug Scripts/test-agent-container.sh
+# The release image, as deployed (the CLI's release modules are already built by the
+# demo step in .build-release; this adds the server packages, optimized).
+step "the container test" Scripts/test-agent-container.sh
