@@ -13,7 +13,10 @@ once it has seen E of them). Then:
         exec and exit), the agent's CPU over that time, and how many tracers saw
         every one of their events (exited 0) within DRAIN seconds after the last.
 
-A node "holds" N tracers when all N saw every event. Prints a table (and JSON with
+A node "holds" N tracers when all N saw every event. Each tracer attaches its own
+programs to sched_process_exec and sched_process_exit, and the kernel runs at most
+64 BPF programs on one tracepoint (BPF_TRACE_MAX_PROGS; attaching more fails with
+E2BIG), counting every program on the machine: that, not the agent, ends the curve. Prints a table (and JSON with
 --json). Needs root, tracefs, the fixtures (Scripts/build-fixtures.sh) and
 `swift build -c release --product wasmbpfd` (or WASMBPFD=path).
 """
@@ -130,6 +133,13 @@ def measure(args, count, fixtures, tracer, folder):
             guests = agent.call("GET", "/v1/guests")["guests"]
             if all(g["links"] == 2 for g in guests):
                 break
+            ended = [g for g in guests if g["state"] == "ended"]
+            if ended:
+                # The kernel runs at most 64 BPF programs on one tracepoint (E2BIG past
+                # that, counting every program on the machine attached there).
+                log = agent.call("GET", f"/v1/guests/{ended[0]['name']}/logs").decode()
+                raise RuntimeError(f"{len(ended)} of {count} tracers could not attach; "
+                                   f"{ended[0]['name']}: {log.strip().splitlines()[-3:]}")
             if time.monotonic() - began > 300:
                 raise RuntimeError("tracers did not attach within 300 s")
             time.sleep(0.1)

@@ -104,6 +104,7 @@ public struct WasmbpfDaemonCommand: AsyncParsableCommand {
       return handler
     }
     let logger = Logger(label: "wasmbpfd")
+    raiseDescriptorLimit(logger: logger)
     var configuration = AgentConfiguration()
     configuration.toolDirectory = toolDir.map { resolvedPath($0) ?? $0 }
     configuration.allowedDirectories = allowDirs
@@ -151,5 +152,19 @@ extension WasmbpfDaemonCommand {
     } catch {
       exit(withError: error)
     }
+  }
+}
+
+/// Each guest holds descriptors for its BPF programs, maps, links and buffers (about
+/// eight for an exec tracer): the usual soft limit of 1024 would stop a node agent near
+/// a hundred guests. Raise the soft limit to the hard one, as daemons do.
+func raiseDescriptorLimit(logger: Logger) {
+  var limit = rlimit()
+  guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max
+  else { return }
+  let previous = limit.rlim_cur
+  limit.rlim_cur = limit.rlim_max
+  if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 {
+    logger.debug("descriptor limit raised", metadata: ["from": "\(previous)", "to": "\(limit.rlim_max)"])
   }
 }
