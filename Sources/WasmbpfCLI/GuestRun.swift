@@ -45,7 +45,7 @@ struct GuestRun {
 
     let policy: BpfPolicy
     do {
-      policy = try loadPolicy(settings.policySource)
+      policy = try settings.loadRunPolicy()
     } catch {
       errors.line("error: \(error.message)")
       return ExitStatus.usage
@@ -53,7 +53,7 @@ struct GuestRun {
     let bytes: [UInt8]
     let module: ValidatedModule
     do {
-      bytes = try loadModuleBytes(path)
+      bytes = try settings.moduleBytes ?? loadModuleBytes(path)
       module = try ValidatedModule(
         bytes: bytes, deferringBodyValidation: settings.deferBodyValidation)
     } catch let error as ModuleLoadError {

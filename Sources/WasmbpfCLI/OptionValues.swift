@@ -32,6 +32,12 @@ struct RunSettings {
   /// `--defer-validation`: module-level checks at load, each body before its first
   /// translation (`ValidatedModule(bytes:deferringBodyValidation:)`).
   var deferBodyValidation = false
+  /// The module, when it came from an `oci:` reference rather than a file.
+  var moduleBytes: [UInt8]?
+  /// The policy that came with it, for `--bpf-policy artifact`.
+  var artifactPolicy: (text: String, digest: String)?
+  /// Registries that may be reached over plain HTTP (`--insecure-registry`).
+  var insecureRegistries: [String] = []
 }
 
 /// `HOST[::GUEST]`.

@@ -9,7 +9,7 @@ struct RunArguments: Equatable {
   var guest: [String]
 
   /// The other subcommands: a first argument naming one is not a module path.
-  static let otherSubcommands = ["wast", "validate", "inspect", "help"]
+  static let otherSubcommands = ["wast", "validate", "inspect", "help", "push", "pull", "cache"]
 
   /// Options the root command answers itself when no module is given.
   static let rootOptions = ["-h", "--help", "-help", "--version"]

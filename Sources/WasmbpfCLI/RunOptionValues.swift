@@ -28,6 +28,7 @@ struct RunOptionValues: Equatable {
   var deferValidation = false
   var verifierLog = false
   var verbose = false
+  var insecureRegistries: [String] = []
 
   /// The options as values the run needs; a bad value is a usage error.
   func settings() throws(UsageError) -> RunSettings {
@@ -63,6 +64,7 @@ struct RunOptionValues: Equatable {
     settings.verifierLog = verifierLog
     settings.deferBodyValidation = deferValidation
     settings.verbose = verbose
+    settings.insecureRegistries = insecureRegistries
     return settings
   
   }
@@ -118,6 +120,7 @@ struct RunOptionValues: Equatable {
       case .directory: values.directories.append(value)
       case .readOnlyDirectory: values.readOnlyDirectories.append(value)
       case .environment: values.environment.append(value)
+      case .insecureRegistry: values.insecureRegistries.append(value)
       default:
         guard !seen.contains(option.rawValue) else { return nil }
         seen.append(option.rawValue)
@@ -130,7 +133,7 @@ struct RunOptionValues: Equatable {
         case .maxStack: values.maxStack = value
         case .timeout: values.timeout = value
         case .bpfPolicy: values.bpfPolicy = value
-        case .directory, .readOnlyDirectory, .environment: return nil
+        case .directory, .readOnlyDirectory, .environment, .insecureRegistry: return nil
         }
       }
     }
@@ -150,6 +153,7 @@ struct RunOptionValues: Equatable {
     case maxStack = "--max-stack"
     case timeout = "--timeout"
     case bpfPolicy = "--bpf-policy"
+    case insecureRegistry = "--insecure-registry"
   }
 
   /// Options without a value.

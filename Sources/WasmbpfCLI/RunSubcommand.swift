@@ -33,6 +33,9 @@ struct RunSubcommand: ParsableCommand {
         deny-all      no eBPF at all
         FILE          a TOML policy; `wasmbpf-run inspect --policy app.wasm`
                       proposes one (format: docs/bpf-policy.md)
+        artifact      the policy pushed with the module (an oci: reference);
+                      shown on every run of a reference, applied only when
+                      asked for with this value
 
       SIGNALS: SIGINT and SIGTERM stop the guest (also in a tight loop, asleep, \
       or waiting on a ring buffer), detach every BPF link, close every object \
@@ -56,6 +59,8 @@ struct RunSubcommand: ParsableCommand {
         wasmbpf-run --invoke add math.wasm 2 40
         wasmbpf-run --bpf-policy observe -v execsnoop.wasm
         wasmbpf-run --bpf-policy tracer.toml --verifier-log exectrace.wasm -t 5000
+        wasmbpf-run --bpf-policy artifact oci://127.0.0.1:5000/tools/exectrace:1.0
+        wasmbpf-run oci:./offline:exectrace
       """
   )
 
@@ -137,6 +142,13 @@ struct RunSubcommand: ParsableCommand {
       valueName: "policy"))
   var bpfPolicy = "unrestricted"
 
+  @Option(
+    name: .customLong("insecure-registry"),
+    help: ArgumentHelp(
+      "Allow plain HTTP to this registry (HOST[:PORT]) for an oci:// module; loopback "
+        + "registries need no such grant. Repeatable.", valueName: "host"))
+  var insecureRegistries: [String] = []
+
   @Flag(
     name: .customLong("defer-validation"),
     help: ArgumentHelp(
@@ -155,7 +167,11 @@ struct RunSubcommand: ParsableCommand {
     help: "Trace the run on stderr: module, limits, every BPF load and attach, the clean-up.")
   var verbose = false
 
-  @Argument(help: "The module to run (.wasm, or text: .wat).")
+  @Argument(
+    help: ArgumentHelp(
+      "The module to run (.wasm, or text: .wat), or a reference: oci://HOST/REPO:TAG "
+        + "(or @sha256:DIGEST), pulled through the cache, or oci:DIR[:NAME], an OCI "
+        + "image layout folder."))
   var module: String
 
   @Argument(
@@ -178,7 +194,8 @@ struct RunSubcommand: ParsableCommand {
       readOnlyDirectories: readOnlyDirectories, environment: environment,
       inheritEnvironment: inheritEnvironment, fuel: fuel, maxMemory: maxMemory,
       maxStack: maxStack, timeout: timeout, bpfPolicy: bpfPolicy,
-      deferValidation: deferValidation, verifierLog: verifierLog, verbose: verbose)
+      deferValidation: deferValidation, verifierLog: verifierLog, verbose: verbose,
+      insecureRegistries: insecureRegistries)
   }
 
   /// The options as values the run needs; a bad value is a usage error.
@@ -187,7 +204,8 @@ struct RunSubcommand: ParsableCommand {
   }
 
   func execute<Output: TextOutputStream, Errors: TextOutputStream>(
-    stdout: inout Output, stderr: inout Errors, handlesSignals: Bool
+    stdout: inout Output, stderr: inout Errors, handlesSignals: Bool,
+    registry: (any RegistryCommands)? = nil
   ) -> Int32 {
     let settings: RunSettings
     do {
@@ -196,7 +214,8 @@ struct RunSubcommand: ParsableCommand {
       stderr.write("error: \(error.message)\n")
       return ExitStatus.usage
     }
-    return GuestRun(settings: settings, handlesSignals: handlesSignals)
-      .execute(stdout: &stdout, stderr: &stderr)
+    return startGuest(
+      settings: settings, handlesSignals: handlesSignals, registry: registry, stdout: &stdout,
+      stderr: &stderr)
   }
 }

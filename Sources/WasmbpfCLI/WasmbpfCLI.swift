@@ -19,30 +19,60 @@ public enum WasmbpfCLI {
   ///
   /// - Parameter handlesSignals: install SIGINT/SIGTERM handlers that stop a running
   ///   guest (the executable sets this; in-process callers such as tests do not).
+  ///
+  /// - Parameter registry: how `push`, `pull`, `cache` and runs of `oci:` references
+  ///   are served (RegistrySupport.swift).
   public static func run<Output: TextOutputStream, Errors: TextOutputStream>(
-    arguments: [String], stdout: inout Output, stderr: inout Errors, handlesSignals: Bool = false
+    arguments: [String], stdout: inout Output, stderr: inout Errors, handlesSignals: Bool = false,
+    registry: RegistrySupport = .unavailable
   ) -> Int32 {
     do {
       let command: ParsableCommand
-      if let split = RunArguments.split(arguments) {
+      let split = RunArguments.split(arguments)
+      if case .execSibling = registry, RegistrySupport.isNeeded(arguments, split: split) {
+        stderr.write("error: " + RegistrySupport.execSibling(arguments) + "\n")
+        return ExitStatus.failure
+      }
+      var registryCommands: (any RegistryCommands)?
+      if case .inProcess(let commands) = registry { registryCommands = commands }
+      if let split {
         // The common run command lines skip ArgumentParser (RunOptionValues.swift).
         if var values = RunOptionValues.parseQuickly(split.parserArguments) {
           values.arguments = split.guest
           if let settings = try? values.settings() {
-            return GuestRun(settings: settings, handlesSignals: handlesSignals)
-              .execute(stdout: &stdout, stderr: &stderr)
+            return startGuest(
+              settings: settings, handlesSignals: handlesSignals, registry: registryCommands,
+              stdout: &stdout, stderr: &stderr)
           }
         }
         command = try RootCommand.parseAsRoot(split.parserArguments)
         if var run = command as? RunSubcommand {
           run.arguments = split.guest
-          return run.execute(stdout: &stdout, stderr: &stderr, handlesSignals: handlesSignals)
+          return run.execute(
+            stdout: &stdout, stderr: &stderr, handlesSignals: handlesSignals,
+            registry: registryCommands)
         }
       } else {
         command = try RootCommand.parseAsRoot(arguments)
       }
       if let subcommand = command as? any CLISubcommand {
         return subcommand.execute(stdout: &stdout, stderr: &stderr)
+      }
+      if let subcommand = command as? any RegistrySubcommand {
+        guard let registryCommands else {
+          stderr.write(
+            "error: \(arguments.first ?? "") needs the registry client (wasmbpf-oci)\n")
+          return ExitStatus.failure
+        }
+        let errors = StreamBox(stderr)
+        let output = StreamBox(stdout)
+        defer {
+          stderr = errors.stream
+          stdout = output.stream
+        }
+        return subcommand.execute(
+          registry: registryCommands, output: { output.stream.write($0 + "\n") },
+          errors: { errors.line($0) })
       }
       if command is RootCommand {
         // Nothing to run: a usage error, with the overview of what can be run.
@@ -96,12 +126,15 @@ struct RootCommand: ParsableCommand {
         wasmbpf-run inspect execsnoop.wasm --policy > execsnoop.toml
         wasmbpf-run validate app.wasm
         wasmbpf-run wast spec/i32.json
+        wasmbpf-run push --policy tool.toml tool.wasm 127.0.0.1:5000/tools/tool:1.0
+        wasmbpf-run --bpf-policy artifact oci://127.0.0.1:5000/tools/tool:1.0
 
       See `wasmbpf-run help run` for every option of `run` and the exit statuses.
       """,
     version: WasmbpfCLI.version,
     subcommands: [
       RunSubcommand.self, InspectSubcommand.self, ValidateSubcommand.self, WastSubcommand.self,
+      PushSubcommand.self, PullSubcommand.self, CacheSubcommand.self,
     ]
   )
 }

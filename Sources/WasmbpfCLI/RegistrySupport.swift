@@ -1,0 +1,115 @@
+// The registry's part of the command line (`push`, `pull`, `cache`, and a run of an
+// `oci:` reference) is served by `wasmbpf-oci`, which links the HTTP client and its
+// TLS and crypto libraries; `wasmbpf-run` links none of them, so that running a local
+// file starts as fast as before (docs/oci.md measures it). `wasmbpf-run` execs
+// `wasmbpf-oci` from beside itself for those command lines; `wasmbpf-oci` is this same
+// command line with a `RegistryCommands` plugged in.
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// A module resolved from a reference: its bytes and what travelled with it.
+public struct ResolvedModule: Sendable {
+  public var bytes: [UInt8]
+  /// The artifact's policy (TOML) and its digest, when it carries one.
+  public var policy: (text: String, digest: String)?
+  /// Arguments an image gives its module, used when the command line gives none.
+  public var defaultArguments: [String]
+  /// Lines for stderr: what the reference resolved to, what the tool touches.
+  public var summary: [String]
+
+  public init(
+    bytes: [UInt8], policy: (text: String, digest: String)?, defaultArguments: [String],
+    summary: [String]
+  ) {
+    self.bytes = bytes
+    self.policy = policy
+    self.defaultArguments = defaultArguments
+    self.summary = summary
+  }
+}
+
+/// `push FILE REF`, prepared: the module checked and described, the policy parsed.
+public struct PushRequest: Sendable {
+  public var module: [UInt8]
+  public var moduleTitle: String
+  public var policy: [UInt8]?
+  public var policyTitle: String?
+  public var reference: String
+  public var annotations: [String: String]
+  public var insecureRegistries: [String]
+  /// Upload in PATCHes of this many bytes; nil: one PUT.
+  public var chunkSize: Int?
+}
+
+/// `pull REF [DEST]`.
+public struct PullRequest: Sendable {
+  public var reference: String
+  /// `oci:DIR[:NAME]`, or nil for the cache.
+  public var destination: String?
+  public var insecureRegistries: [String]
+}
+
+/// `cache list` / `cache prune [--all]`.
+public enum CacheRequest: Sendable {
+  case list
+  case prune(all: Bool)
+}
+
+/// What `wasmbpf-oci` plugs into the command line. Output goes through the closures
+/// (`output` is stdout, `errors` stderr).
+public protocol RegistryCommands {
+  /// The module an `oci:` reference names (pulled through the cache, or read from a
+  /// layout folder); a failure is printed as `error: MESSAGE` with exit status 1.
+  func resolveModule(
+    _ reference: String, insecureRegistries: [String], errors: @escaping (String) -> Void
+  ) throws(ModuleLoadError) -> ResolvedModule
+  func push(_ request: PushRequest, output: (String) -> Void, errors: @escaping (String) -> Void)
+    -> Int32
+  func pull(_ request: PullRequest, output: (String) -> Void, errors: @escaping (String) -> Void)
+    -> Int32
+  func cache(_ request: CacheRequest, output: (String) -> Void, errors: @escaping (String) -> Void)
+    -> Int32
+}
+
+/// How this process serves the registry's command lines.
+public enum RegistrySupport {
+  /// Not at all (in-process callers, such as tests of the rest of the CLI).
+  case unavailable
+  /// By exec'ing `wasmbpf-oci` from this executable's folder (what wasmbpf-run does).
+  case execSibling
+  /// Here (what wasmbpf-oci does).
+  case inProcess(any RegistryCommands)
+
+  /// The subcommands that need the registry client.
+  static let subcommands = ["push", "pull", "cache"]
+
+  /// True when `arguments` need the registry client: a registry subcommand, or a run
+  /// whose module is an `oci:` reference.
+  static func isNeeded(_ arguments: [String], split: RunArguments?) -> Bool {
+    if let first = arguments.first, subcommands.contains(first) { return true }
+    guard let module = split?.parserArguments.last, split?.parserArguments.dropLast().last == "--"
+    else { return false }
+    return module.hasPrefix("oci:")
+  }
+
+  /// Replaces this process with `wasmbpf-oci arguments`; returns only on failure, with
+  /// the message to print.
+  static func execSibling(_ arguments: [String]) -> String {
+    var buffer = [CChar](repeating: 0, count: 4096)
+    let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+    guard length > 0 else { return "cannot find this executable's folder (/proc/self/exe)" }
+    let executable = String(
+      decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    let folder = executable.split(separator: "/", omittingEmptySubsequences: false).dropLast()
+      .joined(separator: "/")
+    let tool = folder + "/wasmbpf-oci"
+    let argv: [UnsafeMutablePointer<CChar>?] = ([tool] + arguments).map { strdup($0) } + [nil]
+    execv(tool, argv)
+    let reason = String(cString: strerror(errno))
+    argv.forEach { free($0) }
+    return "registry commands and oci: references are served by wasmbpf-oci, which should be "
+      + "installed beside wasmbpf-run (\(tool): \(reason))"
+  }
+}
