@@ -131,7 +131,8 @@ public struct ImageLayout: Sendable {
 
   /// Writes verified `bytes` into the staging folder.
   func stage(_ bytes: [UInt8], digest: OCIDigest, in staging: Staging) throws(OCIError) {
-    if hasBlob(digest) { return }
+    // A good copy already here is kept; a corrupt one is replaced at commit.
+    if hasBlob(digest), (try? readBlob(digest, limit: Int64(bytes.count))) != nil { return }
     let path = staging.blobPath(digest)
     let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw OCIError(.storage, "\(path): \(errnoText())") }

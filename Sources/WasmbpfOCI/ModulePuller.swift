@@ -92,9 +92,22 @@ public struct ModulePuller: Sendable {
     }
     fetched += childBytes
 
-    for (descriptor, limit) in try ModuleArtifact.neededBlobs(manifest, limits: limits) {
+    let needed = try ModuleArtifact.neededBlobs(manifest, limits: limits)
+    // Every declared size is judged before anything is fetched or looked at.
+    for (descriptor, limit) in needed { try checkSize(descriptor, limit: limit, what: "blob") }
+    for (descriptor, limit) in needed {
+      if let cachedSize = verifiedSize(descriptor.digest, in: layout) {
+        // Content that hashes to its name is good; a manifest declaring another size
+        // for it is lying, and the cache is not to blame.
+        guard cachedSize == descriptor.size else {
+          throw OCIError(
+            .sizeMismatch,
+            "the manifest declares \(descriptor.size) bytes for blob \(descriptor.digest), which "
+              + "has \(cachedSize)")
+        }
+        continue
+      }
       if layout.hasBlob(descriptor.digest) {
-        if verifyBlob(descriptor, in: layout) { continue }
         layout.removeBlob(descriptor.digest)
         notice?(
           "the cached blob \(descriptor.digest) was corrupt (its bytes do not match its digest); "
@@ -184,12 +197,13 @@ public struct ModulePuller: Sendable {
     }
   }
 
-  /// True when the layout's copy of the blob has the declared size and digest.
-  private func verifyBlob(_ descriptor: Descriptor, in layout: ImageLayout) -> Bool {
-    guard let file = try? HashingFileSource(path: layout.blobPath(descriptor.digest)),
-      (try? file.drain()) != nil
-    else { return false }
-    return file.hasher.count == descriptor.size && file.hasher.finish() == descriptor.digest
+  /// The size of the layout's copy of a blob when its bytes hash to its digest; nil
+  /// when it is missing or corrupt.
+  private func verifiedSize(_ digest: OCIDigest, in layout: ImageLayout) -> Int64? {
+    guard layout.hasBlob(digest), let file = try? HashingFileSource(path: layout.blobPath(digest)),
+      (try? file.drain()) != nil, file.hasher.finish() == digest
+    else { return nil }
+    return file.hasher.count
   }
 
   /// Streams one blob into the staging folder, verified; returns its size.

@@ -119,24 +119,28 @@ public final class RegistryClient: Sendable {
     state.withLockedValue { $0.challenges[registry] = challenge }
     let renewed = try await authorize(
       challenge, registry: registry, repository: repository, access: access)
-    guard !refused || renewed != authorization else {
-      throw OCIError(.unauthorized, "\(registry) refused the credentials for \(repository) (401)")
-    }
+    guard !refused || renewed != authorization else { throw refusal(registry, repository) }
     state.withLockedValue { $0.authorizations[scopeKey] = renewed }
     response = try await sendFollowingRedirects(
       call, url: url, registry: registry, authorization: renewed)
     if response.status == .unauthorized {
       await discard(response)
-      throw OCIError(
-        .unauthorized,
-        "\(registry) refused the credentials from \(credentialSource(registry)) for "
-          + "\(repository) (401)")
+      throw refusal(registry, repository)
     }
     return response
   }
 
-  private func credentialSource(_ registry: String) -> String {
-    ((try? configuration.credentials.credentials(for: registry)) ?? nil)?.source ?? "nowhere"
+  /// The error of a 401 that credentials (or their absence) did not get past.
+  private func refusal(_ registry: String, _ repository: String) -> OCIError {
+    guard let source = ((try? configuration.credentials.credentials(for: registry)) ?? nil)?.source
+    else {
+      return OCIError(
+        .unauthorized,
+        "\(registry) refused anonymous access to \(repository) (401); no credentials are "
+          + "configured for it (docker login, or an auth entry in ~/.docker/config.json)")
+    }
+    return OCIError(
+      .unauthorized, "\(registry) refused the credentials from \(source) for \(repository) (401)")
   }
 
   /// The Authorization header value for `challenge`.
@@ -298,7 +302,7 @@ public final class RegistryClient: Sendable {
       return try await ping(registry: registry, base: "https://" + host)
     } catch let secure {
       guard secure.kind == .network, configuration.transport.allowsPlainHTTP(registry) else {
-        throw secure
+        throw OCIError(secure.kind, "cannot reach registry \(registry): \(secure.message)")
       }
       do {
         return try await ping(registry: registry, base: "http://" + host)
@@ -311,7 +315,9 @@ public final class RegistryClient: Sendable {
     }
   }
 
-  /// GET /v2/: any HTTP answer means the transport works; a 401 tells the challenge.
+  /// GET /v2/, which a registry answers with 200, or 401 and its challenge. Anything
+  /// else (a TLS server's 400 to plain HTTP, a web server's 404) is not a registry
+  /// endpoint, and counts as a failure of this scheme.
   private func ping(registry: String, base: String) async throws(OCIError) -> String {
     var request = HTTPClientRequest(url: base + "/v2/")
     request.headers.add(name: "User-Agent", value: configuration.userAgent)
@@ -319,6 +325,12 @@ public final class RegistryClient: Sendable {
     let response = try await execute(request, what: "GET \(base)/v2/")
     let challenge = response.headers.first(name: "WWW-Authenticate").flatMap(AuthChallenge.init)
     await discard(response)
+    guard response.status == .ok || response.status == .unauthorized else {
+      throw OCIError(
+        .network,
+        "GET \(base)/v2/ answered \(response.status.code) \(response.status.reasonPhrase), not a "
+          + "registry's 200 or 401")
+    }
     state.withLockedValue { state in
       state.endpoints[registry] = base
       if response.status == .unauthorized, let challenge { state.challenges[registry] = challenge }
@@ -438,11 +450,13 @@ public final class RegistryClient: Sendable {
       }
     }
     let text = String(describing: error)
-    if text.contains("NXDOMAIN") || text.contains("unknown(host:") || text.contains("getaddrinfo") {
-      return "unknown host (DNS lookup failed): \(text)"
+    if text.contains("UnknownHost") || text.contains("NXDOMAIN") {
+      let reason = text.range(of: "UnknownHost: ").map { text[$0.upperBound...] }?
+        .prefix { $0 != "(" }.trimmingCharacters(in: .whitespaces)
+      return "unknown host (DNS lookup failed: \(reason ?? text))"
     }
     if text.contains("connectionRefused") || text.contains("Connection refused") {
-      return "connection refused: \(text)"
+      return "connection refused"
     }
     if text.contains("certificate verify failed") || text.contains("CERTIFICATE_VERIFY_FAILED") {
       return "TLS certificate not trusted (system store and certs.d): \(text)"
