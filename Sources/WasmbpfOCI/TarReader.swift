@@ -20,6 +20,11 @@ struct TarEntry {
 struct TarReader<Source: ByteSource> {
   private(set) var source: Source
   private var pendingSkip: Int64 = 0
+  /// Zero bytes that round the last entry up to a block. Some writers (umoci among
+  /// them) end the stream right after the last file's data, without this padding or
+  /// the two zero blocks, so running out here is the end of the archive, as GNU tar
+  /// and Go's reader take it.
+  private var pendingPadding: Int64 = 0
   private var ended = false
   let what: String
 
@@ -34,6 +39,14 @@ struct TarReader<Source: ByteSource> {
     guard !ended else { return nil }
     try skip(pendingSkip)
     pendingSkip = 0
+    if pendingPadding > 0 {
+      let complete = try skipPadding(pendingPadding)
+      pendingPadding = 0
+      guard complete else {
+        ended = true
+        return nil
+      }
+    }
     var longName: String?
     var paxPath: String?
     var paxSize: Int64?
@@ -96,7 +109,8 @@ struct TarReader<Source: ByteSource> {
       }
       // Links and directories carry no data, whatever the size field says.
       let dataSize = kind == .file || kind == .other ? entrySize : 0
-      pendingSkip = Self.padded(dataSize)
+      pendingSkip = dataSize
+      pendingPadding = Self.padded(dataSize) - dataSize
       return TarEntry(path: path, kind: kind, size: dataSize)
     }
     throw OCIError(.malformed, "\(what): too many extension headers in a row")
@@ -109,7 +123,7 @@ struct TarReader<Source: ByteSource> {
         .tooLarge, "\(what): \(entry.path) is \(entry.size) bytes, more than the limit of \(limit)")
     }
     let data = try readExact(Int(entry.size))
-    pendingSkip = Self.padded(entry.size) - entry.size
+    pendingSkip = 0
     return data
   }
 
@@ -155,6 +169,20 @@ struct TarReader<Source: ByteSource> {
       if read == 0 { throw OCIError(.malformed, "\(what): the tar stream ends inside a file") }
       left -= Int64(read)
     }
+  }
+
+  /// Skips padding; false when the stream ended inside it.
+  private mutating func skipPadding(_ count: Int64) throws(OCIError) -> Bool {
+    var scratch = [UInt8](repeating: 0, count: 512)
+    var left = Int(count)
+    while left > 0 {
+      let read = try scratch.withMutableBytes { raw throws(OCIError) in
+        try source.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[0..<left]))
+      }
+      if read == 0 { return false }
+      left -= read
+    }
+    return true
   }
 
   private mutating func readExtension(_ size: Int64) throws(OCIError) -> [UInt8] {
