@@ -5,6 +5,8 @@
 // `wasmbpf-oci` from beside itself for those command lines; `wasmbpf-oci` is this same
 // command line with a `RegistryCommands` plugged in.
 
+import ArgumentParser
+
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -30,47 +32,22 @@ public struct ResolvedModule: Sendable {
   }
 }
 
-/// `push FILE REF`, prepared: the module checked and described, the policy parsed.
-public struct PushRequest: Sendable {
-  public var module: [UInt8]
-  public var moduleTitle: String
-  public var policy: [UInt8]?
-  public var policyTitle: String?
-  public var reference: String
-  public var annotations: [String: String]
-  public var insecureRegistries: [String]
-  /// Upload in PATCHes of this many bytes; nil: one PUT.
-  public var chunkSize: Int?
-}
-
-/// `pull REF [DEST]`.
-public struct PullRequest: Sendable {
-  public var reference: String
-  /// `oci:DIR[:NAME]`, or nil for the cache.
-  public var destination: String?
-  public var insecureRegistries: [String]
-}
-
-/// `cache list` / `cache prune [--all]`.
-public enum CacheRequest: Sendable {
-  case list
-  case prune(all: Bool)
-}
-
-/// What `wasmbpf-oci` plugs into the command line. Output goes through the closures
-/// (`output` is stdout, `errors` stderr).
+/// What `wasmbpf-oci` plugs into the command line: its subcommands and how a run
+/// resolves an `oci:` module. Output goes through the closures (`output` is stdout,
+/// `errors` stderr).
 public protocol RegistryCommands {
+  /// The root command to parse with: wasmbpf-run's, plus `push`, `pull` and `cache`.
+  var rootCommand: any ParsableCommand.Type { get }
+  /// Runs `command` when it is one of the registry's subcommands; nil otherwise.
+  func execute(
+    _ command: any ParsableCommand, output: @escaping (String) -> Void,
+    errors: @escaping (String) -> Void
+  ) -> Int32?
   /// The module an `oci:` reference names (pulled through the cache, or read from a
   /// layout folder); a failure is printed as `error: MESSAGE` with exit status 1.
   func resolveModule(
     _ reference: String, insecureRegistries: [String], errors: @escaping (String) -> Void
   ) throws(ModuleLoadError) -> ResolvedModule
-  func push(_ request: PushRequest, output: (String) -> Void, errors: @escaping (String) -> Void)
-    -> Int32
-  func pull(_ request: PullRequest, output: (String) -> Void, errors: @escaping (String) -> Void)
-    -> Int32
-  func cache(_ request: CacheRequest, output: (String) -> Void, errors: @escaping (String) -> Void)
-    -> Int32
 }
 
 /// How this process serves the registry's command lines.
@@ -85,10 +62,13 @@ public enum RegistrySupport {
   /// The subcommands that need the registry client.
   static let subcommands = ["push", "pull", "cache"]
 
-  /// True when `arguments` need the registry client: a registry subcommand, or a run
-  /// whose module is an `oci:` reference.
+  /// True when `arguments` need the registry client: a registry subcommand (or its
+  /// help), or a run whose module is an `oci:` reference.
   static func isNeeded(_ arguments: [String], split: RunArguments?) -> Bool {
     if let first = arguments.first, subcommands.contains(first) { return true }
+    if arguments.first == "help", arguments.count > 1, subcommands.contains(arguments[1]) {
+      return true
+    }
     guard let module = split?.parserArguments.last, split?.parserArguments.dropLast().last == "--"
     else { return false }
     return module.hasPrefix("oci:")

@@ -26,6 +26,10 @@ public enum WasmbpfCLI {
     arguments: [String], stdout: inout Output, stderr: inout Errors, handlesSignals: Bool = false,
     registry: RegistrySupport = .unavailable
   ) -> Int32 {
+    // wasmbpf-oci parses with a root that also has the registry's subcommands.
+    var registryCommands: (any RegistryCommands)?
+    if case .inProcess(let commands) = registry { registryCommands = commands }
+    let root = registryCommands?.rootCommand ?? RootCommand.self
     do {
       let command: ParsableCommand
       let split = RunArguments.split(arguments)
@@ -33,8 +37,6 @@ public enum WasmbpfCLI {
         stderr.write("error: " + RegistrySupport.execSibling(arguments) + "\n")
         return ExitStatus.failure
       }
-      var registryCommands: (any RegistryCommands)?
-      if case .inProcess(let commands) = registry { registryCommands = commands }
       if let split {
         // The common run command lines skip ArgumentParser (RunOptionValues.swift).
         if var values = RunOptionValues.parseQuickly(split.parserArguments) {
@@ -45,7 +47,7 @@ public enum WasmbpfCLI {
               stdout: &stdout, stderr: &stderr)
           }
         }
-        command = try RootCommand.parseAsRoot(split.parserArguments)
+        command = try root.parseAsRoot(split.parserArguments)
         if var run = command as? RunSubcommand {
           run.arguments = split.guest
           return run.execute(
@@ -53,30 +55,27 @@ public enum WasmbpfCLI {
             registry: registryCommands)
         }
       } else {
-        command = try RootCommand.parseAsRoot(arguments)
+        command = try root.parseAsRoot(arguments)
       }
       if let subcommand = command as? any CLISubcommand {
         return subcommand.execute(stdout: &stdout, stderr: &stderr)
       }
-      if let subcommand = command as? any RegistrySubcommand {
-        guard let registryCommands else {
-          stderr.write(
-            "error: \(arguments.first ?? "") needs the registry client (wasmbpf-oci)\n")
-          return ExitStatus.failure
-        }
+      if let registryCommands {
         let errors = StreamBox(stderr)
         let output = StreamBox(stdout)
         defer {
           stderr = errors.stream
           stdout = output.stream
         }
-        return subcommand.execute(
-          registry: registryCommands, output: { output.stream.write($0 + "\n") },
-          errors: { errors.line($0) })
+        if let status = registryCommands.execute(
+          command, output: { output.line($0) }, errors: { errors.line($0) })
+        {
+          return status
+        }
       }
-      if command is RootCommand {
+      if type(of: command) == root {
         // Nothing to run: a usage error, with the overview of what can be run.
-        stderr.write(RootCommand.helpMessage() + "\n")
+        stderr.write(root.helpMessage() + "\n")
         return ExitStatus.usage
       }
       // The library's own commands (`help`, `--help`, `--version`) report what to
@@ -85,8 +84,8 @@ public enum WasmbpfCLI {
       try mutable.run()
       return ExitStatus.success
     } catch {
-      var status = RootCommand.exitCode(for: error).rawValue
-      let message = RootCommand.fullMessage(for: error)
+      var status = root.exitCode(for: error).rawValue
+      let message = root.fullMessage(for: error)
       if status == 0 {
         stdout.write(message + "\n")
         return 0
@@ -106,8 +105,10 @@ protocol CLISubcommand: ParsableCommand {
   ) -> Int32
 }
 
-struct RootCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(
+package struct RootCommand: ParsableCommand {
+  package init() {}
+
+  package static let configuration = CommandConfiguration(
     commandName: "wasmbpf-run",
     abstract: "Run WebAssembly programs, including eBPF tools built for wasm-bpf.",
     usage: """
@@ -129,12 +130,14 @@ struct RootCommand: ParsableCommand {
         wasmbpf-run push --policy tool.toml tool.wasm 127.0.0.1:5000/tools/tool:1.0
         wasmbpf-run --bpf-policy artifact oci://127.0.0.1:5000/tools/tool:1.0
 
+      Registry subcommands (served by wasmbpf-oci, installed beside wasmbpf-run):
+        push, pull, cache      `wasmbpf-run help push` and so on
+
       See `wasmbpf-run help run` for every option of `run` and the exit statuses.
       """,
     version: WasmbpfCLI.version,
     subcommands: [
       RunSubcommand.self, InspectSubcommand.self, ValidateSubcommand.self, WastSubcommand.self,
-      PushSubcommand.self, PullSubcommand.self, CacheSubcommand.self,
     ]
   )
 }

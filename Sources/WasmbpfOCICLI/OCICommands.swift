@@ -3,6 +3,7 @@
 // request (the module checked, its eBPF objects described, the policy parsed) and
 // prints what a run resolved to; this file does the registry, cache and layout work.
 
+import ArgumentParser
 import WasmbpfCLI
 import WasmbpfOCI
 
@@ -17,6 +18,16 @@ public struct OCICommands: RegistryCommands {
 
   public init(environment: [String: String] = currentEnvironment()) {
     self.environment = environment
+  }
+
+  public var rootCommand: any ParsableCommand.Type { OCIRootCommand.self }
+
+  public func execute(
+    _ command: any ParsableCommand, output: @escaping (String) -> Void,
+    errors: @escaping (String) -> Void
+  ) -> Int32? {
+    guard let command = command as? any RegistrySubcommand else { return nil }
+    return command.execute(self, output: output, errors: errors)
   }
 
   private func clientConfiguration(insecure: [String]) -> RegistryClientConfiguration {
@@ -99,11 +110,12 @@ public struct OCICommands: RegistryCommands {
 
   // MARK: push
 
-  public func push(
-    _ request: PushRequest, output: (String) -> Void, errors: @escaping (String) -> Void
+  func push(
+    _ request: PreparedPush, to target: String, chunkSize: Int?, insecureRegistries: [String],
+    output: (String) -> Void, errors: @escaping (String) -> Void
   ) -> Int32 {
     do throws(OCIError) {
-      let destination = try ModuleReference(parsing: request.reference, bareIsRegistry: true)
+      let destination = try ModuleReference(parsing: target, bareIsRegistry: true)
       let artifact = BuiltArtifact(
         module: request.module, moduleTitle: request.moduleTitle, policy: request.policy,
         policyTitle: request.policyTitle, annotations: request.annotations)
@@ -117,28 +129,22 @@ public struct OCICommands: RegistryCommands {
         case nil: name = nil
         }
         try artifact.write(to: ImageLayout(root: directory, create: true), name: name)
-        output("pushed \(request.reference)@\(artifact.manifestDigest)")
+        output("pushed \(target)@\(artifact.manifestDigest)")
       case .registry(var reference):
         if let digest = reference.digest, digest != artifact.manifestDigest {
           throw OCIError(
             .invalidReference,
-            "\(request.reference) names digest \(digest), but the artifact's is \(artifact.manifestDigest)"
-          )
+            "\(target) names digest \(digest), but the artifact's is \(artifact.manifestDigest)")
         }
         if reference.tag == nil && reference.digest == nil { reference.tag = "latest" }
-        let target = reference
-        let chunkSize = request.chunkSize
+        let pinned = reference
         let progress = ProgressMeter(verb: "pushing")?.report
-        let digest = try withRegistryClient(
-          clientConfiguration(insecure: request.insecureRegistries)
-        ) {
+        let digest = try withRegistryClient(clientConfiguration(insecure: insecureRegistries)) {
           client async throws(OCIError) in
           try await artifact.push(
-            to: target, client: client, chunkSize: chunkSize, progress: progress)
+            to: pinned, client: client, chunkSize: chunkSize, progress: progress)
         }
-        output(
-          "pushed \(RegistryReference(registry: target.registry, repository: target.repository, tag: target.tag, digest: digest))"
-        )
+        output("pushed \(pinned.pinned(to: digest))")
       }
       errors(
         "wasmbpf-run: \(request.moduleTitle) (\(request.module.count) bytes)"
@@ -152,14 +158,15 @@ public struct OCICommands: RegistryCommands {
 
   // MARK: pull
 
-  public func pull(
-    _ request: PullRequest, output: (String) -> Void, errors: @escaping (String) -> Void
+  func pull(
+    _ text: String, into destination: String?, insecureRegistries: [String],
+    output: (String) -> Void, errors: @escaping (String) -> Void
   ) -> Int32 {
     do throws(OCIError) {
-      let reference = try RegistryReference(parsing: request.reference)
+      let reference = try RegistryReference(parsing: text)
       let layout: ImageLayout
       var names = [reference.description]
-      if let destination = request.destination {
+      if let destination {
         let parsed = try ModuleReference(parsing: destination)
         guard case .layout(let directory, let selector) = parsed else {
           throw OCIError(.invalidReference, "the destination must be oci:DIR[:NAME]")
@@ -179,8 +186,7 @@ public struct OCICommands: RegistryCommands {
       let puller = ModulePuller(
         progress: ProgressMeter(verb: "pulling")?.report, notice: notices.add)
       let pinned = names
-      let pulled = try withRegistryClient(clientConfiguration(insecure: request.insecureRegistries))
-      {
+      let pulled = try withRegistryClient(clientConfiguration(insecure: insecureRegistries)) {
         client async throws(OCIError) in
         try await puller.pull(reference, into: layout, names: pinned, client: client)
       }
@@ -202,25 +208,28 @@ public struct OCICommands: RegistryCommands {
 
   // MARK: cache
 
-  public func cache(
-    _ request: CacheRequest, output: (String) -> Void, errors: @escaping (String) -> Void
-  ) -> Int32 {
+  func listCache(output: (String) -> Void, errors: (String) -> Void) -> Int32 {
     do throws(OCIError) {
       let cache = try cache()
-      switch request {
-      case .list:
-        let entries = try cache.entries()
-        output("cache: \(cache.layout.root)")
-        for entry in entries {
-          output("\(entry.name)  \(entry.digest)  \(ProgressMeter.size(entry.size))")
-        }
-        if entries.isEmpty { output("(empty)") }
-      case .prune(let all):
-        let result = try cache.prune(all: all)
-        output(
-          "removed \(result.entries) entr\(result.entries == 1 ? "y" : "ies"), \(result.blobs) "
-            + "blob(s), \(ProgressMeter.size(result.bytes))")
+      let entries = try cache.entries()
+      output("cache: \(cache.layout.root)")
+      for entry in entries {
+        output("\(entry.name)  \(entry.digest)  \(ProgressMeter.size(entry.size))")
       }
+      if entries.isEmpty { output("(empty)") }
+      return 0
+    } catch {
+      errors("error: \(error.message)")
+      return 1
+    }
+  }
+
+  func pruneCache(all: Bool, output: (String) -> Void, errors: (String) -> Void) -> Int32 {
+    do throws(OCIError) {
+      let result = try cache().prune(all: all)
+      output(
+        "removed \(result.entries) entr\(result.entries == 1 ? "y" : "ies"), \(result.blobs) "
+          + "blob(s), \(ProgressMeter.size(result.bytes))")
       return 0
     } catch {
       errors("error: \(error.message)")

@@ -1,17 +1,30 @@
-// `push`, `pull` and `cache`: their options and help, and the preparation that needs
-// the module's own knowledge (decoding, the eBPF objects it embeds, the policy
-// format). The registry work itself is `RegistryCommands`' (wasmbpf-oci).
+// `push`, `pull` and `cache`: their options and help, and the root command that
+// wasmbpf-oci parses with (wasmbpf-run's subcommands plus these). wasmbpf-run itself
+// does not link them: it execs wasmbpf-oci for these command lines, `help` included.
 
 import ArgumentParser
-import WasiBpf
-import WasmCore
-import WastRunner
+import WasmbpfCLI
+
+/// wasmbpf-run's command line with the registry subcommands.
+struct OCIRootCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "wasmbpf-run",
+    abstract: RootCommand.configuration.abstract,
+    usage: RootCommand.configuration.usage,
+    discussion: RootCommand.configuration.discussion,
+    version: WasmbpfCLI.version,
+    subcommands: RootCommand.configuration.subcommands + [
+      PushSubcommand.self, PullSubcommand.self, CacheSubcommand.self,
+    ]
+  )
+}
 
 /// A subcommand served by the registry client.
 protocol RegistrySubcommand: ParsableCommand {
   func execute(
-    registry: any RegistryCommands, output: (String) -> Void, errors: @escaping (String) -> Void
-  ) -> Int32
+    _ commands: OCICommands, output: (String) -> Void, errors: @escaping (String) -> Void
+  )
+    -> Int32
 }
 
 struct PushSubcommand: RegistrySubcommand {
@@ -77,91 +90,37 @@ struct PushSubcommand: RegistrySubcommand {
   @Argument(help: "Where to push it: HOST[:PORT]/REPO[:TAG], or oci:DIR[:NAME].")
   var reference: String
 
-  func execute(
-    registry: any RegistryCommands, output: (String) -> Void, errors: @escaping (String) -> Void
-  ) -> Int32 {
-    let request: PushRequest
-    do {
-      request = try prepare()
-    } catch {
-      errors("error: \(error.message)")
-      return error.status
-    }
-    return registry.push(request, output: output, errors: errors)
-  }
-
-  private struct Failure: Error {
-    var message: String
-    var status: Int32
-  }
-
-  private func prepare() throws(Failure) -> PushRequest {
-    let bytes: [UInt8]
-    let module: Module
-    do {
-      bytes = try loadModuleBytes(file)
-      module = try decodeModule(bytes)
-      try validateModule(module)
-    } catch let error as WasmError {
-      throw Failure(message: "\(file): \(wasmErrorText(error))", status: ExitStatus.failure)
-    } catch {
-      throw Failure(message: "\(error)", status: ExitStatus.failure)
-    }
-    let title = file.split(separator: "/").last.map(String.init) ?? file
-    var annotations = bpfAnnotations(module, moduleName: title)
-    if let source { annotations["org.opencontainers.image.source"] = source }
-    if let version = toolVersion ?? tagOf(reference) {
-      annotations["org.opencontainers.image.version"] = version
-    }
-    annotations["org.opencontainers.image.title"] = title
-    for text in parseAnnotations(self.annotations) { annotations[text.key] = text.value }
-
-    var policyBytes: [UInt8]?
-    var policyTitle: String?
-    if let policy {
-      do {
-        policyBytes = try readFile(policy)
-      } catch {
-        throw Failure(message: "--policy: \(error)", status: ExitStatus.usage)
-      }
-      policyTitle = policy.split(separator: "/").last.map(String.init) ?? policy
-      // A policy that would not load at run time must not be published.
-      do {
-        _ = try BpfPolicy(
-          fileContents: String(decoding: policyBytes ?? [], as: UTF8.self), name: policyTitle ?? "")
-      } catch {
-        throw Failure(message: "--policy \(policy): \(error)", status: ExitStatus.usage)
-      }
-    }
-    var chunk: Int?
-    if let chunkSize {
-      do throws(UsageError) {
-        let size = try parseSize(chunkSize, option: "--chunk-size")
-        guard size > 0, size <= 1 << 30 else {
-          throw UsageError("--chunk-size must be between 1 byte and 1GiB")
-        }
-        chunk = Int(size)
-      } catch {
-        throw Failure(message: error.message, status: ExitStatus.usage)
-      }
-    }
-    return PushRequest(
-      module: bytes, moduleTitle: title, policy: policyBytes, policyTitle: policyTitle,
-      reference: reference, annotations: annotations, insecureRegistries: insecureRegistries,
-      chunkSize: chunk)
-  }
-
-  private func parseAnnotations(_ list: [String]) -> [(key: String, value: String)] {
-    list.compactMap { text in
-      guard let equals = text.firstIndex(of: "="), equals != text.startIndex else { return nil }
-      return (String(text[..<equals]), String(text[text.index(after: equals)...]))
-    }
-  }
-
   func validate() throws {
     for text in annotations where !text.contains("=") || text.hasPrefix("=") {
       throw ValidationError("--annotation expects KEY=VALUE, not '\(text)'")
     }
+  }
+
+  func execute(
+    _ commands: OCICommands, output: (String) -> Void, errors: @escaping (String) -> Void
+  )
+    -> Int32
+  {
+    var prepared: PreparedPush
+    var chunk: Int?
+    do {
+      prepared = try preparePush(file: file, policy: policy)
+      chunk = try chunkSize.map(parseChunkSize)
+    } catch {
+      errors("error: \(error.message)")
+      return error.status
+    }
+    if let source { prepared.annotations["org.opencontainers.image.source"] = source }
+    if let version = toolVersion ?? tagOf(reference) {
+      prepared.annotations["org.opencontainers.image.version"] = version
+    }
+    for text in annotations {
+      guard let equals = text.firstIndex(of: "=") else { continue }
+      prepared.annotations[String(text[..<equals])] = String(text[text.index(after: equals)...])
+    }
+    return commands.push(
+      prepared, to: reference, chunkSize: chunk, insecureRegistries: insecureRegistries,
+      output: output, errors: errors)
   }
 
   /// The tag of `HOST/REPO:TAG` (or the name of `oci:DIR:NAME`), if any.
@@ -171,44 +130,12 @@ struct PushSubcommand: RegistrySubcommand {
       let parts = withoutDigest.dropFirst(4).split(separator: ":", maxSplits: 1)
       return parts.count == 2 ? String(parts[1]) : nil
     }
-    guard let colon = withoutDigest.lastIndex(of: ":"),
-      !withoutDigest[colon...].contains("/")
+    guard let colon = withoutDigest.lastIndex(of: ":"), !withoutDigest[colon...].contains("/")
     else { return nil }
-    let tag = String(withoutDigest[withoutDigest.index(after: colon)...])
     // `host:port` with no repository after it has no tag.
-    return tag.allSatisfy(\.isNumber) && !withoutDigest[..<colon].contains("/") ? nil : tag
+    guard withoutDigest[..<colon].contains("/") else { return nil }
+    return String(withoutDigest[withoutDigest.index(after: colon)...])
   }
-}
-
-/// Annotations naming what the module's eBPF objects touch (as `inspect` shows them).
-func bpfAnnotations(_ module: Module, moduleName: String) -> [String: String] {
-  var kinds: [String] = []
-  var attach: [String] = []
-  var maps: [String] = []
-  var helpers: [String] = []
-  func add(_ value: String, to list: inout [String]) {
-    if !list.contains(value) { list.append(value) }
-  }
-  for (index, found) in EmbeddedBpfObjects.find(in: module).enumerated() {
-    guard
-      let object = try? found.bytes.withUnsafeBytes({ bytes throws(BpfError) in
-        try BpfObject(elf: bytes, name: "\(moduleName)#\(index + 1)")
-      })
-    else { continue }
-    let description = object.describe()
-    for program in description.programs {
-      add(BpfProgramKind(sectionName: program.sectionName).rawValue, to: &kinds)
-      add(program.sectionName, to: &attach)
-      for helper in program.helperNames { add(helper, to: &helpers) }
-    }
-    for map in description.maps { add("\(map.name):\(map.typeName)", to: &maps) }
-  }
-  var annotations: [String: String] = [:]
-  if !kinds.isEmpty { annotations["io.wasmbpf.bpf.program-kinds"] = kinds.joined(separator: ",") }
-  if !attach.isEmpty { annotations["io.wasmbpf.bpf.attach-points"] = attach.joined(separator: ",") }
-  if !maps.isEmpty { annotations["io.wasmbpf.bpf.maps"] = maps.joined(separator: ",") }
-  if !helpers.isEmpty { annotations["io.wasmbpf.bpf.helpers"] = helpers.joined(separator: ",") }
-  return annotations
 }
 
 struct PullSubcommand: RegistrySubcommand {
@@ -245,16 +172,17 @@ struct PullSubcommand: RegistrySubcommand {
   var destination: String?
 
   func execute(
-    registry: any RegistryCommands, output: (String) -> Void, errors: @escaping (String) -> Void
-  ) -> Int32 {
+    _ commands: OCICommands, output: (String) -> Void, errors: @escaping (String) -> Void
+  )
+    -> Int32
+  {
     if let destination, !destination.hasPrefix("oci:") || destination.hasPrefix("oci://") {
       errors("error: the destination is an OCI layout folder, oci:DIR[:NAME], not '\(destination)'")
-      return ExitStatus.usage
+      return 2
     }
-    return registry.pull(
-      PullRequest(
-        reference: reference, destination: destination, insecureRegistries: insecureRegistries),
-      output: output, errors: errors)
+    return commands.pull(
+      reference, into: destination, insecureRegistries: insecureRegistries, output: output,
+      errors: errors)
   }
 }
 
@@ -287,8 +215,12 @@ struct CacheSubcommand: RegistrySubcommand {
   }
 
   func execute(
-    registry: any RegistryCommands, output: (String) -> Void, errors: @escaping (String) -> Void
-  ) -> Int32 {
-    registry.cache(action == "list" ? .list : .prune(all: all), output: output, errors: errors)
+    _ commands: OCICommands, output: (String) -> Void, errors: @escaping (String) -> Void
+  )
+    -> Int32
+  {
+    action == "list"
+      ? commands.listCache(output: output, errors: errors)
+      : commands.pruneCache(all: all, output: output, errors: errors)
   }
 }
