@@ -4,18 +4,18 @@
 // user already knows: 2 for usage (like most Unix tools), 124 for a timeout (like
 // timeout(1)), 128 + N for signal N, and 134 for a trap (as wasmtime does).
 
-package enum ExitStatus {
-  package static let success: Int32 = 0
+enum ExitStatus {
+  static let success: Int32 = 0
   /// The module could not be read, decoded, validated, linked or instantiated, or
   /// a WASI directory could not be opened.
-  package static let failure: Int32 = 1
+  static let failure: Int32 = 1
   /// A usage error: unknown option, bad value, missing module.
-  package static let usage: Int32 = 2
+  static let usage: Int32 = 2
   /// `--timeout` expired.
-  package static let timeout: Int32 = 124
+  static let timeout: Int32 = 124
   /// The guest trapped (the trap and a Wasm backtrace are printed to stderr).
-  package static let trap: Int32 = 134
+  static let trap: Int32 = 134
 
   /// 128 + the signal's number: 130 for SIGINT, 143 for SIGTERM.
-  package static func signal(_ number: Int32) -> Int32 { 128 + number }
+  static func signal(_ number: Int32) -> Int32 { 128 + number }
 }

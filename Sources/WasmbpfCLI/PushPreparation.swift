@@ -9,18 +9,18 @@ import WastRunner
 
 /// A module and policy ready to push.
 package struct PreparedPush {
-  package var module: [UInt8]
-  package var moduleTitle: String
-  package var policy: [UInt8]?
-  package var policyTitle: String?
+  package let module: [UInt8]
+  package let moduleTitle: String
+  package let policy: [UInt8]?
+  package let policyTitle: String?
   /// Title and the `io.wasmbpf.bpf.*` annotations.
-  package var annotations: [String: String]
+  package let annotations: [String: String]
 }
 
 /// A module or policy that cannot be pushed, with the exit status to report.
 package struct PushPreparationError: Error {
-  package var message: String
-  package var status: Int32
+  package let message: String
+  package let status: Int32
 }
 
 /// Reads, checks and describes `file` and `policy`.
@@ -42,26 +42,26 @@ package func preparePush(file: String, policy: String?) throws(PushPreparationEr
   let title = file.split(separator: "/").last.map(String.init) ?? file
   var annotations = bpfAnnotations(module, moduleName: title)
   annotations["org.opencontainers.image.title"] = title
-  var prepared = PreparedPush(
-    module: bytes, moduleTitle: title, policy: nil, policyTitle: nil, annotations: annotations)
-  if let policy {
-    let text: [UInt8]
-    do {
-      text = try readFile(policy)
-    } catch {
-      throw PushPreparationError(message: "--policy: \(error)", status: ExitStatus.usage)
-    }
-    let policyTitle = policy.split(separator: "/").last.map(String.init) ?? policy
-    // A policy that would not load at run time must not be published.
-    do {
-      _ = try BpfPolicy(fileContents: String(decoding: text, as: UTF8.self), name: policyTitle)
-    } catch {
-      throw PushPreparationError(message: "--policy \(policy): \(error)", status: ExitStatus.usage)
-    }
-    prepared.policy = text
-    prepared.policyTitle = policyTitle
+  guard let policy else {
+    return PreparedPush(
+      module: bytes, moduleTitle: title, policy: nil, policyTitle: nil, annotations: annotations)
   }
-  return prepared
+  let text: [UInt8]
+  do {
+    text = try readFile(policy)
+  } catch {
+    throw PushPreparationError(message: "--policy: \(error)", status: ExitStatus.usage)
+  }
+  let policyTitle = policy.split(separator: "/").last.map(String.init) ?? policy
+  // A policy that would not load at run time must not be published.
+  do {
+    _ = try BpfPolicy(fileContents: String(decoding: text, as: UTF8.self), name: policyTitle)
+  } catch {
+    throw PushPreparationError(message: "--policy \(policy): \(error)", status: ExitStatus.usage)
+  }
+  return PreparedPush(
+    module: bytes, moduleTitle: title, policy: text, policyTitle: policyTitle,
+    annotations: annotations)
 }
 
 /// Annotations naming what the module's eBPF objects touch, as `inspect` shows them.

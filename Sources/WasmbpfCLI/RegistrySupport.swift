@@ -13,13 +13,15 @@ import ArgumentParser
 
 /// A module resolved from a reference: its bytes and what travelled with it.
 public struct ResolvedModule: Sendable {
-  public var bytes: [UInt8]
+  // Constants, not variables: each public `var` adds accessors to the executable's
+  // exported symbols, which the runtime's start-up scans (docs/oci.md).
+  public let bytes: [UInt8]
   /// The artifact's policy (TOML) and its digest, when it carries one.
-  public var policy: (text: String, digest: String)?
+  public let policy: (text: String, digest: String)?
   /// Arguments an image gives its module, used when the command line gives none.
-  public var defaultArguments: [String]
+  public let defaultArguments: [String]
   /// Lines for stderr: what the reference resolved to, what the tool touches.
-  public var summary: [String]
+  public let summary: [String]
 
   public init(
     bytes: [UInt8], policy: (text: String, digest: String)?, defaultArguments: [String],
@@ -59,14 +61,17 @@ public enum RegistrySupport {
   /// Here (what wasmbpf-oci does).
   case inProcess(any RegistryCommands)
 
-  /// The subcommands that need the registry client.
-  static let subcommands = ["push", "pull", "cache"]
+  /// Whether `name` is a subcommand that needs the registry client. Compared one by
+  /// one: a static array would cost a lazy global's initialization at every start.
+  static func isRegistrySubcommand(_ name: String) -> Bool {
+    name == "push" || name == "pull" || name == "cache"
+  }
 
   /// True when `arguments` need the registry client: a registry subcommand (or its
   /// help), or a run whose module is an `oci:` reference.
   static func isNeeded(_ arguments: [String], split: RunArguments?) -> Bool {
-    if let first = arguments.first, subcommands.contains(first) { return true }
-    if arguments.first == "help", arguments.count > 1, subcommands.contains(arguments[1]) {
+    if let first = arguments.first, isRegistrySubcommand(first) { return true }
+    if arguments.first == "help", arguments.count > 1, isRegistrySubcommand(arguments[1]) {
       return true
     }
     guard let module = split?.parserArguments.last, split?.parserArguments.dropLast().last == "--"

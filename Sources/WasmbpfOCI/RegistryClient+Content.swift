@@ -80,14 +80,15 @@ extension RegistryClient {
     _ repository: RegistryReference, _ descriptor: Descriptor, limit: Int64,
     progress: TransferProgress? = nil, consume: (ByteBuffer) throws(OCIError) -> Void
   ) async throws(OCIError) {
-    let what = "blob \(descriptor.digest.short) (\(descriptor.mediaType))"
+    let what =
+      "blob \(descriptor.digest.short) (\(descriptor.mediaType)) of "
+      + "\(repository.registry)/\(repository.repository)"
     try checkSize(descriptor, limit: limit, what: "blob")
     let call = RegistryClient.Call(
       method: .GET, target: "/v2/\(repository.repository)/blobs/\(descriptor.digest)")
     let response = try await send(
       call, registry: repository.registry, repository: repository.repository, access: .pull)
-    try await check(
-      response, expecting: .ok, what: "\(what) of \(repository.registry)/\(repository.repository)")
+    try await check(response, expecting: .ok, what: what)
     var hasher = DigestHasher()
     // Never accept more than the descriptor says: a longer body is an attack or a bug.
     try await streamBody(response, limit: descriptor.size, what: what) { chunk throws(OCIError) in

@@ -111,14 +111,15 @@ public struct OCICommands: RegistryCommands {
   // MARK: push
 
   func push(
-    _ request: PreparedPush, to target: String, chunkSize: Int?, insecureRegistries: [String],
+    _ request: PreparedPush, annotations: [String: String], to target: String, chunkSize: Int?,
+    insecureRegistries: [String],
     output: (String) -> Void, errors: @escaping (String) -> Void
   ) -> Int32 {
     do throws(OCIError) {
       let destination = try ModuleReference(parsing: target, bareIsRegistry: true)
       let artifact = BuiltArtifact(
         module: request.module, moduleTitle: request.moduleTitle, policy: request.policy,
-        policyTitle: request.policyTitle, annotations: request.annotations)
+        policyTitle: request.policyTitle, annotations: annotations)
       switch destination {
       case .layout(let directory, let selector):
         var name: String?

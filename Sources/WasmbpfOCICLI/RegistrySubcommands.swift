@@ -101,7 +101,7 @@ struct PushSubcommand: RegistrySubcommand {
   )
     -> Int32
   {
-    var prepared: PreparedPush
+    let prepared: PreparedPush
     var chunk: Int?
     do {
       prepared = try preparePush(file: file, policy: policy)
@@ -110,16 +110,18 @@ struct PushSubcommand: RegistrySubcommand {
       errors("error: \(error.message)")
       return error.status
     }
-    if let source { prepared.annotations["org.opencontainers.image.source"] = source }
+    var extra: [String: String] = [:]
+    if let source { extra["org.opencontainers.image.source"] = source }
     if let version = toolVersion ?? tagOf(reference) {
-      prepared.annotations["org.opencontainers.image.version"] = version
+      extra["org.opencontainers.image.version"] = version
     }
     for text in annotations {
       guard let equals = text.firstIndex(of: "=") else { continue }
-      prepared.annotations[String(text[..<equals])] = String(text[text.index(after: equals)...])
+      extra[String(text[..<equals])] = String(text[text.index(after: equals)...])
     }
     return commands.push(
-      prepared, to: reference, chunkSize: chunk, insecureRegistries: insecureRegistries,
+      prepared, annotations: prepared.annotations.merging(extra) { _, given in given },
+      to: reference, chunkSize: chunk, insecureRegistries: insecureRegistries,
       output: output, errors: errors)
   }
 
