@@ -33,6 +33,7 @@ let package = Package(
     .library(name: "WasmText", targets: ["WasmText"]),
     .library(name: "WasiPreview1", targets: ["WasiPreview1"]),
     .library(name: "WasiBpf", targets: ["WasiBpf"]),
+    .library(name: "WasmbpfGuest", targets: ["WasmbpfGuest"]),
     .library(name: "WasmbpfOCI", targets: ["WasmbpfOCI"]),
     .executable(name: "wasmbpf-run", targets: ["wasmbpf-run"]),
     .executable(name: "wasmbpf-oci", targets: ["wasmbpf-oci"]),
@@ -61,6 +62,10 @@ let package = Package(
     ),
     // The `wasm_bpf` import module: owners of kernel objects, the policy, the imports.
     .target(name: "WasiBpf", dependencies: ["WasmCore", "WasmInterp", "BpfSys"]),
+    // One running guest (module, WASI, wasm_bpf under a policy, limits, lifecycle,
+    // counters): what `wasmbpf-run`, the node agent and embedders all run guests with.
+    .target(
+      name: "WasmbpfGuest", dependencies: ["WasmCore", "WasmInterp", "WasiPreview1", "WasiBpf"]),
     // The text format (.wat) and spec scripts (.wast): parsed and encoded to binary.
     .target(name: "WasmText", dependencies: ["WasmCore"]),
     // The spec-script runner (.wast files, or JSON command files from wast2json).
@@ -70,7 +75,7 @@ let package = Package(
       name: "WasmbpfCLI",
       dependencies: [
         "WasmCore", "WasmInterp", "WasmText", "WastRunner", "WasiPreview1", "WasiBpf",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "WasmbpfGuest", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .executableTarget(name: "wasmbpf-run", dependencies: ["WasmbpfCLI"]),
@@ -107,9 +112,13 @@ let package = Package(
     // end-to-end tests spawn.
     .testTarget(
       name: "WasmbpfCLITests",
-      dependencies: ["WasmbpfCLI", "WastRunner", "WasiBpf", "wasmbpf-run"]),
+      dependencies: ["WasmbpfCLI", "WastRunner", "WasiBpf", "WasmbpfGuest", "wasmbpf-run"]),
     .testTarget(
-      name: "WasiBpfTests", dependencies: ["WasiBpf", "WasiPreview1", "WasmInterp", "WasmCore"]),
+      name: "WasiBpfTests",
+      dependencies: ["WasiBpf", "WasiPreview1", "WasmInterp", "WasmCore", "WasmbpfGuest"]),
+    .testTarget(
+      name: "WasmbpfGuestTests",
+      dependencies: ["WasmbpfGuest", "WasiBpf", "WasiPreview1", "WasmInterp", "WasmCore"]),
     .testTarget(
       name: "WasmbpfOCITests",
       dependencies: [
@@ -119,6 +128,7 @@ let package = Package(
         .product(name: "NIOHTTP1", package: "swift-nio"),
         .product(name: "Crypto", package: "swift-crypto"),
       ]),
-    .testTarget(name: "WasiPreview1Tests", dependencies: ["WasiPreview1", "WasmCore", "WasmInterp"]),
+    .testTarget(
+      name: "WasiPreview1Tests", dependencies: ["WasiPreview1", "WasmCore", "WasmInterp"]),
   ]
 )

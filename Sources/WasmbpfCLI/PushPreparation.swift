@@ -35,7 +35,7 @@ package func preparePush(file: String, policy: String?) throws(PushPreparationEr
     try validateModule(module)
   } catch let error as WasmError {
     throw PushPreparationError(
-      message: "\(file): \(wasmErrorText(error))", status: ExitStatus.failure)
+      message: "\(file): \(error.report)", status: ExitStatus.failure)
   } catch {
     throw PushPreparationError(message: "\(error)", status: ExitStatus.failure)
   }

@@ -4,71 +4,75 @@
 // artifact never grants itself anything, and the operator's own policy always wins.
 
 import WasiBpf
+import WasmbpfGuest
 
-extension RunSettings {
-  /// The policy `--bpf-policy` names: a preset, a file, or `artifact`.
-  func loadRunPolicy() throws(UsageError) -> BpfPolicy {
-    guard policySource == "artifact" else { return try loadPolicy(policySource) }
-    guard modulePath.hasPrefix("oci:") else {
+extension RunCommandLine {
+  /// True when the module is a reference rather than a file.
+  var hasRegistryModule: Bool { module.hasPrefix("oci:") }
+
+  /// `--bpf-policy artifact`: until the module is resolved, nothing is allowed; a
+  /// module that is a file has no artifact policy to apply.
+  func artifactPolicyPlaceholder() throws(UsageError) -> BpfPolicy {
+    guard hasRegistryModule else {
       throw UsageError(
-        "--bpf-policy artifact applies the policy pushed with a module; '\(modulePath)' is a "
+        "--bpf-policy artifact applies the policy pushed with a module; '\(module)' is a "
           + "file, not an oci: reference")
     }
-    guard let artifactPolicy else {
-      throw UsageError("--bpf-policy artifact: \(modulePath) carries no policy")
-    }
-    do {
-      return try BpfPolicy(fileContents: artifactPolicy.text, name: "artifact \(modulePath)")
-    } catch {
-      throw UsageError("the policy of \(modulePath) (\(artifactPolicy.digest)): \(error)")
-    }
+    return BpfPolicy()
   }
-}
 
-/// Runs the guest `settings` describe, after resolving an `oci:` module through
-/// `registry`.
-func startGuest<Output: TextOutputStream, Errors: TextOutputStream>(
-  settings: RunSettings, handlesSignals: Bool, registry: (any RegistryCommands)?,
-  stdout: inout Output, stderr: inout Errors
-) -> Int32 {
-  var settings = settings
-  if settings.modulePath.hasPrefix("oci:") {
+  /// Resolves an `oci:` module into `configuration` (its bytes, the image's default
+  /// arguments, and with `--bpf-policy artifact` the artifact's policy), printing
+  /// what it resolved to and the policy it carries. nil, or the exit status of a
+  /// failure (already reported).
+  func resolveRegistryModule(
+    into configuration: inout GuestConfiguration, registry: (any RegistryCommands)?,
+    errors: @escaping (String) -> Void
+  ) -> Int32? {
     guard let registry else {
-      stderr.write("error: \(settings.modulePath): oci: references need wasmbpf-oci\n")
+      errors("error: \(module): oci: references need wasmbpf-oci")
       return ExitStatus.failure
     }
-    let errors = StreamBox(stderr)
-    defer { stderr = errors.stream }
     let resolved: ResolvedModule
     do {
       resolved = try registry.resolveModule(
-        settings.modulePath, insecureRegistries: settings.insecureRegistries,
-        errors: { errors.line($0) })
+        module, insecureRegistries: insecureRegistries, errors: errors)
     } catch {
-      errors.line("error: \(error)")
+      errors("error: \(error)")
       return ExitStatus.failure
     }
-    for line in resolved.summary { errors.line("wasmbpf-run: " + line) }
+    for line in resolved.summary { errors("wasmbpf-run: " + line) }
+    let applies = bpfPolicy == "artifact"
     if let policy = resolved.policy {
-      let applied = settings.policySource == "artifact"
-      errors.line(
+      errors(
         "wasmbpf-run: the artifact carries a policy (\(policy.digest))"
-          + (applied ? ", applied (--bpf-policy artifact):" : ":"))
+          + (applies ? ", applied (--bpf-policy artifact):" : ":"))
       for line in policy.text.split(separator: "\n", omittingEmptySubsequences: false)
         .dropLast(policy.text.hasSuffix("\n") ? 1 : 0)
       {
-        errors.line("  | " + line)
+        errors("  | " + line)
       }
-      if !applied {
-        errors.line(
-          "wasmbpf-run: not applied: running under --bpf-policy '\(settings.policySource)'; "
-            + "pass --bpf-policy artifact to apply it")
+      if applies {
+        do {
+          configuration.policy = try BpfPolicy(
+            fileContents: policy.text, name: "artifact \(module)")
+        } catch {
+          errors("error: the policy of \(module) (\(policy.digest)): \(error)")
+          return ExitStatus.usage
+        }
+      } else {
+        errors(
+          "wasmbpf-run: not applied: running under --bpf-policy '\(bpfPolicy)'; pass "
+            + "--bpf-policy artifact to apply it")
       }
+    } else if applies {
+      errors("error: --bpf-policy artifact: \(module) carries no policy")
+      return ExitStatus.usage
     }
-    settings.moduleBytes = resolved.bytes
-    settings.artifactPolicy = resolved.policy
-    if settings.guestArguments.isEmpty { settings.guestArguments = resolved.defaultArguments }
+    configuration.module = .bytes(resolved.bytes)
+    if case .command = configuration.entry, guestArguments.isEmpty {
+      configuration.arguments = resolved.defaultArguments
+    }
+    return nil
   }
-  return GuestRun(settings: settings, handlesSignals: handlesSignals)
-    .execute(stdout: &stdout, stderr: &stderr)
 }

@@ -61,22 +61,34 @@ public enum RegistrySupport {
   /// Here (what wasmbpf-oci does).
   case inProcess(any RegistryCommands)
 
+  /// The registry's subcommands, for wasmbpf-oci's reading of a command line.
+  static let subcommandNames = ["push", "pull", "cache"]
+
   /// Whether `name` is a subcommand that needs the registry client. Compared one by
-  /// one: a static array would cost a lazy global's initialization at every start.
+  /// one: wasmbpf-run asks at every start, and a static array would cost a lazy
+  /// global's initialization there.
   static func isRegistrySubcommand(_ name: String) -> Bool {
     name == "push" || name == "pull" || name == "cache"
   }
 
   /// True when `arguments` need the registry client: a registry subcommand (or its
   /// help), or a run whose module is an `oci:` reference.
-  static func isNeeded(_ arguments: [String], split: RunArguments?) -> Bool {
+  static func isNeeded(_ arguments: [String], reading: RunCommandLine.Reading) -> Bool {
     if let first = arguments.first, isRegistrySubcommand(first) { return true }
     if arguments.first == "help", arguments.count > 1, isRegistrySubcommand(arguments[1]) {
       return true
     }
-    guard let module = split?.parserArguments.last, split?.parserArguments.dropLast().last == "--"
-    else { return false }
-    return module.hasPrefix("oci:")
+    switch reading {
+    case .run(let line, _):
+      return line.module.hasPrefix("oci:")
+    case .parser(let parserArguments, _):
+      guard parserArguments.dropLast().last == "--", let module = parserArguments.last else {
+        return false
+      }
+      return module.hasPrefix("oci:")
+    case .notRun:
+      return false
+    }
   }
 
   /// Replaces this process with `wasmbpf-oci arguments`; returns only on failure, with

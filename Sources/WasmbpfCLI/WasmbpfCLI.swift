@@ -32,46 +32,53 @@ public enum WasmbpfCLI {
     let root = registryCommands?.rootCommand ?? RootCommand.self
     do {
       let command: ParsableCommand
-      let split = RunArguments.split(arguments)
-      if case .execSibling = registry, RegistrySupport.isNeeded(arguments, split: split) {
-        stderr.write("error: " + RegistrySupport.execSibling(arguments) + "\n")
+      let reading = RunCommandLine.read(
+        arguments,
+        subcommands: registryCommands == nil
+          ? RootCommand.subcommandNames
+          : RootCommand.subcommandNames + RegistrySupport.subcommandNames)
+      if registryCommands == nil, RegistrySupport.isNeeded(arguments, reading: reading) {
+        if case .execSibling = registry {
+          stderr.write("error: " + RegistrySupport.execSibling(arguments) + "\n")
+        } else {
+          stderr.write("error: registry commands and oci: references need wasmbpf-oci\n")
+        }
         return ExitStatus.failure
       }
-      if let split {
-        // The common run command lines skip ArgumentParser (RunOptionValues.swift).
-        if var values = RunOptionValues.parseQuickly(split.parserArguments) {
-          values.arguments = split.guest
-          if let settings = try? values.settings() {
-            return startGuest(
-              settings: settings, handlesSignals: handlesSignals, registry: registryCommands,
-              stdout: &stdout, stderr: &stderr)
-          }
+      switch reading {
+      case .run(let line, let parserArguments):
+        // The common run command lines skip ArgumentParser (RunCommandLine.swift); a
+        // bad value goes to it below, for its message.
+        if let configuration = try? line.guestConfiguration(), let grace = try? line.grace() {
+          return line.execute(
+            configuration, grace: grace, stdout: &stdout, stderr: &stderr,
+            handlesSignals: handlesSignals, registry: registryCommands)
         }
-        command = try root.parseAsRoot(split.parserArguments)
-        if var run = command as? RunSubcommand {
-          run.arguments = split.guest
-          return run.execute(
+        command = try root.parseAsRoot(parserArguments)
+      case .parser(let parserArguments, let guestArguments):
+        command = try root.parseAsRoot(parserArguments)
+        if let run = command as? RunSubcommand {
+          var line = run.commandLine(
+            directories: RunCommandLine.directoryOrder(in: Array(parserArguments.dropFirst())))
+          line.guestArguments = guestArguments
+          return line.execute(
             stdout: &stdout, stderr: &stderr, handlesSignals: handlesSignals,
             registry: registryCommands)
         }
-      } else {
+      case .notRun:
         command = try root.parseAsRoot(arguments)
       }
       if let subcommand = command as? any CLISubcommand {
         return subcommand.execute(stdout: &stdout, stderr: &stderr)
       }
       if let registryCommands {
-        let errors = StreamBox(stderr)
-        let output = StreamBox(stdout)
-        defer {
-          stderr = errors.stream
-          stdout = output.stream
-        }
-        if let status = registryCommands.execute(
-          command, output: { output.line($0) }, errors: { errors.line($0) })
-        {
-          return status
-        }
+        var errorText = ""
+        var outputText = ""
+        let status = registryCommands.execute(
+          command, output: { outputText += $0 + "\n";  }, errors: { errorText += $0 + "\n" })
+        stdout.write(outputText)
+        stderr.write(errorText)
+        if let status { return status }
       }
       if type(of: command) == root {
         // Nothing to run: a usage error, with the overview of what can be run.
@@ -140,4 +147,9 @@ package struct RootCommand: ParsableCommand {
       RunSubcommand.self, InspectSubcommand.self, ValidateSubcommand.self, WastSubcommand.self,
     ]
   )
+
+  /// The first words that name a subcommand rather than a module path: those of
+  /// `configuration.subcommands` (a test keeps them equal; reading them from there
+  /// costs every run 1% of its start-up) and ArgumentParser's own `help`.
+  static let subcommandNames = ["run", "inspect", "validate", "wast", "help"]
 }

@@ -1,14 +1,14 @@
-// The policy `inspect` proposes for a module: exactly the program kinds, attach
-// points, helpers, map types and sizes its embedded BPF objects declare, as a TOML
-// file `--bpf-policy FILE` reads (see BpfPolicyFile.swift for the format).
+// The writer beside the reader (BpfPolicyFile.swift): the policy file that grants
+// exactly the program kinds, attach points, helpers, map types and sizes a module's
+// embedded BPF objects declare, as `wasmbpf-run inspect --policy` prints it and
+// `BpfPolicy(fileContents:name:)` reads it back.
 
-import WasiBpf
-
-enum PolicySnippet {
-  /// A policy file granting what `objects` need and nothing else.
-  static func toml(moduleName: String, objects: [BpfObjectDescription], possibleCPUs: Int)
-    -> String
-  {
+extension BpfPolicy {
+  /// A policy file (TOML) granting what `objects` need and nothing else, for a
+  /// person to review and tighten.
+  public static func proposedFile(
+    moduleName: String, objects: [BpfObjectDescription], possibleCPUs: Int = bpfPossibleCPUs
+  ) -> String {
     var kinds: [String] = []
     var attach: [String] = []
     var helpers: [String] = []
@@ -28,7 +28,10 @@ enum PolicySnippet {
         add(kind.rawValue, to: &kinds)
         switch kind {
         case .xdp: add("xdp:*", to: &attach)
-        case .sockops, .cgroup: add("cgroup:*", to: &attach)
+        case .sockops, .cgroup:
+          // By path, or through a directory the guest was granted (attach by fd).
+          add("cgroup:*", to: &attach)
+          add("cgroup-fd", to: &attach)
         default: add(program.sectionName, to: &attach)
         }
         for helper in program.helperNames { add(helper, to: &helpers) }
@@ -59,7 +62,7 @@ enum PolicySnippet {
 
       [programs]
       kinds = \(list(kinds))
-      # Attach points: section names (automatic attach), xdp:IFNAME, cgroup:PATH.
+      # Attach points: section names (automatic attach), xdp:IFNAME, cgroup:PATH, cgroup-fd.
       attach = \(list(attach))
 
       [helpers]
