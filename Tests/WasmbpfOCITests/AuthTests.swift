@@ -54,14 +54,14 @@ import WasmbpfOCI
     let helper = folder + "/docker-credential-wasmbpftest"
     try writeFile(
       helper,
-      """
-      #!/bin/sh
-      read host
-      [ "$1" = get ] && [ "$host" = "\(registry.address)" ] || { echo "credentials not found in native keychain"; exit 1; }
-      echo '{"ServerURL":"\(registry.address)","Username":"bob","Secret":"helper-pass"}'
+      Array(
+        """
+        #!/bin/sh
+        read host
+        [ "$1" = get ] && [ "$host" = "\(registry.address)" ] || { echo "credentials not found in native keychain"; exit 1; }
+        echo '{"ServerURL":"\(registry.address)","Username":"bob","Secret":"helper-pass"}'
 
-      """)
-    chmod(helper, 0o755)
+        """.utf8), mode: 0o755)
     try writeFile(
       folder + "/config.json", #"{"credHelpers":{"\#(registry.address)":"wasmbpftest"}}"#)
     let store = CredentialStore(files: [folder + "/config.json"], helperSearchPath: folder)

@@ -109,7 +109,10 @@ struct CommandLineSandbox {
     // A wasmbpf-run installed without wasmbpf-oci says what is missing.
     let lonely = sandbox.folder + "/bin"
     try FileManager.default.createDirectory(atPath: lonely, withIntermediateDirectories: true)
-    try FileManager.default.copyItem(atPath: try wasmbpfRunPath(), toPath: lonely + "/wasmbpf-run")
+    // Copied by cp(1): a file this process had open for writing could leak into a
+    // child another test forks meanwhile, and exec would then fail with ETXTBSY.
+    let copied = try run(["/bin/cp", try wasmbpfRunPath(), lonely + "/wasmbpf-run"])
+    try #require(copied.status == 0, "\(copied.stderr)")
     let result = try run(
       [lonely + "/wasmbpf-run", "pull", "127.0.0.1:1/x/y:1"], environment: sandbox.environment)
     #expect(result.status == 1)

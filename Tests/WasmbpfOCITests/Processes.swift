@@ -67,11 +67,22 @@ func removeFolder(_ path: String) {
 }
 
 func writeFile(_ path: String, _ text: String) throws {
-  try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+  try writeFile(path, Array(text.utf8))
 }
 
-func writeFile(_ path: String, _ bytes: [UInt8]) throws {
-  try Data(bytes).write(to: URL(fileURLWithPath: path))
+/// Writes through a close-on-exec descriptor: one inherited by a child another test
+/// forks meanwhile would keep the file open for writing (an executable written here
+/// would then fail to start with ETXTBSY).
+func writeFile(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws {
+  let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+  try #require(fd >= 0, "open \(path): \(errno)")
+  defer { close(fd) }
+  var offset = 0
+  while offset < bytes.count {
+    let written = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    try #require(written > 0 || errno == EINTR, "write \(path): \(errno)")
+    if written > 0 { offset += written }
+  }
 }
 
 func readBytes(_ path: String) throws -> [UInt8] {
