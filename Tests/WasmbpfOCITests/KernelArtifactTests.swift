@@ -79,27 +79,20 @@ final class TracerProcess {
   init(_ argv: [String], environment: [String: String]) throws {
     var pipeFDs: [Int32] = [-1, -1]
     try #require(pipe(&pipeFDs) == 0)
-    errorPath = try temporaryFolder("tracer") + "/stderr"
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 1)
-    posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    posix_spawn_file_actions_addclose(&actions, pipeFDs[0])
-    posix_spawn_file_actions_addclose(&actions, pipeFDs[1])
-    var merged = ProcessInfo.processInfo.environment
-    for (key, value) in environment { merged[key] = value }
-    let envp: [UnsafeMutablePointer<CChar>?] = merged.map { strdup("\($0)=\($1)") } + [nil]
-    let args: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-    defer {
-      envp.forEach { free($0) }
-      args.forEach { free($0) }
+    let errorPath = try temporaryFolder("tracer") + "/stderr"
+    self.errorPath = errorPath
+    let spawned = Result {
+      try spawnProcess(argv, environment: environment) { actions in
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 1)
+        posix_spawn_file_actions_addopen(
+          &actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addclose(&actions, pipeFDs[0])
+        posix_spawn_file_actions_addclose(&actions, pipeFDs[1])
+      }
     }
-    var pid: pid_t = 0
-    let spawned = posix_spawn(&pid, argv[0], &actions, nil, args, envp)
     close(pipeFDs[1])
-    try #require(spawned == 0)
+    let pid = try spawned.get()
     self.pid = pid
     outputFD = pipeFDs[0]
   }

@@ -28,9 +28,8 @@ struct CommandLineSandbox {
   }
 
   @discardableResult
-  func wasmbpf(_ arguments: [String], standardError: Int32? = nil) throws -> ToolResult {
-    try run(
-      [try wasmbpfRunPath()] + arguments, environment: environment, standardError: standardError)
+  func wasmbpf(_ arguments: [String]) throws -> ToolResult {
+    try run([try wasmbpfRunPath()] + arguments, environment: environment)
   }
 
   func remove() { removeFolder(folder) }

@@ -89,27 +89,15 @@ func readBytes(_ path: String) throws -> [UInt8] {
   Array(try Data(contentsOf: URL(fileURLWithPath: path)))
 }
 
-/// Runs `argv` to completion (killed after `timeoutSeconds`), with `environment`
-/// added to ours, and `input` on its stdin.
-@discardableResult
-func run(
-  _ argv: [String], environment: [String: String] = [:], input: [UInt8] = [],
-  standardError: Int32? = nil, timeoutSeconds: Int = 120
-) throws -> ToolResult {
-  var output: [Int32] = [-1, -1]
-  var errors: [Int32] = [-1, -1]
-  var inputPipe: [Int32] = [-1, -1]
-  try #require(pipe(&output) == 0 && pipe(&errors) == 0 && pipe(&inputPipe) == 0)
+/// Starts `argv` with `environment` added to ours; `files` sets up its descriptors.
+func spawnProcess(
+  _ argv: [String], environment: [String: String] = [:],
+  files: (inout posix_spawn_file_actions_t) -> Void
+) throws -> pid_t {
   var actions = posix_spawn_file_actions_t()
   posix_spawn_file_actions_init(&actions)
   defer { posix_spawn_file_actions_destroy(&actions) }
-  posix_spawn_file_actions_adddup2(&actions, inputPipe[0], 0)
-  posix_spawn_file_actions_adddup2(&actions, output[1], 1)
-  posix_spawn_file_actions_adddup2(&actions, standardError ?? errors[1], 2)
-  for fd in [output[0], errors[0], inputPipe[1], output[1], errors[1], inputPipe[0]] {
-    posix_spawn_file_actions_addclose(&actions, fd)
-  }
-  if let standardError { posix_spawn_file_actions_addclose(&actions, standardError) }
+  files(&actions)
   var merged = ProcessInfo.processInfo.environment
   for (key, value) in environment { merged[key] = value }
   let envp: [UnsafeMutablePointer<CChar>?] = merged.map { strdup("\($0)=\($1)") } + [nil]
@@ -120,10 +108,35 @@ func run(
   }
   var pid: pid_t = 0
   let spawned = posix_spawn(&pid, argv[0], &actions, nil, args, envp)
+  try #require(spawned == 0, "posix_spawn \(argv[0]): \(spawned)")
+  return pid
+}
+
+/// Runs `argv` to completion (killed after `timeoutSeconds`), with `environment`
+/// added to ours, and `input` on its stdin.
+@discardableResult
+func run(
+  _ argv: [String], environment: [String: String] = [:], input: [UInt8] = [],
+  timeoutSeconds: Int = 120
+) throws -> ToolResult {
+  var output: [Int32] = [-1, -1]
+  var errors: [Int32] = [-1, -1]
+  var inputPipe: [Int32] = [-1, -1]
+  try #require(pipe(&output) == 0 && pipe(&errors) == 0 && pipe(&inputPipe) == 0)
+  let spawned = Result {
+    try spawnProcess(argv, environment: environment) { actions in
+      posix_spawn_file_actions_adddup2(&actions, inputPipe[0], 0)
+      posix_spawn_file_actions_adddup2(&actions, output[1], 1)
+      posix_spawn_file_actions_adddup2(&actions, errors[1], 2)
+      for fd in [output[0], errors[0], inputPipe[1], output[1], errors[1], inputPipe[0]] {
+        posix_spawn_file_actions_addclose(&actions, fd)
+      }
+    }
+  }
   close(output[1])
   close(errors[1])
   close(inputPipe[0])
-  try #require(spawned == 0, "posix_spawn \(argv[0]): \(spawned)")
+  let pid = try spawned.get()
   if !input.isEmpty { _ = input.withUnsafeBytes { write(inputPipe[1], $0.baseAddress, $0.count) } }
   close(inputPipe[1])
 
@@ -169,18 +182,11 @@ final class BackgroundProcess {
 
   init(_ argv: [String], logPath: String) throws {
     self.logPath = logPath
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-    posix_spawn_file_actions_addopen(&actions, 2, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-    let args: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-    defer { args.forEach { free($0) } }
-    var pid: pid_t = 0
-    let spawned = posix_spawn(&pid, argv[0], &actions, nil, args, environ)
-    try #require(spawned == 0, "posix_spawn \(argv[0]): \(spawned)")
-    self.pid = pid
+    pid = try spawnProcess(argv) { actions in
+      posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+      posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+      posix_spawn_file_actions_addopen(&actions, 2, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+    }
   }
 
   var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
