@@ -50,8 +50,8 @@ public struct ImageCache: Sendable {
     public var bytes: Int64
   }
 
-  /// Removes the entries `matching` selects (all of them when `all`), then every blob
-  /// no remaining entry reaches, and leftovers of interrupted pulls.
+  /// Removes every entry when `all`; then every blob no remaining entry reaches, and
+  /// the leftovers of interrupted pulls.
   public func prune(all: Bool) throws(OCIError) -> PruneResult {
     var removedEntries = 0
     var kept: [OCIDigest] = []

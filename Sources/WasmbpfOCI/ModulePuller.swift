@@ -20,6 +20,8 @@ public struct PulledModule: Sendable {
   public var platform: Platform?
   /// Bytes fetched over the network in this pull (0 when all came from the layout).
   public var fetchedBytes: Int64
+  /// Of those, the blobs' (config and layers); the rest are manifests.
+  public var fetchedBlobBytes: Int64
 }
 
 /// Pulls and loads modules.
@@ -55,7 +57,8 @@ public struct ModulePuller: Sendable {
     let artifact = try ModuleArtifact.extract(
       manifest, digest: digest, blobs: LayoutBlobs(layout: layout, staging: nil), limits: limits)
     return PulledModule(
-      artifact: artifact, resolvedDigest: top.digest, platform: platform, fetchedBytes: 0)
+      artifact: artifact, resolvedDigest: top.digest, platform: platform, fetchedBytes: 0,
+      fetchedBlobBytes: 0)
   }
 
   /// Pulls `reference` into `layout`, naming it `names` in the layout's index, and
@@ -67,6 +70,7 @@ public struct ModulePuller: Sendable {
     let staging = try layout.stage()
     defer { staging.discard() }
     var fetched: Int64 = 0
+    var fetchedBlobs: Int64 = 0
 
     // The manifest (or index) the reference names: from the layout when pinned by a
     // digest it holds, else from the registry.
@@ -114,7 +118,7 @@ public struct ModulePuller: Sendable {
             + "removed, fetching it again")
       }
       if staging.blobs.contains(descriptor.digest) { continue }
-      fetched += try await fetchBlob(
+      fetchedBlobs += try await fetchBlob(
         descriptor, limit: limit, reference: reference, staging: staging, client: client)
     }
     let artifact = try ModuleArtifact.extract(
@@ -126,7 +130,8 @@ public struct ModulePuller: Sendable {
         mediaType: top.mediaType, digest: top.digest,
         size: Int64(top.bytes.count)), names: names)
     return PulledModule(
-      artifact: artifact, resolvedDigest: top.digest, platform: platform, fetchedBytes: fetched)
+      artifact: artifact, resolvedDigest: top.digest, platform: platform,
+      fetchedBytes: fetched + fetchedBlobs, fetchedBlobBytes: fetchedBlobs)
   }
 
   // MARK: Pieces

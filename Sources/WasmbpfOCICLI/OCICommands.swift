@@ -53,7 +53,7 @@ public struct OCICommands: RegistryCommands {
     do throws(OCIError) {
       let parsed = try ModuleReference(parsing: reference)
       let pulled: PulledModule
-      var origin: String
+      let origin: String
       switch parsed {
       case .layout(let directory, let selector):
         pulled = try ModulePuller().load(
@@ -71,9 +71,11 @@ public struct OCICommands: RegistryCommands {
             registryReference, into: cache.layout, names: [registryReference.description],
             client: client)
         }
-        origin =
-          pulled.fetchedBytes == 0
-          ? "from the cache" : "fetched \(ProgressMeter.size(pulled.fetchedBytes)) into the cache"
+        switch (pulled.fetchedBytes, pulled.fetchedBlobBytes) {
+        case (0, _): origin = "from the cache"
+        case (_, 0): origin = "manifest from the registry, blobs from the cache"
+        case (let all, _): origin = "fetched \(ProgressMeter.size(all)) into the cache"
+        }
       }
       var summary = [
         "\(reference) is \(pulled.resolvedDigest) (\(pulled.artifact.format), "

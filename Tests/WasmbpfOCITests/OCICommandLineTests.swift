@@ -65,6 +65,7 @@ struct CommandLineSandbox {
     #expect(ran.status == 0, "\(ran.stderr)")
     #expect(ran.stdout.contains("argv[0] oci://\(reference)\nargv[1] args\nargv[2] x\n"))
     #expect(ran.stderr.contains("oci://\(reference) is \(digest) (Wasm artifact"))
+    #expect(ran.stderr.contains("manifest from the registry, blobs from the cache"))
     #expect(ran.stderr.contains("the artifact carries a policy (sha256:"))
     #expect(ran.stderr.contains("  | extends = \"observe\""))
     #expect(ran.stderr.contains("not applied: running under --bpf-policy 'unrestricted'"))
