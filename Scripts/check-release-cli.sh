@@ -2,8 +2,7 @@
 # Builds wasmbpf-run the way README.md's install step builds it
 # (Scripts/build-release.sh: release, Swift runtime linked in) and checks the binary:
 # no Swift shared library is loaded, and it runs a WASI command and an exported
-# function; then the install step, into a scratch prefix, and wasmbpf-oci beside it
-# (self-contained, and exec'd by the installed wasmbpf-run for an oci: module). CI runs this before the
+# function; then the install step, into a scratch prefix. CI runs this before the
 # tests, so that the documented build and install cannot break unnoticed.
 #
 # Then, on the kernel (root, tracefs mounted, as CI runs it), the lifetime the
@@ -60,23 +59,6 @@ for file in bin/wasmbpf-run share/bash-completion/completions/wasmbpf-run \
   [[ -s "$work/prefix/$file" ]] || fail "the install step left no $file"
 done
 cmp -s "$binary" "$work/prefix/bin/wasmbpf-run" || fail "the installed binary is not the release build"
-
-# wasmbpf-oci, installed beside it: self-contained too, and exec'd by the installed
-# wasmbpf-run for the registry commands and oci: references (here an image layout
-# folder, so no registry is needed; the registry tests cover the rest).
-registry="$work/prefix/bin/wasmbpf-oci"
-[[ -x "$registry" ]] || fail "the install step left no bin/wasmbpf-oci"
-if ldd "$registry" | grep -q 'libswift'; then
-  ldd "$registry" >&2
-  fail "$registry loads Swift shared libraries"
-fi
-"$work/prefix/bin/wasmbpf-run" push "$work/hello.wat" "oci:$work/layout:hello" >/dev/null 2>&1 ||
-  fail "push into a layout folder through the installed wasmbpf-run failed"
-status=0
-output=$("$work/prefix/bin/wasmbpf-run" "oci:$work/layout:hello" 2>"$work/stderr") || status=$?
-[[ "$output" == "hello from the release build" && $status -eq 7 ]] ||
-  fail "running from the layout folder: status $status, output '$output': $(cat "$work/stderr")"
-grep -q "read from the layout" "$work/stderr" || fail "no resolution notice: $(cat "$work/stderr")"
 
 Scripts/build-fixtures.sh >/dev/null
 hostile=Fixtures/generated/bpf/guests/hostile.wasm
