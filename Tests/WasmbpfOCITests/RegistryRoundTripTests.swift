@@ -62,9 +62,10 @@ import WasmbpfOCI
         separatedBy: "\"POST /v2/tools/chunked/blobs/uploads/"
       ).count
       #expect(uploadsAfter == uploadsBefore)
+      let folder = try temporaryFolder("cache")
+      defer { removeFolder(folder) }
       let pulled = try await ModulePuller().pull(
-        other, into: try ImageCache(root: try temporaryFolder("cache")).layout, names: [],
-        client: client)
+        other, into: try ImageCache(root: folder).layout, names: [], client: client)
       #expect(pulled.artifact.module == artifact.blobs[1].bytes)
     }
   }
