@@ -28,6 +28,7 @@ packages=(
   libclang-rt-14-dev-wasm32  # wasm32 compiler builtins (Scripts/wasi-toolchain.sh)
   libelf-dev                 # libbpf's dependency
   openssl                    # keys and certificates for the registry tests' TLS and tokens
+  prometheus                 # promtool checks the node agent's metrics (tests)
   skopeo                     # reads what we push, copies images for us (registry tests)
   umoci                      # builds the ordinary OCI images the registry tests run
   wasi-libc                  # the wasm32-wasi C library for guests
