@@ -67,7 +67,7 @@ public final class Guest: @unchecked Sendable {
   /// The store's interrupt handle, once the store exists.
   private var interruptHandle: InterruptHandle?
   /// The BPF host, once the guest imports wasm_bpf (kept after the end for counters).
-  private var host: BpfHost?
+  var host: BpfHost?
   private var wantsLinksPaused = false
   var forcedReason: GuestStopReason?
   /// Monotonic nanoseconds at which the watchdog forces a stop.
