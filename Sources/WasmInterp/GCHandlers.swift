@@ -71,29 +71,31 @@ func refCastOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
 // MARK: Allocation
 
 /// A new zeroed object of the layout at `layout` (an array of `count` elements);
-/// 0 when the store's GC heap limit refuses it.
+/// 0 when the store's GC heap limit refuses it. Collects first when the heap has
+/// grown past its threshold: `fp` is the running frame, the top of the value
+/// stack's live part is its end.
 @inline(never)
-func gcAllocate(_ c: Ctx, layout: Int, count: Int) -> UInt64 {
+func gcAllocate(_ c: Ctx, _ fp: FP, layout: Int, count: Int) -> UInt64 {
   let words = pointer(layout, as: Int.self)
   let runtime = c.pointee.runtime.takeUnretainedValue()
-  if words[GCLayout.kind] == Int(GCHeader.structKind) {
-    let cells = words[GCLayout.cells]
-    return runtime.allocateObject(
-      kind: GCHeader.structKind, typeID: words[GCLayout.typeID], count: cells,
-      cellsPerElement: 0, cells: cells) ?? 0
-  }
-  let perElement = words[GCLayout.cells]
+  let isStruct = words[GCLayout.kind] == Int(GCHeader.structKind)
   // `count` is an i32 (below 2^32): the product cannot overflow.
+  let cells = isStruct ? words[GCLayout.cells] : count &* words[GCLayout.cells]
+  if runtime.gcBytes &+ cells &* 8 > runtime.gcThreshold {
+    let frame = (c.pointee.frameTop - 1).pointee.function
+    runtime.collect(stackTop: fp + frame.pointee.frameSize)
+  }
   return runtime.allocateObject(
-    kind: GCHeader.arrayKind, typeID: words[GCLayout.typeID], count: count,
-    cellsPerElement: perElement, cells: count &* perElement) ?? 0
+    kind: isStruct ? GCHeader.structKind : GCHeader.arrayKind, typeID: words[GCLayout.typeID],
+    count: isStruct ? cells : count, cellsPerElement: isStruct ? 0 : words[GCLayout.cells],
+    cells: cells, references: words[GCLayout.references] != 0) ?? 0
 }
 
 // MARK: Structs
 
 /// Operands: [dst, first field slot, layout, frame stride].
 func structNewOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
-  let object = gcAllocate(c, layout: pc[3], count: 0)
+  let object = gcAllocate(c, fp, layout: pc[3], count: 0)
   guard object != 0 else { return .trap(.allocationTooLarge) }
   let words = pointer(pc[3], as: Int.self)
   let cells = GCHeader.cells(object)
@@ -112,7 +114,7 @@ func structNewOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
 
 /// Operands: [dst, layout].
 func structNewDefaultOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
-  let object = gcAllocate(c, layout: pc[2], count: 0)
+  let object = gcAllocate(c, fp, layout: pc[2], count: 0)
   guard object != 0 else { return .trap(.allocationTooLarge) }
   fp[pc[1]] = object
   return next(pc + 3, fp, md, ms, c)
@@ -160,7 +162,7 @@ func structSetOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
 /// Operands: [dst, value, length, layout].
 func arrayNewOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   let count = Int(u32(fp[pc[3]]))
-  let object = gcAllocate(c, layout: pc[4], count: count)
+  let object = gcAllocate(c, fp, layout: pc[4], count: count)
   guard object != 0 else { return .trap(.allocationTooLarge) }
   let words = pointer(pc[4], as: Int.self)
   let mode = words[GCLayout.fields], per = words[GCLayout.cells]
@@ -176,7 +178,7 @@ func arrayNewOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
 
 /// Operands: [dst, length, layout].
 func arrayNewDefaultOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
-  let object = gcAllocate(c, layout: pc[3], count: Int(u32(fp[pc[2]])))
+  let object = gcAllocate(c, fp, layout: pc[3], count: Int(u32(fp[pc[2]])))
   guard object != 0 else { return .trap(.allocationTooLarge) }
   fp[pc[1]] = object
   return next(pc + 4, fp, md, ms, c)
@@ -185,7 +187,7 @@ func arrayNewDefaultOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exi
 /// Operands: [dst, first value slot, count, layout, frame stride].
 func arrayNewFixedOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   let count = pc[3]
-  let object = gcAllocate(c, layout: pc[4], count: count)
+  let object = gcAllocate(c, fp, layout: pc[4], count: count)
   guard object != 0 else { return .trap(.allocationTooLarge) }
   let words = pointer(pc[4], as: Int.self)
   let mode = words[GCLayout.fields], per = words[GCLayout.cells]
@@ -236,7 +238,7 @@ func arrayNewDataOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   guard inRange(offset, UInt64(count) &* UInt64(bytes), segment.pointee.count) else {
     return .trap(.outOfBoundsMemoryAccess)
   }
-  let object = gcAllocate(c, layout: pc[4], count: count)
+  let object = gcAllocate(c, fp, layout: pc[4], count: count)
   guard object != 0 else { return .trap(.allocationTooLarge) }
   if count > 0, let base = segment.pointee.base {
     gcLoadElements(
@@ -254,7 +256,7 @@ func arrayNewElemOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   guard inRange(offset, UInt64(count), segment.pointee.count) else {
     return .trap(.outOfBoundsTableAccess)
   }
-  let object = gcAllocate(c, layout: pc[4], count: count)
+  let object = gcAllocate(c, fp, layout: pc[4], count: count)
   guard object != 0 else { return .trap(.allocationTooLarge) }
   if count > 0, let base = segment.pointee.base {
     GCHeader.cells(object).update(

@@ -50,6 +50,12 @@ struct GCHeader {
   static let magic: UInt64 = 0xC0DE_6C00_0000_0000
   static let structKind: UInt64 = 1
   static let arrayKind: UInt64 = 2
+  /// Tag bits beside the kind: reached by the running collection; handed to the
+  /// host (never collected, see docs/gc.md); cells may hold references.
+  static let markBit: UInt64 = 1 << 8
+  static let pinnedBit: UInt64 = 1 << 9
+  static let referencesBit: UInt64 = 1 << 10
+  static let flagMask: UInt64 = 0x7FF
 
   @inline(__always) static func header(_ cell: UInt64) -> UnsafeMutablePointer<GCHeader> {
     UnsafeMutablePointer<GCHeader>(bitPattern: UInt(truncatingIfNeeded: cell)).unsafelyUnwrapped
@@ -63,7 +69,7 @@ struct GCHeader {
   /// Whether a non-null cell of a reference type is a GC object.
   static func isObject(_ cell: UInt64) -> Bool {
     guard GCRef.isObject(cell) else { return false }
-    return header(cell).pointee.tag & ~0xFF == magic
+    return header(cell).pointee.tag & ~flagMask == magic
   }
 }
 
@@ -98,10 +104,12 @@ enum GCStorage: Int {
 
 /// The layout of one store type, built once per type (StoreRuntime.gcLayout):
 /// words `[kind, typeID, count, cellsPerElement or total cells, elementBytes,
-/// storage modes...]`. Handlers get its address as an operand.
+/// whether any field is a reference, then (cell offset, storage mode) per field]`
+/// (an array has one mode and no offset). Handlers get its address as an operand.
 enum GCLayout {
   static let kind = 0, typeID = 1, fieldCount = 2, cells = 3, elementBytes = 4
-  static let fields = 5
+  static let references = 5
+  static let fields = 6
 }
 
 extension StoreRuntime {
@@ -117,7 +125,8 @@ extension StoreRuntime {
         offsets.append(cells)
         cells += GCStorage(field.storage).cells
       }
-      words = [Int(GCHeader.structKind), id, fields.count, cells, 0]
+      let references = fields.contains { $0.storage.unpacked.isReference }
+      words = [Int(GCHeader.structKind), id, fields.count, cells, 0, references ? 1 : 0]
       for (field, offset) in zip(fields, offsets) {
         words.append(offset)
         words.append(GCStorage(field.storage).rawValue)
@@ -126,10 +135,10 @@ extension StoreRuntime {
       let storage = GCStorage(element.storage)
       words = [
         Int(GCHeader.arrayKind), id, 0, storage.cells, element.storage.byteSize,
-        storage.rawValue,
+        element.storage.unpacked.isReference ? 1 : 0, storage.rawValue,
       ]
     case .function:
-      words = [0, id, 0, 0, 0]
+      words = [0, id, 0, 0, 0, 0]
     }
     let layout = UnsafeMutablePointer<Int>.allocate(capacity: words.count)
     layout.initialize(from: words, count: words.count)
@@ -139,9 +148,9 @@ extension StoreRuntime {
 
   /// Allocates a zeroed object of `cells` cells after the header; nil when the
   /// store's GC heap limit would be exceeded.
-  func allocateObject(kind: UInt64, typeID: Int, count: Int, cellsPerElement: Int, cells: Int)
-    -> UInt64?
-  {
+  func allocateObject(
+    kind: UInt64, typeID: Int, count: Int, cellsPerElement: Int, cells: Int, references: Bool
+  ) -> UInt64? {
     let bytes = MemoryLayout<GCHeader>.stride + cells * 8
     guard cells >= 0, gcBytes <= configuration.maxGCHeapBytes - bytes,
       let raw = calloc(1, bytes)
@@ -149,14 +158,16 @@ extension StoreRuntime {
     gcBytes += bytes
     let header = raw.assumingMemoryBound(to: GCHeader.self)
     header.pointee = GCHeader(
-      tag: GCHeader.magic | kind, typeID: typeID, count: count, cellsPerElement: cellsPerElement)
-    gcObjects.append(raw)
+      tag: GCHeader.magic | kind | (references ? GCHeader.referencesBit : 0), typeID: typeID,
+      count: count, cellsPerElement: cellsPerElement)
+    gcObjects.insert(UInt(bitPattern: raw))
+    gcStatistics.allocatedBytes &+= bytes
     return UInt64(UInt(bitPattern: raw))
   }
 
   /// Frees every object (the store is going away).
   func releaseObjects() {
-    for object in gcObjects { free(object) }
+    for object in gcObjects { free(UnsafeMutableRawPointer(bitPattern: object)) }
     gcObjects.removeAll()
     for (_, layout) in gcLayouts { layout.deallocate() }
     gcLayouts.removeAll()

@@ -261,7 +261,7 @@ extension StoreRuntime {
       let object = allocateObject(
         kind: isStruct ? GCHeader.structKind : GCHeader.arrayKind, typeID: instance.typeIDs[t],
         count: isStruct ? per : count, cellsPerElement: isStruct ? 0 : per,
-        cells: isStruct ? per : count * per)
+        cells: isStruct ? per : count * per, references: layout[GCLayout.references] != 0)
     else { throw .trap(Trap(.allocationTooLarge)) }
     let cells = GCHeader.cells(object)
     for (i, value) in values.enumerated() {

@@ -148,9 +148,12 @@ final class StoreRuntime {
   var types = TypeRegistry()
   /// Exceptions an `exnref` may refer to: they live as long as the store.
   var exposedExceptions: [ExceptionPointer] = []
-  /// GC objects (structs, arrays): all live until the store goes (docs/gc.md).
-  var gcObjects: [UnsafeMutableRawPointer] = []
+  /// The GC heap (GCCollector.swift): every object's address, the bytes they take,
+  /// and the size at which the next allocation from running code collects first.
+  var gcObjects: Set<UInt> = []
   var gcBytes = 0
+  var gcThreshold = GCStatistics.minimumThreshold
+  var gcStatistics = GCStatistics()
   /// Struct and array layouts by store type id (GCObjects.swift).
   var gcLayouts: [Int: UnsafeMutablePointer<Int>] = [:]
   /// Every tag of the store, by the address of its state (exceptions name their tag
@@ -285,13 +288,17 @@ final class StoreRuntime {
             bitPattern: UInt(truncatingIfNeeded: cell))
         else { return .funcRef(nil) }
         // A concrete reference type may be a struct or array type.
-        if GCHeader.isObject(cell) { return .anyRef(AnyReference(bits: cell, runtime: self)) }
+        if GCHeader.isObject(cell) {
+          pin(cell)
+          return .anyRef(AnyReference(bits: cell, runtime: self))
+        }
         return .funcRef(FunctionReference(storeIndex: entry.pointee.storeIndex))
       case .extern, .any:
         if cell == 0 {
           return Value.Kind(r.heapType) == .extern ? .externRef(nil) : .anyRef(nil)
         }
         if GCRef.isHost(cell) { return .externRef(GCRef.hostValue(cell)) }
+        pin(cell)
         return .anyRef(AnyReference(bits: cell, runtime: self))
       case .exception:
         guard let exception = ExceptionPointer(bitPattern: UInt(truncatingIfNeeded: cell)) else {
