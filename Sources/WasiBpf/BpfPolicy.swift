@@ -135,20 +135,37 @@ public struct BpfPolicy: Hashable, Sendable {
 
 extension BpfMapDescription {
   /// A rough upper bound of the kernel memory the map takes: entries × (key + value),
-  /// × CPUs for per-CPU maps; ring buffers are their size.
-  public func estimatedBytes(possibleCPUs: Int) -> UInt64 {
+  /// × CPUs for per-CPU maps; ring buffers are their size. nil when the declared sizes
+  /// multiply past 2^64 bytes: no kernel can create such a map, and every policy
+  /// refuses it (the sizes come from the guest's ELF: hostile numbers).
+  public func estimatedBytes(possibleCPUs: Int) -> UInt64? {
     switch typeName {
     case "ringbuf", "user_ringbuf":
       return UInt64(maxEntries)
     case "perf_event_array":
-      return UInt64(maxEntries) * 8
+      return UInt64(maxEntries) * 8  // < 2^35: cannot overflow
     default:
-      let perEntry = UInt64(keySize) + UInt64(valueSize)
-      let copies: UInt64 = typeName.hasPrefix("percpu") || typeName.hasPrefix("lru_percpu")
+      let perEntry = UInt64(keySize) + UInt64(valueSize)  // < 2^33: cannot overflow
+      let copies: UInt64 =
+        typeName.hasPrefix("percpu") || typeName.hasPrefix("lru_percpu")
         ? UInt64(max(possibleCPUs, 1)) : 1
-      return UInt64(maxEntries) * perEntry * copies
+      let (entries, overflow1) = UInt64(maxEntries).multipliedReportingOverflow(by: perEntry)
+      let (total, overflow2) = entries.multipliedReportingOverflow(by: copies)
+      return overflow1 || overflow2 ? nil : total
     }
   }
+}
+
+/// The sum of map size estimates; nil when one is nil or the sum passes 2^64.
+func totalEstimatedBytes(_ maps: [BpfMapDescription], possibleCPUs: Int) -> UInt64? {
+  var total: UInt64 = 0
+  for map in maps {
+    guard let bytes = map.estimatedBytes(possibleCPUs: possibleCPUs) else { return nil }
+    let (sum, overflow) = total.addingReportingOverflow(bytes)
+    guard !overflow else { return nil }
+    total = sum
+  }
+  return total
 }
 
 /// The attach point string a policy's `attachPoints` patterns see.

@@ -15,7 +15,9 @@ enum PolicySnippet {
     var mapTypes: [String] = []
     var kfuncs = false
     var programCount = 0
-    var mapBytes: UInt64 = 0
+    // nil once a map's declared size (or the sum) passes 2^64 bytes: hostile sizes.
+    var mapBytes: UInt64? = 0
+    var impossibleMaps: [String] = []
     var ringBufferBytes: UInt64 = 0
     func add(_ value: String, to list: inout [String]) {
       if !list.contains(value) { list.append(value) }
@@ -36,9 +38,16 @@ enum PolicySnippet {
       }
       for map in object.maps {
         add(map.typeName, to: &mapTypes)
-        let bytes = map.estimatedBytes(possibleCPUs: possibleCPUs)
-        mapBytes &+= bytes
-        if map.typeName == "ringbuf" { ringBufferBytes = max(ringBufferBytes, bytes) }
+        if let bytes = map.estimatedBytes(possibleCPUs: possibleCPUs) {
+          mapBytes = mapBytes.flatMap { total in
+            let (sum, overflow) = total.addingReportingOverflow(bytes)
+            return overflow ? nil : sum
+          }
+          if map.typeName == "ringbuf" { ringBufferBytes = max(ringBufferBytes, bytes) }
+        } else {
+          mapBytes = nil
+          impossibleMaps.append(map.name)
+        }
         // Internal maps (.rodata, .bss...) are not the guest's to operate.
         if map.name.contains(".") { continue }
         if map.typeName == "ringbuf" || map.typeName == "perf_event_array" {
@@ -80,16 +89,27 @@ enum PolicySnippet {
 
         """
     }
+    // Policy integers are signed 64-bit (TOML): a larger total is written as the
+    // largest one, which still admits every map that fits in memory.
+    let mapBytesText: String
+    if let mapBytes, mapBytes <= UInt64(Int64.max) {
+      mapBytesText = "\(mapBytes)"
+    } else {
+      mapBytesText = "\(Int64.max)  # the maps declare more than 2^63 bytes"
+    }
     text += """
 
       [limits]
       objects = \(objects.count)
       programs = \(programCount)
       links = \(programCount)
-      map-bytes = \(mapBytes)
+      map-bytes = \(mapBytesText)
       ring-buffer-bytes = \(ringBufferBytes)
 
       """
+    for name in impossibleMaps {
+      text += "# map '\(name)' declares more than 2^64 bytes: every policy refuses this object.\n"
+    }
     return text
   }
 }

@@ -210,3 +210,52 @@ func inspectSamplePolicy() -> BpfPolicy {
     #expect(BpfProgramKind(sectionName: "weird") == .other)
   }
 }
+
+/// Map sizes from a hostile ELF (issue 22): the estimate is checked, never trapping.
+@Suite struct MapSizeEstimateTests {
+  func map(_ type: String, entries: UInt32, key: UInt32, value: UInt32) -> BpfMapDescription {
+    BpfMapDescription(
+      name: "m", typeName: type, keySize: key, valueSize: value, maxEntries: entries)
+  }
+
+  @Test func perCPUSizesThatOverflowHaveNoEstimate() {
+    let huge = map("percpu_hash", entries: .max, key: 0x7FFF_FFFF, value: 0x7FFF_FFFF)
+    #expect(huge.estimatedBytes(possibleCPUs: 2) == nil)
+    // One CPU: 0xFFFFFFFF × 0xFFFFFFFE still fits in 64 bits.
+    #expect(huge.estimatedBytes(possibleCPUs: 1) == UInt64(0xFFFF_FFFF) * 0xFFFF_FFFE)
+    #expect(
+      map("hash", entries: .max, key: .max, value: .max).estimatedBytes(possibleCPUs: 64) == nil)
+    #expect(
+      map("perf_event_array", entries: .max, key: 4, value: 4).estimatedBytes(possibleCPUs: 2)
+        == 0x7_FFFF_FFF8)
+    #expect(
+      map("percpu_array", entries: 4, key: 4, value: 8).estimatedBytes(possibleCPUs: 3) == 144)
+  }
+
+  @Test func aLoadWhoseMapsOverflowIsRefusedUnderEveryPolicy() throws {
+    let object = try describeFixture("../cli/hugemap")
+    for policy in [BpfPolicy.unrestricted, .observe] {
+      let enforcer = BpfPolicyEnforcer(policy: policy, module: "t", possibleCPUs: 2)
+      let denial = try #require(throws: BpfPolicyDenial.self) { try enforcer.admitLoad(of: object) }
+      #expect(denial.errno == E2BIG)
+      #expect(denial.record.rule == "mapSize")
+      #expect(enforcer.mapBytes == 0 && enforcer.objectCount == 0)
+    }
+  }
+
+  @Test func mapsWhoseSumOverflowsAreRefused() throws {
+    let half = map("array", entries: .max, key: 0x7FFF_FFFF, value: 0x7FFF_FFFF)  // ~2^63.99
+    #expect(half.estimatedBytes(possibleCPUs: 1) != nil)
+    let object = BpfObjectDescription(name: "o", programs: [], maps: [half, half])
+    let enforcer = BpfPolicyEnforcer(policy: .unrestricted, module: "t", possibleCPUs: 1)
+    let denial = try #require(throws: BpfPolicyDenial.self) { try enforcer.admitLoad(of: object) }
+    #expect(denial.record.rule == "mapSize")
+    #expect(denial.record.message == "the maps together take more than 2^64 bytes")
+    // One such map alone is admitted by a policy without limits; the next one is not.
+    let one = BpfObjectDescription(name: "o", programs: [], maps: [half])
+    try enforcer.admitLoad(of: one)
+    #expect(throws: BpfPolicyDenial.self) { try enforcer.admitLoad(of: one) }
+    enforcer.released(object: one)
+    #expect(enforcer.mapBytes == 0)
+  }
+}
