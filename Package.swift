@@ -67,6 +67,14 @@ let package = Package(
       ]
     ),
     .executableTarget(name: "wasmbpf-run", dependencies: ["WasmbpfCLI"]),
+    // The fuzz harnesses, one per attack surface (no product: the package's own).
+    .target(
+      name: "FuzzHarnesses",
+      dependencies: [
+        "WasmCore", "WasmInterp", "WasmText", "WastRunner", "WasiPreview1", "WasiBpf", "WasmbpfCLI",
+      ]),
+    // Their libFuzzer binary (Scripts/fuzz.sh), or a replayer in a plain build.
+    .executableTarget(name: "wasmbpf-fuzz", dependencies: ["FuzzHarnesses"]),
     .testTarget(
       name: "WasmCoreTests", dependencies: ["WasmCore"],
       // Raw inputs read through #filePath by FuzzRegressionTests, not resources.
@@ -87,5 +95,9 @@ let package = Package(
     .testTarget(
       name: "WasiBpfTests", dependencies: ["WasiBpf", "WasiPreview1", "WasmInterp", "WasmCore"]),
     .testTarget(name: "WasiPreview1Tests", dependencies: ["WasiPreview1", "WasmCore", "WasmInterp"]),
+    // Replays each harness's seeds and saved findings (read through #filePath).
+    .testTarget(
+      name: "FuzzHarnessesTests", dependencies: ["FuzzHarnesses", "wasmbpf-fuzz"],
+      exclude: ["Findings"]),
   ]
 )

@@ -69,8 +69,10 @@ public func bpfHelperName(_ id: Int32) -> String {
   return "helper#\(id)"
 }
 
-/// The id of the helper named `name` ("bpf_send_signal" or "send_signal").
+/// The id of the helper named `name` ("bpf_send_signal" or "send_signal"), or of
+/// "helper#N" (how `bpfHelperName` names a helper newer than our table).
 public func bpfHelperID(named name: String) -> Int32? {
+  if name.hasPrefix("helper#") { return Int32(name.dropFirst("helper#".count)) }
   let full = name.hasPrefix("bpf_") ? name : "bpf_" + name
   return bpfHelperNames.firstIndex(of: full).map { Int32($0) }
 }

@@ -14,14 +14,14 @@
 import WasmCore
 
 /// One ELF BPF object found in a module.
-struct EmbeddedBpfObject {
+package struct EmbeddedBpfObject {
   /// Where it starts: the data segment and the offset in it.
-  var segmentIndex: Int
-  var segmentOffset: Int
-  var bytes: [UInt8]
+  package var segmentIndex: Int
+  package var segmentOffset: Int
+  package var bytes: [UInt8]
 }
 
-enum EmbeddedBpfObjects {
+package enum EmbeddedBpfObjects {
   static let elfMachineBPF: UInt16 = 247
   static let maximumGap = 1 << 16
 
@@ -38,7 +38,7 @@ enum EmbeddedBpfObjects {
     }
   }
 
-  static func find(in module: Module) -> [EmbeddedBpfObject] {
+  package static func find(in module: Module) -> [EmbeddedBpfObject] {
     var found: [EmbeddedBpfObject] = []
     for region in regions(of: module) {
       var index = 0
@@ -136,7 +136,7 @@ enum EmbeddedBpfObjects {
 
   /// The length of the ELF64 little-endian BPF image at `start`, or nil when it is
   /// not one or its tables do not fit in `bytes`.
-  static func elfLength(_ bytes: [UInt8], at start: Int) -> Int? {
+  package static func elfLength(_ bytes: [UInt8], at start: Int) -> Int? {
     let available = bytes.count - start
     guard available >= 64 else { return nil }
     func u16(_ offset: Int) -> UInt64 {

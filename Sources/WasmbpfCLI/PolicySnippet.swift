@@ -1,12 +1,17 @@
 // The policy `inspect` proposes for a module: exactly the program kinds, attach
 // points, helpers, map types and sizes its embedded BPF objects declare, as a TOML
 // file `--bpf-policy FILE` reads (see BpfPolicyFile.swift for the format).
+//
+// Names come from the guest's ELF (program, section and map names are arbitrary
+// bytes there), so every one is written as an escaped TOML string, and as an fnmatch
+// pattern that matches only itself: a hostile name can neither add lines to the file
+// nor widen what it grants.
 
 import WasiBpf
 
-enum PolicySnippet {
+package enum PolicySnippet {
   /// A policy file granting what `objects` need and nothing else.
-  static func toml(moduleName: String, objects: [BpfObjectDescription], possibleCPUs: Int)
+  package static func toml(moduleName: String, objects: [BpfObjectDescription], possibleCPUs: Int)
     -> String
   {
     var kinds: [String] = []
@@ -23,15 +28,23 @@ enum PolicySnippet {
       if !list.contains(value) { list.append(value) }
     }
     var rules: [(name: String, access: String, note: String)] = []
+    var ungrantable: [String] = []
     for object in objects {
       for program in object.programs {
         programCount += 1
         let kind = BpfProgramKind(sectionName: program.sectionName)
+        guard kind != .other else {
+          // No policy file can grant a kind it cannot name.
+          ungrantable.append(
+            "# program \(tomlString(program.name)) (section \(tomlString(program.sectionName))) "
+              + "is of no kind a policy can grant: this object is refused.")
+          continue
+        }
         add(kind.rawValue, to: &kinds)
         switch kind {
         case .xdp: add("xdp:*", to: &attach)
         case .sockops, .cgroup: add("cgroup:*", to: &attach)
-        default: add(program.sectionName, to: &attach)
+        default: add(fnmatchLiteral(program.sectionName), to: &attach)
         }
         for helper in program.helperNames { add(helper, to: &helpers) }
         if program.kfuncCallCount > 0 { kfuncs = true }
@@ -50,21 +63,23 @@ enum PolicySnippet {
         }
         // Internal maps (.rodata, .bss...) are not the guest's to operate.
         if map.name.contains(".") { continue }
+        let pattern = fnmatchLiteral(map.name)
         if map.typeName == "ringbuf" || map.typeName == "perf_event_array" {
-          rules.append((map.name, "read-only", "polled as an event buffer"))
+          rules.append((pattern, "read-only", "polled as an event buffer"))
         } else {
-          rules.append((map.name, "read-write", "read-only if the tool never updates it"))
+          rules.append((pattern, "read-write", "read-only if the tool never updates it"))
         }
       }
     }
     func list(_ values: [String]) -> String {
-      "[" + values.map { "\"\($0)\"" }.joined(separator: ", ") + "]"
+      "[" + values.map(tomlString).joined(separator: ", ") + "]"
     }
+    let quotedName = tomlString(moduleName)
     var text = """
-      # eBPF policy for \(moduleName), proposed by `wasmbpf-run inspect`: it grants what
+      # eBPF policy for \(quotedName), proposed by `wasmbpf-run inspect`: it grants what
       # the module's embedded BPF objects declare and nothing more. Review, tighten
-      # (attach points, map access), then run: wasmbpf-run --bpf-policy FILE \(moduleName)
-      name = "\(moduleName)"
+      # (attach points, map access), then run: wasmbpf-run --bpf-policy FILE MODULE
+      name = \(quotedName)
 
       [programs]
       kinds = \(list(kinds))
@@ -84,7 +99,7 @@ enum PolicySnippet {
       text += """
 
         [[maps.rule]]
-        name = "\(rule.name)"
+        name = \(tomlString(rule.name))
         access = "\(rule.access)"  # \(rule.note)
 
         """
@@ -108,8 +123,39 @@ enum PolicySnippet {
 
       """
     for name in impossibleMaps {
-      text += "# map '\(name)' declares more than 2^64 bytes: every policy refuses this object.\n"
+      text +=
+        "# map \(tomlString(name)) declares more than 2^64 bytes: every policy refuses this object.\n"
     }
+    for line in ungrantable { text += line + "\n" }
     return text
+  }
+
+  /// `text` as a TOML basic string: quotes, backslashes and control characters escaped.
+  static func tomlString(_ text: String) -> String {
+    var out = "\""
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\t": out += "\\t"
+      case "\r": out += "\\r"
+      case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+        let hex = String(scalar.value, radix: 16, uppercase: true)
+        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+      default: out.unicodeScalars.append(scalar)
+      }
+    }
+    return out + "\""
+  }
+
+  /// An fnmatch pattern that matches exactly `text`.
+  static func fnmatchLiteral(_ text: String) -> String {
+    var out = ""
+    for character in text {
+      if "*?[]\\".contains(character) { out.append("\\") }
+      out.append(character)
+    }
+    return out
   }
 }
