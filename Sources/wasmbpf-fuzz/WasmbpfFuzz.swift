@@ -2,7 +2,8 @@
 //
 // Built by Scripts/fuzz.sh with `-sanitize=fuzzer,address -D WASMBPF_LIBFUZZER`, it
 // is a libFuzzer binary: WASMBPF_FUZZ_HARNESS names the harness, and
-// WASMBPF_FUZZ_SEEDS=DIR makes it write that harness's seed corpus to DIR and exit.
+// WASMBPF_FUZZ_SEEDS=DIR makes it write that harness's seed corpus to DIR and exit
+// (WASMBPF_FUZZ_MAX_LEN=1: print its longest input for -max_len and exit).
 // Built plainly (`swift build`), it replays inputs without libFuzzer:
 //
 //   wasmbpf-fuzz list
@@ -53,6 +54,10 @@ func readAll(_ path: String) -> [UInt8]? {
     }
     if let directory = getenv("WASMBPF_FUZZ_SEEDS") {
       exit(writeSeeds(harness, to: String(cString: directory)))
+    }
+    if getenv("WASMBPF_FUZZ_MAX_LEN") != nil {
+      print(harness.maxLength)
+      exit(0)
     }
     selected = harness
     return 0

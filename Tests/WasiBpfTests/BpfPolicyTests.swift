@@ -22,6 +22,8 @@ func inspectSamplePolicy() -> BpfPolicy {
     "tracepoint/syscalls/sys_enter_execve", "tracepoint/syscalls/sys_enter_kill",
   ]
   policy.mapTypes = ["ringbuf", "hash", "percpu_array"]
+  // Every helper: these tests are about the other rules.
+  policy.allowedHelpers = nil
   policy.mapRules = [BpfMapRule(pattern: "counts", access: .readOnly)]
   policy.defaultMapAccess = .none
   return policy
@@ -62,6 +64,46 @@ func inspectSamplePolicy() -> BpfPolicy {
     #expect(denial.record.message.contains("xdp"))
     #expect(denial.description.contains("denied load of object 'xdpcount'"))
     #expect(log.records.count == 1)
+  }
+
+  @Test func presetsAreAllowListsExceptUnrestricted() throws {
+    // A helper, a map type and a kind that a newer kernel might add: only
+    // `unrestricted` grants what it has never seen.
+    let program = BpfProgramDescription(
+      name: "p", sectionName: "tracepoint/sched/sched_switch", typeName: "tracepoint",
+      instructionCount: 2, helperIDs: [9999], kfuncCallCount: 0)
+    let newHelper = BpfObjectDescription(name: "o", programs: [program], maps: [])
+    let newMap = BpfObjectDescription(
+      name: "o", programs: [],
+      maps: [BpfMapDescription(name: "m", typeName: "type#99", keySize: 4, valueSize: 4, maxEntries: 1)])
+    for preset in [BpfPolicy(), .observe] {
+      let log = Log()
+      let helper = try #require(throws: BpfPolicyDenial.self) {
+        try enforcer(preset, log: log).admitLoad(of: newHelper)
+      }
+      #expect(helper.record.rule == (preset.programKinds.isEmpty ? "programKinds" : "helpers"))
+      let map = try #require(throws: BpfPolicyDenial.self) {
+        try enforcer(preset, log: log).admitLoad(of: newMap)
+      }
+      #expect(map.record.rule == "mapTypes")
+    }
+    let log = Log()
+    try enforcer(.unrestricted, log: log).admitLoad(of: newHelper)
+    try enforcer(.unrestricted, log: log).admitLoad(of: newMap)
+    // observe's lists are explicit, and no writing helper is in its allow-list.
+    #expect(BpfPolicy.observe.allowedHelpers == BpfPolicy.readOnlyTracingHelpers)
+    #expect(BpfPolicy.readOnlyTracingHelpers.isDisjoint(with: BpfPolicy.writingHelpers))
+    #expect(BpfPolicy.observe.mapTypes != nil)
+    #expect(!BpfPolicy.observe.programKinds.contains(.other))
+    // Every name in the list is a helper this build knows.
+    for name in BpfPolicy.readOnlyTracingHelpers { #expect(bpfHelperID(named: name) != nil, "\(name)") }
+  }
+
+  @Test func observeAdmitsEveryTracingFixture() throws {
+    for name in ["exectrace", "execsnoop", "sleephist", "uprobe", "config", "ringbench"] {
+      let log = Log()
+      try enforcer(.observe, log: log).admitLoad(of: try describeFixture("guests/\(name)"))
+    }
   }
 
   @Test func helperDenyingPolicyRefusesSendSignal() throws {
