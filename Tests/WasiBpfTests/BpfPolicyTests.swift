@@ -75,7 +75,9 @@ func inspectSamplePolicy() -> BpfPolicy {
     let newHelper = BpfObjectDescription(name: "o", programs: [program], maps: [])
     let newMap = BpfObjectDescription(
       name: "o", programs: [],
-      maps: [BpfMapDescription(name: "m", typeName: "type#99", keySize: 4, valueSize: 4, maxEntries: 1)])
+      maps: [
+        BpfMapDescription(name: "m", typeName: "type#99", keySize: 4, valueSize: 4, maxEntries: 1)
+      ])
     for preset in [BpfPolicy(), .observe] {
       let log = Log()
       let helper = try #require(throws: BpfPolicyDenial.self) {
@@ -96,7 +98,9 @@ func inspectSamplePolicy() -> BpfPolicy {
     #expect(BpfPolicy.observe.mapTypes != nil)
     #expect(!BpfPolicy.observe.programKinds.contains(.other))
     // Every name in the list is a helper this build knows.
-    for name in BpfPolicy.readOnlyTracingHelpers { #expect(bpfHelperID(named: name) != nil, "\(name)") }
+    for name in BpfPolicy.readOnlyTracingHelpers {
+      #expect(bpfHelperID(named: name) != nil, "\(name)")
+    }
   }
 
   @Test func observeAdmitsEveryTracingFixture() throws {
