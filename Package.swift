@@ -72,9 +72,12 @@ let package = Package(
       name: "FuzzHarnesses",
       dependencies: [
         "WasmCore", "WasmInterp", "WasmText", "WastRunner", "WasiPreview1", "WasiBpf", "WasmbpfCLI",
+        "BpfSys",
       ]),
+    // Header-only: libFuzzer's driver entry, called by the fuzzer build's main.
+    .systemLibrary(name: "FuzzerDriver"),
     // Their libFuzzer binary (Scripts/fuzz.sh), or a replayer in a plain build.
-    .executableTarget(name: "wasmbpf-fuzz", dependencies: ["FuzzHarnesses"]),
+    .executableTarget(name: "wasmbpf-fuzz", dependencies: ["FuzzHarnesses", "FuzzerDriver"]),
     .testTarget(
       name: "WasmCoreTests", dependencies: ["WasmCore"],
       // Raw inputs read through #filePath by FuzzRegressionTests, not resources.

@@ -15,6 +15,7 @@ extension FuzzHarness {
     name: "bpf-object",
     summary: "libbpf open + describe, admitLoad, inspect's proposal and ELF extent",
     run: { bytes throws(FuzzFinding) in
+      _ = quietLibbpf
       try checkEmbedding(bytes)
       guard !bytes.isEmpty,
         let object = try? bytes.withUnsafeBytes({ raw throws(BpfError) in

@@ -27,9 +27,7 @@ enum FuzzFiles {
     defer { closedir(dir) }
     var names: [String] = []
     while let entry = readdir(dir) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-        String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-      }
+      let name = direntName(entry)
       guard !name.hasPrefix("."), name.hasSuffix(suffix) else { continue }
       var status = stat()
       let path = directory + "/" + name
@@ -48,5 +46,13 @@ enum FuzzFiles {
     list(directory, suffix: suffix).compactMap { path in
       read(path).map { (prefix + (path.split(separator: "/").last.map(String.init) ?? path), $0) }
     }
+  }
+}
+
+/// The name in a `dirent`, read up to its NUL: the record may be shorter than
+/// `d_name`'s 256 bytes (readdir packs them), so reading all of them overruns it.
+func direntName(_ entry: UnsafeMutablePointer<dirent>) -> String {
+  withUnsafeMutablePointer(to: &entry.pointee.d_name) { field in
+    field.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
   }
 }

@@ -15,9 +15,7 @@ struct DescriptorCensus: Equatable, CustomStringConvertible {
     guard let dir = opendir("/proc/self/fd") else { return census }
     let own = dirfd(dir)
     while let entry = readdir(dir) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-        String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-      }
+      let name = direntName(entry)
       guard let fd = Int32(name), fd != own else { continue }
       var buffer = [CChar](repeating: 0, count: 256)
       let length = readlink("/proc/self/fd/\(name)", &buffer, buffer.count - 1)

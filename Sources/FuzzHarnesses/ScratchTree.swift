@@ -73,9 +73,7 @@ struct ScratchTree {
     defer { closedir(dir) }
     var names: [String] = []
     while let entry = readdir(dir) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-        String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-      }
+      let name = direntName(entry)
       if name != "." && name != ".." { names.append(name) }
     }
     return names.sorted()

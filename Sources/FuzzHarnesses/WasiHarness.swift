@@ -50,12 +50,11 @@ enum WasiRun {
     return tree
   }()
   static let expected = tree.snapshot()
-  static let baseline = DescriptorCensus.now()
 
   static func run(_ bytes: [UInt8]) throws(FuzzFinding) {
     _ = CallWatchdog.shared
-    let before = baseline
     tree.reset()
+    let before = DescriptorCensus.now()
     var input = FuzzInput(bytes)
     let configuration = WasiConfiguration(
       arguments: ["fuzz.wasm", "--flag"], environment: [("HOME", "/sandbox")],

@@ -144,7 +144,7 @@ public final class BpfHost {
       return 0
     }
     let handle = nextHandle
-    nextHandle += 1
+    nextHandle += 1  // 2^64 loads of at least a system call each: cannot overflow
     objects[handle] = BpfObjectEntry(object: object, description: description)
     return Int64(bitPattern: handle)
   }
@@ -248,6 +248,9 @@ public final class BpfHost {
     if let existing = entry.mapIDs.first(where: { maps[$0]?.name == name }) { return existing }
     guard let kernelFD = entry.object.mapFD(named: name) else { return -ENOENT }
     guard let info = try? BpfMapInfo(fd: kernelFD) else { return -EINVAL }
+    // Ids are never reused; a guest that loads and closes objects for long enough to
+    // use up 2^31 of them gets EMFILE, not a wrapped (possibly live) id.
+    guard nextMapID < Int32.max else { return -EMFILE }
     let id = nextMapID
     nextMapID += 1
     maps[id] = GuestMapEntry(objectHandle: handle, kernelFD: kernelFD, name: name, info: info)

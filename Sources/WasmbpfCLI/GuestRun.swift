@@ -102,7 +102,8 @@ struct GuestRun {
       bpf = makeBpf(policy: policy, errors: errors, trace: trace)
       bpf?.define(in: &linker, store: store)
       // wasm_attach_bpf_program_fd: a cgroup named by a directory the guest was granted.
-      bpf?.host.guestDirectoryFD = { [unowned wasi] in wasi.context.borrowedDirectoryFD(guestFD: $0) }
+      bpf?.host.guestDirectoryFD = { [unowned wasi] in wasi.context.borrowedDirectoryFD(guestFD: $0)
+      }
       trace("eBPF policy '\(policy.name)'")
     }
     defer {
@@ -346,8 +347,9 @@ func openBpfDescriptorCount() -> Int {
   var count = 0
   var target = [CChar](repeating: 0, count: 128)
   while let entry = readdir(directory) {
-    let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-      String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+    // Up to the NUL in place: the record may be shorter than d_name's 256 bytes.
+    let name = withUnsafeMutablePointer(to: &entry.pointee.d_name) { field in
+      field.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
     }
     guard name.first?.isNumber == true else { continue }
     let length = readlink("/proc/self/fd/" + name, &target, target.count - 1)

@@ -30,6 +30,12 @@ func writeSeeds(_ harness: FuzzHarness, to directory: String) -> Int32 {
   return 0
 }
 
+/// Writes to standard error (the C `stderr` global is not concurrency-safe in Swift 6).
+func writeError(_ text: String) {
+  var text = text
+  text.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+}
+
 func readAll(_ path: String) -> [UInt8]? {
   guard let file = fopen(path, "rb") else { return nil }
   defer { fclose(file) }
@@ -40,7 +46,22 @@ func readAll(_ path: String) -> [UInt8]? {
 }
 
 #if WASMBPF_LIBFUZZER
+  import FuzzerDriver
+
   nonisolated(unsafe) var selected: FuzzHarness?
+
+  /// The program's entry (SwiftPM points `main` here): libFuzzer's driver, which
+  /// calls `LLVMFuzzerInitialize` and then `testOneInput` for each input.
+  @_cdecl("wasmbpf_fuzz_main")
+  public func fuzzMain(
+    _ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+  ) -> CInt {
+    var count = argc
+    var arguments = argv
+    return LLVMFuzzerRunDriver(&count, &arguments) { data, size in
+      testOneInput(data, size)
+    }
+  }
 
   @_cdecl("LLVMFuzzerInitialize")
   public func initialize(
@@ -49,7 +70,7 @@ func readAll(_ path: String) -> [UInt8]? {
     let name = getenv("WASMBPF_FUZZ_HARNESS").map { String(cString: $0) } ?? ""
     guard let harness = FuzzHarness.named(name) else {
       let names = FuzzHarness.all.map(\.name).joined(separator: ", ")
-      fputs("wasmbpf-fuzz: set WASMBPF_FUZZ_HARNESS to one of: \(names)\n", stderr)
+      writeError("wasmbpf-fuzz: set WASMBPF_FUZZ_HARNESS to one of: \(names)\n")
       exit(2)
     }
     if let directory = getenv("WASMBPF_FUZZ_SEEDS") {
@@ -69,7 +90,7 @@ func readAll(_ path: String) -> [UInt8]? {
     do {
       try selected!.run(bytes)
     } catch {
-      fputs("wasmbpf-fuzz: \(selected!.name): finding: \(error)\n", stderr)
+      writeError("wasmbpf-fuzz: \(selected!.name): finding: \(error)\n")
       abort()
     }
     return 0

@@ -20,8 +20,9 @@ import Testing
     defer { closedir(dir) }
     var names: [String] = []
     while let entry = readdir(dir) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-        String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+      let name = withUnsafeMutablePointer(to: &entry.pointee.d_name) {
+        // Up to the NUL: the record may be shorter than d_name.
+        $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
       }
       if !name.hasPrefix("."), !name.hasSuffix(".md") { names.append(directory + "/" + name) }
     }
