@@ -19,6 +19,10 @@
 #   FUZZ_JOBS=N          libFuzzer -jobs/-workers (default 1)
 #   SMITH_MODULES=N      modules to generate with wasm-tools smith (default 200; 0: none)
 #   SKIP_BUILD=1         use the wasmbpf-fuzz already in .build-fuzz
+#   SMITH_DIFF=N         also compare N smith modules with WasmKit (wasmbpf-difftest
+#                        --modules, Benchmarks/); prints
+#                        fuzz.sh: smith-diff: N modules, C calls compared, M mismatches
+#                        then DIFFTEST_SECONDS (default 30) of its own random modules
 set -euo pipefail
 
 seconds="${1:-600}"
@@ -83,6 +87,28 @@ smith_modules() {  # smith_modules DIR COUNT
 }
 
 status=0
+if [ "${SMITH_DIFF:-0}" -gt 0 ]; then
+  dir="$work/smith-diff"
+  rm -rf "$dir"
+  smith_modules "$dir" "$SMITH_DIFF"
+  echo "fuzz.sh: building wasmbpf-difftest (Benchmarks/)"
+  swift build -c release --package-path "$root/Benchmarks" --product wasmbpf-difftest 2>&1 | tail -1
+  diff_status=0
+  "$root/Benchmarks/.build/release/wasmbpf-difftest" --modules "$dir"/*.wasm >"$work/smith-diff.log" 2>&1 ||
+    diff_status=$?
+  grep -E '^MISMATCH' -A2 "$work/smith-diff.log" | head -40 || true
+  echo "fuzz.sh: smith-diff: $(tail -1 "$work/smith-diff.log")"
+  [ "$diff_status" -eq 0 ] || status=1
+  # And the tester's own generator (modules shaped for the translator's fusions).
+  seconds_diff="${DIFFTEST_SECONDS:-30}"
+  diff_status=0
+  "$root/Benchmarks/.build/release/wasmbpf-difftest" --seed "$RANDOM$RANDOM" --seconds "$seconds_diff" \
+    --out "$work" >"$work/difftest.log" 2>&1 || diff_status=$?
+  grep -E '^MISMATCH' -A8 "$work/difftest.log" | head -40 || true
+  echo "fuzz.sh: difftest: $(grep -E '^seeds ' "$work/difftest.log" | tail -1)"
+  [ "$diff_status" -eq 0 ] || status=1
+fi
+[ "$seconds" -gt 0 ] || exit $status
 for harness in "${harnesses[@]}"; do
   corpus="$work/corpus/$harness"
   seeds="$work/seeds/$harness"

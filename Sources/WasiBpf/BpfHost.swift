@@ -282,9 +282,11 @@ public final class BpfHost {
     let valueSize = UInt64(map.info.valueTransferSize())
     return memory.withBytes { bytes -> Int32 in
       func pointer(_ address: UInt32, _ size: UInt64) -> UnsafeMutableRawPointer?? {
-        guard let range = GuestRange(address: address, length: size, memoryBytes: bytes.count)
+        // A memory of 0 bytes has no base address: nothing is in bounds then.
+        guard let range = GuestRange(address: address, length: size, memoryBytes: bytes.count),
+          let base = bytes.baseAddress
         else { return .some(nil) }
-        return .some(bytes.baseAddress! + range.offset)
+        return .some(base + range.offset)
       }
       // A key of 0 asks for the first key (get-next-key only); elsewhere it is a pointer.
       var keyPointer: UnsafeMutableRawPointer? = nil
