@@ -33,6 +33,7 @@ let package = Package(
     .library(name: "WasmText", targets: ["WasmText"]),
     .library(name: "WasiPreview1", targets: ["WasiPreview1"]),
     .library(name: "WasiBpf", targets: ["WasiBpf"]),
+    .library(name: "WasmbpfGuest", targets: ["WasmbpfGuest"]),
     .executable(name: "wasmbpf-run", targets: ["wasmbpf-run"]),
   ],
   dependencies: [
@@ -54,6 +55,10 @@ let package = Package(
     ),
     // The `wasm_bpf` import module: owners of kernel objects, the policy, the imports.
     .target(name: "WasiBpf", dependencies: ["WasmCore", "WasmInterp", "BpfSys"]),
+    // One running guest (module, WASI, wasm_bpf under a policy, limits, lifecycle,
+    // counters): what `wasmbpf-run`, the node agent and embedders all run guests with.
+    .target(
+      name: "WasmbpfGuest", dependencies: ["WasmCore", "WasmInterp", "WasiPreview1", "WasiBpf"]),
     // The text format (.wat) and spec scripts (.wast): parsed and encoded to binary.
     .target(name: "WasmText", dependencies: ["WasmCore"]),
     // The spec-script runner (.wast files, or JSON command files from wast2json).
@@ -63,7 +68,7 @@ let package = Package(
       name: "WasmbpfCLI",
       dependencies: [
         "WasmCore", "WasmInterp", "WasmText", "WastRunner", "WasiPreview1", "WasiBpf",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "WasmbpfGuest", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .executableTarget(name: "wasmbpf-run", dependencies: ["WasmbpfCLI"]),
@@ -71,7 +76,7 @@ let package = Package(
     .target(
       name: "FuzzHarnesses",
       dependencies: [
-        "WasmCore", "WasmInterp", "WasmText", "WastRunner", "WasiPreview1", "WasiBpf", "WasmbpfCLI",
+        "WasmCore", "WasmInterp", "WasmText", "WastRunner", "WasiPreview1", "WasiBpf",
         "BpfSys",
       ]),
     // Header-only: libFuzzer's driver entry, called by the fuzzer build's main.
@@ -94,10 +99,15 @@ let package = Package(
     // end-to-end tests spawn.
     .testTarget(
       name: "WasmbpfCLITests",
-      dependencies: ["WasmbpfCLI", "WastRunner", "WasiBpf", "wasmbpf-run"]),
+      dependencies: ["WasmbpfCLI", "WastRunner", "WasiBpf", "WasmbpfGuest", "wasmbpf-run"]),
     .testTarget(
-      name: "WasiBpfTests", dependencies: ["WasiBpf", "WasiPreview1", "WasmInterp", "WasmCore"]),
-    .testTarget(name: "WasiPreview1Tests", dependencies: ["WasiPreview1", "WasmCore", "WasmInterp"]),
+      name: "WasiBpfTests",
+      dependencies: ["WasiBpf", "WasiPreview1", "WasmInterp", "WasmCore", "WasmbpfGuest"]),
+    .testTarget(
+      name: "WasmbpfGuestTests",
+      dependencies: ["WasmbpfGuest", "WasiBpf", "WasiPreview1", "WasmInterp", "WasmCore"]),
+    .testTarget(
+      name: "WasiPreview1Tests", dependencies: ["WasiPreview1", "WasmCore", "WasmInterp"]),
     // Replays each harness's seeds and saved findings (read through #filePath).
     .testTarget(
       name: "FuzzHarnessesTests", dependencies: ["FuzzHarnesses", "wasmbpf-fuzz"],

@@ -86,6 +86,10 @@ smith_modules() {  # smith_modules DIR COUNT
   done
 }
 
+# -jobs starts child processes that log to fuzz-N.log: only when asked for.
+parallel=()
+if [ "${FUZZ_JOBS:-1}" -gt 1 ]; then parallel=(-jobs="$FUZZ_JOBS" -workers="$FUZZ_JOBS"); fi
+
 status=0
 if [ "${SMITH_DIFF:-0}" -gt 0 ]; then
   dir="$work/smith-diff"
@@ -143,10 +147,11 @@ for harness in "${harnesses[@]}"; do
   run_status=0
   # SWIFT_BACKTRACE: the Swift runtime's crash handler would read thread stacks under
   # ASan and hide the crash behind its own report; libFuzzer reports crashes itself.
-  (cd "$work" && SWIFT_BACKTRACE=enable=no WASMBPF_FUZZ_HARNESS=$harness "$binary" "$corpus" "$seeds" \
+  (cd "$work" && SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 \
+    WASMBPF_FUZZ_HARNESS=$harness "$binary" "$corpus" "$seeds" \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 -detect_leaks=0 \
     -max_len="$max_len" -print_final_stats=1 -artifact_prefix="$artifacts/" \
-    -close_fd_mask=1 -jobs="${FUZZ_JOBS:-1}" -workers="${FUZZ_JOBS:-1}" >"$log" 2>&1) || run_status=$?
+    -close_fd_mask=1 "${parallel[@]}" >"$log" 2>&1) || run_status=$?
   found=0
   for file in "$artifacts"/crash-* "$artifacts"/timeout-* "$artifacts"/oom-* \
     "$artifacts"/leak-* "$artifacts"/slow-unit-*; do
@@ -154,8 +159,10 @@ for harness in "${harnesses[@]}"; do
     cp "$file" "$findings/"
     found=$((found + 1))
   done
-  runs=$(grep -h 'stat::number_of_executed_units' "$log" | awk '{s += $2} END {print s + 0}')
-  rate=$(grep -h 'stat::average_exec_per_sec' "$log" | awk '{s += $2} END {print s + 0}')
+  logs=("$log")
+  if [ ${#parallel[@]} -gt 0 ]; then logs+=("$work"/fuzz-*.log); fi
+  runs=$(grep -h 'stat::number_of_executed_units' "${logs[@]}" | awk '{s += $2} END {print s + 0}')
+  rate=$(grep -h 'stat::average_exec_per_sec' "${logs[@]}" | awk '{s += $2} END {print s + 0}')
   size=$(ls "$corpus" | wc -l)
   echo "fuzz.sh: $harness: $runs runs in ${seconds} s ($rate exec/s), corpus $size, $found findings (libFuzzer status $run_status, log ${log#"$root"/})"
   if [ "$found" -gt 0 ] || [ "$run_status" -ne 0 ]; then

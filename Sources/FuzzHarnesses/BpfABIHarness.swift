@@ -282,10 +282,10 @@ struct BpfABIRun {
     let host = self.host
     let memory = self.memory
     let depthNow = depth
-    let result = try? host.bufferPoll(
-      memory: memory, handle: handle, mapID: id, sampleFunction: 0, context: 0, data: data,
-      maxSize: maxSize, timeoutMilliseconds: timeout
-    ) { _, _, _, _ in
+    let request = BpfPollRequest(
+      object: handle, map: id, context: 0, data: data, capacity: maxSize,
+      timeoutMilliseconds: timeout)
+    let result = try? host.bufferPoll(request, memory: memory) { _, _, _ in
       calls += 1
       if calls >= limit { return 1 }
       switch action {
@@ -295,10 +295,10 @@ struct BpfABIRun {
       case 3: throw Stop()
       case 4 where depthNow < 3:
         // A guest may poll again from its callback, the same buffer or another.
-        _ = try host.bufferPoll(
-          memory: memory, handle: handle, mapID: nestedMap, sampleFunction: 0, context: 0,
-          data: data, maxSize: maxSize, timeoutMilliseconds: 0
-        ) { _, _, _, _ in 1 }
+        let nested = BpfPollRequest(
+          object: handle, map: nestedMap, context: 0, data: data, capacity: maxSize,
+          timeoutMilliseconds: 0)
+        _ = try host.bufferPoll(nested, memory: memory) { _, _, _ in 1 }
       case 5:
         _ = host.mapOperate(
           memory: memory, mapID: id, command: 1, key: data, value: data, nextKey: 0, flags: 0)

@@ -8,7 +8,6 @@
 
 import WasiBpf
 import WasmCore
-import WasmbpfCLI
 
 extension FuzzHarness {
   static let bpfObject = FuzzHarness(
@@ -34,7 +33,7 @@ extension FuzzHarness {
 
 /// The proposal for `object` reads back and grants what it declares.
 private func checkProposal(for object: BpfObjectDescription) throws(FuzzFinding) {
-  let text = PolicySnippet.toml(
+  let text = BpfPolicy.proposedFile(
     moduleName: "fuzz \"quoted\" \\ name.wasm", objects: [object], possibleCPUs: bpfPossibleCPUs)
   let policy: BpfPolicy
   do {

@@ -3,7 +3,6 @@
 // (load, attach, map operations, release), whose counts must come back to zero.
 
 import WasiBpf
-import WasmbpfCLI
 
 extension FuzzHarness {
   static let policy = FuzzHarness(
@@ -25,7 +24,7 @@ extension FuzzHarness {
     seeds: {
       var seeds: [(name: String, bytes: [UInt8])] = []
       for (index, object) in FixtureObjects.descriptions.enumerated() {
-        let text = PolicySnippet.toml(
+        let text = BpfPolicy.proposedFile(
           moduleName: object.name, objects: [object], possibleCPUs: bpfPossibleCPUs)
         seeds.append(("proposal-\(index)-\(object.name).toml", Array(text.utf8)))
       }

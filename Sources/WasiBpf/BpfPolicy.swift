@@ -228,7 +228,7 @@ func totalEstimatedBytes(_ maps: [BpfMapDescription], possibleCPUs: Int) -> UInt
 /// - a cgroup by path: `cgroup:PATH`; by a granted fd: `cgroup-fd`.
 public func attachPoint(program: BpfProgramDescription, target: BpfAttachTarget) -> String {
   switch target {
-  case .automatic: return program.sectionName
+  case .automatic, .uprobe: return program.sectionName
   case .interface(let name): return "xdp:\(name)"
   case .cgroupPath(let path): return "cgroup:\(path)"
   case .cgroupFD: return "cgroup-fd"

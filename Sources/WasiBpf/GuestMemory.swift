@@ -4,8 +4,9 @@
 // checked against the memory's size at the moment of use (memory may grow, and move,
 // whenever the guest runs).
 
-/// A guest's linear memory.
-public protocol GuestMemory: AnyObject {
+/// A guest's linear memory. The interpreter's `Memory` (a two-word struct) conforms,
+/// so passing one to the host allocates nothing.
+public protocol GuestMemory {
   /// Current size in bytes.
   var byteCount: Int { get }
   /// Calls `body` with the memory's bytes. The pointer is valid only during the call:

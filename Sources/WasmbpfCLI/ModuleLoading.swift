@@ -2,7 +2,7 @@
 // modules through `loadModuleBytes`, which also accepts the text format (.wat).
 
 import WasmText
-import WastRunner
+import WasmbpfGuest
 
 /// A module that could not be read or converted to binary.
 struct ModuleLoadError: Error, CustomStringConvertible {
@@ -13,7 +13,7 @@ struct ModuleLoadError: Error, CustomStringConvertible {
 func loadModuleBytes(_ path: String) throws(ModuleLoadError) -> [UInt8] {
   let bytes: [UInt8]
   do {
-    bytes = try readFile(path)
+    bytes = try GuestFiles.read(path)
   } catch {
     throw ModuleLoadError(description: error.description)
   }

@@ -24,21 +24,25 @@ public enum WasmbpfCLI {
   ) -> Int32 {
     do {
       let command: ParsableCommand
-      if let split = RunArguments.split(arguments) {
-        // The common run command lines skip ArgumentParser (RunOptionValues.swift).
-        if var values = RunOptionValues.parseQuickly(split.parserArguments) {
-          values.arguments = split.guest
-          if let settings = try? values.settings() {
-            return GuestRun(settings: settings, handlesSignals: handlesSignals)
-              .execute(stdout: &stdout, stderr: &stderr)
-          }
+      switch RunCommandLine.read(arguments, subcommands: RootCommand.subcommandNames) {
+      case .run(let line, let parserArguments):
+        // The common run command lines skip ArgumentParser (RunCommandLine.swift); a
+        // bad value goes to it below, for its message.
+        if let configuration = try? line.guestConfiguration(), let grace = try? line.grace() {
+          return line.execute(
+            configuration, grace: grace, stdout: &stdout, stderr: &stderr,
+            handlesSignals: handlesSignals)
         }
-        command = try RootCommand.parseAsRoot(split.parserArguments)
-        if var run = command as? RunSubcommand {
-          run.arguments = split.guest
-          return run.execute(stdout: &stdout, stderr: &stderr, handlesSignals: handlesSignals)
+        command = try RootCommand.parseAsRoot(parserArguments)
+      case .parser(let parserArguments, let guestArguments):
+        command = try RootCommand.parseAsRoot(parserArguments)
+        if let run = command as? RunSubcommand {
+          var line = run.commandLine(
+            directories: RunCommandLine.directoryOrder(in: Array(parserArguments.dropFirst())))
+          line.guestArguments = guestArguments
+          return line.execute(stdout: &stdout, stderr: &stderr, handlesSignals: handlesSignals)
         }
-      } else {
+      case .notRun:
         command = try RootCommand.parseAsRoot(arguments)
       }
       if let subcommand = command as? any CLISubcommand {
@@ -104,4 +108,9 @@ struct RootCommand: ParsableCommand {
       RunSubcommand.self, InspectSubcommand.self, ValidateSubcommand.self, WastSubcommand.self,
     ]
   )
+
+  /// The first words that name a subcommand rather than a module path: those of
+  /// `configuration.subcommands` (a test keeps them equal; reading them from there
+  /// costs every run 1% of its start-up) and ArgumentParser's own `help`.
+  static let subcommandNames = ["run", "inspect", "validate", "wast", "help"]
 }

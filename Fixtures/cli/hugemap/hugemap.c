@@ -1,7 +1,7 @@
 // A wasm-bpf guest embedding hugemap.bpf.o (a map whose size overflows 64 bits):
 // prints "load failed" and exits with 1 when the host refuses it, as it must.
 #include <stdio.h>
-#include "../../bpf/sdk/wasmbpf_guest.h"
+#include "wasmbpf_guest.h"
 
 static const unsigned char object[] = {
 #embed "hugemap.bpf.o"

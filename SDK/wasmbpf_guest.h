@@ -1,7 +1,7 @@
 // wasmbpf guest SDK: a libbpf-like user-space API for C programs compiled to
-// wasm32-wasi, implemented on the `wasm_bpf` host imports (see the project's ABI
-// notes). Header-only. Written for this project's fixtures; it follows the shape of
-// the wasm-bpf ecosystem's guest API so the same kind of program runs unchanged.
+// wasm32-wasi, implemented on the `wasm_bpf` host imports (docs/wasm-bpf-abi.md).
+// Header-only; the bundled tools (Examples/) and the test guests (Fixtures/) use it,
+// and so can yours: add `-I SDK` to the wasm32-wasi compile (SDK/README.md).
 #ifndef WASMBPF_GUEST_H
 #define WASMBPF_GUEST_H
 
@@ -33,6 +33,7 @@ int wasm_bpf_map_operate(int fd, int cmd, const void *key, void *value, void *ne
 
 // The host returns Linux errno values (negated). wasi-libc numbers errno differently
 // (its ENOENT is 44, Linux's is 2), so compare results with these, not <errno.h>'s.
+// One exception: an interrupted poll (wasmbpf_interrupted).
 enum { WASMBPF_EPERM = 1, WASMBPF_ENOENT = 2, WASMBPF_EINTR = 4, WASMBPF_EBADF = 9,
        WASMBPF_EFAULT = 14, WASMBPF_EINVAL = 22 };
 
@@ -118,12 +119,20 @@ static inline struct wasmbpf_buffer *wasmbpf_buffer_open(struct wasmbpf_object *
   return buffer;
 }
 
-/// Records consumed, or a negative Linux errno (-WASMBPF_EINTR when interrupted).
+/// Records consumed, or a negative errno: see wasmbpf_interrupted.
 static inline int wasmbpf_buffer_poll(struct wasmbpf_buffer *buffer, int timeout_ms) {
   // A C function pointer in wasm32 is its index in table 0: what the host calls.
   return wasm_bpf_buffer_poll(buffer->obj->handle, buffer->map_fd,
                               (int)(uintptr_t)buffer->sample, buffer->ctx, buffer->data,
                               (int)sizeof buffer->data, timeout_ms > 0 ? timeout_ms : 100);
+}
+
+/// True when a poll's result means the tool was asked to stop (Ctrl-C): leave the
+/// poll loop, print what is pending and return from main. On the first SIGINT the
+/// runtime ends a blocked poll with the guest libc's -EINTR (WASI's 27, as upstream
+/// wasm-bpf guests expect); earlier runtimes returned Linux's -4.
+static inline int wasmbpf_interrupted(int result) {
+  return result == -EINTR || result == -WASMBPF_EINTR;
 }
 
 static inline void wasmbpf_buffer_free(struct wasmbpf_buffer *buffer) { free(buffer); }

@@ -14,14 +14,15 @@
 import WasmCore
 
 /// One ELF BPF object found in a module.
-package struct EmbeddedBpfObject {
+public struct EmbeddedBpfObject: Sendable, Hashable {
   /// Where it starts: the data segment and the offset in it.
-  package var segmentIndex: Int
-  package var segmentOffset: Int
-  package var bytes: [UInt8]
+  public var segmentIndex: Int
+  public var segmentOffset: Int
+  public var bytes: [UInt8]
 }
 
-package enum EmbeddedBpfObjects {
+/// The scanner: `EmbeddedBpfObjects.find(in: module)`.
+public enum EmbeddedBpfObjects {
   static let elfMachineBPF: UInt16 = 247
   static let maximumGap = 1 << 16
 
@@ -38,7 +39,8 @@ package enum EmbeddedBpfObjects {
     }
   }
 
-  package static func find(in module: Module) -> [EmbeddedBpfObject] {
+  /// Every BPF object in `module`'s data, in the order its memory would hold them.
+  public static func find(in module: Module) -> [EmbeddedBpfObject] {
     var found: [EmbeddedBpfObject] = []
     for region in regions(of: module) {
       var index = 0

@@ -1,19 +1,19 @@
-// The policy `inspect` proposes for a module: exactly the program kinds, attach
-// points, helpers, map types and sizes its embedded BPF objects declare, as a TOML
-// file `--bpf-policy FILE` reads (see BpfPolicyFile.swift for the format).
+// The writer beside the reader (BpfPolicyFile.swift): the policy file that grants
+// exactly the program kinds, attach points, helpers, map types and sizes a module's
+// embedded BPF objects declare, as `wasmbpf-run inspect --policy` prints it and
+// `BpfPolicy(fileContents:name:)` reads it back.
 //
 // Names come from the guest's ELF (program, section and map names are arbitrary
 // bytes there), so every one is written as an escaped TOML string, and as an fnmatch
 // pattern that matches only itself: a hostile name can neither add lines to the file
 // nor widen what it grants.
 
-import WasiBpf
-
-package enum PolicySnippet {
-  /// A policy file granting what `objects` need and nothing else.
-  package static func toml(moduleName: String, objects: [BpfObjectDescription], possibleCPUs: Int)
-    -> String
-  {
+extension BpfPolicy {
+  /// A policy file (TOML) granting what `objects` need and nothing else, for a
+  /// person to review and tighten.
+  public static func proposedFile(
+    moduleName: String, objects: [BpfObjectDescription], possibleCPUs: Int = bpfPossibleCPUs
+  ) -> String {
     var kinds: [String] = []
     var attach: [String] = []
     var helpers: [String] = []
@@ -43,7 +43,10 @@ package enum PolicySnippet {
         add(kind.rawValue, to: &kinds)
         switch kind {
         case .xdp: add("xdp:*", to: &attach)
-        case .sockops, .cgroup: add("cgroup:*", to: &attach)
+        case .sockops, .cgroup:
+          // By path, or through a directory the guest was granted (attach by fd).
+          add("cgroup:*", to: &attach)
+          add("cgroup-fd", to: &attach)
         default: add(fnmatchLiteral(program.sectionName), to: &attach)
         }
         for helper in program.helperNames { add(helper, to: &helpers) }
@@ -74,16 +77,18 @@ package enum PolicySnippet {
     func list(_ values: [String]) -> String {
       "[" + values.map(tomlString).joined(separator: ", ") + "]"
     }
-    let quotedName = tomlString(moduleName)
+    // In comments, the name escaped but unquoted: the same text for an ordinary name,
+    // and no line break for a hostile one.
+    let commentName = String(tomlString(moduleName).dropFirst().dropLast())
     var text = """
-      # eBPF policy for \(quotedName), proposed by `wasmbpf-run inspect`: it grants what
+      # eBPF policy for \(commentName), proposed by `wasmbpf-run inspect`: it grants what
       # the module's embedded BPF objects declare and nothing more. Review, tighten
-      # (attach points, map access), then run: wasmbpf-run --bpf-policy FILE MODULE
-      name = \(quotedName)
+      # (attach points, map access), then run: wasmbpf-run --bpf-policy FILE \(commentName)
+      name = \(tomlString(moduleName))
 
       [programs]
       kinds = \(list(kinds))
-      # Attach points: section names (automatic attach), xdp:IFNAME, cgroup:PATH.
+      # Attach points: section names (automatic attach), xdp:IFNAME, cgroup:PATH, cgroup-fd.
       attach = \(list(attach))
 
       [helpers]
