@@ -127,9 +127,8 @@ for harness in "${harnesses[@]}"; do
   WASMBPF_FUZZ_HARNESS=$harness WASMBPF_FUZZ_SEEDS=$seeds "$binary" >/dev/null
   case "$harness" in
     decode | interp)
-      spec_modules | while read -r file; do
-        cp "$file" "$seeds/spec-$(basename "$(dirname "$file")")-$(basename "$file")"
-      done
+      # One cp for all (wast2json names them SCRIPT.N.wasm: no two collide).
+      spec_modules | xargs -r cp -t "$seeds"
       ;;
   esac
   if [ "$harness" = interp ]; then smith_modules "$seeds" "${SMITH_MODULES:-200}"; fi

@@ -59,9 +59,10 @@ counters_id() {
     fi
   done
 }
-counter() {  # counter ID INDEX
-  bpftool map lookup id "$1" key "$2" 0 0 0 2>/dev/null |
-    awk '/value/ {v = 0; for (i = NF; i > NF - 8; i--) v = v * 256 + strtonum("0x" $i); print v}'
+counter() {  # counter ID INDEX: the u64 at INDEX, from bpftool's JSON (bytes as hex)
+  bpftool -j map lookup id "$1" key "$2" 0 0 0 2>/dev/null |
+    python3 -c 'import json, sys; print(int.from_bytes(bytes(int(b, 16) for b in json.load(sys.stdin)["value"]), "little"))' 2>/dev/null ||
+    echo "?"
 }
 sample() {  # sample MINUTE
   local rss fds maps progs links other
