@@ -34,10 +34,17 @@ let package = Package(
     .library(name: "WasiPreview1", targets: ["WasiPreview1"]),
     .library(name: "WasiBpf", targets: ["WasiBpf"]),
     .library(name: "WasmbpfGuest", targets: ["WasmbpfGuest"]),
+    .library(name: "WasmbpfOCI", targets: ["WasmbpfOCI"]),
     .executable(name: "wasmbpf-run", targets: ["wasmbpf-run"]),
+    .executable(name: "wasmbpf-oci", targets: ["wasmbpf-oci"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    // The registry client (WasmbpfOCI) only; wasmbpf-run itself links none of these
+    // (docs/oci.md: the registry commands run in wasmbpf-oci).
+    .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
   ],
   targets: [
     // Binary format, types and validation. No Foundation, no I/O, no dependencies.
@@ -72,6 +79,23 @@ let package = Package(
       ]
     ),
     .executableTarget(name: "wasmbpf-run", dependencies: ["WasmbpfCLI"]),
+    // zlib's inflate, for the gzip layers of ordinary OCI/Docker images.
+    .systemLibrary(name: "ZlibSys", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    // OCI registry client, artifact formats, image layouts and the local cache.
+    .target(
+      name: "WasmbpfOCI",
+      dependencies: [
+        "ZlibSys",
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]),
+    // `push`, `pull`, `cache` and runs of a reference: the command line with the
+    // registry client, in an executable of its own that wasmbpf-run execs.
+    .target(name: "WasmbpfOCICLI", dependencies: ["WasmbpfCLI", "WasmbpfOCI", "WasiBpf", "WasmCore"]),
+    .executableTarget(name: "wasmbpf-oci", dependencies: ["WasmbpfOCICLI"]),
     // The fuzz harnesses, one per attack surface (no product: the package's own).
     .target(
       name: "FuzzHarnesses",
@@ -106,6 +130,15 @@ let package = Package(
     .testTarget(
       name: "WasmbpfGuestTests",
       dependencies: ["WasmbpfGuest", "WasiBpf", "WasiPreview1", "WasmInterp", "WasmCore"]),
+    .testTarget(
+      name: "WasmbpfOCITests",
+      dependencies: [
+        "WasmbpfOCI", "WasmbpfOCICLI", "wasmbpf-oci", "wasmbpf-run",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]),
     .testTarget(
       name: "WasiPreview1Tests", dependencies: ["WasiPreview1", "WasmCore", "WasmInterp"]),
     // Replays each harness's seeds and saved findings (read through #filePath).

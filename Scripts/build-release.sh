@@ -5,11 +5,19 @@
 # path on its last line. The install (Scripts/install.sh), the demo (Scripts/demo.sh)
 # and CI's check (Scripts/check-release-cli.sh) all build through here.
 #
+# Usage: Scripts/build-release.sh [PRODUCT]
+#   PRODUCT        wasmbpf-run (the default), or wasmbpf-oci: the registry commands,
+#                  which wasmbpf-run execs from its own folder (docs/oci.md)
 #   SCRATCH_PATH   build folder (default .build-release)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scratch=${SCRATCH_PATH:-.build-release}
+product=${1:-wasmbpf-run}
+case "$product" in
+  wasmbpf-run | wasmbpf-oci) ;;
+  *) echo "build-release: unknown product $product (wasmbpf-run or wasmbpf-oci)" >&2; exit 2 ;;
+esac
 
-swift build -c release --static-swift-stdlib --product wasmbpf-run --scratch-path "$scratch" >&2
-echo "$scratch/release/wasmbpf-run"
+swift build -c release --static-swift-stdlib --product "$product" --scratch-path "$scratch" >&2
+echo "$scratch/release/$product"

@@ -4,9 +4,11 @@
 import WasmText
 import WasmbpfGuest
 
-/// A module that could not be read or converted to binary.
-struct ModuleLoadError: Error, CustomStringConvertible {
-  var description: String
+/// A module that could not be read, converted to binary or resolved from a reference.
+public struct ModuleLoadError: Error, CustomStringConvertible {
+  public var description: String
+
+  public init(description: String) { self.description = description }
 }
 
 /// The binary module at `path`.

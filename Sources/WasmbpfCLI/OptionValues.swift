@@ -91,6 +91,10 @@ extension RunCommandLine {
       // Made only if the guest imports wasm_bpf.
       configuration = GuestConfiguration(
         module: .file(module), policy: BpfPolicy.preset(named: preset) ?? BpfPolicy())
+    } else if bpfPolicy == "artifact" {
+      // Replaced by the artifact's own once the module is resolved (RegistryModule.swift).
+      let placeholder = try artifactPolicyPlaceholder()
+      configuration = GuestConfiguration(module: .file(module), policy: placeholder)
     } else {
       let policy: BpfPolicy
       do {

@@ -30,6 +30,8 @@ struct RunCommandLine: Equatable {
   var timeout: String?
   var gracePeriod: String?
   var bpfPolicy = "unrestricted"
+  /// `--insecure-registry`: registries an `oci://` module may come from over plain HTTP.
+  var insecureRegistries: [String] = []
   var bpfHostPaths = false
   var deferValidation = false
   var verifierLog = false
@@ -178,6 +180,7 @@ struct RunCommandLine: Equatable {
     case .timeout: timeout = value
     case .gracePeriod: gracePeriod = value
     case .bpfPolicy: bpfPolicy = value
+    case .insecureRegistry: insecureRegistries.append(value)
     case .bpfHostPaths: bpfHostPaths = true
     case .deferValidation: deferValidation = true
     case .verifierLog: verifierLog = true

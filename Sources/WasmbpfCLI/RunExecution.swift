@@ -43,7 +43,8 @@ final class SharedStream: @unchecked Sendable {
 
 extension RunCommandLine {
   func execute<Output: TextOutputStream, Errors: TextOutputStream>(
-    stdout: inout Output, stderr: inout Errors, handlesSignals: Bool
+    stdout: inout Output, stderr: inout Errors, handlesSignals: Bool,
+    registry: (any RegistryCommands)? = nil
   ) -> Int32 {
     let configuration: GuestConfiguration
     let grace: Duration
@@ -56,15 +57,22 @@ extension RunCommandLine {
     }
     return execute(
       configuration, grace: grace, stdout: &stdout, stderr: &stderr,
-      handlesSignals: handlesSignals)
+      handlesSignals: handlesSignals, registry: registry)
   }
 
   /// Runs `configuration`, made from this command line by `guestConfiguration()`.
   func execute<Output: TextOutputStream, Errors: TextOutputStream>(
     _ configuration: GuestConfiguration, grace: Duration, stdout: inout Output,
-    stderr: inout Errors, handlesSignals: Bool
+    stderr: inout Errors, handlesSignals: Bool, registry: (any RegistryCommands)? = nil
   ) -> Int32 {
     var configuration = configuration
+    if hasRegistryModule {
+      var messages: [String] = []
+      let failure = resolveRegistryModule(
+        into: &configuration, registry: registry, errors: { messages.append($0) })
+      for message in messages { stderr.write(message + "\n") }
+      if let failure { return failure }
+    }
     if module.hasSuffix(".wat") || module.hasSuffix(".wast") {
       do {
         configuration.module = .bytes(try loadModuleBytes(module))

@@ -16,6 +16,7 @@ enum RunOption: String, CaseIterable {
   case timeout
   case gracePeriod = "grace-period"
   case bpfPolicy = "bpf-policy"
+  case insecureRegistry = "insecure-registry"
   case bpfHostPaths = "bpf-host-paths"
   case deferValidation = "defer-validation"
   case verifierLog = "verifier-log"
@@ -37,6 +38,7 @@ enum RunOption: String, CaseIterable {
     case .maxMemory, .maxStack: return "size"
     case .timeout, .gracePeriod: return "duration"
     case .bpfPolicy: return "policy"
+    case .insecureRegistry: return "host"
     case .inheritEnvironment, .bpfHostPaths, .deferValidation, .verifierLog, .verbose: return nil
     }
   }
@@ -46,6 +48,7 @@ enum RunOption: String, CaseIterable {
   /// Given more than once, each occurrence counts (the others: the last one wins).
   var isRepeatable: Bool {
     self == .directory || self == .readOnlyDirectory || self == .environment
+      || self == .insecureRegistry
   }
 
   /// The option named `text` (`--dir`, `-v`), if `run` has one.
@@ -95,8 +98,11 @@ enum RunOption: String, CaseIterable {
         + "(its polls and sleeps return EINTR) before it is stopped and wasmbpf-run exits with "
         + "130 or 143. Default: 2s."
     case .bpfPolicy:
-      return "What the guest may do with eBPF: `unrestricted`, `observe`, `deny-all`, or a TOML "
-        + "policy file (see POLICIES)."
+      return "What the guest may do with eBPF: `unrestricted`, `observe`, `deny-all`, a TOML "
+        + "policy file, or `artifact`: the policy pushed with an oci: module (see POLICIES)."
+    case .insecureRegistry:
+      return "Allow plain HTTP to this registry (HOST[:PORT]) for an oci:// module; loopback "
+        + "registries need no such grant. Repeatable."
     case .bpfHostPaths:
       return "Open the cgroup paths and uprobe binaries the guest names as host paths, as the "
         + "reference runtimes do, instead of through the directories granted with --dir."

@@ -33,6 +33,9 @@ struct RunSubcommand: ParsableCommand {
         deny-all      no eBPF at all
         FILE          a TOML policy; `wasmbpf-run inspect --policy app.wasm`
                       proposes one (format: docs/bpf-policy.md)
+        artifact      the policy pushed with the module (an oci: reference);
+                      shown on every run of a reference, applied only when
+                      asked for with this value
 
       SIGNALS: the first SIGINT or SIGTERM asks the guest to end: its buffer \
       polls return EINTR (-27, as its libc numbers it) and its sleeps and reads \
@@ -72,6 +75,8 @@ struct RunSubcommand: ParsableCommand {
         wasmbpf-run --bpf-policy observe -v execsnoop.wasm
         wasmbpf-run --bpf-policy tracer.toml --verifier-log exectrace.wasm -t 5000
         wasmbpf-run --dir /sys/fs/cgroup/unified::/sys/fs/cgroup/ sockops.wasm
+        wasmbpf-run --bpf-policy artifact oci://127.0.0.1:5000/tools/exectrace:1.0
+        wasmbpf-run oci:./offline:exectrace
       """
   )
 
@@ -116,6 +121,11 @@ struct RunSubcommand: ParsableCommand {
   @Option(name: .customLong(RunOption.bpfPolicy.name), help: RunOption.bpfPolicy.argumentHelp)
   var bpfPolicy = "unrestricted"
 
+  @Option(
+    name: .customLong(RunOption.insecureRegistry.name),
+    help: RunOption.insecureRegistry.argumentHelp)
+  var insecureRegistries: [String] = []
+
   @Flag(
     name: .customLong(RunOption.bpfHostPaths.name), help: RunOption.bpfHostPaths.argumentHelp)
   var bpfHostPaths = false
@@ -134,7 +144,11 @@ struct RunSubcommand: ParsableCommand {
     help: RunOption.verbose.argumentHelp)
   var verbose = false
 
-  @Argument(help: "The module to run (.wasm, or text: .wat).")
+  @Argument(
+    help: ArgumentHelp(
+      "The module to run (.wasm, or text: .wat), or a reference: oci://HOST/REPO:TAG "
+        + "(or @sha256:DIGEST), pulled through the cache, or oci:DIR[:NAME], an OCI "
+        + "image layout folder."))
   var module: String
 
   @Argument(
@@ -179,6 +193,7 @@ struct RunSubcommand: ParsableCommand {
     line.deferValidation = deferValidation
     line.verifierLog = verifierLog
     line.verbose = verbose
+    line.insecureRegistries = insecureRegistries
     return line
   }
 }
