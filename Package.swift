@@ -138,6 +138,17 @@ let package = Package(
       ]
     ),
     .executableTarget(name: "wasmbpfctl", dependencies: ["WasmbpfCtl"]),
+    // The fuzz harnesses, one per attack surface (no product: the package's own).
+    .target(
+      name: "FuzzHarnesses",
+      dependencies: [
+        "WasmCore", "WasmInterp", "WasmText", "WastRunner", "WasiPreview1", "WasiBpf",
+        "BpfSys",
+      ]),
+    // Header-only: libFuzzer's driver entry, called by the fuzzer build's main.
+    .systemLibrary(name: "FuzzerDriver"),
+    // Their libFuzzer binary (Scripts/fuzz.sh), or a replayer in a plain build.
+    .executableTarget(name: "wasmbpf-fuzz", dependencies: ["FuzzHarnesses", "FuzzerDriver"]),
     .testTarget(
       name: "WasmCoreTests", dependencies: ["WasmCore"],
       // Raw inputs read through #filePath by FuzzRegressionTests, not resources.
@@ -176,5 +187,9 @@ let package = Package(
     .testTarget(
       name: "WasmbpfAgentTests",
       dependencies: ["WasmbpfAgent", "WasmbpfAgentAPI", "WasmbpfCtl", "wasmbpfd", "wasmbpfctl"]),
+    // Replays each harness's seeds and saved findings (read through #filePath).
+    .testTarget(
+      name: "FuzzHarnessesTests", dependencies: ["FuzzHarnesses", "wasmbpf-fuzz"],
+      exclude: ["Findings"]),
   ]
 )

@@ -21,8 +21,8 @@ public struct GuestRange: Hashable, Sendable {
 
   /// The range `[address, address + length)` when it lies inside `memoryBytes`.
   public init?(address: UInt32, length: UInt64, memoryBytes: Int) {
-    let end = UInt64(address) + length  // cannot overflow: both < 2^33
-    guard length <= UInt64(Int.max), end <= UInt64(memoryBytes) else { return nil }
+    let (end, overflow) = UInt64(address).addingReportingOverflow(length)
+    guard !overflow, length <= UInt64(Int.max), end <= UInt64(memoryBytes) else { return nil }
     offset = Int(address)
     count = Int(length)
   }
