@@ -7,7 +7,7 @@
 # Third-party sources are downloaded with pip into work/src and never committed.
 #
 # Needs: clang with the wasm32 target (the Swift toolchain's), Debian's wasi-libc and
-# libclang-rt-14-dev-wasm32 (.ci/run installs them; see Scripts/wasi-toolchain.sh), pip.
+# libclang-rt-14-dev-wasm32 (Scripts/setup-machine.sh installs them; see Scripts/wasi-toolchain.sh), pip.
 # Usage: Scripts/build-bench-modules.sh [--kernels-only]
 set -euo pipefail
 

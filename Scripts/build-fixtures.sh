@@ -4,7 +4,7 @@
 #  - Fixtures/bpf/*.bpf.c               -> generated/bpf/*.bpf.o   (clang -target bpf)
 #  - Fixtures/bpf/guests/NAME/NAME.bpf.c -> generated/bpf/guests/NAME.bpf.o
 #    Fixtures/bpf/guests/NAME/NAME.c     -> generated/bpf/guests/NAME.wasm (wasm32-wasi,
-#    Debian's wasi-libc; the BPF object is embedded with #embed)
+#    Debian's wasi-libc, the guest SDK in SDK/; the BPF object is embedded with #embed)
 #  - Fixtures/bpf/guests/uprobe/uprobe_target.c -> generated/bpf/guests/uprobe_target (native)
 #  - Fixtures/wasi/NAME.c -> generated/wasi/NAME.wasm (wasm32-wasi, Debian's wasi-libc);
 #    files.c also -> generated/wasi/files-native (cc), to compare both runs
@@ -14,23 +14,9 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out="$root/Fixtures/generated"
 mkdir -p "$out/bpf/guests"
-arch_include=/usr/include/$(gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)
 source "$root/Scripts/wasi-toolchain.sh"
+source "$root/Scripts/build-helpers.sh"
 wasi_toolchain "$out/wasi-resource-dir"
-
-# stale TARGET SOURCES...: true when TARGET is missing or older than any SOURCE.
-stale() {
-  local target=$1; shift
-  [ -e "$target" ] || return 0
-  for s in "$@"; do [ "$s" -nt "$target" ] && return 0; done
-  return 1
-}
-
-bpf_compile() {  # bpf_compile SRC OBJ [extra flags...]
-  local src=$1 obj=$2; shift 2
-  clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -I"$arch_include" "$@" -c "$src" -o "$obj"
-  echo "built ${obj#"$root"/}"
-}
 
 for src in "$root"/Fixtures/bpf/*.bpf.c; do
   [ -e "$src" ] || continue
@@ -39,7 +25,7 @@ for src in "$root"/Fixtures/bpf/*.bpf.c; do
 done
 
 guests="$out/bpf/guests"
-sdk=("$root"/Fixtures/bpf/sdk/*.h "$root"/Fixtures/bpf/guests/common.h)
+sdk=("$root"/SDK/*.h "$root"/Fixtures/bpf/guests/common.h)
 target_binary="$guests/uprobe_target"
 if stale "$target_binary" "$root/Fixtures/bpf/guests/uprobe/uprobe_target.c"; then
   cc -O1 -g -o "$target_binary" "$root/Fixtures/bpf/guests/uprobe/uprobe_target.c"
@@ -50,13 +36,11 @@ for dir in "$root"/Fixtures/bpf/guests/*/; do
   name=$(basename "$dir")
   bpf_src="$dir/$name.bpf.c"
   obj="$guests/$name.bpf.o"
-  extra=()
-  [ "$name" = uprobe ] && extra=(-DUPROBE_BINARY="\"$target_binary\"")
-  if stale "$obj" "$bpf_src" "$dir"/*.h; then bpf_compile "$bpf_src" "$obj" -I"$dir" "${extra[@]}"; fi
+  if stale "$obj" "$bpf_src" "$dir"/*.h; then bpf_compile "$bpf_src" "$obj" -I"$dir"; fi
   wasm="$guests/$name.wasm"
   if stale "$wasm" "$dir/$name.c" "$obj" "${sdk[@]}"; then
     "${wasi_cc[@]}" -O2 -std=gnu23 \
-      --embed-dir="$guests" \
+      --embed-dir="$guests" -I"$root/SDK" \
       -I"$dir" "$dir/$name.c" -o "$wasm"
     echo "built ${wasm#"$root"/}"
   fi
@@ -96,7 +80,7 @@ if stale "$cli_out/rejected.bpf.o" "$rejected/rejected.bpf.c"; then
 fi
 if stale "$cli_out/rejected.wasm" "$rejected/rejected.c" "$cli_out/rejected.bpf.o" "${sdk[@]}"; then
   "${wasi_cc[@]}" -O2 -std=gnu23 \
-    --embed-dir="$cli_out" \
+    --embed-dir="$cli_out" -I"$root/SDK" \
     "$rejected/rejected.c" -o "$cli_out/rejected.wasm"
   echo "built ${cli_out#"$root"/}/rejected.wasm"
 fi

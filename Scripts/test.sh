@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Builds wasmbpf and runs its tests. First builds the test fixtures
-# (Scripts/build-fixtures.sh; quick when already done). The spec tests read the
-# testsuite's .wast files from ../shared/spec (or WASMBPF_SPEC_DIR).
+# Builds wasmbpf and runs its tests. First sets up the machine
+# (Scripts/setup-machine.sh: Debian packages, tracefs and bpffs; quick when done), then
+# builds the test fixtures and the bundled tools (Scripts/build-fixtures.sh,
+# Scripts/build-examples.sh). The spec tests read the testsuite's .wast files from
+# ../shared/spec (or WASMBPF_SPEC_DIR).
 #
 #   SCRATCH_PATH   a build folder other than .build (passed to --scratch-path)
 #
@@ -10,7 +12,9 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+Scripts/setup-machine.sh
 Scripts/build-fixtures.sh
+Scripts/build-examples.sh
 
 swift_flags=()
 if [[ -n "${SCRATCH_PATH:-}" ]]; then

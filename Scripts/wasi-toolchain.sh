@@ -8,7 +8,8 @@
 # clang a resource folder of our own: its own headers beside those builtins. Nothing
 # of llvm-14 but the one library is used.
 #
-# Needs: Debian's wasi-libc and libclang-rt-14-dev-wasm32 (.ci/run installs them).
+# Needs: Debian's wasi-libc and libclang-rt-14-dev-wasm32 (Scripts/setup-machine.sh
+# installs them).
 
 wasi_setup_resource_dir() {  # wasi_setup_resource_dir FOLDER
   local folder=$1
@@ -17,7 +18,7 @@ wasi_setup_resource_dir() {  # wasi_setup_resource_dir FOLDER
   headers="$(clang -print-resource-dir)/include"
   if [ ! -f /usr/lib/wasm32-wasi/libc.a ] || [ ! -f "$builtins" ]; then
     echo "error: wasm32-wasi needs Debian's wasi-libc and libclang-rt-14-dev-wasm32" >&2
-    echo "       (apt-get install wasi-libc libclang-rt-14-dev-wasm32; .ci/run does it)" >&2
+    echo "       (Scripts/setup-machine.sh installs them)" >&2
     return 1
   fi
   if [ ! -d "$headers" ]; then

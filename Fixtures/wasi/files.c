@@ -130,6 +130,17 @@ int main(int argc, char **argv) {
   result("link out.txt -> made/out-link.txt", link(at("out.txt"), at("made/out-link.txt")));
   result("symlink made/rel -> ../out.txt", symlink("../out.txt", at("made/rel")));
   cat("made/rel");
+  // A new name ending in '/' is never made: ENOENT when it is missing, EEXIST when
+  // something (a file, a directory, a dangling link) has that name.
+  result("link out.txt -> made/slash/", link(at("out.txt"), at("made/slash/")));
+  result("link out.txt -> made/deeper/", link(at("out.txt"), at("made/deeper/")));
+  result("link out.txt -> made/out-link.txt/", link(at("out.txt"), at("made/out-link.txt/")));
+  result("link missing -> made/deeper/", link(at("missing"), at("made/deeper/")));
+  result("symlink made/slash/", symlink("../out.txt", at("made/slash/")));
+  result("symlink made/rel/", symlink("../out.txt", at("made/rel/")));
+  result("symlink made/nowhere", symlink("nowhere", at("made/nowhere")));
+  result("symlink made/nowhere/", symlink("../out.txt", at("made/nowhere/")));
+  result("link out.txt -> made/nowhere/", link(at("out.txt"), at("made/nowhere/")));
   result("open out.txt/x", open(at("out.txt/x"), O_RDONLY));
   result("rename out.txt over made/deeper", rename(at("out.txt"), at("made/deeper")));
   result("rename out.txt -> renamed.txt", rename(at("out.txt"), at("renamed.txt")));

@@ -144,7 +144,8 @@ extension BpfMapDescription {
       return UInt64(maxEntries) * 8
     default:
       let perEntry = UInt64(keySize) + UInt64(valueSize)
-      let copies: UInt64 = typeName.hasPrefix("percpu") || typeName.hasPrefix("lru_percpu")
+      let copies: UInt64 =
+        typeName.hasPrefix("percpu") || typeName.hasPrefix("lru_percpu")
         ? UInt64(max(possibleCPUs, 1)) : 1
       return UInt64(maxEntries) * perEntry * copies
     }
@@ -158,7 +159,7 @@ extension BpfMapDescription {
 /// - a cgroup by path: `cgroup:PATH`; by a granted fd: `cgroup-fd`.
 public func attachPoint(program: BpfProgramDescription, target: BpfAttachTarget) -> String {
   switch target {
-  case .automatic: return program.sectionName
+  case .automatic, .uprobe: return program.sectionName
   case .interface(let name): return "xdp:\(name)"
   case .cgroupPath(let path): return "cgroup:\(path)"
   case .cgroupFD: return "cgroup-fd"

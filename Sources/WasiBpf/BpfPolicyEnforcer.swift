@@ -2,6 +2,8 @@
 // programs, links, map memory) and turns each refusal into an audit record for the
 // embedder's logger and an errno for the guest.
 
+import Synchronization
+
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -59,6 +61,10 @@ public final class BpfPolicyEnforcer {
   public private(set) var linkCount = 0
   public private(set) var mapBytes: UInt64 = 0
   private let possibleCPUs: Int
+  private let denials = Atomic<UInt64>(0)
+
+  /// Requests refused so far; any thread may read it.
+  public var denialCount: UInt64 { denials.load(ordering: .relaxed) }
 
   public init(policy: BpfPolicy, module: String, possibleCPUs: Int) {
     self.policy = policy
@@ -79,6 +85,7 @@ public final class BpfPolicyEnforcer {
     _ action: String, _ subject: String, rule: String, _ message: String, errno: Int32 = EPERM
   ) -> BpfPolicyDenial {
     let r = record(.denied, action, subject, rule: rule, message)
+    denials.add(1, ordering: .relaxed)
     logger?(r)
     return BpfPolicyDenial(record: r, errno: errno)
   }
@@ -143,7 +150,9 @@ public final class BpfPolicyEnforcer {
   public func released(object: BpfObjectDescription) {
     objectCount -= 1
     programCount -= object.programs.count
-    let bytes = object.maps.reduce(UInt64(0)) { $0 &+ $1.estimatedBytes(possibleCPUs: possibleCPUs) }
+    let bytes = object.maps.reduce(UInt64(0)) {
+      $0 &+ $1.estimatedBytes(possibleCPUs: possibleCPUs)
+    }
     mapBytes &-= min(bytes, mapBytes)
   }
 
@@ -151,8 +160,16 @@ public final class BpfPolicyEnforcer {
   public func admitAttach(
     of program: BpfProgramDescription, objectName: String, to target: BpfAttachTarget
   ) throws(BpfPolicyDenial) {
+    try admitAttach(
+      of: program, objectName: objectName, point: attachPoint(program: program, target: target))
+  }
+
+  /// Decides whether `program` may be attached to attach point `point` (a section
+  /// name, `xdp:IF`, `cgroup:PATH` as the guest named it, `cgroup-fd`); counts the link.
+  public func admitAttach(of program: BpfProgramDescription, objectName: String, point: String)
+    throws(BpfPolicyDenial)
+  {
     let subject = "program '\(program.name)' of '\(objectName)'"
-    let point = attachPoint(program: program, target: target)
     if let max = policy.limits.links, linkCount + 1 > max {
       throw deny("attach", subject, rule: "limits.links", "more than \(max) links", errno: E2BIG)
     }

@@ -31,6 +31,9 @@ public struct BpfPolicyFileError: Error, Equatable, CustomStringConvertible {
 }
 
 extension BpfPolicy {
+  /// The names `preset(named:)` knows.
+  public static let presetNames = ["unrestricted", "observe", "deny-all"]
+
   /// The named presets: `deny-all`, `observe`, `unrestricted`.
   public static func preset(named name: String) -> BpfPolicy? {
     switch name {

@@ -6,8 +6,9 @@
 
 import WasmCore
 
-/// A guest's linear memory.
-public protocol GuestMemory: AnyObject {
+/// A guest's linear memory. The interpreter's `Memory` (a two-word struct) conforms,
+/// so passing one to the host allocates nothing.
+public protocol GuestMemory {
   /// Current size in bytes.
   var byteCount: Int { get }
   /// Calls `body` with the memory's bytes. The pointer is valid only during the call:

@@ -151,12 +151,15 @@ extension WasiContext {
     let old = try path(memory, oldPath, oldLength)
     let target = try WasiPathResolver.parent(
       beneath: newHost, try path(memory, newPath, newLength), interrupted: interruptRequested)
+    // Linux looks the source up before the new name: a missing source is `noent`
+    // even when the new name is refused too.
     if lookupFlags & WasiLookupFlags.symlinkFollow.rawValue != 0 {
       // Follow the source's links beneath the preopen first, then link what they reach.
       let source = try WasiPathResolver.open(
         beneath: oldHost, old, flags: wasi_o_path, followLast: true, interrupted: interruptRequested
       )
       let sourcePath = Self.procPath(source)
+      try target.refuseTrailingSlashForNewName()
       try check {
         linkat(AT_FDCWD, sourcePath, target.parent.fd, target.name, AT_SYMLINK_FOLLOW)
       }
@@ -164,6 +167,9 @@ extension WasiContext {
       let source = try WasiPathResolver.parent(
         beneath: oldHost, old, interrupted: interruptRequested)
       try source.checkTrailingSlash()
+      var info = stat()
+      try check { fstatat(source.parent.fd, source.name, &info, AT_SYMLINK_NOFOLLOW) }
+      try target.refuseTrailingSlashForNewName()
       try check { linkat(source.parent.fd, source.name, target.parent.fd, target.name, 0) }
     }
   }
@@ -175,8 +181,13 @@ extension WasiContext {
     let (_, host) = try directory(fd, .pathSymlink)
     let contents = try path(memory, oldPath, oldLength)
     try WasiPathResolver.validate(contents)
+    // An absolute link could never be followed inside the sandbox (resolution refuses
+    // it) but would point elsewhere on the host: refused, as the other runtimes refuse
+    // it, with `perm` as wasmtime and uvwasi return (docs/wasi.md).
+    guard contents.first != UInt8(ascii: "/") else { throw .perm }
     let target = try WasiPathResolver.parent(
       beneath: host, try path(memory, newPath, newLength), interrupted: interruptRequested)
+    try target.refuseTrailingSlashForNewName()
     let hostContents = WasiPathResolver.cString(contents)
     try check { symlinkat(hostContents, target.parent.fd, target.name) }
   }

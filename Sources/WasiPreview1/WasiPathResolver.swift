@@ -29,6 +29,18 @@ extension WasiResolvedParent {
   }
 }
 
+extension WasiResolvedParent {
+  /// For the calls that create a name (link, symlink) where "name/" is never made:
+  /// as on Linux, an existing name is `exist` (whatever it is, a dangling symbolic
+  /// link included) and a missing one `noent`, instead of creating "name".
+  func refuseTrailingSlashForNewName() throws(WasiErrno) {
+    guard requiresDirectory else { return }
+    var info = stat()
+    if fstatat(parent.fd, name, &info, AT_SYMLINK_NOFOLLOW) == 0 { throw .exist }
+    throw errno == ENOENT ? .noent : WasiErrno(hostErrno: errno)
+  }
+}
+
 enum WasiPathResolver {
   /// Longest path a guest may pass (Linux's PATH_MAX).
   static let maximumLength = 4096

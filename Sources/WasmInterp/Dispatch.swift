@@ -8,7 +8,7 @@
 // a sibling call (`jmp`), so dispatch is threaded and never grows the native
 // stack. In debug builds Swift emits real calls, so there `next` instead saves
 // the state and returns to `runCode`'s loop, the fallback dispatcher.
-// See docs/interpreter.md and /work/shared/DISPATCH.md for the measurements.
+// See docs/interpreter.md and docs/dispatch.md for the measurements.
 
 import Synchronization
 

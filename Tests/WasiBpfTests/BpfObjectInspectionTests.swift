@@ -7,8 +7,13 @@ import WasiBpf
 
 /// Reads a fixture built by Scripts/build-fixtures.sh; a missing fixture fails the test.
 func fixtureBytes(_ relativePath: String) throws -> [UInt8] {
+  try repositoryFileBytes("Fixtures/generated/" + relativePath)
+}
+
+/// Reads a file of the repository (a built fixture or tool); missing, it fails the test.
+func repositoryFileBytes(_ relativePath: String) throws -> [UInt8] {
   let root = String(#filePath).split(separator: "/").dropLast(3).joined(separator: "/")
-  let path = "/" + root + "/Fixtures/generated/" + relativePath
+  let path = "/" + root + "/" + relativePath
   guard let file = fopen(path, "rb") else {
     throw FixtureMissing(path: path)
   }

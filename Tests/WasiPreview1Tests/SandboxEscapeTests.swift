@@ -13,6 +13,10 @@ import WasiPreview1
     try dir.mkdir("other")
     try writeFile(dir.sub("secret.txt"), "top secret\n")
     try writeFile(dir.sub("ro/data.txt"), "read only\n")
+    // Absolute links into the host, which the guest may not make itself.
+    for (name, target) in [("root", "/"), ("abs", "/etc/passwd"), ("procroot", "/proc/self/root")] {
+      #expect(symlink(target, dir.sub("sandbox/\(name)")) == 0)
+    }
     let result = try Fixture.run(
       "escape",
       WasiConfiguration(
@@ -46,6 +50,15 @@ import WasiPreview1
     }
     #expect(
       lines.first { $0.contains("loop1") }?.hasSuffix("refused \(WasiErrno.loop.rawValue)") == true)
+    // Symbolic links with absolute contents are refused as other runtimes refuse them.
+    let absolute = lines.filter { $0.contains("(absolute)") || $0.contains("symlink to /proc") }
+    #expect(absolute.count == 3)
+    #expect(
+      absolute.allSatisfy { $0.hasSuffix("refused \(WasiErrno.perm.rawValue)") }, "\(absolute)")
+    var linkInfo = stat()
+    for name in ["root2", "abs2", "pr2"] {
+      #expect(lstat(dir.sub("sandbox/\(name)"), &linkInfo) != 0, "\(name) was made")
+    }
     // Nothing outside the sandbox changed or appeared.
     #expect(try readFile(dir.sub("secret.txt")) == Array("top secret\n".utf8))
     #expect(try readFile(dir.sub("ro/data.txt")) == Array("read only\n".utf8))

@@ -50,9 +50,15 @@ final class RunningProcess {
   private(set) var stderr: [UInt8] = []
 
   /// `standardInput`: a descriptor the process gets as its stdin (the caller keeps
-  /// its own); /dev/null when nil.
-  init(_ arguments: [String], environment: [String]? = nil, standardInput: Int32? = nil) throws {
-    let binary = try binaryPath()
+  /// its own); /dev/null when nil. `launcher`: a command that runs `binary` (default:
+  /// this build's wasmbpf-run), its first element an absolute path: `setpriv ...`,
+  /// `["/usr/sbin/ip", "netns", "exec", NAME]`.
+  init(
+    _ arguments: [String], environment: [String]? = nil, standardInput: Int32? = nil,
+    launcher: [String] = [], binary: String? = nil
+  ) throws {
+    let binary = try binary ?? binaryPath()
+    let program = launcher.first ?? binary
     var output: [Int32] = [-1, -1]
     var errors: [Int32] = [-1, -1]
     try #require(pipe(&output) == 0 && pipe(&errors) == 0)
@@ -68,7 +74,8 @@ final class RunningProcess {
     posix_spawn_file_actions_adddup2(&actions, errors[1], 2)
     posix_spawn_file_actions_addclose(&actions, output[0])
     posix_spawn_file_actions_addclose(&actions, errors[0])
-    let argv: [UnsafeMutablePointer<CChar>?] = ([binary] + arguments).map { strdup($0) } + [nil]
+    let argv: [UnsafeMutablePointer<CChar>?] =
+      (launcher + [binary] + arguments).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
     var envp: [UnsafeMutablePointer<CChar>?]?
     if let environment { envp = environment.map { strdup($0) } + [nil] }
@@ -76,9 +83,9 @@ final class RunningProcess {
     var pid: pid_t = 0
     let result: Int32
     if var envp {
-      result = posix_spawn(&pid, binary, &actions, nil, argv, &envp)
+      result = posix_spawn(&pid, program, &actions, nil, argv, &envp)
     } else {
-      result = posix_spawn(&pid, binary, &actions, nil, argv, environ)
+      result = posix_spawn(&pid, program, &actions, nil, argv, environ)
     }
     close(output[1])
     close(errors[1])

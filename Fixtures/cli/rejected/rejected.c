@@ -1,7 +1,7 @@
 // A wasm-bpf guest whose BPF object the kernel's verifier rejects: it prints
 // "load failed" and exits with 1, for the --verifier-log test of wasmbpf-run.
 #include <stdio.h>
-#include "../../bpf/sdk/wasmbpf_guest.h"
+#include "wasmbpf_guest.h"
 
 static const unsigned char object[] = {
 #embed "rejected.bpf.o"

@@ -1,7 +1,7 @@
 // Writes the tag given by -a into the kernel side's config map, then waits until
 // -n processes called getppid() and prints "result PID VALUE" for each.
 #include "../common.h"
-#include "../../sdk/wasmbpf_guest.h"
+#include "wasmbpf_guest.h"
 
 static const unsigned char object[] = {
 #embed "config.bpf.o"

@@ -3,7 +3,7 @@
 // with the errno the host must give. With -m close / exit / trap it then closes the
 // object, exits, or traps from inside a ring-buffer callback.
 #include "../common.h"
-#include "../../sdk/wasmbpf_guest.h"
+#include "wasmbpf_guest.h"
 
 static const unsigned char object[] = {
 #embed "hostile.bpf.o"

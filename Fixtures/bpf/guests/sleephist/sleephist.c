@@ -1,7 +1,7 @@
 // Collects for -t ms, then prints "usecs LOW-HIGH COUNT" for every non-empty bucket,
 // in bucket order, by walking the hash map's keys.
 #include "../common.h"
-#include "../../sdk/wasmbpf_guest.h"
+#include "wasmbpf_guest.h"
 
 static const unsigned char object[] = {
 #embed "sleephist.bpf.o"

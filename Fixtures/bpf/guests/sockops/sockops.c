@@ -5,7 +5,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 #include "../common.h"
-#include "../../sdk/wasmbpf_guest.h"
+#include "wasmbpf_guest.h"
 
 static const unsigned char object[] = {
 #embed "sockops.bpf.o"

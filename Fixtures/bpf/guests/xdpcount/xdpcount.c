@@ -1,7 +1,7 @@
 // Attaches the XDP counter to the interface given by -a (default "lo") and prints
 // "packets N" once at least -n packets were counted (summed over every CPU).
 #include "../common.h"
-#include "../../sdk/wasmbpf_guest.h"
+#include "wasmbpf_guest.h"
 
 static const unsigned char object[] = {
 #embed "xdpcount.bpf.o"
