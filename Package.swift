@@ -58,7 +58,7 @@ let package = Package(
   ],
   targets: [
     // Binary format, types and validation. No Foundation, no I/O, no dependencies.
-    .target(name: "WasmCore"),
+    .target(name: "WasmCore", exclude: ["Instructions/instructions.txt"]),
     // Translation, execution and the embedding API. Depends on WasmCore only.
     .target(name: "WasmInterp", dependencies: ["WasmCore"], swiftSettings: interpreterSettings),
     // Header-only shim: openat2(2), which has no glibc wrapper (see docs/wasi.md).

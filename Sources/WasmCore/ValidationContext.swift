@@ -4,23 +4,23 @@
 // Built once per module by module-level validation; function-body validators (and
 // the interpreter's translator, which validates as it translates) read it.
 
-public struct ValidationContext: Sendable {
-  public var features: Features
-  public var types: [FunctionType]
+package struct ValidationContext: Sendable {
+  package var features: Features
+  package var types: [FunctionType]
   /// Type index of every function in the function index space (imports first).
-  public var functionTypeIndices: [UInt32]
-  public var tables: [TableType]
-  public var memories: [MemoryType]
-  public var globals: [GlobalType]
+  package var functionTypeIndices: [UInt32]
+  package var tables: [TableType]
+  package var memories: [MemoryType]
+  package var globals: [GlobalType]
   /// Reference type of each element segment.
-  public var elementTypes: [ReferenceType]
+  package var elementTypes: [ReferenceType]
   /// Number of data segments, when the module has a data count section.
-  public var dataCount: UInt32?
+  package var dataCount: UInt32?
   /// Functions that `ref.func` may name in a function body (C.refs): those referenced
   /// outside function bodies (exports, element segments, global initialisers).
-  public var declaredFunctionReferences: Set<UInt32>
+  package var declaredFunctionReferences: Set<UInt32>
 
-  public init(
+  package init(
     features: Features, types: [FunctionType], functionTypeIndices: [UInt32],
     tables: [TableType], memories: [MemoryType], globals: [GlobalType],
     elementTypes: [ReferenceType], dataCount: UInt32?,
@@ -39,7 +39,7 @@ public struct ValidationContext: Sendable {
 
   /// The type of function `index`, or nil when the index is out of range.
   @inlinable
-  public func functionType(at index: UInt32) -> FunctionType? {
+  package func functionType(at index: UInt32) -> FunctionType? {
     guard Int(index) < functionTypeIndices.count else { return nil }
     let typeIndex = Int(functionTypeIndices[Int(index)])
     guard typeIndex < types.count else { return nil }

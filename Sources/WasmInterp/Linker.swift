@@ -47,7 +47,7 @@ public struct ValidatedModule: Sendable {
   }
 
   /// Wraps a module the caller has already validated.
-  public init(alreadyValidated module: Module) {
+  package init(alreadyValidated module: Module) {
     self.module = module
     deferredBodyValidation = nil
   }

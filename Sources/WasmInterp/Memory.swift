@@ -58,8 +58,8 @@ public struct MemoryAccessError: Error, Hashable, Sendable, CustomStringConverti
   public var description: String { "out of bounds memory access: \(count) bytes at \(offset)" }
 }
 
-/// A bounds-checked window on a memory's bytes; every access checks
-/// `offset + size <= count` in 64-bit arithmetic that cannot wrap.
+/// A bounds-checked window on a memory's bytes; every access is a `GuestRange`
+/// (`offset + size <= count` in 64-bit arithmetic that cannot wrap).
 public struct MemoryView {
   let base: UnsafeMutableRawPointer
   /// Size of the memory in bytes.
@@ -67,15 +67,15 @@ public struct MemoryView {
 
   /// The memory's bytes, for host code that hands guest buffers to system calls
   /// (WASI's readv/writev). Valid only during `withView`; the caller bounds-checks.
-  public var unsafeBuffer: UnsafeMutableRawBufferPointer {
+  package var unsafeBuffer: UnsafeMutableRawBufferPointer {
     UnsafeMutableRawBufferPointer(start: base, count: count)
   }
 
   func check(_ offset: UInt64, _ size: Int) throws(MemoryAccessError) -> Int {
-    guard size >= 0, offset <= UInt64(count), UInt64(size) <= UInt64(count) - offset else {
-      throw MemoryAccessError(offset: offset, count: UInt64(max(size, 0)))
-    }
-    return Int(offset)
+    guard size >= 0,
+      let range = GuestRange(address: offset, length: UInt64(size), memoryBytes: count)
+    else { throw MemoryAccessError(offset: offset, count: UInt64(max(size, 0))) }
+    return range.offset
   }
 
   /// A little-endian integer at `offset`.

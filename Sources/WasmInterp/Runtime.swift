@@ -131,8 +131,6 @@ final class StoreRuntime {
   var frames: UnsafeMutablePointer<CallFrame>?
   /// Where the next invocation's frame starts (moves up during host calls).
   var stackTop: UnsafeMutablePointer<UInt64>?
-  /// Host function that is running, innermost (for `Caller`).
-  var hostCallDepth = 0
 
   init(configuration: InterpreterConfiguration) {
     self.configuration = configuration
@@ -276,7 +274,7 @@ final class StoreRuntime {
           var translator = try Translator(env: env, type: function.type, locals: body.locals, wide: wide)
           do throws(WasmError) {
             if translator.needsWide { throw translator.requireWideError() }
-            try decoder.decodeBody(into: &translator)
+            try translator.translate(&decoder)
           } catch {
             if translator.needsWide, !wide {
               wide = true

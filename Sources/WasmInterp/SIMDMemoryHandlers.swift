@@ -6,15 +6,6 @@
 
 import WasmCore
 
-/// The effective address of `[.., address slot at pc[k], .., offset at pc[o]]`, or
-/// nil when `width` bytes from there leave the memory.
-@inline(__always)
-func effectiveAddress(_ pc: PC, _ fp: FP, _ ms: Int, address k: Int, offset o: Int, width: UInt64) -> Int? {
-  let ea = UInt64(u32(fp[pc[k]])) &+ UInt64(truncatingIfNeeded: pc[o])
-  guard ea &+ width <= UInt64(truncatingIfNeeded: ms) else { return nil }
-  return Int(truncatingIfNeeded: ea)
-}
-
 /// A load producing a v128 from `T` read at the effective address: `[dst, address, offset]`.
 @inline(__always)
 func vLoad<T: BitwiseCopyable, R: SIMD>(
@@ -48,26 +39,6 @@ func v128StoreOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   return next(pc + 4, fp, md, ms, c)
 }
 
-/// The handler of a v128 load, nil for the scalar loads.
-func v128LoadHandler(_ op: LoadOp) -> Handler? {
-  switch op {
-  case .v128Load: return { v128LoadOp($0, $1, $2, $3, $4) }
-  case .v128Load8x8S: return { vLoad($0, $1, $2, $3, $4, SIMD8<Int8>.self) { widen($0, to: I16x8.self) } }
-  case .v128Load8x8U: return { vLoad($0, $1, $2, $3, $4, SIMD8<UInt8>.self) { widen($0, to: U16x8.self) } }
-  case .v128Load16x4S: return { vLoad($0, $1, $2, $3, $4, SIMD4<Int16>.self) { widen($0, to: I32x4.self) } }
-  case .v128Load16x4U: return { vLoad($0, $1, $2, $3, $4, SIMD4<UInt16>.self) { widen($0, to: U32x4.self) } }
-  case .v128Load32x2S: return { vLoad($0, $1, $2, $3, $4, SIMD2<Int32>.self) { widen($0, to: I64x2.self) } }
-  case .v128Load32x2U: return { vLoad($0, $1, $2, $3, $4, SIMD2<UInt32>.self) { widen($0, to: U64x2.self) } }
-  case .v128Load8Splat: return { vLoad($0, $1, $2, $3, $4, UInt8.self) { U8x16(repeating: $0) } }
-  case .v128Load16Splat: return { vLoad($0, $1, $2, $3, $4, UInt16.self) { U16x8(repeating: $0) } }
-  case .v128Load32Splat: return { vLoad($0, $1, $2, $3, $4, UInt32.self) { U32x4(repeating: $0) } }
-  case .v128Load64Splat: return { vLoad($0, $1, $2, $3, $4, UInt64.self) { U64x2(repeating: $0) } }
-  case .v128Load32Zero: return { vLoad($0, $1, $2, $3, $4, UInt32.self) { U64x2(UInt64($0), 0) } }
-  case .v128Load64Zero: return { vLoad($0, $1, $2, $3, $4, UInt64.self) { U64x2($0, 0) } }
-  default: return nil
-  }
-}
-
 // MARK: Single lanes
 
 /// `v128.loadN_lane`: `[dst, address, vector, offset, lane]`.
@@ -94,18 +65,6 @@ func vStoreLane<T: FixedWidthInteger>(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _
   return next(pc + 5, fp, md, ms, c)
 }
 
-func memoryLaneHandler(_ op: MemoryLaneOp) -> Handler {
-  switch op {
-  case .v128Load8Lane: return { vLoadLane($0, $1, $2, $3, $4, UInt8.self) }
-  case .v128Load16Lane: return { vLoadLane($0, $1, $2, $3, $4, UInt16.self) }
-  case .v128Load32Lane: return { vLoadLane($0, $1, $2, $3, $4, UInt32.self) }
-  case .v128Load64Lane: return { vLoadLane($0, $1, $2, $3, $4, UInt64.self) }
-  case .v128Store8Lane: return { vStoreLane($0, $1, $2, $3, $4, UInt8.self) }
-  case .v128Store16Lane: return { vStoreLane($0, $1, $2, $3, $4, UInt16.self) }
-  case .v128Store32Lane: return { vStoreLane($0, $1, $2, $3, $4, UInt32.self) }
-  case .v128Store64Lane: return { vStoreLane($0, $1, $2, $3, $4, UInt64.self) }
-  }
-}
 
 /// `extract_lane`: `[dst, vector, lane]`; `convert` widens the lane to a cell.
 @inline(__always)
@@ -131,23 +90,6 @@ func vReplaceLane<T: FixedWidthInteger>(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int,
   return next(pc + 5, fp, md, ms, c)
 }
 
-func laneHandler(_ op: LaneOp) -> Handler {
-  switch op {
-  case .i8x16ExtractLaneS:
-    return { vExtractLane($0, $1, $2, $3, $4, Int8.self) { UInt64(UInt32(bitPattern: Int32($0))) } }
-  case .i8x16ExtractLaneU: return { vExtractLane($0, $1, $2, $3, $4, UInt8.self) { UInt64($0) } }
-  case .i16x8ExtractLaneS:
-    return { vExtractLane($0, $1, $2, $3, $4, Int16.self) { UInt64(UInt32(bitPattern: Int32($0))) } }
-  case .i16x8ExtractLaneU: return { vExtractLane($0, $1, $2, $3, $4, UInt16.self) { UInt64($0) } }
-  case .i32x4ExtractLane, .f32x4ExtractLane:
-    return { vExtractLane($0, $1, $2, $3, $4, UInt32.self) { UInt64($0) } }
-  case .i64x2ExtractLane, .f64x2ExtractLane: return { vExtractLane($0, $1, $2, $3, $4, UInt64.self) { $0 } }
-  case .i8x16ReplaceLane: return { vReplaceLane($0, $1, $2, $3, $4, UInt8.self) }
-  case .i16x8ReplaceLane: return { vReplaceLane($0, $1, $2, $3, $4, UInt16.self) }
-  case .i32x4ReplaceLane, .f32x4ReplaceLane: return { vReplaceLane($0, $1, $2, $3, $4, UInt32.self) }
-  case .i64x2ReplaceLane, .f64x2ReplaceLane: return { vReplaceLane($0, $1, $2, $3, $4, UInt64.self) }
-  }
-}
 
 /// `i8x16.shuffle`: `[dst, a, b, lanes low, lanes high]`; lane indices < 32 pick
 /// from the concatenation of a and b (validation guarantees the range; the mask

@@ -73,7 +73,7 @@ public final class Store {
   }
 
   /// The function with index `storeIndex` in this store (see `FunctionReference`).
-  public func function(storeIndex: Int) -> Function? {
+  package func function(storeIndex: Int) -> Function? {
     guard storeIndex >= 0, storeIndex < runtime.functions.count else { return nil }
     return Function(store: self, instance: runtime.functions[storeIndex])
   }

@@ -72,16 +72,4 @@ public struct FunctionReference: Hashable, Sendable {
 extension Value {
   /// The high 64 bits of a v128 (0 for other values).
   var v128High: UInt64 { if case .v128(let v) = self { return v.high } else { return 0 } }
-
-  /// The zero value of a type (locals, table fill, `ref.null`).
-  static func defaultValue(_ type: ValueType) -> Value {
-    switch type {
-    case .i32: return .i32(0)
-    case .i64: return .i64(0)
-    case .f32: return .f32(0)
-    case .f64: return .f64(0)
-    case .v128: return .v128(V128(low: 0, high: 0))
-    case .ref(let r): return r.heapType == .function ? .funcRef(nil) : .externRef(nil)
-    }
-  }
 }

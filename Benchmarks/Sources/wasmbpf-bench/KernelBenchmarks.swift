@@ -39,6 +39,22 @@ enum KernelBenchmarks {
     }
   }
 
+  /// Instantiates one kernel on our interpreter and calls `run(n)` once with its
+  /// benchmark size, printing the checksum: a fixed amount of work (no calibration, no
+  /// WasmKit side) whose instruction count callgrind can compare between builds.
+  /// Returns the process's exit status.
+  static func runOnce(name: String, inputs: BenchmarkInputs) -> Int32 {
+    do {
+      let bytes = try readBytes(inputs.kernelsDirectory + "/" + name + ".wasm")
+      let run = try ourKernel(bytes)
+      emit("kernel/\(name): run(\(sizes[name] ?? 1)) = \(try run(sizes[name] ?? 1))")
+      return 0
+    } catch {
+      emit("kernel/\(name): FAILED: \(error)")
+      return 1
+    }
+  }
+
   /// Instantiates a kernel on our interpreter (lazy translation, the default) and
   /// returns a closure calling its `run`.
   static func ourKernel(_ bytes: [UInt8]) throws -> (UInt32) throws -> UInt32 {

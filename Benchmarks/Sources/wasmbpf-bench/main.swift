@@ -1,6 +1,6 @@
 // wasmbpf-bench: runs the registered benchmarks, ours and WasmKit interleaved.
 //
-// Usage: wasmbpf-bench [--list] [--rounds N] [--min-sample-ms N] [--modules DIR] [FILTER...]
+// Usage: wasmbpf-bench [--list] [--check] [--rounds N] [--min-sample-ms N] [--modules DIR] [FILTER...]
 // A benchmark runs when its name contains any FILTER (all run without one).
 
 import Foundation
@@ -8,11 +8,13 @@ import Foundation
 var options = RunnerOptions()
 var filters = [String]()
 var listOnly = false
+var checkOnly = false
 var inputs = BenchmarkInputs.defaultLocation()
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
   switch argument {
   case "--list": listOnly = true
+  case "--check": checkOnly = true
   case "--rounds":
     guard let value = arguments.popFirst().flatMap({ Int($0) }), value > 0 else {
       fatalError("--rounds needs a positive integer")
@@ -26,12 +28,16 @@ while let argument = arguments.popFirst() {
   case "--guest-once":  // hidden: the child process of rss/quickjs
     guard let side = arguments.popFirst() else { fatalError("--guest-once needs a side") }
     exit(RSSReport.runChild(side: side, inputs: inputs))
+  case "--kernel-once":  // hidden: one fixed run of a kernel on ours only (callgrind)
+    guard let name = arguments.popFirst() else { fatalError("--kernel-once needs a kernel name") }
+    exit(KernelBenchmarks.runOnce(name: name, inputs: inputs))
   case "--modules":
     guard let value = arguments.popFirst() else { fatalError("--modules needs a directory") }
     inputs.modulesDirectory = value
   case "-h", "--help":
     emit(
-      "usage: wasmbpf-bench [--list] [--rounds N] [--min-sample-ms N] [--modules DIR] [FILTER...]")
+      "usage: wasmbpf-bench [--list] [--check] [--rounds N] [--min-sample-ms N] [--modules DIR] [FILTER...]"
+    )
     exit(0)
   default: filters.append(argument)
   }
@@ -50,9 +56,29 @@ if selected.isEmpty && !wantsRSS {
 if listOnly {
   for benchmark in selected { emit(pad(benchmark.name, 34, left: true) + benchmark.summary) }
   if wantsRSS {
-    emit(pad(RSSReport.name, 34, left: true) + "peak RSS of a child running guest/quickjs once, per side")
+    emit(
+      pad(RSSReport.name, 34, left: true)
+        + "peak RSS of a child running guest/quickjs once, per side")
   }
   exit(0)
+}
+
+if checkOnly {
+  // Each benchmark's set-up compares the two sides' results; then each side runs
+  // once. No timing: a quick check that everything builds, runs and agrees.
+  var failures = 0
+  for benchmark in selected {
+    do {
+      try Runner(options: options).check(benchmark)
+      emit("\(benchmark.name): ok")
+    } catch let skipped as BenchmarkSkipped {
+      emit("\(benchmark.name): skipped: \(skipped)")
+    } catch {
+      emit("\(benchmark.name): FAILED: \(error)")
+      failures += 1
+    }
+  }
+  exit(failures == 0 ? 0 : 1)
 }
 
 emit(

@@ -9,7 +9,7 @@
 extension ByteReader {
   /// A value type (`valtype`).
   @inlinable
-  public mutating func readValueType(features: Features) throws(WasmError) -> ValueType {
+  package mutating func readValueType(features: Features) throws(WasmError) -> ValueType {
     let start = offset
     let byte = try readByte()
     switch byte {
@@ -29,7 +29,7 @@ extension ByteReader {
 
   /// A reference type (`reftype`), as used by tables, element segments and `ref.null`.
   @inlinable
-  public mutating func readReferenceType(features: Features) throws(WasmError) -> ReferenceType {
+  package mutating func readReferenceType(features: Features) throws(WasmError) -> ReferenceType {
     let start = offset
     let byte = try readByte()
     switch byte {
@@ -45,7 +45,7 @@ extension ByteReader {
   /// maximum) or 1; a continuation bit is "integer representation too long" and any
   /// other value "integer too large", as the reference interpreter reports.
   /// Threads (shared, 0x02) and memory64 (0x04) add flag bits in Wasm 3.0.
-  public mutating func readLimits(features: Features, isMemory: Bool) throws(WasmError) -> Limits {
+  package mutating func readLimits(features: Features, isMemory: Bool) throws(WasmError) -> Limits {
     let start = offset
     let flags = try readByte()
     var allowedFlags: UInt8 = 0x01
@@ -62,18 +62,18 @@ extension ByteReader {
   }
 
   /// A table type: element reference type, then limits.
-  public mutating func readTableType(features: Features) throws(WasmError) -> TableType {
+  package mutating func readTableType(features: Features) throws(WasmError) -> TableType {
     let elementType = try readReferenceType(features: features)
     let limits = try readLimits(features: features, isMemory: false)
     return TableType(elementType: elementType, limits: limits)
   }
 
-  public mutating func readMemoryType(features: Features) throws(WasmError) -> MemoryType {
+  package mutating func readMemoryType(features: Features) throws(WasmError) -> MemoryType {
     MemoryType(limits: try readLimits(features: features, isMemory: true))
   }
 
   /// A global type: value type, then mutability (0x00 const, 0x01 var).
-  public mutating func readGlobalType(features: Features) throws(WasmError) -> GlobalType {
+  package mutating func readGlobalType(features: Features) throws(WasmError) -> GlobalType {
     let valueType = try readValueType(features: features)
     let start = offset
     let mutability: Mutability

@@ -10,24 +10,24 @@
 // can then widen without changing its users.
 
 /// A value type as a one-byte code, or `unknown` (the bottom type of unreachable code).
-public struct OperandType: Hashable, Sendable, CustomStringConvertible {
-  public let rawValue: UInt8
+@usableFromInline package struct OperandType: Hashable, Sendable, CustomStringConvertible {
+  @usableFromInline package let rawValue: UInt8
 
   @inlinable
-  public init(rawValue: UInt8) { self.rawValue = rawValue }
+  package init(rawValue: UInt8) { self.rawValue = rawValue }
 
-  public static let unknown = OperandType(rawValue: 0)
-  public static let i32 = OperandType(rawValue: 1)
-  public static let i64 = OperandType(rawValue: 2)
-  public static let f32 = OperandType(rawValue: 3)
-  public static let f64 = OperandType(rawValue: 4)
-  public static let v128 = OperandType(rawValue: 5)
-  public static let funcRef = OperandType(rawValue: 6)
-  public static let externRef = OperandType(rawValue: 7)
+  @usableFromInline package static let unknown = OperandType(rawValue: 0)
+  @usableFromInline package static let i32 = OperandType(rawValue: 1)
+  @usableFromInline package static let i64 = OperandType(rawValue: 2)
+  @usableFromInline package static let f32 = OperandType(rawValue: 3)
+  @usableFromInline package static let f64 = OperandType(rawValue: 4)
+  @usableFromInline package static let v128 = OperandType(rawValue: 5)
+  @usableFromInline package static let funcRef = OperandType(rawValue: 6)
+  @usableFromInline package static let externRef = OperandType(rawValue: 7)
 
   /// The code of a value type.
   @inlinable
-  public init(_ type: ValueType) {
+  package init(_ type: ValueType) {
     switch type {
     case .i32: self = .i32
     case .i64: self = .i64
@@ -44,7 +44,7 @@ public struct OperandType: Hashable, Sendable, CustomStringConvertible {
 
   /// The value type, or nil for `unknown`.
   @inlinable
-  public var valueType: ValueType? {
+  package var valueType: ValueType? {
     switch rawValue {
     case 1: return .i32
     case 2: return .i64
@@ -57,41 +57,39 @@ public struct OperandType: Hashable, Sendable, CustomStringConvertible {
     }
   }
 
-  @inlinable public var isUnknown: Bool { rawValue == 0 }
+  @inlinable package var isUnknown: Bool { rawValue == 0 }
   /// A reference type (funcref or externref).
-  @inlinable public var isReference: Bool { rawValue >= 6 }
-  /// A number or vector type (what untyped `select` accepts).
-  @inlinable public var isNumericOrVector: Bool { rawValue >= 1 && rawValue <= 5 }
+  @inlinable package var isReference: Bool { rawValue >= 6 }
 
-  public var description: String {
+  @usableFromInline package var description: String {
     valueType.map { "\($0)" } ?? "unknown"
   }
 }
 
 /// The operand and result types of an instruction with a fixed signature: up to
 /// three operands (popped last-first) and at most one result.
-public struct InstructionSignature: Hashable, Sendable {
-  public var operands: (OperandType, OperandType, OperandType)
-  public var operandCount: UInt8
+@usableFromInline package struct InstructionSignature: Hashable, Sendable {
+  @usableFromInline package var operands: (OperandType, OperandType, OperandType)
+  @usableFromInline package var operandCount: UInt8
   /// The result type, or `unknown` when the instruction has no result.
-  public var result: OperandType
+  @usableFromInline package var result: OperandType
 
   @inlinable
-  public init(_ operand: OperandType, _ result: OperandType) {
+  package init(_ operand: OperandType, _ result: OperandType) {
     self.operands = (operand, .unknown, .unknown)
     self.operandCount = 1
     self.result = result
   }
 
   @inlinable
-  public init(_ first: OperandType, _ second: OperandType, _ result: OperandType) {
+  package init(_ first: OperandType, _ second: OperandType, _ result: OperandType) {
     self.operands = (first, second, .unknown)
     self.operandCount = 2
     self.result = result
   }
 
   @inlinable
-  public init(
+  package init(
     _ first: OperandType, _ second: OperandType, _ third: OperandType, _ result: OperandType
   ) {
     self.operands = (first, second, third)
@@ -99,12 +97,14 @@ public struct InstructionSignature: Hashable, Sendable {
     self.result = result
   }
 
-  public static func == (a: InstructionSignature, b: InstructionSignature) -> Bool {
+  @usableFromInline package static func == (a: InstructionSignature, b: InstructionSignature)
+    -> Bool
+  {
     a.operands.0 == b.operands.0 && a.operands.1 == b.operands.1 && a.operands.2 == b.operands.2
       && a.operandCount == b.operandCount && a.result == b.result
   }
 
-  public func hash(into hasher: inout Hasher) {
+  @usableFromInline package func hash(into hasher: inout Hasher) {
     hasher.combine(operands.0)
     hasher.combine(operands.1)
     hasher.combine(operands.2)

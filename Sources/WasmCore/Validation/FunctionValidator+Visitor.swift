@@ -5,32 +5,32 @@
 extension FunctionValidator: InstructionVisitor {
   // MARK: Control
 
-  public mutating func visitUnreachable() throws(WasmError) {
+  package mutating func visitUnreachable() throws(WasmError) {
     markUnreachable()
   }
 
-  public mutating func visitNop() throws(WasmError) {}
+  package mutating func visitNop() throws(WasmError) {}
 
-  public mutating func visitBlock(_ type: BlockType) throws(WasmError) {
+  package mutating func visitBlock(_ type: BlockType) throws(WasmError) {
     let signature = try resolve(type)
     try popParameters(signature)
     pushFrame(.block, signature)
   }
 
-  public mutating func visitLoop(_ type: BlockType) throws(WasmError) {
+  package mutating func visitLoop(_ type: BlockType) throws(WasmError) {
     let signature = try resolve(type)
     try popParameters(signature)
     pushFrame(.loop, signature)
   }
 
-  public mutating func visitIf(_ type: BlockType) throws(WasmError) {
+  package mutating func visitIf(_ type: BlockType) throws(WasmError) {
     let signature = try resolve(type)
     try pop(.i32)
     try popParameters(signature)
     pushFrame(.if, signature)
   }
 
-  public mutating func visitElse() throws(WasmError) {
+  package mutating func visitElse() throws(WasmError) {
     // The reference interpreter's decoder only accepts `else` inside `if`.
     guard controlFrames[controlFrames.count - 1].kind == .if else {
       throw .malformed("END opcode expected", at: instructionOffset)
@@ -39,7 +39,7 @@ extension FunctionValidator: InstructionVisitor {
     pushFrame(.else, frame.signature)
   }
 
-  public mutating func visitEnd() throws(WasmError) {
+  package mutating func visitEnd() throws(WasmError) {
     let frame = try popFrame()
     // An `if` without `else` passes its parameters through as its results.
     if frame.kind == .if && !ifWithoutElseIsValid(frame.signature) { throw typeMismatch() }
@@ -64,13 +64,13 @@ extension FunctionValidator: InstructionVisitor {
     return frame
   }
 
-  public mutating func visitBr(_ depth: UInt32) throws(WasmError) {
+  package mutating func visitBr(_ depth: UInt32) throws(WasmError) {
     let frame = try labelFrame(depth)
     try popLabelTypes(frame)
     markUnreachable()
   }
 
-  public mutating func visitBrIf(_ depth: UInt32) throws(WasmError) {
+  package mutating func visitBrIf(_ depth: UInt32) throws(WasmError) {
     let frame = try labelFrame(depth)
     try pop(.i32)
     // The spec pops the label types, then pushes them (the declared types, which
@@ -79,7 +79,7 @@ extension FunctionValidator: InstructionVisitor {
     for i in 0..<frame.labelArity { push(Self.labelType(frame, at: i, types: context.types)) }
   }
 
-  public mutating func visitBrTable(_ targets: BrTableTargets) throws(WasmError) {
+  package mutating func visitBrTable(_ targets: BrTableTargets) throws(WasmError) {
     try pop(.i32)
     let defaultFrame = try labelFrame(targets.defaultTarget)
     let arity = defaultFrame.labelArity
@@ -94,19 +94,19 @@ extension FunctionValidator: InstructionVisitor {
     markUnreachable()
   }
 
-  public mutating func visitReturn() throws(WasmError) {
+  package mutating func visitReturn() throws(WasmError) {
     try popLabelTypes(controlFrames[0])
     markUnreachable()
   }
 
-  public mutating func visitCall(_ function: UInt32) throws(WasmError) {
+  package mutating func visitCall(_ function: UInt32) throws(WasmError) {
     guard let type = context.functionType(at: function) else {
       throw .invalid("unknown function \(function)", at: instructionOffset)
     }
     try applyFunctionType(type)
   }
 
-  public mutating func visitCallIndirect(typeIndex: UInt32, tableIndex: UInt32) throws(WasmError) {
+  package mutating func visitCallIndirect(typeIndex: UInt32, tableIndex: UInt32) throws(WasmError) {
     let table = try self.table(tableIndex)
     guard table.elementType == .funcRef else { throw typeMismatch() }
     guard Int(typeIndex) < context.types.count else {
@@ -118,17 +118,17 @@ extension FunctionValidator: InstructionVisitor {
 
   // MARK: Reference
 
-  public mutating func visitRefNull(_ type: HeapType) throws(WasmError) {
+  package mutating func visitRefNull(_ type: HeapType) throws(WasmError) {
     push(type == .function ? .funcRef : .externRef)
   }
 
-  public mutating func visitRefIsNull() throws(WasmError) {
+  package mutating func visitRefIsNull() throws(WasmError) {
     let type = try pop()
     guard type.isReference || type.isUnknown else { throw typeMismatch() }
     push(.i32)
   }
 
-  public mutating func visitRefFunc(_ function: UInt32) throws(WasmError) {
+  package mutating func visitRefFunc(_ function: UInt32) throws(WasmError) {
     guard context.functionType(at: function) != nil else {
       throw .invalid("unknown function \(function)", at: instructionOffset)
     }
@@ -140,11 +140,11 @@ extension FunctionValidator: InstructionVisitor {
 
   // MARK: Parametric
 
-  public mutating func visitDrop() throws(WasmError) {
+  package mutating func visitDrop() throws(WasmError) {
     _ = try pop()
   }
 
-  public mutating func visitSelect(_ type: ValueType?) throws(WasmError) {
+  package mutating func visitSelect(_ type: ValueType?) throws(WasmError) {
     try pop(.i32)
     if let type {
       let operand = OperandType(type)
@@ -172,15 +172,15 @@ extension FunctionValidator: InstructionVisitor {
     return type
   }
 
-  public mutating func visitLocalGet(_ index: UInt32) throws(WasmError) {
+  package mutating func visitLocalGet(_ index: UInt32) throws(WasmError) {
     push(try local(index))
   }
 
-  public mutating func visitLocalSet(_ index: UInt32) throws(WasmError) {
+  package mutating func visitLocalSet(_ index: UInt32) throws(WasmError) {
     try pop(try local(index))
   }
 
-  public mutating func visitLocalTee(_ index: UInt32) throws(WasmError) {
+  package mutating func visitLocalTee(_ index: UInt32) throws(WasmError) {
     let type = try local(index)
     try pop(type)
     push(type)
@@ -193,11 +193,11 @@ extension FunctionValidator: InstructionVisitor {
     return context.globals[Int(index)]
   }
 
-  public mutating func visitGlobalGet(_ index: UInt32) throws(WasmError) {
+  package mutating func visitGlobalGet(_ index: UInt32) throws(WasmError) {
     push(OperandType(try global(index).valueType))
   }
 
-  public mutating func visitGlobalSet(_ index: UInt32) throws(WasmError) {
+  package mutating func visitGlobalSet(_ index: UInt32) throws(WasmError) {
     let global = try global(index)
     guard global.mutability == .variable else {
       throw .invalid("global is immutable", at: instructionOffset)
@@ -226,38 +226,38 @@ extension FunctionValidator: InstructionVisitor {
     return context.elementTypes[Int(index)]
   }
 
-  public mutating func visitTableGet(_ table: UInt32) throws(WasmError) {
+  package mutating func visitTableGet(_ table: UInt32) throws(WasmError) {
     let table = try self.table(table)
     try pop(Self.indexType(table))
     push(OperandType(.ref(table.elementType)))
   }
 
-  public mutating func visitTableSet(_ table: UInt32) throws(WasmError) {
+  package mutating func visitTableSet(_ table: UInt32) throws(WasmError) {
     let table = try self.table(table)
     try pop(OperandType(.ref(table.elementType)))
     try pop(Self.indexType(table))
   }
 
-  public mutating func visitTableSize(_ table: UInt32) throws(WasmError) {
+  package mutating func visitTableSize(_ table: UInt32) throws(WasmError) {
     let table = try self.table(table)
     push(Self.indexType(table))
   }
 
-  public mutating func visitTableGrow(_ table: UInt32) throws(WasmError) {
+  package mutating func visitTableGrow(_ table: UInt32) throws(WasmError) {
     let table = try self.table(table)
     try pop(Self.indexType(table))
     try pop(OperandType(.ref(table.elementType)))
     push(Self.indexType(table))
   }
 
-  public mutating func visitTableFill(_ table: UInt32) throws(WasmError) {
+  package mutating func visitTableFill(_ table: UInt32) throws(WasmError) {
     let table = try self.table(table)
     try pop(Self.indexType(table))
     try pop(OperandType(.ref(table.elementType)))
     try pop(Self.indexType(table))
   }
 
-  public mutating func visitTableCopy(destination: UInt32, source: UInt32) throws(WasmError) {
+  package mutating func visitTableCopy(destination: UInt32, source: UInt32) throws(WasmError) {
     let destinationTable = try table(destination)
     let sourceTable = try table(source)
     guard destinationTable.elementType == sourceTable.elementType else { throw typeMismatch() }
@@ -266,7 +266,7 @@ extension FunctionValidator: InstructionVisitor {
     try pop(.i32)
   }
 
-  public mutating func visitTableInit(element: UInt32, table: UInt32) throws(WasmError) {
+  package mutating func visitTableInit(element: UInt32, table: UInt32) throws(WasmError) {
     let table = try self.table(table)
     let elementType = try elementSegment(element)
     guard table.elementType == elementType else { throw typeMismatch() }
@@ -275,7 +275,7 @@ extension FunctionValidator: InstructionVisitor {
     try pop(Self.indexType(table))
   }
 
-  public mutating func visitElemDrop(_ element: UInt32) throws(WasmError) {
+  package mutating func visitElemDrop(_ element: UInt32) throws(WasmError) {
     _ = try elementSegment(element)
   }
 
@@ -307,23 +307,23 @@ extension FunctionValidator: InstructionVisitor {
     return Self.addressType(memory)
   }
 
-  public mutating func visitLoad(_ op: LoadOp, _ memarg: MemArg) throws(WasmError) {
+  package mutating func visitLoad(_ op: LoadOp, _ memarg: MemArg) throws(WasmError) {
     let address = try checkAccess(memarg, naturalAlignment: op.naturalAlignment)
     try pop(address)
     push(op.resultType)
   }
 
-  public mutating func visitStore(_ op: StoreOp, _ memarg: MemArg) throws(WasmError) {
+  package mutating func visitStore(_ op: StoreOp, _ memarg: MemArg) throws(WasmError) {
     let address = try checkAccess(memarg, naturalAlignment: op.naturalAlignment)
     try pop(op.valueType)
     try pop(address)
   }
 
-  public mutating func visitMemorySize(_ memory: UInt32) throws(WasmError) {
+  package mutating func visitMemorySize(_ memory: UInt32) throws(WasmError) {
     push(Self.addressType(try self.memory(memory)))
   }
 
-  public mutating func visitMemoryGrow(_ memory: UInt32) throws(WasmError) {
+  package mutating func visitMemoryGrow(_ memory: UInt32) throws(WasmError) {
     let address = Self.addressType(try self.memory(memory))
     try pop(address)
     push(address)
@@ -335,7 +335,7 @@ extension FunctionValidator: InstructionVisitor {
     }
   }
 
-  public mutating func visitMemoryInit(data: UInt32, memory: UInt32) throws(WasmError) {
+  package mutating func visitMemoryInit(data: UInt32, memory: UInt32) throws(WasmError) {
     let address = Self.addressType(try self.memory(memory))
     try checkDataSegment(data)
     try pop(.i32)
@@ -343,11 +343,11 @@ extension FunctionValidator: InstructionVisitor {
     try pop(address)
   }
 
-  public mutating func visitDataDrop(_ data: UInt32) throws(WasmError) {
+  package mutating func visitDataDrop(_ data: UInt32) throws(WasmError) {
     try checkDataSegment(data)
   }
 
-  public mutating func visitMemoryCopy(destination: UInt32, source: UInt32) throws(WasmError) {
+  package mutating func visitMemoryCopy(destination: UInt32, source: UInt32) throws(WasmError) {
     let destinationAddress = Self.addressType(try memory(destination))
     let sourceAddress = Self.addressType(try memory(source))
     // With memory64, the length is i64 only when both memories are 64-bit.
@@ -357,7 +357,7 @@ extension FunctionValidator: InstructionVisitor {
     try pop(destinationAddress)
   }
 
-  public mutating func visitMemoryFill(_ memory: UInt32) throws(WasmError) {
+  package mutating func visitMemoryFill(_ memory: UInt32) throws(WasmError) {
     let address = Self.addressType(try self.memory(memory))
     try pop(address)
     try pop(.i32)
@@ -366,20 +366,20 @@ extension FunctionValidator: InstructionVisitor {
 
   // MARK: Numeric
 
-  public mutating func visitI32Const(_ value: Int32) throws(WasmError) { push(.i32) }
-  public mutating func visitI64Const(_ value: Int64) throws(WasmError) { push(.i64) }
-  public mutating func visitF32Const(_ bits: UInt32) throws(WasmError) { push(.f32) }
-  public mutating func visitF64Const(_ bits: UInt64) throws(WasmError) { push(.f64) }
+  package mutating func visitI32Const(_ value: Int32) throws(WasmError) { push(.i32) }
+  package mutating func visitI64Const(_ value: Int64) throws(WasmError) { push(.i64) }
+  package mutating func visitF32Const(_ bits: UInt32) throws(WasmError) { push(.f32) }
+  package mutating func visitF64Const(_ bits: UInt64) throws(WasmError) { push(.f64) }
 
-  public mutating func visitNumeric(_ op: NumericOp) throws(WasmError) {
+  package mutating func visitNumeric(_ op: NumericOp) throws(WasmError) {
     try apply(op.signature)
   }
 
   // MARK: Vector
 
-  public mutating func visitV128Const(_ value: V128) throws(WasmError) { push(.v128) }
+  package mutating func visitV128Const(_ value: V128) throws(WasmError) { push(.v128) }
 
-  public mutating func visitSIMD(_ op: SIMDOp) throws(WasmError) {
+  package mutating func visitSIMD(_ op: SIMDOp) throws(WasmError) {
     try apply(op.signature)
   }
 
@@ -387,12 +387,12 @@ extension FunctionValidator: InstructionVisitor {
     guard lane < count else { throw .invalid("invalid lane index", at: instructionOffset) }
   }
 
-  public mutating func visitLane(_ op: LaneOp, lane: UInt8) throws(WasmError) {
+  package mutating func visitLane(_ op: LaneOp, lane: UInt8) throws(WasmError) {
     try checkLane(lane, below: op.laneCount)
     try apply(op.signature)
   }
 
-  public mutating func visitMemoryLane(_ op: MemoryLaneOp, _ memarg: MemArg, lane: UInt8)
+  package mutating func visitMemoryLane(_ op: MemoryLaneOp, _ memarg: MemArg, lane: UInt8)
     throws(WasmError)
   {
     let address = try checkAccess(memarg, naturalAlignment: op.naturalAlignment)
@@ -402,7 +402,7 @@ extension FunctionValidator: InstructionVisitor {
     if !op.isStore { push(.v128) }
   }
 
-  public mutating func visitShuffle(_ lanes: V128) throws(WasmError) {
+  package mutating func visitShuffle(_ lanes: V128) throws(WasmError) {
     // Every lane byte must select one of the 32 input lanes.
     let highBits: UInt64 = 0xE0E0_E0E0_E0E0_E0E0
     guard lanes.low & highBits == 0, lanes.high & highBits == 0 else {

@@ -16,31 +16,31 @@
 /// invalid code throws before anything is emitted). State that the validator's call
 /// changes is read before it (e.g. `currentFrame` in `visitEnd`, the operand types a
 /// `select` pops) or after it (e.g. the type a `local.get` pushed).
-public struct FunctionValidator {
-  public let context: ValidationContext
+package struct FunctionValidator {
+  package let context: ValidationContext
   /// The function's type.
-  public let functionType: FunctionType
+  package let functionType: FunctionType
   /// The function's type index.
-  public let typeIndex: UInt32
+  package let typeIndex: UInt32
 
   /// The operand stack: the type of each value, bottom first.
-  public private(set) var operands: [OperandType] = []
+  package private(set) var operands: [OperandType] = []
   /// The control stack, outermost (the function) first.
-  public private(set) var controlFrames: [ControlFrame] = []
+  package private(set) var controlFrames: [ControlFrame] = []
 
   /// Types of the first locals (parameters first), for a direct lookup.
   @usableFromInline var localTypes: [OperandType] = []
   /// The declared locals beyond `localTypes`, as runs: (index one past the run, type).
   @usableFromInline var localRuns: [(end: UInt64, type: OperandType)] = []
   /// Number of locals, parameters included.
-  public let localCount: UInt64
+  package let localCount: UInt64
 
   // The top frame's height and unreachable flag, mirrored for the hot pop path.
   @usableFromInline var topHeight = 0
   @usableFromInline var topUnreachable = false
 
   /// Offset in the module of the instruction being validated (errors point there).
-  public var instructionOffset = 0
+  package var instructionOffset = 0
 
   /// Locals beyond this many are looked up by binary search over the declarations,
   /// so a body declaring billions of locals costs no memory.
@@ -48,7 +48,8 @@ public struct FunctionValidator {
 
   /// Prepares validation of defined function `functionIndex` (an index into
   /// `module.codes`, not counting imported functions).
-  public init(functionIndex: Int, in module: Module, context: ValidationContext) throws(WasmError) {
+  package init(functionIndex: Int, in module: Module, context: ValidationContext) throws(WasmError)
+  {
     guard functionIndex >= 0, functionIndex < module.codes.count,
       functionIndex < module.functions.count
     else {
@@ -64,7 +65,7 @@ public struct FunctionValidator {
   }
 
   /// Prepares validation of a body of type `typeIndex` declaring `locals`.
-  public init(
+  package init(
     typeIndex: UInt32, locals: [LocalDeclaration], context: ValidationContext, offset: Int = 0
   ) throws(WasmError) {
     guard Int(typeIndex) < context.types.count else {
@@ -117,7 +118,7 @@ public struct FunctionValidator {
 
   /// Validates defined function `functionIndex` of `module` (an index into
   /// `module.codes`).
-  public static func validate(
+  package static func validate(
     functionIndex: Int, in module: Module, context: ValidationContext
   ) throws(WasmError) {
     var validator = try FunctionValidator(
@@ -129,16 +130,16 @@ public struct FunctionValidator {
 
   /// The innermost control frame. There is none after the function's final `end`.
   @inlinable
-  public var currentFrame: ControlFrame { controlFrames[controlFrames.count - 1] }
+  package var currentFrame: ControlFrame { controlFrames[controlFrames.count - 1] }
 
   /// Whether the code being visited is unreachable (after `br`, `return`,
   /// `unreachable`, ... in the current frame).
   @inlinable
-  public var isUnreachable: Bool { topUnreachable }
+  package var isUnreachable: Bool { topUnreachable }
 
   /// The frame a branch to label `depth` targets, or nil when there is none.
   @inlinable
-  public func frame(forLabel depth: UInt32) -> ControlFrame? {
+  package func frame(forLabel depth: UInt32) -> ControlFrame? {
     Self.frame(forLabel: depth, in: controlFrames)
   }
 
@@ -154,7 +155,7 @@ public struct FunctionValidator {
 
   /// The type of local `index`, or nil when there is no such local.
   @inlinable
-  public func localType(_ index: UInt32) -> OperandType? {
+  package func localType(_ index: UInt32) -> OperandType? {
     Self.localType(index, direct: localTypes, runs: localRuns, count: localCount)
   }
 
@@ -176,7 +177,7 @@ public struct FunctionValidator {
   }
 
   /// The signature of a block type; throws "unknown type" for a bad type index.
-  public func signature(of blockType: BlockType) throws(WasmError) -> BlockSignature {
+  package func signature(of blockType: BlockType) throws(WasmError) -> BlockSignature {
     try Self.signature(of: blockType, types: context.types, offset: instructionOffset)
   }
 
@@ -205,19 +206,19 @@ public struct FunctionValidator {
 
   /// Parameter `i` of a block signature.
   @inlinable
-  public func parameterType(_ signature: BlockSignature, at i: Int) -> OperandType {
+  package func parameterType(_ signature: BlockSignature, at i: Int) -> OperandType {
     Self.parameterType(signature, at: i, types: context.types)
   }
 
   /// Result `i` of a block signature.
   @inlinable
-  public func resultType(_ signature: BlockSignature, at i: Int) -> OperandType {
+  package func resultType(_ signature: BlockSignature, at i: Int) -> OperandType {
     Self.resultType(signature, at: i, types: context.types)
   }
 
   /// Type `i` of the values a branch to `frame` carries.
   @inlinable
-  public func labelType(_ frame: ControlFrame, at i: Int) -> OperandType {
+  package func labelType(_ frame: ControlFrame, at i: Int) -> OperandType {
     Self.labelType(frame, at: i, types: context.types)
   }
 

@@ -6,10 +6,10 @@
 // index when one is involved ("unknown global 3").
 
 /// Validates the module-level rules and builds the context for function bodies.
-public enum ModuleValidator {
+package enum ModuleValidator {
   /// Checks types, imports, limits, globals, exports, the start function and the
   /// element and data segments of `module`, and returns its validation context.
-  public static func validate(_ module: Module) throws(WasmError) -> ValidationContext {
+  package static func validate(_ module: Module) throws(WasmError) -> ValidationContext {
     let features = module.features
     let typeCount = module.types.count
     let offsets = module.sectionOffsets
