@@ -156,7 +156,7 @@ let package = Package(
     .testTarget(
       name: "WasmTextTests", dependencies: ["WasmText", "WasmCore", "WastRunner"],
       exclude: ["Expectations"]),
-    .testTarget(name: "WasmInterpTests", dependencies: ["WasmInterp", "WasmCore"]),
+    .testTarget(name: "WasmInterpTests", dependencies: ["WasmInterp", "WasmCore", "WasmText"]),
     .testTarget(
       name: "WastRunnerTests", dependencies: ["WastRunner", "WasmCore"],
       // The spec expectation list, read through #filePath, not a resource.

@@ -549,7 +549,7 @@ def decode_call(row, kinds, code_expression):
     lines = []
     if row.flags.get("feature"):
         lines.append(f"guard features.contains(.{row.flags['feature']}) else {{")
-        lines.append('  throw .malformed("illegal opcode", at: start)')
+        lines.append(f"  throw illegalOpcode({illegal_bytes(row)}, at: start)")
         lines.append("}")
     values = []
     inline = not any(row.flags.get(f) for f in ("datacount", "opens", "closes"))
@@ -575,6 +575,12 @@ def decode_call(row, kinds, code_expression):
         method = "visit" + upper_first(row.visit)
     lines.append(f"try visitor.{method}({argument_list(parameters, values)})")
     return lines
+
+
+def illegal_bytes(row):
+    if row.prefix is None:
+        return "[opcode]"
+    return f"[0x{row.prefix:02X}] + leb128(subopcode)"
 
 
 def reader_expression(reader):
@@ -657,7 +663,7 @@ def generate_decoder(kinds, rows):
     for prefix in prefixes:
         name = PREFIX_NAMES.get(prefix, "Prefix%02X" % prefix)
         out.append(f"    case 0x{prefix:02X}: try decode{name}Instruction(into: &visitor, start: start)")
-    out.append('    default: throw .malformed("illegal opcode", at: start)')
+    out.append('    default: throw illegalOpcode([opcode], at: start)')
     out.append("    }")
     out.append("  }")
     for prefix in prefixes:
@@ -678,7 +684,7 @@ def generate_decoder(kinds, rows):
         out.append("    let subopcode = try reader.readU32()")
         out.append("    switch subopcode {")
         out.extend(switch_cases(members, kinds, "subopcode", prefixed_code, True))
-        out.append('    default: throw .malformed("illegal opcode", at: start)')
+        out.append(f'    default: throw illegalOpcode([0x{prefix:02X}] + leb128(subopcode), at: start)')
         out.append("    }")
         out.append("  }")
     out.append("}")
@@ -717,20 +723,22 @@ def generate_names(kinds, rows):
 HANDLER_ARGUMENTS = "$0, $1, $2, $3, $4"
 
 
-def handler_closure(spec, line):
-    """`NAME`, `NAME(ARGS)`, and either followed by `{ BODY }` -> a Handler closure."""
+def handler_closure(spec, line, mode=None):
+    """`NAME`, `NAME(ARGS)`, and either followed by `{ BODY }` -> a Handler closure;
+    `mode`: an addressing mode type passed after the handler arguments."""
     m = re.match(r"(\w+)", spec)
     if not m:
         raise TableError(f"line {line}: malformed handler {spec!r}")
     name, rest = m.group(1), spec[m.end():]
-    arguments = HANDLER_ARGUMENTS
+    arguments = HANDLER_ARGUMENTS + (f", {mode}.self" if mode else "")
     if rest.startswith("("):
         depth = 0
         for i, ch in enumerate(rest):
             depth += ch == "("
             depth -= ch == ")"
             if depth == 0:
-                arguments += ", " + rest[1:i]
+                if rest[1:i].strip():
+                    arguments += ", " + rest[1:i]
                 rest = rest[i + 1:]
                 break
         else:
@@ -794,6 +802,24 @@ def handler_table(function, enum, members, closure):
     return out
 
 
+# The addressing modes of memory accesses (MemoryHandlers.swift): the MemoryMode case
+# and the type passed to the shape (None: the memory-0 i32 form, as written).
+MEMORY_MODES = [("memory32", None), ("memory64", "Memory64"), ("other32", "OtherMemory32"),
+                ("other64", "OtherMemory64")]
+
+
+def memory_handler_table(function, enum, members):
+    out = [f"func {function}(_ op: {enum}, _ mode: MemoryMode) -> Handler {{", "  switch mode {"]
+    for mode, type_name in MEMORY_MODES:
+        out.append(f"  case .{mode}:")
+        table = handler_table("x", enum, members,
+                              lambda r, t=type_name: handler_closure(r.handler, r.line, t))
+        out.extend("  " + line for line in table[1:-1])
+    out.append("  }")
+    out.append("}")
+    return out
+
+
 def generate_numeric_handlers(rows):
     members = [r for r in decodable(rows) if r.visit == "numeric"]
     out = [HEADER,
@@ -832,8 +858,7 @@ def generate_numeric_table(rows):
         group = GROUPS[visit]
         members = [r for r in decodable(rows) if r.visit == visit]
         out.append("")
-        out.extend(handler_table(group["handler"], group["enum"], members,
-                                 lambda r: handler_closure(r.handler, r.line)))
+        out.extend(memory_handler_table(group["handler"], group["enum"], members))
     out.append("")
     return "\n".join(out)
 
@@ -854,8 +879,11 @@ def generate_simd_table(rows):
         group = GROUPS[visit]
         members = [r for r in decodable(rows) if r.visit == visit]
         out.append("")
-        out.extend(handler_table(group["handler"], group["enum"], members,
-                                 lambda r: handler_closure(r.handler, r.line)))
+        if visit == "memoryLane":
+            out.extend(memory_handler_table(group["handler"], group["enum"], members))
+        else:
+            out.extend(handler_table(group["handler"], group["enum"], members,
+                                     lambda r: handler_closure(r.handler, r.line)))
     out.append("")
     return "\n".join(out)
 

@@ -87,7 +87,9 @@
   // be zero (unsigned) or a sign extension of bit N-1 (signed). Too many bytes is
   // "integer representation too long"; bad unused bits is "integer too large".
 
-  @inlinable
+  // Always inlined: the one-byte case is most immediates, and the instruction
+  // decoder's dispatch grew past the size where the compiler inlines it by itself.
+  @inlinable @inline(__always)
   package mutating func readU32() throws(WasmError) -> UInt32 {
     // Fast path: a single byte.
     if position < end, base[position] & 0x80 == 0 {
@@ -100,7 +102,13 @@
 
   @inlinable
   package mutating func readU64() throws(WasmError) -> UInt64 {
-    try readUnsigned(bits: 64)
+    // Fast path: a single byte (memarg offsets, limits).
+    if position < end, base[position] & 0x80 == 0 {
+      let b = base[position]
+      position &+= 1
+      return UInt64(b)
+    }
+    return try readUnsigned(bits: 64)
   }
 
   @inlinable

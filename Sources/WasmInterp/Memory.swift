@@ -17,6 +17,8 @@ public struct Memory {
   }
 
   public var type: MemoryType { instance.type }
+  /// Whether addresses into this memory are i64 (memory64).
+  public var is64: Bool { instance.type.limits.is64 }
   /// Current size in 64 KiB pages.
   public var pageCount: Int { instance.pages }
   /// Current size in bytes.
@@ -25,9 +27,9 @@ public struct Memory {
   /// Grows by `pages`; returns the old page count, or nil if the limit forbids.
   @discardableResult
   public func grow(by pages: Int) -> Int? {
-    guard pages >= 0, pages <= Int(UInt32.max) else { return nil }
-    let old = instance.state.pointee.grow(by: UInt32(pages))
-    return old < 0 ? nil : Int(old)
+    guard pages >= 0 else { return nil }
+    let old = instance.state.pointee.grow(by: UInt64(pages))
+    return old < 0 ? nil : old
   }
 
   /// Runs `body` with a bounds-checked view of the memory. The view is valid only

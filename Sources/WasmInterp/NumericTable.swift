@@ -151,49 +151,208 @@ func numericHandlers(_ op: NumericOp) -> (Handler, Handler?) {
   }
 }
 
-func loadHandler(_ op: LoadOp) -> Handler {
-  switch op {
-  case .i32Load: return { i32Load($0, $1, $2, $3, $4) }
-  case .i64Load: return { i64Load($0, $1, $2, $3, $4) }
-  case .f32Load: return { f32Load($0, $1, $2, $3, $4) }
-  case .f64Load: return { f64Load($0, $1, $2, $3, $4) }
-  case .i32Load8S: return { i32Load8S($0, $1, $2, $3, $4) }
-  case .i32Load8U: return { i32Load8U($0, $1, $2, $3, $4) }
-  case .i32Load16S: return { i32Load16S($0, $1, $2, $3, $4) }
-  case .i32Load16U: return { i32Load16U($0, $1, $2, $3, $4) }
-  case .i64Load8S: return { i64Load8S($0, $1, $2, $3, $4) }
-  case .i64Load8U: return { i64Load8U($0, $1, $2, $3, $4) }
-  case .i64Load16S: return { i64Load16S($0, $1, $2, $3, $4) }
-  case .i64Load16U: return { i64Load16U($0, $1, $2, $3, $4) }
-  case .i64Load32S: return { i64Load32S($0, $1, $2, $3, $4) }
-  case .i64Load32U: return { i64Load32U($0, $1, $2, $3, $4) }
-  case .v128Load: return { v128LoadOp($0, $1, $2, $3, $4) }
-  case .v128Load8x8S: return { vLoad($0, $1, $2, $3, $4, SIMD8<Int8>.self) { widen($0, to: I16x8.self) } }
-  case .v128Load8x8U: return { vLoad($0, $1, $2, $3, $4, SIMD8<UInt8>.self) { widen($0, to: U16x8.self) } }
-  case .v128Load16x4S: return { vLoad($0, $1, $2, $3, $4, SIMD4<Int16>.self) { widen($0, to: I32x4.self) } }
-  case .v128Load16x4U: return { vLoad($0, $1, $2, $3, $4, SIMD4<UInt16>.self) { widen($0, to: U32x4.self) } }
-  case .v128Load32x2S: return { vLoad($0, $1, $2, $3, $4, SIMD2<Int32>.self) { widen($0, to: I64x2.self) } }
-  case .v128Load32x2U: return { vLoad($0, $1, $2, $3, $4, SIMD2<UInt32>.self) { widen($0, to: U64x2.self) } }
-  case .v128Load8Splat: return { vLoad($0, $1, $2, $3, $4, UInt8.self) { U8x16(repeating: $0) } }
-  case .v128Load16Splat: return { vLoad($0, $1, $2, $3, $4, UInt16.self) { U16x8(repeating: $0) } }
-  case .v128Load32Splat: return { vLoad($0, $1, $2, $3, $4, UInt32.self) { U32x4(repeating: $0) } }
-  case .v128Load64Splat: return { vLoad($0, $1, $2, $3, $4, UInt64.self) { U64x2(repeating: $0) } }
-  case .v128Load32Zero: return { vLoad($0, $1, $2, $3, $4, UInt32.self) { U64x2(UInt64($0), 0) } }
-  case .v128Load64Zero: return { vLoad($0, $1, $2, $3, $4, UInt64.self) { U64x2($0, 0) } }
+func loadHandler(_ op: LoadOp, _ mode: MemoryMode) -> Handler {
+  switch mode {
+  case .memory32:
+    switch op {
+    case .i32Load, .f32Load, .i64Load32U: return { scalarLoad($0, $1, $2, $3, $4, UInt32.self) { UInt64($0) } }
+    case .i64Load, .f64Load: return { scalarLoad($0, $1, $2, $3, $4, UInt64.self) { $0 } }
+    case .i32Load8S:
+      return { scalarLoad($0, $1, $2, $3, $4, Int8.self) { UInt64(UInt32(bitPattern: Int32($0))) } }
+    case .i32Load8U, .i64Load8U: return { scalarLoad($0, $1, $2, $3, $4, UInt8.self) { UInt64($0) } }
+    case .i32Load16S:
+      return { scalarLoad($0, $1, $2, $3, $4, Int16.self) { UInt64(UInt32(bitPattern: Int32($0))) } }
+    case .i32Load16U, .i64Load16U: return { scalarLoad($0, $1, $2, $3, $4, UInt16.self) { UInt64($0) } }
+    case .i64Load8S: return { scalarLoad($0, $1, $2, $3, $4, Int8.self) { UInt64(bitPattern: Int64($0)) } }
+    case .i64Load16S: return { scalarLoad($0, $1, $2, $3, $4, Int16.self) { UInt64(bitPattern: Int64($0)) } }
+    case .i64Load32S: return { scalarLoad($0, $1, $2, $3, $4, Int32.self) { UInt64(bitPattern: Int64($0)) } }
+    case .v128Load: return { vLoad($0, $1, $2, $3, $4, U64x2.self) { $0 } }
+    case .v128Load8x8S: return { vLoad($0, $1, $2, $3, $4, SIMD8<Int8>.self) { widen($0, to: I16x8.self) } }
+    case .v128Load8x8U: return { vLoad($0, $1, $2, $3, $4, SIMD8<UInt8>.self) { widen($0, to: U16x8.self) } }
+    case .v128Load16x4S: return { vLoad($0, $1, $2, $3, $4, SIMD4<Int16>.self) { widen($0, to: I32x4.self) } }
+    case .v128Load16x4U: return { vLoad($0, $1, $2, $3, $4, SIMD4<UInt16>.self) { widen($0, to: U32x4.self) } }
+    case .v128Load32x2S: return { vLoad($0, $1, $2, $3, $4, SIMD2<Int32>.self) { widen($0, to: I64x2.self) } }
+    case .v128Load32x2U: return { vLoad($0, $1, $2, $3, $4, SIMD2<UInt32>.self) { widen($0, to: U64x2.self) } }
+    case .v128Load8Splat: return { vLoad($0, $1, $2, $3, $4, UInt8.self) { U8x16(repeating: $0) } }
+    case .v128Load16Splat: return { vLoad($0, $1, $2, $3, $4, UInt16.self) { U16x8(repeating: $0) } }
+    case .v128Load32Splat: return { vLoad($0, $1, $2, $3, $4, UInt32.self) { U32x4(repeating: $0) } }
+    case .v128Load64Splat: return { vLoad($0, $1, $2, $3, $4, UInt64.self) { U64x2(repeating: $0) } }
+    case .v128Load32Zero: return { vLoad($0, $1, $2, $3, $4, UInt32.self) { U64x2(UInt64($0), 0) } }
+    case .v128Load64Zero: return { vLoad($0, $1, $2, $3, $4, UInt64.self) { U64x2($0, 0) } }
+    }
+  case .memory64:
+    switch op {
+    case .i32Load, .f32Load, .i64Load32U:
+      return { scalarLoad($0, $1, $2, $3, $4, Memory64.self, UInt32.self) { UInt64($0) } }
+    case .i64Load, .f64Load: return { scalarLoad($0, $1, $2, $3, $4, Memory64.self, UInt64.self) { $0 } }
+    case .i32Load8S:
+      return { scalarLoad($0, $1, $2, $3, $4, Memory64.self, Int8.self) { UInt64(UInt32(bitPattern: Int32($0))) } }
+    case .i32Load8U, .i64Load8U:
+      return { scalarLoad($0, $1, $2, $3, $4, Memory64.self, UInt8.self) { UInt64($0) } }
+    case .i32Load16S:
+      return { scalarLoad($0, $1, $2, $3, $4, Memory64.self, Int16.self) { UInt64(UInt32(bitPattern: Int32($0))) } }
+    case .i32Load16U, .i64Load16U:
+      return { scalarLoad($0, $1, $2, $3, $4, Memory64.self, UInt16.self) { UInt64($0) } }
+    case .i64Load8S:
+      return { scalarLoad($0, $1, $2, $3, $4, Memory64.self, Int8.self) { UInt64(bitPattern: Int64($0)) } }
+    case .i64Load16S:
+      return { scalarLoad($0, $1, $2, $3, $4, Memory64.self, Int16.self) { UInt64(bitPattern: Int64($0)) } }
+    case .i64Load32S:
+      return { scalarLoad($0, $1, $2, $3, $4, Memory64.self, Int32.self) { UInt64(bitPattern: Int64($0)) } }
+    case .v128Load: return { vLoad($0, $1, $2, $3, $4, Memory64.self, U64x2.self) { $0 } }
+    case .v128Load8x8S:
+      return { vLoad($0, $1, $2, $3, $4, Memory64.self, SIMD8<Int8>.self) { widen($0, to: I16x8.self) } }
+    case .v128Load8x8U:
+      return { vLoad($0, $1, $2, $3, $4, Memory64.self, SIMD8<UInt8>.self) { widen($0, to: U16x8.self) } }
+    case .v128Load16x4S:
+      return { vLoad($0, $1, $2, $3, $4, Memory64.self, SIMD4<Int16>.self) { widen($0, to: I32x4.self) } }
+    case .v128Load16x4U:
+      return { vLoad($0, $1, $2, $3, $4, Memory64.self, SIMD4<UInt16>.self) { widen($0, to: U32x4.self) } }
+    case .v128Load32x2S:
+      return { vLoad($0, $1, $2, $3, $4, Memory64.self, SIMD2<Int32>.self) { widen($0, to: I64x2.self) } }
+    case .v128Load32x2U:
+      return { vLoad($0, $1, $2, $3, $4, Memory64.self, SIMD2<UInt32>.self) { widen($0, to: U64x2.self) } }
+    case .v128Load8Splat:
+      return { vLoad($0, $1, $2, $3, $4, Memory64.self, UInt8.self) { U8x16(repeating: $0) } }
+    case .v128Load16Splat:
+      return { vLoad($0, $1, $2, $3, $4, Memory64.self, UInt16.self) { U16x8(repeating: $0) } }
+    case .v128Load32Splat:
+      return { vLoad($0, $1, $2, $3, $4, Memory64.self, UInt32.self) { U32x4(repeating: $0) } }
+    case .v128Load64Splat:
+      return { vLoad($0, $1, $2, $3, $4, Memory64.self, UInt64.self) { U64x2(repeating: $0) } }
+    case .v128Load32Zero:
+      return { vLoad($0, $1, $2, $3, $4, Memory64.self, UInt32.self) { U64x2(UInt64($0), 0) } }
+    case .v128Load64Zero: return { vLoad($0, $1, $2, $3, $4, Memory64.self, UInt64.self) { U64x2($0, 0) } }
+    }
+  case .other32:
+    switch op {
+    case .i32Load, .f32Load, .i64Load32U:
+      return { scalarLoad($0, $1, $2, $3, $4, OtherMemory32.self, UInt32.self) { UInt64($0) } }
+    case .i64Load, .f64Load: return { scalarLoad($0, $1, $2, $3, $4, OtherMemory32.self, UInt64.self) { $0 } }
+    case .i32Load8S:
+      return { scalarLoad($0, $1, $2, $3, $4, OtherMemory32.self, Int8.self) { UInt64(UInt32(bitPattern: Int32($0))) } }
+    case .i32Load8U, .i64Load8U:
+      return { scalarLoad($0, $1, $2, $3, $4, OtherMemory32.self, UInt8.self) { UInt64($0) } }
+    case .i32Load16S:
+      return { scalarLoad($0, $1, $2, $3, $4, OtherMemory32.self, Int16.self) { UInt64(UInt32(bitPattern: Int32($0))) } }
+    case .i32Load16U, .i64Load16U:
+      return { scalarLoad($0, $1, $2, $3, $4, OtherMemory32.self, UInt16.self) { UInt64($0) } }
+    case .i64Load8S:
+      return { scalarLoad($0, $1, $2, $3, $4, OtherMemory32.self, Int8.self) { UInt64(bitPattern: Int64($0)) } }
+    case .i64Load16S:
+      return { scalarLoad($0, $1, $2, $3, $4, OtherMemory32.self, Int16.self) { UInt64(bitPattern: Int64($0)) } }
+    case .i64Load32S:
+      return { scalarLoad($0, $1, $2, $3, $4, OtherMemory32.self, Int32.self) { UInt64(bitPattern: Int64($0)) } }
+    case .v128Load: return { vLoad($0, $1, $2, $3, $4, OtherMemory32.self, U64x2.self) { $0 } }
+    case .v128Load8x8S:
+      return { vLoad($0, $1, $2, $3, $4, OtherMemory32.self, SIMD8<Int8>.self) { widen($0, to: I16x8.self) } }
+    case .v128Load8x8U:
+      return { vLoad($0, $1, $2, $3, $4, OtherMemory32.self, SIMD8<UInt8>.self) { widen($0, to: U16x8.self) } }
+    case .v128Load16x4S:
+      return { vLoad($0, $1, $2, $3, $4, OtherMemory32.self, SIMD4<Int16>.self) { widen($0, to: I32x4.self) } }
+    case .v128Load16x4U:
+      return { vLoad($0, $1, $2, $3, $4, OtherMemory32.self, SIMD4<UInt16>.self) { widen($0, to: U32x4.self) } }
+    case .v128Load32x2S:
+      return { vLoad($0, $1, $2, $3, $4, OtherMemory32.self, SIMD2<Int32>.self) { widen($0, to: I64x2.self) } }
+    case .v128Load32x2U:
+      return { vLoad($0, $1, $2, $3, $4, OtherMemory32.self, SIMD2<UInt32>.self) { widen($0, to: U64x2.self) } }
+    case .v128Load8Splat:
+      return { vLoad($0, $1, $2, $3, $4, OtherMemory32.self, UInt8.self) { U8x16(repeating: $0) } }
+    case .v128Load16Splat:
+      return { vLoad($0, $1, $2, $3, $4, OtherMemory32.self, UInt16.self) { U16x8(repeating: $0) } }
+    case .v128Load32Splat:
+      return { vLoad($0, $1, $2, $3, $4, OtherMemory32.self, UInt32.self) { U32x4(repeating: $0) } }
+    case .v128Load64Splat:
+      return { vLoad($0, $1, $2, $3, $4, OtherMemory32.self, UInt64.self) { U64x2(repeating: $0) } }
+    case .v128Load32Zero:
+      return { vLoad($0, $1, $2, $3, $4, OtherMemory32.self, UInt32.self) { U64x2(UInt64($0), 0) } }
+    case .v128Load64Zero:
+      return { vLoad($0, $1, $2, $3, $4, OtherMemory32.self, UInt64.self) { U64x2($0, 0) } }
+    }
+  case .other64:
+    switch op {
+    case .i32Load, .f32Load, .i64Load32U:
+      return { scalarLoad($0, $1, $2, $3, $4, OtherMemory64.self, UInt32.self) { UInt64($0) } }
+    case .i64Load, .f64Load: return { scalarLoad($0, $1, $2, $3, $4, OtherMemory64.self, UInt64.self) { $0 } }
+    case .i32Load8S:
+      return { scalarLoad($0, $1, $2, $3, $4, OtherMemory64.self, Int8.self) { UInt64(UInt32(bitPattern: Int32($0))) } }
+    case .i32Load8U, .i64Load8U:
+      return { scalarLoad($0, $1, $2, $3, $4, OtherMemory64.self, UInt8.self) { UInt64($0) } }
+    case .i32Load16S:
+      return { scalarLoad($0, $1, $2, $3, $4, OtherMemory64.self, Int16.self) { UInt64(UInt32(bitPattern: Int32($0))) } }
+    case .i32Load16U, .i64Load16U:
+      return { scalarLoad($0, $1, $2, $3, $4, OtherMemory64.self, UInt16.self) { UInt64($0) } }
+    case .i64Load8S:
+      return { scalarLoad($0, $1, $2, $3, $4, OtherMemory64.self, Int8.self) { UInt64(bitPattern: Int64($0)) } }
+    case .i64Load16S:
+      return { scalarLoad($0, $1, $2, $3, $4, OtherMemory64.self, Int16.self) { UInt64(bitPattern: Int64($0)) } }
+    case .i64Load32S:
+      return { scalarLoad($0, $1, $2, $3, $4, OtherMemory64.self, Int32.self) { UInt64(bitPattern: Int64($0)) } }
+    case .v128Load: return { vLoad($0, $1, $2, $3, $4, OtherMemory64.self, U64x2.self) { $0 } }
+    case .v128Load8x8S:
+      return { vLoad($0, $1, $2, $3, $4, OtherMemory64.self, SIMD8<Int8>.self) { widen($0, to: I16x8.self) } }
+    case .v128Load8x8U:
+      return { vLoad($0, $1, $2, $3, $4, OtherMemory64.self, SIMD8<UInt8>.self) { widen($0, to: U16x8.self) } }
+    case .v128Load16x4S:
+      return { vLoad($0, $1, $2, $3, $4, OtherMemory64.self, SIMD4<Int16>.self) { widen($0, to: I32x4.self) } }
+    case .v128Load16x4U:
+      return { vLoad($0, $1, $2, $3, $4, OtherMemory64.self, SIMD4<UInt16>.self) { widen($0, to: U32x4.self) } }
+    case .v128Load32x2S:
+      return { vLoad($0, $1, $2, $3, $4, OtherMemory64.self, SIMD2<Int32>.self) { widen($0, to: I64x2.self) } }
+    case .v128Load32x2U:
+      return { vLoad($0, $1, $2, $3, $4, OtherMemory64.self, SIMD2<UInt32>.self) { widen($0, to: U64x2.self) } }
+    case .v128Load8Splat:
+      return { vLoad($0, $1, $2, $3, $4, OtherMemory64.self, UInt8.self) { U8x16(repeating: $0) } }
+    case .v128Load16Splat:
+      return { vLoad($0, $1, $2, $3, $4, OtherMemory64.self, UInt16.self) { U16x8(repeating: $0) } }
+    case .v128Load32Splat:
+      return { vLoad($0, $1, $2, $3, $4, OtherMemory64.self, UInt32.self) { U32x4(repeating: $0) } }
+    case .v128Load64Splat:
+      return { vLoad($0, $1, $2, $3, $4, OtherMemory64.self, UInt64.self) { U64x2(repeating: $0) } }
+    case .v128Load32Zero:
+      return { vLoad($0, $1, $2, $3, $4, OtherMemory64.self, UInt32.self) { U64x2(UInt64($0), 0) } }
+    case .v128Load64Zero:
+      return { vLoad($0, $1, $2, $3, $4, OtherMemory64.self, UInt64.self) { U64x2($0, 0) } }
+    }
   }
 }
 
-func storeHandler(_ op: StoreOp) -> Handler {
-  switch op {
-  case .i32Store: return { i32Store($0, $1, $2, $3, $4) }
-  case .i64Store: return { i64Store($0, $1, $2, $3, $4) }
-  case .f32Store: return { f32Store($0, $1, $2, $3, $4) }
-  case .f64Store: return { f64Store($0, $1, $2, $3, $4) }
-  case .i32Store8: return { i32Store8($0, $1, $2, $3, $4) }
-  case .i32Store16: return { i32Store16($0, $1, $2, $3, $4) }
-  case .i64Store8: return { i64Store8($0, $1, $2, $3, $4) }
-  case .i64Store16: return { i64Store16($0, $1, $2, $3, $4) }
-  case .i64Store32: return { i64Store32($0, $1, $2, $3, $4) }
-  case .v128Store: return { v128StoreOp($0, $1, $2, $3, $4) }
+func storeHandler(_ op: StoreOp, _ mode: MemoryMode) -> Handler {
+  switch mode {
+  case .memory32:
+    switch op {
+    case .i32Store, .f32Store, .i64Store32: return { scalarStore($0, $1, $2, $3, $4, UInt32.self) }
+    case .i64Store, .f64Store: return { scalarStore($0, $1, $2, $3, $4, UInt64.self) }
+    case .i32Store8, .i64Store8: return { scalarStore($0, $1, $2, $3, $4, UInt8.self) }
+    case .i32Store16, .i64Store16: return { scalarStore($0, $1, $2, $3, $4, UInt16.self) }
+    case .v128Store: return { vStore($0, $1, $2, $3, $4) }
+    }
+  case .memory64:
+    switch op {
+    case .i32Store, .f32Store, .i64Store32:
+      return { scalarStore($0, $1, $2, $3, $4, Memory64.self, UInt32.self) }
+    case .i64Store, .f64Store: return { scalarStore($0, $1, $2, $3, $4, Memory64.self, UInt64.self) }
+    case .i32Store8, .i64Store8: return { scalarStore($0, $1, $2, $3, $4, Memory64.self, UInt8.self) }
+    case .i32Store16, .i64Store16: return { scalarStore($0, $1, $2, $3, $4, Memory64.self, UInt16.self) }
+    case .v128Store: return { vStore($0, $1, $2, $3, $4, Memory64.self) }
+    }
+  case .other32:
+    switch op {
+    case .i32Store, .f32Store, .i64Store32:
+      return { scalarStore($0, $1, $2, $3, $4, OtherMemory32.self, UInt32.self) }
+    case .i64Store, .f64Store: return { scalarStore($0, $1, $2, $3, $4, OtherMemory32.self, UInt64.self) }
+    case .i32Store8, .i64Store8: return { scalarStore($0, $1, $2, $3, $4, OtherMemory32.self, UInt8.self) }
+    case .i32Store16, .i64Store16: return { scalarStore($0, $1, $2, $3, $4, OtherMemory32.self, UInt16.self) }
+    case .v128Store: return { vStore($0, $1, $2, $3, $4, OtherMemory32.self) }
+    }
+  case .other64:
+    switch op {
+    case .i32Store, .f32Store, .i64Store32:
+      return { scalarStore($0, $1, $2, $3, $4, OtherMemory64.self, UInt32.self) }
+    case .i64Store, .f64Store: return { scalarStore($0, $1, $2, $3, $4, OtherMemory64.self, UInt64.self) }
+    case .i32Store8, .i64Store8: return { scalarStore($0, $1, $2, $3, $4, OtherMemory64.self, UInt8.self) }
+    case .i32Store16, .i64Store16: return { scalarStore($0, $1, $2, $3, $4, OtherMemory64.self, UInt16.self) }
+    case .v128Store: return { vStore($0, $1, $2, $3, $4, OtherMemory64.self) }
+    }
   }
 }

@@ -6,15 +6,25 @@
 
 import WasmCore
 
-/// A load producing a v128 from `T` read at the effective address: `[dst, address, offset]`.
+/// A load producing a v128 from `T` read at the effective address:
+/// `[dst, address, offset, (state)]`.
+@inline(__always)
+func vLoad<A: MemoryAddressing, T: BitwiseCopyable, R: SIMD>(
+  _ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx, _: A.Type, _: T.Type, _ op: (T) -> R
+) -> Exit {
+  guard
+    let (base, ea) = A.resolve(
+      pc, fp, md, ms, address: 2, offset: 3, state: 4, width: UInt64(MemoryLayout<T>.size))
+  else { return .trap(.outOfBoundsMemoryAccess) }
+  vstore(fp, pc[1], op(base.loadUnaligned(fromByteOffset: ea, as: T.self)))
+  return next(pc + 4 + A.extraWords, fp, md, ms, c)
+}
+
 @inline(__always)
 func vLoad<T: BitwiseCopyable, R: SIMD>(
   _ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx, _: T.Type, _ op: (T) -> R
 ) -> Exit {
-  guard let ea = effectiveAddress(pc, fp, ms, address: 2, offset: 3, width: UInt64(MemoryLayout<T>.size))
-  else { return .trap(.outOfBoundsMemoryAccess) }
-  vstore(fp, pc[1], op(md.loadUnaligned(fromByteOffset: ea, as: T.self)))
-  return next(pc + 4, fp, md, ms, c)
+  vLoad(pc, fp, md, ms, c, Memory32.self, T.self, op)
 }
 
 /// Widens each lane of `v` (sign or zero extension follows the scalar types).
@@ -26,45 +36,70 @@ where A.Scalar: FixedWidthInteger, R.Scalar: FixedWidthInteger {
   return r
 }
 
-func v128LoadOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
-  vLoad(pc, fp, md, ms, c, U64x2.self) { $0 }
+/// `v128.store`: `[address, value, offset, (state)]`.
+@inline(__always)
+func vStore<A: MemoryAddressing>(
+  _ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx, _: A.Type
+) -> Exit {
+  guard let (base, ea) = A.resolve(pc, fp, md, ms, address: 1, offset: 3, state: 4, width: 16)
+  else { return .trap(.outOfBoundsMemoryAccess) }
+  base.storeBytes(of: vload(fp, pc[2], U64x2.self), toByteOffset: ea, as: U64x2.self)
+  return next(pc + 4 + A.extraWords, fp, md, ms, c)
 }
 
-func v128StoreOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
-  // Operands: [address, value, offset].
-  guard let ea = effectiveAddress(pc, fp, ms, address: 1, offset: 3, width: 16) else {
-    return .trap(.outOfBoundsMemoryAccess)
-  }
-  md.storeBytes(of: vload(fp, pc[2], U64x2.self), toByteOffset: ea, as: U64x2.self)
-  return next(pc + 4, fp, md, ms, c)
+@inline(__always)
+func vStore(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  vStore(pc, fp, md, ms, c, Memory32.self)
 }
 
 // MARK: Single lanes
 
-/// `v128.loadN_lane`: `[dst, address, vector, offset, lane]`.
+/// `v128.loadN_lane`: `[dst, address, vector, offset, lane, (state)]`.
 @inline(__always)
-func vLoadLane<T: FixedWidthInteger>(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx, _: T.Type) -> Exit {
-  guard let ea = effectiveAddress(pc, fp, ms, address: 2, offset: 4, width: UInt64(MemoryLayout<T>.size))
+func vLoadLane<A: MemoryAddressing, T: FixedWidthInteger>(
+  _ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx, _: A.Type, _: T.Type
+) -> Exit {
+  guard
+    let (base, ea) = A.resolve(
+      pc, fp, md, ms, address: 2, offset: 4, state: 6, width: UInt64(MemoryLayout<T>.size))
   else { return .trap(.outOfBoundsMemoryAccess) }
-  let value = md.loadUnaligned(fromByteOffset: ea, as: T.self)
+  let value = base.loadUnaligned(fromByteOffset: ea, as: T.self)
   let d = pc[1]
   vstore(fp, d, vload(fp, pc[3], U64x2.self))
   UnsafeMutableRawPointer(fp + d).storeBytes(
-    of: value, toByteOffset: (pc[5] & (16 / MemoryLayout<T>.size - 1)) &* MemoryLayout<T>.size, as: T.self)
-  return next(pc + 6, fp, md, ms, c)
+    of: value, toByteOffset: (pc[5] & (16 / MemoryLayout<T>.size - 1)) &* MemoryLayout<T>.size,
+    as: T.self)
+  return next(pc + 6 + A.extraWords, fp, md, ms, c)
 }
 
-/// `v128.storeN_lane`: `[address, vector, offset, lane]`.
 @inline(__always)
-func vStoreLane<T: FixedWidthInteger>(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx, _: T.Type) -> Exit {
-  guard let ea = effectiveAddress(pc, fp, ms, address: 1, offset: 3, width: UInt64(MemoryLayout<T>.size))
+func vLoadLane<T: FixedWidthInteger>(
+  _ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx, _: T.Type
+) -> Exit {
+  vLoadLane(pc, fp, md, ms, c, Memory32.self, T.self)
+}
+
+/// `v128.storeN_lane`: `[address, vector, offset, lane, (state)]`.
+@inline(__always)
+func vStoreLane<A: MemoryAddressing, T: FixedWidthInteger>(
+  _ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx, _: A.Type, _: T.Type
+) -> Exit {
+  guard
+    let (base, ea) = A.resolve(
+      pc, fp, md, ms, address: 1, offset: 3, state: 5, width: UInt64(MemoryLayout<T>.size))
   else { return .trap(.outOfBoundsMemoryAccess) }
   let value = UnsafeRawPointer(fp + pc[2]).loadUnaligned(
     fromByteOffset: (pc[4] & (16 / MemoryLayout<T>.size - 1)) &* MemoryLayout<T>.size, as: T.self)
-  md.storeBytes(of: value, toByteOffset: ea, as: T.self)
-  return next(pc + 5, fp, md, ms, c)
+  base.storeBytes(of: value, toByteOffset: ea, as: T.self)
+  return next(pc + 5 + A.extraWords, fp, md, ms, c)
 }
 
+@inline(__always)
+func vStoreLane<T: FixedWidthInteger>(
+  _ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx, _: T.Type
+) -> Exit {
+  vStoreLane(pc, fp, md, ms, c, Memory32.self, T.self)
+}
 
 /// `extract_lane`: `[dst, vector, lane]`; `convert` widens the lane to a cell.
 @inline(__always)
@@ -80,7 +115,9 @@ func vExtractLane<T: BitwiseCopyable>(
 
 /// `replace_lane`: `[dst, vector, scalar, lane]`.
 @inline(__always)
-func vReplaceLane<T: FixedWidthInteger>(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx, _: T.Type) -> Exit {
+func vReplaceLane<T: FixedWidthInteger>(
+  _ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx, _: T.Type
+) -> Exit {
   let size = MemoryLayout<T>.size
   let scalar = T(truncatingIfNeeded: fp[pc[3]])
   let d = pc[1]
@@ -89,7 +126,6 @@ func vReplaceLane<T: FixedWidthInteger>(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int,
     of: scalar, toByteOffset: (pc[4] & (16 / size - 1)) &* size, as: T.self)
   return next(pc + 5, fp, md, ms, c)
 }
-
 
 /// `i8x16.shuffle`: `[dst, a, b, lanes low, lanes high]`; lane indices < 32 pick
 /// from the concatenation of a and b (validation guarantees the range; the mask

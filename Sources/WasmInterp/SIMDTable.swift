@@ -311,15 +311,51 @@ func laneHandler(_ op: LaneOp) -> Handler {
   }
 }
 
-func memoryLaneHandler(_ op: MemoryLaneOp) -> Handler {
-  switch op {
-  case .v128Load8Lane: return { vLoadLane($0, $1, $2, $3, $4, UInt8.self) }
-  case .v128Load16Lane: return { vLoadLane($0, $1, $2, $3, $4, UInt16.self) }
-  case .v128Load32Lane: return { vLoadLane($0, $1, $2, $3, $4, UInt32.self) }
-  case .v128Load64Lane: return { vLoadLane($0, $1, $2, $3, $4, UInt64.self) }
-  case .v128Store8Lane: return { vStoreLane($0, $1, $2, $3, $4, UInt8.self) }
-  case .v128Store16Lane: return { vStoreLane($0, $1, $2, $3, $4, UInt16.self) }
-  case .v128Store32Lane: return { vStoreLane($0, $1, $2, $3, $4, UInt32.self) }
-  case .v128Store64Lane: return { vStoreLane($0, $1, $2, $3, $4, UInt64.self) }
+func memoryLaneHandler(_ op: MemoryLaneOp, _ mode: MemoryMode) -> Handler {
+  switch mode {
+  case .memory32:
+    switch op {
+    case .v128Load8Lane: return { vLoadLane($0, $1, $2, $3, $4, UInt8.self) }
+    case .v128Load16Lane: return { vLoadLane($0, $1, $2, $3, $4, UInt16.self) }
+    case .v128Load32Lane: return { vLoadLane($0, $1, $2, $3, $4, UInt32.self) }
+    case .v128Load64Lane: return { vLoadLane($0, $1, $2, $3, $4, UInt64.self) }
+    case .v128Store8Lane: return { vStoreLane($0, $1, $2, $3, $4, UInt8.self) }
+    case .v128Store16Lane: return { vStoreLane($0, $1, $2, $3, $4, UInt16.self) }
+    case .v128Store32Lane: return { vStoreLane($0, $1, $2, $3, $4, UInt32.self) }
+    case .v128Store64Lane: return { vStoreLane($0, $1, $2, $3, $4, UInt64.self) }
+    }
+  case .memory64:
+    switch op {
+    case .v128Load8Lane: return { vLoadLane($0, $1, $2, $3, $4, Memory64.self, UInt8.self) }
+    case .v128Load16Lane: return { vLoadLane($0, $1, $2, $3, $4, Memory64.self, UInt16.self) }
+    case .v128Load32Lane: return { vLoadLane($0, $1, $2, $3, $4, Memory64.self, UInt32.self) }
+    case .v128Load64Lane: return { vLoadLane($0, $1, $2, $3, $4, Memory64.self, UInt64.self) }
+    case .v128Store8Lane: return { vStoreLane($0, $1, $2, $3, $4, Memory64.self, UInt8.self) }
+    case .v128Store16Lane: return { vStoreLane($0, $1, $2, $3, $4, Memory64.self, UInt16.self) }
+    case .v128Store32Lane: return { vStoreLane($0, $1, $2, $3, $4, Memory64.self, UInt32.self) }
+    case .v128Store64Lane: return { vStoreLane($0, $1, $2, $3, $4, Memory64.self, UInt64.self) }
+    }
+  case .other32:
+    switch op {
+    case .v128Load8Lane: return { vLoadLane($0, $1, $2, $3, $4, OtherMemory32.self, UInt8.self) }
+    case .v128Load16Lane: return { vLoadLane($0, $1, $2, $3, $4, OtherMemory32.self, UInt16.self) }
+    case .v128Load32Lane: return { vLoadLane($0, $1, $2, $3, $4, OtherMemory32.self, UInt32.self) }
+    case .v128Load64Lane: return { vLoadLane($0, $1, $2, $3, $4, OtherMemory32.self, UInt64.self) }
+    case .v128Store8Lane: return { vStoreLane($0, $1, $2, $3, $4, OtherMemory32.self, UInt8.self) }
+    case .v128Store16Lane: return { vStoreLane($0, $1, $2, $3, $4, OtherMemory32.self, UInt16.self) }
+    case .v128Store32Lane: return { vStoreLane($0, $1, $2, $3, $4, OtherMemory32.self, UInt32.self) }
+    case .v128Store64Lane: return { vStoreLane($0, $1, $2, $3, $4, OtherMemory32.self, UInt64.self) }
+    }
+  case .other64:
+    switch op {
+    case .v128Load8Lane: return { vLoadLane($0, $1, $2, $3, $4, OtherMemory64.self, UInt8.self) }
+    case .v128Load16Lane: return { vLoadLane($0, $1, $2, $3, $4, OtherMemory64.self, UInt16.self) }
+    case .v128Load32Lane: return { vLoadLane($0, $1, $2, $3, $4, OtherMemory64.self, UInt32.self) }
+    case .v128Load64Lane: return { vLoadLane($0, $1, $2, $3, $4, OtherMemory64.self, UInt64.self) }
+    case .v128Store8Lane: return { vStoreLane($0, $1, $2, $3, $4, OtherMemory64.self, UInt8.self) }
+    case .v128Store16Lane: return { vStoreLane($0, $1, $2, $3, $4, OtherMemory64.self, UInt16.self) }
+    case .v128Store32Lane: return { vStoreLane($0, $1, $2, $3, $4, OtherMemory64.self, UInt32.self) }
+    case .v128Store64Lane: return { vStoreLane($0, $1, $2, $3, $4, OtherMemory64.self, UInt64.self) }
+    }
   }
 }

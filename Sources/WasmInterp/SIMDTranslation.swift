@@ -137,30 +137,4 @@ extension Translator {
       { i8x16ShuffleOp($0, $1, $2, $3, $4) }, arity: 2,
       extra: [Int(truncatingIfNeeded: lanes.low), Int(truncatingIfNeeded: lanes.high)])
   }
-
-  // MARK: Memory
-
-  mutating func emitV128Load(_ handler: Handler, _ memarg: MemArg) throws(WasmError) {
-    try vectorOp(handler, arity: 1, extra: [Int(truncatingIfNeeded: memarg.offset)])
-  }
-
-  mutating func emitV128Store(_ handler: Handler, _ memarg: MemArg) throws(WasmError) {
-    try requireWide()
-    let value = pop()
-    let address = pop()
-    emit(handler, address, value, Int(truncatingIfNeeded: memarg.offset))
-  }
-
-  mutating func visitMemoryLane(_ op: MemoryLaneOp, _ memarg: MemArg, lane: UInt8) throws(WasmError)
-  {
-    let offset = Int(truncatingIfNeeded: memarg.offset)
-    if op.isStore {
-      try requireWide()
-      let vector = pop()
-      let address = pop()
-      emit(memoryLaneHandler(op), address, vector, offset, Int(lane))
-    } else {
-      try vectorOp(memoryLaneHandler(op), arity: 2, extra: [offset, Int(lane)])
-    }
-  }
 }

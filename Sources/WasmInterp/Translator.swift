@@ -29,8 +29,15 @@ struct TranslationEnvironment {
   /// Value type of each global (a v128 global needs wide slots, see `stride`).
   var globalTypes: [ValueType] = []
   var tables: [UnsafeMutablePointer<TableState>]
+  /// Whether each table has i64 indices (table64).
+  var tableIs64: [Bool] = []
+  /// Every memory of the instance (imports first) and whether its addresses are i64.
+  var memories: [(state: UnsafeMutablePointer<MemoryState>, is64: Bool)] = []
   var dataSegments: [UnsafeMutablePointer<SegmentState>]
   var elementSegments: [UnsafeMutablePointer<SegmentState>]
+  /// Every tag of the instance (imports first), and its values' types.
+  var tags: [UnsafeMutablePointer<TagState>] = []
+  var tagTypes: [FunctionType] = []
 }
 
 /// The result of translating one body.
@@ -42,6 +49,8 @@ struct TranslatedCode {
   var localCount: Int
   /// Cells the parameters occupy in the body's layout (where zeroing starts).
   var paramCells: Int
+  /// The exception handler table (ExceptionHandlers.swift); nil without `try_table`.
+  var handlers: [Int]?
 }
 
 struct Translator: InstructionVisitor {
@@ -52,7 +61,7 @@ struct Translator: InstructionVisitor {
     var base: Int
   }
 
-  enum ControlKind { case block, loop, ifThen, ifElse, function }
+  enum ControlKind { case block, loop, ifThen, ifElse, function, tryTable }
 
   struct Control {
     var kind: ControlKind
@@ -67,6 +76,8 @@ struct Translator: InstructionVisitor {
     /// The `if`'s branch to its `else` (or end), patched at `else`.
     var elseFixup: Fixup?
     var unreachable = false
+    /// A `try_table`'s catch clauses, four words each (see ExceptionHandlers.swift).
+    var catchClauses: [Int] = []
 
     var labelArity: Int { kind == .loop ? paramCount : resultCount }
   }
@@ -101,6 +112,11 @@ struct Translator: InstructionVisitor {
   var knownZero: [Bool] = []
   var anyKnownZero = false
 
+  /// The handler table's entries so far, innermost `try_table` first (they are
+  /// added at their `end`).
+  var handlerEntries: [Int] = []
+  var handlerEntryCount = 0
+
   init(
     env: TranslationEnvironment, type: FunctionType, locals: [LocalDeclaration], wide: Bool = false
   ) throws(WasmError) {
@@ -134,7 +150,8 @@ struct Translator: InstructionVisitor {
   var result: TranslatedCode {
     TranslatedCode(
       words: code.words, frameSize: stride * (localCount + maxHeight + 1),
-      localCount: stride * (localCount - paramCount), paramCells: stride * paramCount)
+      localCount: stride * (localCount - paramCount), paramCells: stride * paramCount,
+      handlers: handlerEntryCount == 0 ? nil : [handlerEntryCount, stride] + handlerEntries)
   }
 
   // MARK: Emission helpers

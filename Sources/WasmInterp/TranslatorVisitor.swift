@@ -93,6 +93,7 @@ extension Translator {
       return
     }
     if !c.unreachable { materializeAll(from: c.height) }
+    if c.kind == .tryTable { addHandlerEntry(c) }
     let target = code.label()
     for f in c.fixups { patch(f, to: target) }
     if let f = c.elseFixup { patch(f, to: target) }
@@ -314,8 +315,9 @@ extension Translator {
     // The index may sit in the slot the callee's frame will overlay; the handler
     // reads it before entering.
     try emitCall(
-      { callIndirectOp($0, $1, $2, $3, $4) }, env.types[t],
-      operands: [address(env.tables[table]), index, env.typeIDs[t]])
+      tableIs64(tableIndex)
+        ? { callIndirect64Op($0, $1, $2, $3, $4) } : { callIndirectOp($0, $1, $2, $3, $4) },
+      env.types[t], operands: [address(env.tables[table]), index, env.typeIDs[t]])
   }
 
   // MARK: References, parametric, variables
@@ -442,6 +444,11 @@ extension Translator {
     return address(env.tables[Int(index)])
   }
 
+  /// Whether table `index` has i64 indices (table64).
+  func tableIs64(_ index: UInt32) -> Bool {
+    Int(index) < env.tableIs64.count && env.tableIs64[Int(index)]
+  }
+
   func element(_ index: UInt32) throws(WasmError) -> Int {
     guard Int(index) < env.elementSegments.count else {
       throw .invalid("unknown elem segment", at: instructionOffset)
@@ -453,14 +460,20 @@ extension Translator {
     let t = try self.table(table)
     let i = pop()
     let d = pushTemp()
-    emit({ tableGetOp($0, $1, $2, $3, $4) }, d, i, t)
+    emit(
+      tableIs64(table)
+        ? { tableGet64Op($0, $1, $2, $3, $4) } : { tableGetOp($0, $1, $2, $3, $4) } as Handler,
+      d, i, t)
   }
 
   mutating func visitTableSet(_ table: UInt32) throws(WasmError) {
     let t = try self.table(table)
     let v = pop()
     let i = pop()
-    emit({ tableSetOp($0, $1, $2, $3, $4) }, i, v, t)
+    emit(
+      tableIs64(table)
+        ? { tableSet64Op($0, $1, $2, $3, $4) } : { tableSetOp($0, $1, $2, $3, $4) } as Handler,
+      i, v, t)
   }
 
   mutating func visitTableSize(_ table: UInt32) throws(WasmError) {
@@ -474,7 +487,10 @@ extension Translator {
     let delta = pop()
     let initial = pop()
     let d = pushTemp()
-    emit({ tableGrowOp($0, $1, $2, $3, $4) }, d, initial, delta, t)
+    emit(
+      tableIs64(table)
+        ? { tableGrow64Op($0, $1, $2, $3, $4) } : { tableGrowOp($0, $1, $2, $3, $4) } as Handler,
+      d, initial, delta, t)
   }
 
   mutating func visitTableFill(_ table: UInt32) throws(WasmError) {
@@ -482,7 +498,10 @@ extension Translator {
     let n = pop()
     let v = pop()
     let i = pop()
-    emit({ tableFillOp($0, $1, $2, $3, $4) }, i, v, n, t)
+    emit(
+      tableIs64(table)
+        ? { tableFill64Op($0, $1, $2, $3, $4) } : { tableFillOp($0, $1, $2, $3, $4) } as Handler,
+      i, v, n, t)
   }
 
   mutating func visitTableCopy(destination: UInt32, source: UInt32) throws(WasmError) {
@@ -490,7 +509,12 @@ extension Translator {
     let n = pop()
     let s = pop()
     let d = pop()
-    emit({ tableCopyOp($0, $1, $2, $3, $4) }, d, s, n, dt, st)
+    let flags = (tableIs64(destination) ? 1 : 0) | (tableIs64(source) ? 2 : 0)
+    if flags == 0 {
+      emit({ tableCopyOp($0, $1, $2, $3, $4) }, d, s, n, dt, st)
+    } else {
+      emit({ tableCopyAnyOp($0, $1, $2, $3, $4) }, d, s, n, dt, st, flags)
+    }
   }
 
   mutating func visitTableInit(element: UInt32, table: UInt32) throws(WasmError) {
@@ -498,101 +522,14 @@ extension Translator {
     let n = pop()
     let s = pop()
     let d = pop()
-    emit({ tableInitOp($0, $1, $2, $3, $4) }, d, s, n, t, e)
+    emit(
+      tableIs64(table)
+        ? { tableInit64Op($0, $1, $2, $3, $4) } : { tableInitOp($0, $1, $2, $3, $4) } as Handler,
+      d, s, n, t, e)
   }
 
   mutating func visitElemDrop(_ element: UInt32) throws(WasmError) {
     emit({ segmentDropOp($0, $1, $2, $3, $4) }, try self.element(element))
-  }
-
-  // MARK: Memory
-
-  mutating func visitLoad(_ op: LoadOp, _ memarg: MemArg) throws(WasmError) {
-    let handler = loadHandler(op)
-    if op.resultType == .v128 { return try emitV128Load(handler, memarg) }
-    let address = pop()
-    let offset = Int(truncatingIfNeeded: memarg.offset)
-    if let fused = loadAddedHandler(op),
-      let (x, k) = takeAddedAddress(producing: address, at: stack.count)
-    {
-      // `x; i32.const k; i32.add; load` → one handler reading `u32(x + k) + offset`.
-      let d = pushTemp()
-      emit(
-        fused, d, x, k, offset, shape: .load(op, address: x, k: k, offset: offset),
-        writesResult: true)
-      return
-    }
-    let d = pushTemp()
-    emit(
-      handler, d, address, offset, shape: .load(op, address: address, k: 0, offset: offset),
-      writesResult: true)
-  }
-
-  mutating func visitStore(_ op: StoreOp, _ memarg: MemArg) throws(WasmError) {
-    let handler = storeHandler(op)
-    if op.valueType == .v128 { return try emitV128Store(handler, memarg) }
-    let value = pop()
-    let address = pop()
-    let offset = Int(truncatingIfNeeded: memarg.offset)
-    if let k = producer(of: value, at: stack.count + 1), case .constant(let constant) = k.shape,
-      let fused = storeConstantHandler(op)
-    {
-      // `address; const k; store` → the constant is an operand of the store.
-      code.retract(to: k.start)
-      emit(fused, address, constant, offset)
-      return
-    }
-    // The value emitted nothing after the address's `i32.add` (a `local.get`), so
-    // reading it in the fused handler reads what the store would.
-    if value != address, let fused = storeAddedHandler(op),
-      let (x, k) = takeAddedAddress(producing: address, at: stack.count)
-    {
-      emit(fused, x, value, k, offset)
-      return
-    }
-    emit(handler, address, value, offset)
-  }
-
-  mutating func visitMemorySize(_ memory: UInt32) throws(WasmError) {
-    let d = pushTemp()
-    emit({ memorySizeOp($0, $1, $2, $3, $4) }, d)
-  }
-
-  mutating func visitMemoryGrow(_ memory: UInt32) throws(WasmError) {
-    let delta = pop()
-    let d = pushTemp()
-    emit({ memoryGrowOp($0, $1, $2, $3, $4) }, d, delta)
-  }
-
-  mutating func visitMemoryInit(data: UInt32, memory: UInt32) throws(WasmError) {
-    guard Int(data) < env.dataSegments.count else {
-      throw .invalid("unknown data segment", at: instructionOffset)
-    }
-    let n = pop()
-    let s = pop()
-    let d = pop()
-    emit({ memoryInitOp($0, $1, $2, $3, $4) }, d, s, n, address(env.dataSegments[Int(data)]))
-  }
-
-  mutating func visitDataDrop(_ data: UInt32) throws(WasmError) {
-    guard Int(data) < env.dataSegments.count else {
-      throw .invalid("unknown data segment", at: instructionOffset)
-    }
-    emit({ segmentDropOp($0, $1, $2, $3, $4) }, address(env.dataSegments[Int(data)]))
-  }
-
-  mutating func visitMemoryCopy(destination: UInt32, source: UInt32) throws(WasmError) {
-    let n = pop()
-    let s = pop()
-    let d = pop()
-    emit({ memoryCopyOp($0, $1, $2, $3, $4) }, d, s, n)
-  }
-
-  mutating func visitMemoryFill(_ memory: UInt32) throws(WasmError) {
-    let n = pop()
-    let v = pop()
-    let d = pop()
-    emit({ memoryFillOp($0, $1, $2, $3, $4) }, d, v, n)
   }
 
   // MARK: Numeric

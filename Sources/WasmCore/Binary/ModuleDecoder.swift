@@ -125,9 +125,10 @@ struct SectionDecoder {
 
       do throws(WasmError) {
         switch id {
-        case .custom, .tag:
-          // Custom sections are handled above; the tag section is not implemented yet.
+        case .custom:
+          // Custom sections are handled above.
           throw WasmError.malformed("malformed section id", at: sectionStart)
+        case .tag: try decodeTagSection(into: &module)
         case .type: try decodeTypeSection(into: &module)
         case .import: try decodeImportSection(into: &module)
         case .function: try decodeFunctionSection(into: &module)

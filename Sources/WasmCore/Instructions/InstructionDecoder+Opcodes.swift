@@ -32,6 +32,16 @@ extension InstructionDecoder {
       openBlocks += 1
       try visitor.visitIf(type)
     case 0x05: try visitor.visitElse()
+    case 0x08:
+      guard features.contains(.exceptions) else {
+        throw illegalOpcode([opcode], at: start)
+      }
+      try visitor.visitThrow(try reader.readU32())
+    case 0x0A:
+      guard features.contains(.exceptions) else {
+        throw illegalOpcode([opcode], at: start)
+      }
+      try visitor.visitThrowRef()
     case 0x0B:
       openBlocks -= 1
       try visitor.visitEnd()
@@ -44,9 +54,39 @@ extension InstructionDecoder {
       let typeIndex = try reader.readU32()
       let tableIndex = try reader.readU32()
       try visitor.visitCallIndirect(typeIndex: typeIndex, tableIndex: tableIndex)
+    case 0x12:
+      guard features.contains(.tailCall) else {
+        throw illegalOpcode([opcode], at: start)
+      }
+      try visitor.visitReturnCall(try reader.readU32())
+    case 0x13:
+      guard features.contains(.tailCall) else {
+        throw illegalOpcode([opcode], at: start)
+      }
+      let typeIndex = try reader.readU32()
+      let tableIndex = try reader.readU32()
+      try visitor.visitReturnCallIndirect(typeIndex: typeIndex, tableIndex: tableIndex)
+    case 0x14:
+      guard features.contains(.functionReferences) else {
+        throw illegalOpcode([opcode], at: start)
+      }
+      try visitor.visitCallRef(try reader.readU32())
+    case 0x15:
+      guard features.contains(.tailCall) else {
+        throw illegalOpcode([opcode], at: start)
+      }
+      try visitor.visitReturnCallRef(try reader.readU32())
     case 0x1A: try visitor.visitDrop()
     case 0x1B: try visitor.visitSelect(nil)
     case 0x1C: try visitor.visitSelect(try readSelectType())
+    case 0x1F:
+      guard features.contains(.exceptions) else {
+        throw illegalOpcode([opcode], at: start)
+      }
+      let type = try readBlockType()
+      let catches = try readCatches()
+      openBlocks += 1
+      try visitor.visitTryTable(type, catches)
     case 0x20: try visitor.visitLocalGet(try reader.readU32())
     case 0x21: try visitor.visitLocalSet(try reader.readU32())
     case 0x22: try visitor.visitLocalTee(try reader.readU32())
@@ -69,9 +109,24 @@ extension InstructionDecoder {
     case 0xD0: try visitor.visitRefNull(try readHeapType())
     case 0xD1: try visitor.visitRefIsNull()
     case 0xD2: try visitor.visitRefFunc(try reader.readU32())
+    case 0xD4:
+      guard features.contains(.functionReferences) else {
+        throw illegalOpcode([opcode], at: start)
+      }
+      try visitor.visitRefAsNonNull()
+    case 0xD5:
+      guard features.contains(.functionReferences) else {
+        throw illegalOpcode([opcode], at: start)
+      }
+      try visitor.visitBrOnNull(try reader.readU32())
+    case 0xD6:
+      guard features.contains(.functionReferences) else {
+        throw illegalOpcode([opcode], at: start)
+      }
+      try visitor.visitBrOnNonNull(try reader.readU32())
     case 0xFC: try decodeMiscInstruction(into: &visitor, start: start)
     case 0xFD: try decodeVectorInstruction(into: &visitor, start: start)
-    default: throw .malformed("illegal opcode", at: start)
+    default: throw illegalOpcode([opcode], at: start)
     }
   }
 
@@ -110,7 +165,7 @@ extension InstructionDecoder {
     case 0x0F: try visitor.visitTableGrow(try reader.readU32())
     case 0x10: try visitor.visitTableSize(try reader.readU32())
     case 0x11: try visitor.visitTableFill(try reader.readU32())
-    default: throw .malformed("illegal opcode", at: start)
+    default: throw illegalOpcode([0xFC] + leb128(subopcode), at: start)
     }
   }
 
@@ -137,10 +192,10 @@ extension InstructionDecoder {
       try visitor.visitMemoryLane(MemoryLaneOp(rawValue: UInt16(truncatingIfNeeded: subopcode)).unsafelyUnwrapped, memarg, lane: lane)
     case 0x100...0x113:
       guard features.contains(.relaxedSIMD) else {
-        throw .malformed("illegal opcode", at: start)
+        throw illegalOpcode([0xFD] + leb128(subopcode), at: start)
       }
       try visitor.visitSIMD(SIMDOp(rawValue: UInt16(truncatingIfNeeded: subopcode)).unsafelyUnwrapped)
-    default: throw .malformed("illegal opcode", at: start)
+    default: throw illegalOpcode([0xFD] + leb128(subopcode), at: start)
     }
   }
 }

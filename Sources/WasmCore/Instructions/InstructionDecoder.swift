@@ -56,6 +56,10 @@ public struct InstructionDecoder {
       return .value(type)
     }
     let start = reader.offset
+    // Wasm 3.0 reference types (`exnref`, `(ref null? ht)`, GC shorthands).
+    if byte & 0xC0 == 0x40, !features.isDisjoint(with: [.functionReferences, .gc, .exceptions]) {
+      return .value(try reader.readValueType(features: features))
+    }
     let index = try reader.readS33()
     // A negative s33 that is not a value type code names no type.
     guard index >= 0 else { throw .malformed("malformed block type", at: start) }
@@ -77,9 +81,13 @@ public struct InstructionDecoder {
     }
   }
 
+  /// The heap type of `ref.null`: in Wasm 2.0 only `func` or `extern`.
   @inlinable
   mutating func readHeapType() throws(WasmError) -> HeapType {
     let start = reader.offset
+    if !features.isDisjoint(with: [.functionReferences, .gc, .exceptions]) {
+      return try reader.readHeapType(features: features)
+    }
     switch try reader.readByte() {
     case 0x70: return .function
     case 0x6F: return .extern
@@ -96,10 +104,7 @@ public struct InstructionDecoder {
     // Each type is at least one byte, so the loop is bounded by the input.
     var i: UInt32 = 0
     while i < count {
-      let typeStart = reader.offset
-      guard let type = InstructionDecoder.valueType(try reader.readByte()) else {
-        throw .malformed("malformed value type", at: typeStart)
-      }
+      let type = try reader.readValueType(features: features)
       if first == nil { first = type }
       i += 1
     }
@@ -147,6 +152,25 @@ public struct InstructionDecoder {
     return V128(low: low, high: high)
   }
 
+  /// Checks every clause of a `try_table` and returns a view over them.
+  @inlinable
+  mutating func readCatches() throws(WasmError) -> TryTableCatches {
+    let count = try reader.readU32()
+    let first = reader.position
+    // Each clause is at least two bytes, so the loop is bounded by the input.
+    var i: UInt32 = 0
+    while i < count {
+      let start = reader.offset
+      guard let kind = CatchClause.Kind(rawValue: try reader.readByte()) else {
+        throw .malformed("malformed catch clause", at: start)
+      }
+      if kind.hasTag { _ = try reader.readU32() }
+      _ = try reader.readU32()
+      i += 1
+    }
+    return TryTableCatches(start: reader.base + first, count: Int(count))
+  }
+
   /// Checks every label of a `br_table` and returns a view over them.
   @inlinable
   mutating func readBrTable() throws(WasmError) -> BrTableTargets {
@@ -165,6 +189,30 @@ public struct InstructionDecoder {
 }
 
 extension InstructionDecoder {
+  /// "illegal opcode" with the opcode's bytes in hex, as the reference interpreter
+  /// words it ("illegal opcode ff", "illegal opcode fc 12").
+  @usableFromInline
+  func illegalOpcode(_ bytes: [UInt8], at offset: Int) -> WasmError {
+    let digits = bytes.map { byte -> String in
+      let text = String(byte, radix: 16)
+      return byte < 16 ? "0" + text : text
+    }
+    return .malformed("illegal opcode " + digits.joined(separator: " "), at: offset)
+  }
+
+  /// The LEB128 bytes of a sub-opcode, for messages.
+  @usableFromInline
+  func leb128(_ value: UInt32) -> [UInt8] {
+    var value = value
+    var bytes: [UInt8] = []
+    repeat {
+      let byte = UInt8(value & 0x7F)
+      value >>= 7
+      bytes.append(value == 0 ? byte : byte | 0x80)
+    } while value != 0
+    return bytes
+  }
+
   /// Decodes the body of defined function `functionIndex` (an index into
   /// `module.codes`) into `visitor`.
   @inlinable

@@ -40,6 +40,10 @@ public protocol InstructionVisitor {
   mutating func visitIf(_ type: BlockType) throws(WasmError)
   /// `else`.
   mutating func visitElse() throws(WasmError)
+  /// `throw`.
+  mutating func visitThrow(_ tag: UInt32) throws(WasmError)
+  /// `throw_ref`.
+  mutating func visitThrowRef() throws(WasmError)
   /// `end`.
   mutating func visitEnd() throws(WasmError)
   /// `br`.
@@ -54,10 +58,20 @@ public protocol InstructionVisitor {
   mutating func visitCall(_ function: UInt32) throws(WasmError)
   /// `call_indirect`.
   mutating func visitCallIndirect(typeIndex: UInt32, tableIndex: UInt32) throws(WasmError)
+  /// `return_call`.
+  mutating func visitReturnCall(_ function: UInt32) throws(WasmError)
+  /// `return_call_indirect`.
+  mutating func visitReturnCallIndirect(typeIndex: UInt32, tableIndex: UInt32) throws(WasmError)
+  /// `call_ref`.
+  mutating func visitCallRef(_ typeIndex: UInt32) throws(WasmError)
+  /// `return_call_ref`.
+  mutating func visitReturnCallRef(_ typeIndex: UInt32) throws(WasmError)
   /// `drop`.
   mutating func visitDrop() throws(WasmError)
   /// `select`. `type` is nil for the untyped form.
   mutating func visitSelect(_ type: ValueType?) throws(WasmError)
+  /// `try_table`. The clause view is valid only during the call; labels count from outside the try_table.
+  mutating func visitTryTable(_ type: BlockType, _ catches: TryTableCatches) throws(WasmError)
   /// `local.get`.
   mutating func visitLocalGet(_ index: UInt32) throws(WasmError)
   /// `local.set`.
@@ -96,6 +110,12 @@ public protocol InstructionVisitor {
   mutating func visitRefIsNull() throws(WasmError)
   /// `ref.func`.
   mutating func visitRefFunc(_ function: UInt32) throws(WasmError)
+  /// `ref.as_non_null`.
+  mutating func visitRefAsNonNull() throws(WasmError)
+  /// `br_on_null`.
+  mutating func visitBrOnNull(_ depth: UInt32) throws(WasmError)
+  /// `br_on_non_null`.
+  mutating func visitBrOnNonNull(_ depth: UInt32) throws(WasmError)
   /// `memory.init`.
   mutating func visitMemoryInit(data: UInt32, memory: UInt32) throws(WasmError)
   /// `data.drop`.
@@ -143,6 +163,10 @@ public enum Instruction {
   case `if`(BlockType)
   /// `else`.
   case `else`
+  /// `throw`.
+  case `throw`(UInt32)
+  /// `throw_ref`.
+  case throwRef
   /// `end`.
   case end
   /// `br`.
@@ -157,10 +181,20 @@ public enum Instruction {
   case call(UInt32)
   /// `call_indirect`.
   case callIndirect(typeIndex: UInt32, tableIndex: UInt32)
+  /// `return_call`.
+  case returnCall(UInt32)
+  /// `return_call_indirect`.
+  case returnCallIndirect(typeIndex: UInt32, tableIndex: UInt32)
+  /// `call_ref`.
+  case callRef(UInt32)
+  /// `return_call_ref`.
+  case returnCallRef(UInt32)
   /// `drop`.
   case drop
   /// `select`. `type` is nil for the untyped form.
   case `select`(ValueType?)
+  /// `try_table`. The clause view is valid only during the call; labels count from outside the try_table.
+  case tryTable(BlockType, TryTableCatches)
   /// `local.get`.
   case localGet(UInt32)
   /// `local.set`.
@@ -199,6 +233,12 @@ public enum Instruction {
   case refIsNull
   /// `ref.func`.
   case refFunc(UInt32)
+  /// `ref.as_non_null`.
+  case refAsNonNull
+  /// `br_on_null`.
+  case brOnNull(UInt32)
+  /// `br_on_non_null`.
+  case brOnNonNull(UInt32)
   /// `memory.init`.
   case memoryInit(data: UInt32, memory: UInt32)
   /// `data.drop`.
@@ -239,6 +279,8 @@ public enum Instruction {
     case .loop: return "loop"
     case .if: return "if"
     case .else: return "else"
+    case .throw: return "throw"
+    case .throwRef: return "throw_ref"
     case .end: return "end"
     case .br: return "br"
     case .brIf: return "br_if"
@@ -246,8 +288,13 @@ public enum Instruction {
     case .return: return "return"
     case .call: return "call"
     case .callIndirect: return "call_indirect"
+    case .returnCall: return "return_call"
+    case .returnCallIndirect: return "return_call_indirect"
+    case .callRef: return "call_ref"
+    case .returnCallRef: return "return_call_ref"
     case .drop: return "drop"
     case .select: return "select"
+    case .tryTable: return "try_table"
     case .localGet: return "local.get"
     case .localSet: return "local.set"
     case .localTee: return "local.tee"
@@ -267,6 +314,9 @@ public enum Instruction {
     case .refNull: return "ref.null"
     case .refIsNull: return "ref.is_null"
     case .refFunc: return "ref.func"
+    case .refAsNonNull: return "ref.as_non_null"
+    case .brOnNull: return "br_on_null"
+    case .brOnNonNull: return "br_on_non_null"
     case .memoryInit: return "memory.init"
     case .dataDrop: return "data.drop"
     case .memoryCopy: return "memory.copy"
@@ -325,6 +375,16 @@ extension InstructionVisitor {
   }
 
   @inlinable
+  public mutating func visitThrow(_ tag: UInt32) throws(WasmError) {
+    try visit(.throw(tag))
+  }
+
+  @inlinable
+  public mutating func visitThrowRef() throws(WasmError) {
+    try visit(.throwRef)
+  }
+
+  @inlinable
   public mutating func visitEnd() throws(WasmError) {
     try visit(.end)
   }
@@ -360,6 +420,26 @@ extension InstructionVisitor {
   }
 
   @inlinable
+  public mutating func visitReturnCall(_ function: UInt32) throws(WasmError) {
+    try visit(.returnCall(function))
+  }
+
+  @inlinable
+  public mutating func visitReturnCallIndirect(typeIndex: UInt32, tableIndex: UInt32) throws(WasmError) {
+    try visit(.returnCallIndirect(typeIndex: typeIndex, tableIndex: tableIndex))
+  }
+
+  @inlinable
+  public mutating func visitCallRef(_ typeIndex: UInt32) throws(WasmError) {
+    try visit(.callRef(typeIndex))
+  }
+
+  @inlinable
+  public mutating func visitReturnCallRef(_ typeIndex: UInt32) throws(WasmError) {
+    try visit(.returnCallRef(typeIndex))
+  }
+
+  @inlinable
   public mutating func visitDrop() throws(WasmError) {
     try visit(.drop)
   }
@@ -367,6 +447,11 @@ extension InstructionVisitor {
   @inlinable
   public mutating func visitSelect(_ type: ValueType?) throws(WasmError) {
     try visit(.select(type))
+  }
+
+  @inlinable
+  public mutating func visitTryTable(_ type: BlockType, _ catches: TryTableCatches) throws(WasmError) {
+    try visit(.tryTable(type, catches))
   }
 
   @inlinable
@@ -462,6 +547,21 @@ extension InstructionVisitor {
   @inlinable
   public mutating func visitRefFunc(_ function: UInt32) throws(WasmError) {
     try visit(.refFunc(function))
+  }
+
+  @inlinable
+  public mutating func visitRefAsNonNull() throws(WasmError) {
+    try visit(.refAsNonNull)
+  }
+
+  @inlinable
+  public mutating func visitBrOnNull(_ depth: UInt32) throws(WasmError) {
+    try visit(.brOnNull(depth))
+  }
+
+  @inlinable
+  public mutating func visitBrOnNonNull(_ depth: UInt32) throws(WasmError) {
+    try visit(.brOnNonNull(depth))
   }
 
   @inlinable

@@ -45,6 +45,8 @@ package struct ControlFrame: Hashable, Sendable {
     case `if`
     /// The `else` branch of an `if`.
     case `else`
+    /// A `try_table` (exception handling): a block whose catch clauses branch out.
+    case tryTable
   }
 
   package var kind: Kind
@@ -56,14 +58,21 @@ package struct ControlFrame: Hashable, Sendable {
   package var unreachable: Bool
   /// Offset of the instruction that opened the frame.
   package var offset: Int
+  /// How many non-defaultable locals were initialised when the frame was entered
+  /// (the frame's end forgets the ones initialised inside it).
+  package var initializationHeight: Int
 
   @inlinable
-  package init(kind: Kind, signature: BlockSignature, height: Int, unreachable: Bool, offset: Int) {
+  package init(
+    kind: Kind, signature: BlockSignature, height: Int, unreachable: Bool, offset: Int,
+    initializationHeight: Int = 0
+  ) {
     self.kind = kind
     self.signature = signature
     self.height = height
     self.unreachable = unreachable
     self.offset = offset
+    self.initializationHeight = initializationHeight
   }
 
   /// How many values a branch to this frame's label carries: a loop's parameters,

@@ -49,8 +49,9 @@ extension FunctionValidator: InstructionVisitor {
   mutating func ifWithoutElseIsValid(_ signature: BlockSignature) -> Bool {
     guard signature.parameterCount == signature.resultCount else { return false }
     for i in 0..<signature.parameterCount
-    where Self.parameterType(signature, at: i, types: context.types)
-      != Self.resultType(signature, at: i, types: context.types)
+    where !context.typeTable.isSubtype(
+      Self.parameterType(signature, at: i, types: types),
+      of: Self.resultType(signature, at: i, types: types))
     {
       return false
     }
@@ -76,7 +77,7 @@ extension FunctionValidator: InstructionVisitor {
     // The spec pops the label types, then pushes them (the declared types, which
     // replaces `unknown`s from unreachable code).
     try popLabelTypes(frame)
-    for i in 0..<frame.labelArity { push(Self.labelType(frame, at: i, types: context.types)) }
+    for i in 0..<frame.labelArity { push(Self.labelType(frame, at: i, types: types)) }
   }
 
   package mutating func visitBrTable(_ targets: BrTableTargets) throws(WasmError) {
@@ -87,7 +88,7 @@ extension FunctionValidator: InstructionVisitor {
       let frame = try labelFrame(depth)
       guard frame.labelArity == arity else { throw typeMismatch() }
       for i in 0..<arity {
-        try check(depth: arity - 1 - i, Self.labelType(frame, at: i, types: context.types))
+        try check(depth: arity - 1 - i, Self.labelType(frame, at: i, types: types))
       }
     }
     try popLabelTypes(defaultFrame)
@@ -107,35 +108,54 @@ extension FunctionValidator: InstructionVisitor {
   }
 
   package mutating func visitCallIndirect(typeIndex: UInt32, tableIndex: UInt32) throws(WasmError) {
+    let type = try callIndirectType(typeIndex: typeIndex, tableIndex: tableIndex)
+    try applyFunctionType(type)
+  }
+
+  /// Checks `call_indirect`'s table and type, pops the table index, returns the type.
+  mutating func callIndirectType(typeIndex: UInt32, tableIndex: UInt32) throws(WasmError)
+    -> FunctionType
+  {
     let table = try self.table(tableIndex)
-    guard table.elementType == .funcRef else { throw typeMismatch() }
-    guard Int(typeIndex) < context.types.count else {
-      throw .invalid("unknown type \(typeIndex)", at: instructionOffset)
+    guard context.typeTable.isSubtype(table.elementType, of: .funcRef) else {
+      throw typeMismatch()
     }
-    try pop(.i32)
-    try applyFunctionType(context.types[Int(typeIndex)])
+    let type = try functionType(typeIndex)
+    try pop(Self.indexType(table))
+    return type
+  }
+
+  /// The function type at `index` of the type section.
+  mutating func functionType(_ index: UInt32) throws(WasmError) -> FunctionType {
+    guard Int(index) < types.count, context.typeTable.isFunction(index) else {
+      throw .invalid("unknown type \(index)", at: instructionOffset)
+    }
+    return types[Int(index)]
   }
 
   // MARK: Reference
 
   package mutating func visitRefNull(_ type: HeapType) throws(WasmError) {
-    push(type == .function ? .funcRef : .externRef)
+    try TypeChecker(table: context.typeTable).check(type, at: instructionOffset)
+    push(OperandType(ReferenceType(isNullable: true, heapType: type)))
   }
 
   package mutating func visitRefIsNull() throws(WasmError) {
-    let type = try pop()
-    guard type.isReference || type.isUnknown else { throw typeMismatch() }
+    _ = try popReference()
     push(.i32)
   }
 
   package mutating func visitRefFunc(_ function: UInt32) throws(WasmError) {
-    guard context.functionType(at: function) != nil else {
+    guard Int(function) < context.functionTypeIndices.count else {
       throw .invalid("unknown function \(function)", at: instructionOffset)
     }
     guard context.declaredFunctionReferences.contains(function) else {
       throw .invalid("undeclared function reference", at: instructionOffset)
     }
-    push(.funcRef)
+    push(
+      OperandType(
+        ConstExpressionChecker.referenceType(
+          ofFunction: context.functionTypeIndices[Int(function)], features: context.features)))
   }
 
   // MARK: Parametric
@@ -147,6 +167,7 @@ extension FunctionValidator: InstructionVisitor {
   package mutating func visitSelect(_ type: ValueType?) throws(WasmError) {
     try pop(.i32)
     if let type {
+      try TypeChecker(table: context.typeTable).check(type, at: instructionOffset)
       let operand = OperandType(type)
       try pop(operand)
       try pop(operand)
@@ -173,17 +194,40 @@ extension FunctionValidator: InstructionVisitor {
   }
 
   package mutating func visitLocalGet(_ index: UInt32) throws(WasmError) {
-    push(try local(index))
+    let type = try local(index)
+    if hasNonDefaultableLocals { try checkInitialized(index, type) }
+    push(type)
+  }
+
+  /// A non-defaultable local must be set before it is read (kept out of line: most
+  /// functions have no such local).
+  @inline(never)
+  mutating func checkInitialized(_ index: UInt32, _ type: OperandType) throws(WasmError) {
+    if type.isReference, !type.isNullable, index >= UInt32(functionType.parameters.count),
+      !initializedLocals.contains(index)
+    {
+      throw .invalid("uninitialized local \(index)", at: instructionOffset)
+    }
   }
 
   package mutating func visitLocalSet(_ index: UInt32) throws(WasmError) {
-    try pop(try local(index))
+    let type = try local(index)
+    try pop(type)
+    initialize(index, type)
   }
 
   package mutating func visitLocalTee(_ index: UInt32) throws(WasmError) {
     let type = try local(index)
     try pop(type)
+    initialize(index, type)
     push(type)
+  }
+
+  /// Records the first write of a non-defaultable local on this path.
+  @inline(__always)
+  mutating func initialize(_ index: UInt32, _ type: OperandType) {
+    guard hasNonDefaultableLocals, type.isReference, !type.isNullable else { return }
+    if initializedLocals.insert(index).inserted { initializationOrder.append(index) }
   }
 
   mutating func global(_ index: UInt32) throws(WasmError) -> GlobalType {
@@ -200,7 +244,10 @@ extension FunctionValidator: InstructionVisitor {
   package mutating func visitGlobalSet(_ index: UInt32) throws(WasmError) {
     let global = try global(index)
     guard global.mutability == .variable else {
-      throw .invalid("global is immutable", at: instructionOffset)
+      // The spec's message changed with Wasm 3.0.
+      throw .invalid(
+        context.features.isEmpty ? "global is immutable" : "immutable global",
+        at: instructionOffset)
     }
     try pop(OperandType(global.valueType))
   }
@@ -260,16 +307,22 @@ extension FunctionValidator: InstructionVisitor {
   package mutating func visitTableCopy(destination: UInt32, source: UInt32) throws(WasmError) {
     let destinationTable = try table(destination)
     let sourceTable = try table(source)
-    guard destinationTable.elementType == sourceTable.elementType else { throw typeMismatch() }
-    try pop(.i32)
-    try pop(.i32)
-    try pop(.i32)
+    guard context.typeTable.isSubtype(sourceTable.elementType, of: destinationTable.elementType)
+    else { throw typeMismatch() }
+    let destinationIndex = Self.indexType(destinationTable)
+    let sourceIndex = Self.indexType(sourceTable)
+    // With table64, the length is i64 only when both tables are 64-bit.
+    try pop(destinationIndex == .i64 && sourceIndex == .i64 ? .i64 : .i32)
+    try pop(sourceIndex)
+    try pop(destinationIndex)
   }
 
   package mutating func visitTableInit(element: UInt32, table: UInt32) throws(WasmError) {
     let table = try self.table(table)
     let elementType = try elementSegment(element)
-    guard table.elementType == elementType else { throw typeMismatch() }
+    guard context.typeTable.isSubtype(elementType, of: table.elementType) else {
+      throw typeMismatch()
+    }
     try pop(.i32)
     try pop(.i32)
     try pop(Self.indexType(table))

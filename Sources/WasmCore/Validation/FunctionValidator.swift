@@ -23,6 +23,10 @@ package struct FunctionValidator {
   /// The function's type index.
   package let typeIndex: UInt32
 
+  /// The function type of every type index (`context.types`, kept here so that the
+  /// hot paths do not reach through the context).
+  @usableFromInline let types: [FunctionType]
+
   /// The operand stack: the type of each value, bottom first.
   package private(set) var operands: [OperandType] = []
   /// The control stack, outermost (the function) first.
@@ -41,6 +45,15 @@ package struct FunctionValidator {
 
   /// Offset in the module of the instruction being validated (errors point there).
   package var instructionOffset = 0
+
+  /// Whether the function declares a local without a default value (a non-null
+  /// reference), whose reads must follow a write in the same or an enclosing block.
+  let hasNonDefaultableLocals: Bool
+  /// The non-defaultable locals written so far on the current path, and the order
+  /// they were written in: a block's end forgets what it wrote (spec: the
+  /// initialization status of locals is reset at the end of a block).
+  var initializedLocals = Set<UInt32>()
+  var initializationOrder: [UInt32] = []
 
   /// Locals beyond this many are looked up by binary search over the declarations,
   /// so a body declaring billions of locals costs no memory.
@@ -73,8 +86,21 @@ package struct FunctionValidator {
     }
     self.context = context
     self.typeIndex = typeIndex
-    self.functionType = context.types[Int(typeIndex)]
+    self.types = context.types
+    self.functionType = types[Int(typeIndex)]
     self.instructionOffset = offset
+    var nonDefaultable = false
+    for declaration in locals {
+      guard case .ref(let reference) = declaration.type else { continue }
+      try TypeChecker(table: context.typeTable).check(reference.heapType, at: offset)
+      if !reference.isNullable {
+        guard !context.features.isDisjoint(with: [.functionReferences, .gc]) else {
+          throw .invalid("non-defaultable local type", at: offset)
+        }
+        nonDefaultable = true
+      }
+    }
+    self.hasNonDefaultableLocals = nonDefaultable
 
     // Typical bodies stay within these; reserving avoids regrowing per function.
     operands.reserveCapacity(64)
@@ -113,7 +139,8 @@ package struct FunctionValidator {
       singleResult: .unknown)
     controlFrames.append(
       ControlFrame(
-        kind: .function, signature: signature, height: 0, unreachable: false, offset: offset))
+        kind: .function, signature: signature, height: 0, unreachable: false, offset: offset,
+        initializationHeight: 0))
   }
 
   /// Validates defined function `functionIndex` of `module` (an index into
@@ -178,13 +205,13 @@ package struct FunctionValidator {
 
   /// The signature of a block type; throws "unknown type" for a bad type index.
   package func signature(of blockType: BlockType) throws(WasmError) -> BlockSignature {
-    try Self.signature(of: blockType, types: context.types, offset: instructionOffset)
+    try Self.signature(of: blockType, types: types, offset: instructionOffset)
   }
 
   // Mutating so that `self` is passed by address: calling a non-mutating method
   // from a mutating one copies the whole validator first.
   mutating func resolve(_ blockType: BlockType) throws(WasmError) -> BlockSignature {
-    try Self.signature(of: blockType, types: context.types, offset: instructionOffset)
+    try Self.signature(of: blockType, types: types, offset: instructionOffset)
   }
 
   static func signature(
@@ -192,7 +219,13 @@ package struct FunctionValidator {
   ) throws(WasmError) -> BlockSignature {
     switch blockType {
     case .empty: return .empty
-    case .value(let type): return .single(OperandType(type))
+    case .value(let type):
+      if case .ref(let reference) = type, case .concrete(let index) = reference.heapType,
+        Int(index) >= types.count
+      {
+        throw .invalid("unknown type \(index)", at: offset)
+      }
+      return .single(OperandType(type))
     case .typeIndex(let index):
       guard Int(index) < types.count else {
         throw .invalid("unknown type \(index)", at: offset)
@@ -207,19 +240,19 @@ package struct FunctionValidator {
   /// Parameter `i` of a block signature.
   @inlinable
   package func parameterType(_ signature: BlockSignature, at i: Int) -> OperandType {
-    Self.parameterType(signature, at: i, types: context.types)
+    Self.parameterType(signature, at: i, types: types)
   }
 
   /// Result `i` of a block signature.
   @inlinable
   package func resultType(_ signature: BlockSignature, at i: Int) -> OperandType {
-    Self.resultType(signature, at: i, types: context.types)
+    Self.resultType(signature, at: i, types: types)
   }
 
   /// Type `i` of the values a branch to `frame` carries.
   @inlinable
   package func labelType(_ frame: ControlFrame, at i: Int) -> OperandType {
-    Self.labelType(frame, at: i, types: context.types)
+    Self.labelType(frame, at: i, types: types)
   }
 
   @inlinable
@@ -276,7 +309,18 @@ package struct FunctionValidator {
       }
     }
     let actual = try pop()
-    if actual != expected && !actual.isUnknown && !expected.isUnknown { throw typeMismatch() }
+    if actual != expected && !expected.isUnknown
+      && !context.typeTable.isSubtype(actual, of: expected)
+    {
+      throw typeMismatch()
+    }
+    return actual
+  }
+
+  /// Pops a reference (or `unknown`); throws for a number or vector.
+  mutating func popReference() throws(WasmError) -> OperandType {
+    let actual = try pop()
+    guard actual.isReference || actual.isUnknown else { throw typeMismatch() }
     return actual
   }
 
@@ -289,7 +333,11 @@ package struct FunctionValidator {
       throw typeMismatch()
     }
     let actual = operands[index]
-    if actual != expected && !actual.isUnknown && !expected.isUnknown { throw typeMismatch() }
+    if actual != expected && !expected.isUnknown
+      && !context.typeTable.isSubtype(actual, of: expected)
+    {
+      throw typeMismatch()
+    }
   }
 
   /// Pops the types a branch to `frame` carries.
@@ -297,7 +345,7 @@ package struct FunctionValidator {
     var i = frame.labelArity
     while i > 0 {
       i -= 1
-      try pop(Self.labelType(frame, at: i, types: context.types))
+      try pop(Self.labelType(frame, at: i, types: types))
     }
   }
 
@@ -305,13 +353,13 @@ package struct FunctionValidator {
     var i = signature.parameterCount
     while i > 0 {
       i -= 1
-      try pop(Self.parameterType(signature, at: i, types: context.types))
+      try pop(Self.parameterType(signature, at: i, types: types))
     }
   }
 
   mutating func pushResults(_ signature: BlockSignature) {
     for i in 0..<signature.resultCount {
-      push(Self.resultType(signature, at: i, types: context.types))
+      push(Self.resultType(signature, at: i, types: types))
     }
   }
 
@@ -349,11 +397,11 @@ package struct FunctionValidator {
     controlFrames.append(
       ControlFrame(
         kind: kind, signature: signature, height: height, unreachable: false,
-        offset: instructionOffset))
+        offset: instructionOffset, initializationHeight: initializationOrder.count))
     topHeight = height
     topUnreachable = false
     for i in 0..<signature.parameterCount {
-      push(Self.parameterType(signature, at: i, types: context.types))
+      push(Self.parameterType(signature, at: i, types: types))
     }
   }
 
@@ -363,10 +411,15 @@ package struct FunctionValidator {
     var i = frame.signature.resultCount
     while i > 0 {
       i -= 1
-      try pop(Self.resultType(frame.signature, at: i, types: context.types))
+      try pop(Self.resultType(frame.signature, at: i, types: types))
     }
     guard operands.count == frame.height else { throw typeMismatch() }
     controlFrames.removeLast()
+    if hasNonDefaultableLocals {
+      while initializationOrder.count > frame.initializationHeight {
+        initializedLocals.remove(initializationOrder.removeLast())
+      }
+    }
     if let outer = controlFrames.last {
       topHeight = outer.height
       topUnreachable = outer.unreachable
