@@ -60,10 +60,23 @@ import WasmbpfCtl
     }
     let all = continuous + finite.map(\.0)
     #expect(all.count == 20)
-    try await eventually(60, "all 20 guests attached") {
-      var attached = 0
-      for name in all where try await client.guest(name).links >= 1 { attached += 1 }
-      return attached == 20
+    var unattached: [String] = []
+    do {
+      try await eventually(120, "all 20 guests attached") {
+        unattached = []
+        for name in all where try await client.guest(name).links < 1 { unattached.append(name) }
+        return unattached.isEmpty
+      }
+    } catch {
+      // Say why: each guest still without a link, its state, outcome and last output.
+      for name in unattached {
+        let guest = try await client.guest(name)
+        let log = (try? await client.logs(name)) ?? ""
+        Issue.record(
+          "\(name): \(guest.state), \(guest.links) links, outcome \(String(describing: guest.outcome)), log: \(log.suffix(600))"
+        )
+      }
+      throw error
     }
 
     // Three guests that end badly: a trap, a runaway loop stopped by its fuel, an exit.
