@@ -20,6 +20,11 @@ import WasmbpfCtl
   }
 
   @Test func twentyGuestsKeepDeliveringWhenOthersTrapRunAwayOrExit() async throws {
+    try await withLoopbackXDP { try await twentyGuests() }
+  }
+
+  /// One of the twenty attaches XDP to `lo`.
+  func twentyGuests() async throws {
     try requireTracefs()
     let folder = try TemporaryFolder("twenty")
     defer { folder.remove() }
@@ -64,7 +69,15 @@ import WasmbpfCtl
     do {
       try await eventually(120, "all 20 guests attached") {
         unattached = []
-        for name in all where try await client.guest(name).links < 1 { unattached.append(name) }
+        // A finite guest may already be done (it exits 0 only after it attached and
+        // saw its events) by the time a starved test task looks.
+        for name in all {
+          let guest = try await client.guest(name)
+          let done =
+            guest.state == .ended && guest.outcome?.kind == "exited"
+            && guest.outcome?.exitCode == 0 && !continuous.contains(name)
+          if guest.links < 1 && !done { unattached.append(name) }
+        }
         return unattached.isEmpty
       }
     } catch {
