@@ -189,6 +189,24 @@ import WasmbpfCtl
     #expect(failedUpdate.status == 422)
     #expect(try await client.guest("exec").artifact?.digest == moved)
 
+    // A corrupt cache entry is never run: the module's blob is overwritten with other
+    // bytes of the same size, and the next load by digest fetches it again and says so.
+    let blob = folder.file("cache/blobs/sha256/" + own.moduleDigest)
+    try Data(repeating: 0x41, count: module.count).write(to: URL(fileURLWithPath: blob))
+    let refetched = try await client.call(
+      .loadGuest,
+      body: LoadRequest(
+        name: "exec-refetched",
+        spec: ToolSpec(
+          module: ModuleSource(oci: pinned), args: ["-t", "1"],
+          policy: PolicySource(preset: "observe"))),
+      as: GuestInfo.self)
+    #expect(refetched.moduleDigest == own.moduleDigest)
+    let refetchedLog = try await client.logs("exec-refetched")
+    #expect(refetchedLog.contains("was corrupt"), "\(refetchedLog)")
+    #expect(!refetchedLog.contains("from the cache)"), "\(refetchedLog)")
+    #expect(Array(try Data(contentsOf: URL(fileURLWithPath: blob))) == module)
+
     // A tool definition names the module by reference too.
     try folder.write(
       "tools/exec-defined.toml",
