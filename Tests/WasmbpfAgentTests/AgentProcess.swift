@@ -86,7 +86,10 @@ final class AgentProcess {
     process.standardInput = FileHandle.nullDevice
     try process.run()
     let deadline = Date().addingTimeInterval(30)
-    while Date() < deadline {
+    // Looked at once more after the deadline (see `eventually`).
+    var last = false
+    while !last {
+      last = Date() >= deadline
       if !process.isRunning { break }
       if access(socketPath, F_OK) == 0,
         (try? await client.call(.health, as: HealthStatus.self)) != nil

@@ -49,7 +49,10 @@ final class RegistryProcess {
     try process.run()
     // Port 0: the registry logs the address it listens on.
     let deadline = Date().addingTimeInterval(30)
-    while Date() < deadline, process.isRunning {
+    // Looked at once more after the deadline (see `eventually`).
+    var last = false
+    while !last, process.isRunning {
+      last = Date() >= deadline
       let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
       if let range = text.range(of: "listening on 127.0.0.1:") {
         port = Int(text[range.upperBound...].prefix { $0.isNumber }) ?? 0
