@@ -113,8 +113,8 @@ let package = Package(
     .target(
       name: "WasmbpfAgent",
       dependencies: [
-        "WasmbpfAgentAPI", "WasmbpfGuest", "WasiBpf", "WasiPreview1", "WasmInterp", "WasmCore",
-        .product(name: "Hummingbird", package: "hummingbird"),
+        "WasmbpfAgentAPI", "WasmbpfGuest", "WasmbpfOCI", "WasiBpf", "WasiPreview1", "WasmInterp",
+        "WasmCore", .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         .product(name: "Logging", package: "swift-log"),
@@ -186,7 +186,9 @@ let package = Package(
     // Also depends on the executables, which its end-to-end tests spawn.
     .testTarget(
       name: "WasmbpfAgentTests",
-      dependencies: ["WasmbpfAgent", "WasmbpfAgentAPI", "WasmbpfCtl", "wasmbpfd", "wasmbpfctl"]),
+      dependencies: [
+        "WasmbpfAgent", "WasmbpfAgentAPI", "WasmbpfCtl", "WasmbpfOCI", "wasmbpfd", "wasmbpfctl",
+      ]),
     // Replays each harness's seeds and saved findings (read through #filePath).
     .testTarget(
       name: "FuzzHarnessesTests", dependencies: ["FuzzHarnesses", "wasmbpf-fuzz"],
