@@ -102,10 +102,6 @@ func eventually(
   _ seconds: Double, _ what: String, sourceLocation: SourceLocation = #_sourceLocation,
   _ condition: () async throws -> Bool
 ) async throws {
-  // The condition is checked once more after the deadline has passed: a test task
-  // can wait many seconds for a thread of the cooperative pool (2 on 2 cores) while
-  // long synchronous tests hold both, and the agent, another process, goes on
-  // meanwhile. Only a condition still false after the deadline is a failure.
   let deadline = Date().addingTimeInterval(seconds)
   while true {
     if try await condition() { return }
