@@ -113,8 +113,8 @@ let package = Package(
     .target(
       name: "WasmbpfAgent",
       dependencies: [
-        "WasmbpfAgentAPI", "WasmbpfGuest", "WasiBpf", "WasiPreview1", "WasmInterp", "WasmCore",
-        .product(name: "Hummingbird", package: "hummingbird"),
+        "WasmbpfAgentAPI", "WasmbpfGuest", "WasmbpfOCI", "WasiBpf", "WasiPreview1", "WasmInterp",
+        "WasmCore", .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         .product(name: "Logging", package: "swift-log"),
@@ -138,6 +138,17 @@ let package = Package(
       ]
     ),
     .executableTarget(name: "wasmbpfctl", dependencies: ["WasmbpfCtl"]),
+    // The fuzz harnesses, one per attack surface (no product: the package's own).
+    .target(
+      name: "FuzzHarnesses",
+      dependencies: [
+        "WasmCore", "WasmInterp", "WasmText", "WastRunner", "WasiPreview1", "WasiBpf",
+        "BpfSys",
+      ]),
+    // Header-only: libFuzzer's driver entry, called by the fuzzer build's main.
+    .systemLibrary(name: "FuzzerDriver"),
+    // Their libFuzzer binary (Scripts/fuzz.sh), or a replayer in a plain build.
+    .executableTarget(name: "wasmbpf-fuzz", dependencies: ["FuzzHarnesses", "FuzzerDriver"]),
     .testTarget(
       name: "WasmCoreTests", dependencies: ["WasmCore"],
       // Raw inputs read through #filePath by FuzzRegressionTests, not resources.
@@ -175,6 +186,12 @@ let package = Package(
     // Also depends on the executables, which its end-to-end tests spawn.
     .testTarget(
       name: "WasmbpfAgentTests",
-      dependencies: ["WasmbpfAgent", "WasmbpfAgentAPI", "WasmbpfCtl", "wasmbpfd", "wasmbpfctl"]),
+      dependencies: [
+        "WasmbpfAgent", "WasmbpfAgentAPI", "WasmbpfCtl", "WasmbpfOCI", "wasmbpfd", "wasmbpfctl",
+      ]),
+    // Replays each harness's seeds and saved findings (read through #filePath).
+    .testTarget(
+      name: "FuzzHarnessesTests", dependencies: ["FuzzHarnesses", "wasmbpf-fuzz"],
+      exclude: ["Findings"]),
   ]
 )

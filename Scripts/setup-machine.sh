@@ -29,8 +29,8 @@ packages=(
   libelf-dev                 # libbpf's dependency
   openssl                    # keys and certificates for the registry tests' TLS and tokens
   prometheus                 # promtool checks the node agent's metrics (tests)
-  python3                    # the generators (Scripts/gen-instructions.py)
-  python3-venv               # the wasmtime peer of the Wasm 3.0 benchmarks (bench-smoke.sh)
+  python3                    # the code generators (Scripts/gen-instructions.py)
+  python3-venv               # fuzz.sh's venv (wasm-tools smith, wast2json) and the wasmtime peer (bench-smoke.sh)
   skopeo                     # reads what we push, copies images for us (registry tests)
   umoci                      # builds the ordinary OCI images the registry tests run
   wasi-libc                  # the wasm32-wasi C library for guests

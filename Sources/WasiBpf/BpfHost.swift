@@ -238,7 +238,7 @@ public final class BpfHost: @unchecked Sendable {
       }
       forward(openMessages + loadMessages)
       let handle = nextHandle
-      nextHandle += 1
+      nextHandle += 1  // 2^64 loads of at least a system call each: cannot overflow
       objects[handle] = BpfObjectEntry(object: object, description: description)
       return Int64(bitPattern: handle)
     }
@@ -274,6 +274,9 @@ public final class BpfHost: @unchecked Sendable {
       if let existing = entry.mapIDs.first(where: { maps[$0]?.name == name }) { return existing }
       guard let kernelFD = entry.object.mapFD(named: name) else { return -ENOENT }
       guard let info = try? BpfMapInfo(fd: kernelFD) else { return -EINVAL }
+      // Ids are never reused; a guest that loads and closes objects for long enough to
+      // use up 2^31 of them gets EMFILE, not a wrapped (possibly live) id.
+      guard nextMapID < Int32.max else { return -EMFILE }
       let id = nextMapID
       nextMapID += 1
       maps[id] = GuestMapEntry(objectHandle: handle, kernelFD: kernelFD, name: name, info: info)
@@ -308,9 +311,11 @@ public final class BpfHost: @unchecked Sendable {
       let valueSize = UInt64(map.info.valueTransferSize())
       return memory.withBytes { bytes -> Int32 in
         func pointer(_ address: UInt32, _ size: UInt64) -> UnsafeMutableRawPointer? {
-          guard let range = GuestRange(address: address, length: size, memoryBytes: bytes.count)
+          // A memory of 0 bytes has no base address: nothing is in bounds then.
+          guard let range = GuestRange(address: address, length: size, memoryBytes: bytes.count),
+            let base = bytes.baseAddress
           else { return nil }
-          return bytes.baseAddress! + range.offset
+          return base + range.offset
         }
         // A key of 0 asks for the first key (get-next-key only); elsewhere a pointer.
         var keyPointer: UnsafeMutableRawPointer? = nil

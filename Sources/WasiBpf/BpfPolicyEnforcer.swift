@@ -122,27 +122,36 @@ public final class BpfPolicyEnforcer {
         throw refuse("kfuncs", "program '\(program.name)' calls kernel functions (kfuncs)")
       }
     }
-    var bytes: UInt64 = 0
     for map in object.maps {
       if let types = policy.mapTypes, !types.contains(map.typeName) {
         throw refuse("mapTypes", "map '\(map.name)' is of type \(map.typeName)")
       }
-      let size = map.estimatedBytes(possibleCPUs: possibleCPUs)
+      guard let size = map.estimatedBytes(possibleCPUs: possibleCPUs) else {
+        throw refuse(
+          "mapSize",
+          "map '\(map.name)' declares \(map.maxEntries) entries of \(map.keySize)-byte keys and "
+            + "\(map.valueSize)-byte values: more than 2^64 bytes", errno: E2BIG)
+      }
       if map.typeName == "ringbuf", let max = policy.limits.ringBufferBytes, size > max {
         throw refuse(
           "limits.ringBufferBytes", "ring buffer '\(map.name)' has \(size) bytes (limit \(max))",
           errno: E2BIG)
       }
-      bytes &+= size
     }
-    if let max = policy.limits.mapBytes, mapBytes &+ bytes > max {
+    // Each estimate fits in 64 bits (checked above); their sum, and the sum with what
+    // the instance already holds, may not.
+    guard let bytes = totalEstimatedBytes(object.maps, possibleCPUs: possibleCPUs),
+      case (let after, false) = mapBytes.addingReportingOverflow(bytes)
+    else {
+      throw refuse("mapSize", "the maps together take more than 2^64 bytes", errno: E2BIG)
+    }
+    if let max = policy.limits.mapBytes, after > max {
       throw refuse(
-        "limits.mapBytes", "maps would take \(mapBytes &+ bytes) bytes (limit \(max))",
-        errno: E2BIG)
+        "limits.mapBytes", "maps would take \(after) bytes (limit \(max))", errno: E2BIG)
     }
     objectCount += 1
     programCount += object.programs.count
-    mapBytes &+= bytes
+    mapBytes = after
     allowed("load", subject)
   }
 
@@ -150,10 +159,9 @@ public final class BpfPolicyEnforcer {
   public func released(object: BpfObjectDescription) {
     objectCount -= 1
     programCount -= object.programs.count
-    let bytes = object.maps.reduce(UInt64(0)) {
-      $0 &+ $1.estimatedBytes(possibleCPUs: possibleCPUs)
-    }
-    mapBytes &-= min(bytes, mapBytes)
+    // An admitted object's total fitted in 64 bits when it was counted.
+    let bytes = totalEstimatedBytes(object.maps, possibleCPUs: possibleCPUs) ?? mapBytes
+    mapBytes -= min(bytes, mapBytes)
   }
 
   /// Decides whether `program` may be attached to `target`; counts the link.

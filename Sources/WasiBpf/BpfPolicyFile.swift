@@ -1,12 +1,14 @@
 // The policy file format (TOML subset, see TOMLSubset.swift), e.g.:
 //
-//   extends = "observe"            # optional: start from a preset (deny-all otherwise)
+//   extends = "observe"            # optional: start from a preset (deny-all otherwise:
+//                                  # no kinds, helpers or map types but those listed)
 //   name = "exec tracer"
 //   [programs]
 //   kinds = ["tracepoint"]
 //   attach = ["tracepoint/sched/sched_process_*"]
 //   [helpers]
-//   deny = ["bpf_probe_write_user"]  # or allow = [...], an allow-list
+//   allow = ["bpf_ringbuf_output"]  # the helpers granted ("helper#N" for newer ones)
+//   deny = ["bpf_probe_write_user"]  # taken away from a preset's helpers
 //   kfuncs = false
 //   [maps]
 //   types = ["ringbuf", "hash"]

@@ -87,11 +87,21 @@ public enum EmbeddedBpfObjects {
     var currentBase: UInt64 = 0
     for segment in active {
       let length = UInt64(segment.range.count)
-      let gap = segment.address > currentEnd ? segment.address - currentEnd : 0
-      if var region = current, gap <= UInt64(maximumGap), Int(gap) <= fillBudget {
-        fillBudget -= Int(gap)
-        let position = Int(segment.address - currentBase)
+      // An i64 offset (memory64) may sit at the top of the address space: the end
+      // saturates instead of trapping (no memory reaches it; nothing joins it).
+      let (end, pastTop) = segment.address.addingReportingOverflow(length)
+      let segmentEnd = pastTop ? UInt64.max : end
+      // Where the segment would start in the current region, and the zeros needed
+      // before it: joined only when both are small (a hostile module's offsets may
+      // span 2^64 bytes; the zeros filled in all stay below the module's own size).
+      let offset = segment.address - currentBase
+      if var region = current,
+        segment.address <= currentEnd || segment.address - currentEnd <= UInt64(maximumGap),
+        offset <= UInt64(region.bytes.count + maximumGap),
+        case let position = Int(offset), max(position - region.bytes.count, 0) <= fillBudget
+      {
         if position > region.bytes.count {
+          fillBudget -= position - region.bytes.count
           region.bytes.append(contentsOf: repeatElement(0, count: position - region.bytes.count))
         }
         // Later segments overwrite earlier ones, as instantiation does.
@@ -102,12 +112,12 @@ public enum EmbeddedBpfObjects {
         region.bytes.replaceSubrange(position..<end, with: module.bytes[segment.range])
         region.segments.append((position, segment.index))
         current = region
-        currentEnd = max(currentEnd, segment.address + length)
+        currentEnd = max(currentEnd, segmentEnd)
       } else {
         if let region = current { regions.append(region) }
         current = Region(bytes: Array(module.bytes[segment.range]), segments: [(0, segment.index)])
         currentBase = segment.address
-        currentEnd = segment.address + length
+        currentEnd = segmentEnd
       }
     }
     if let region = current { regions.append(region) }
@@ -138,7 +148,7 @@ public enum EmbeddedBpfObjects {
 
   /// The length of the ELF64 little-endian BPF image at `start`, or nil when it is
   /// not one or its tables do not fit in `bytes`.
-  static func elfLength(_ bytes: [UInt8], at start: Int) -> Int? {
+  package static func elfLength(_ bytes: [UInt8], at start: Int) -> Int? {
     let available = bytes.count - start
     guard available >= 64 else { return nil }
     func u16(_ offset: Int) -> UInt64 {

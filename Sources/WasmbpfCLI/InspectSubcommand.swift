@@ -154,6 +154,9 @@ struct InspectSubcommand: CLISubcommand {
       out.write(
         "    map \(map.name): \(map.typeName), key \(map.keySize) bytes, value "
           + "\(map.valueSize) bytes, \(map.maxEntries) entries\n")
+      if map.estimatedBytes(possibleCPUs: bpfPossibleCPUs) == nil {
+        out.write("      declares more than 2^64 bytes: every policy refuses this object\n")
+      }
     }
   }
 

@@ -181,8 +181,9 @@ func openBpfDescriptorCount() -> Int {
   var count = 0
   var target = [CChar](repeating: 0, count: 128)
   while let entry = readdir(directory) {
-    let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-      String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+    // Up to the NUL in place: the record may be shorter than d_name's 256 bytes.
+    let name = withUnsafeMutablePointer(to: &entry.pointee.d_name) { field in
+      field.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
     }
     guard name.first?.isNumber == true else { continue }
     let length = readlink("/proc/self/fd/" + name, &target, target.count - 1)

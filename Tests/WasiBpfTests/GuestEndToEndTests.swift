@@ -2,6 +2,7 @@
 // WASI and wasm_bpf against the real kernel. While a guest runs, a background thread
 // makes the events it waits for (execs, sleeps, packets, connections, calls).
 
+import Synchronization
 import Testing
 import WasiBpf
 import WasiPreview1
@@ -16,12 +17,13 @@ import WasmbpfGuest
 /// Runs `body` on a pthread until `stop()` is called; `stop()` joins it.
 final class BackgroundLoop: @unchecked Sendable {
   private var thread = pthread_t()
-  private let flag = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+  // Read by the loop's thread while the test's thread sets it: an atomic (a plain
+  // Int32 here was a data race ThreadSanitizer reported).
+  private let stopped = Atomic<Bool>(false)
   private let body: () -> Void
 
   init(every milliseconds: Int, _ body: @escaping () -> Void) {
     self.body = body
-    flag.initialize(to: 0)
     let box = Unmanaged.passRetained(self).toOpaque()
     let interval = UInt32(milliseconds * 1000)
     intervalMicroseconds = interval
@@ -29,7 +31,7 @@ final class BackgroundLoop: @unchecked Sendable {
       &thread, nil,
       { raw in
         let loop = Unmanaged<BackgroundLoop>.fromOpaque(raw!).takeRetainedValue()
-        while loop.flag.pointee == 0 {
+        while !loop.stopped.load(ordering: .acquiring) {
           loop.body()
           usleep(loop.intervalMicroseconds)
         }
@@ -39,10 +41,8 @@ final class BackgroundLoop: @unchecked Sendable {
 
   private var intervalMicroseconds: UInt32 = 0
 
-  deinit { flag.deallocate() }
-
   func stop() {
-    flag.pointee = 1
+    stopped.store(true, ordering: .releasing)
     pthread_join(thread, nil)
   }
 }
@@ -201,7 +201,9 @@ extension KernelSuites {
     @Test func xdpCountsPacketsOnLoopback() throws {
       try requireKernel()
       let trigger = BackgroundLoop(every: 20) { sendUDPToLoopback(count: 5) }
-      let run = try runGuest("xdpcount", ["-a", "lo", "-n", "20", "-t", "10000"])
+      let run = try withLoopbackXDP {
+        try runGuest("xdpcount", ["-a", "lo", "-n", "20", "-t", "10000"])
+      }
       trigger.stop()
       #expect(run.exitCode == 0, "\(run.stderr)")
       let packets = run.lines.first { $0.hasPrefix("packets ") }.flatMap { Int($0.dropFirst(8)) }

@@ -43,8 +43,9 @@ private func threadIDs(of pid: pid_t) -> [String] {
   defer { closedir(directory) }
   var ids: [String] = []
   while let entry = readdir(directory) {
-    let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-      String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+    let name = withUnsafeMutablePointer(to: &entry.pointee.d_name) {
+      // Up to the NUL: the record may be shorter than d_name.
+      $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
     }
     if name.first?.isNumber == true { ids.append(name) }
   }
@@ -135,15 +136,16 @@ private func expectSignals(
       close(input.write)
     }
     let start = monotonicMilliseconds()
+    let timeout = 500 * testTimeScale
     let process = try RunningProcess(
-      ["--timeout", "500ms", try guest(), "read"], standardInput: input.read)
-    let result = process.finish(timeoutMilliseconds: 15_000)
+      ["--timeout", "\(timeout)ms", try guest(), "read"], standardInput: input.read)
+    let result = process.finish(timeoutMilliseconds: 15_000 * testTimeScale)
     let elapsed = monotonicMilliseconds() - start
     // From the spawn, start-up included (generous under load).
-    #expect(elapsed >= 500 && elapsed < 10_000, "ended after \(elapsed) ms")
+    #expect(elapsed >= timeout && elapsed < 10_000 * testTimeScale, "ended after \(elapsed) ms")
     #expect(result.status == 124)
     #expect(result.killedBy == nil)
-    #expect(result.stderr == "error: timed out after 500 ms\n")
+    #expect(result.stderr == "error: timed out after \(timeout) ms\n")
     #expect(result.stdout.hasPrefix("reading\n"))
   }
 

@@ -200,12 +200,13 @@ func readText(_ path: String) -> String? {
 
   @Test func timeoutStopsTheGuestWith124() throws {
     let start = monotonicMilliseconds()
-    let result = try wasmbpfRun(["--timeout", "300ms", try guest(), "loop"])
+    let timeout = 300 * testTimeScale
+    let result = try wasmbpfRun(["--timeout", "\(timeout)ms", try guest(), "loop"])
     let elapsed = monotonicMilliseconds() - start
     #expect(result.status == 124)
     #expect(result.stdout == "looping\n")
-    #expect(result.stderr == "error: timed out after 300 ms\n")
-    #expect(elapsed >= 300 && elapsed < 10_000)
+    #expect(result.stderr == "error: timed out after \(timeout) ms\n")
+    #expect(elapsed >= timeout && elapsed < 10_000 * testTimeScale)
     // A guest that ends in time is not affected.
     #expect(try wasmbpfRun(["--timeout", "30s", try guest(), "exit", "5"]).status == 5)
   }
@@ -244,9 +245,11 @@ func readText(_ path: String) -> String? {
 
   @Test func aTimeoutStopsASleepingGuest() throws {
     let start = monotonicMilliseconds()
-    let result = try wasmbpfRun(["--timeout", "300ms", try guest(), "sleep", "60000"])
+    let result = try wasmbpfRun([
+      "--timeout", "\(300 * testTimeScale)ms", try guest(), "sleep", "60000",
+    ])
     // From the spawn (start-up included, generous under load): far below the 60 s sleep.
-    #expect(monotonicMilliseconds() - start < 10_000)
+    #expect(monotonicMilliseconds() - start < 10_000 * testTimeScale)
     #expect(result.status == 124)
     #expect(result.stdout.hasPrefix("sleeping\n"))
   }

@@ -33,8 +33,9 @@ func linkIDs(of pid: pid_t) -> [Int] {
   var ids: [Int] = []
   var target = [CChar](repeating: 0, count: 128)
   while let entry = readdir(directory) {
-    let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-      String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+    let name = withUnsafeMutablePointer(to: &entry.pointee.d_name) {
+      // Up to the NUL: the record may be shorter than d_name.
+      $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
     }
     guard name.first?.isNumber == true else { continue }
     let length = readlink("/proc/\(pid)/fd/\(name)", &target, target.count - 1)

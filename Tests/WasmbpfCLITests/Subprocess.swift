@@ -157,6 +157,17 @@ func wasmbpfRun(_ arguments: [String], environment: [String]? = nil) throws -> P
   try RunningProcess(arguments, environment: environment).finish()
 }
 
+/// How much slower than usual the binaries under test run: 1, or what
+/// WASMBPF_TEST_TIME_SCALE says (Scripts/sanitize.sh sets 10: under a sanitizer the
+/// CLI's start-up alone can outlast a 300 ms --timeout). Tests whose guest must get
+/// going before a deadline multiply the deadline by it.
+let testTimeScale: Int = {
+  guard let text = getenv("WASMBPF_TEST_TIME_SCALE"), let scale = Int(String(cString: text)),
+    scale >= 1
+  else { return 1 }
+  return scale
+}()
+
 /// Milliseconds of a monotonic clock.
 func monotonicMilliseconds() -> Int {
   var now = timespec()
