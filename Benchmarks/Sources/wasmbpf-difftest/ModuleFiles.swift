@@ -46,10 +46,8 @@ struct ExportShape {
       switch export.kind {
       case .function:
         let index = Int(export.index)
-        guard index < functionTypes.count, Int(functionTypes[index]) < module.types.count else {
-          continue
-        }
-        let type = module.types[Int(functionTypes[index])]
+        guard index < functionTypes.count, let type = module.functionType(at: functionTypes[index])
+        else { continue }
         guard type.parameters.allSatisfy(numbers.contains),
           type.results.allSatisfy(numbers.contains)
         else { continue }
@@ -60,7 +58,7 @@ struct ExportShape {
         if index < globalTypes.count, numbers.contains(globalTypes[index]) {
           globals.append(export.name)
         }
-      case .table: break
+      case .table, .tag: break
       }
     }
   }
@@ -69,7 +67,11 @@ struct ExportShape {
 extension OurRuntime {
   func state(_ shape: ExportShape) -> (pages: Int, hash: UInt64, globals: [DiffValue]) {
     let memory = shape.memory.flatMap { instance.memory($0) }
-    let hash = memory?.withView { fnv1a(UnsafeRawBufferPointer($0.unsafeBuffer)) } ?? 0
+    var hash: UInt64 = 0
+    if let memory {
+      let bytes: [UInt8] = (try? memory.read(at: 0, count: memory.byteCount)) ?? []
+      hash = bytes.withUnsafeBytes { fnv1a($0) }
+    }
     let globals = shape.globals.map { DiffValue(ours: instance.global($0)!.value) }
     return (memory?.pageCount ?? 0, hash, globals)
   }
@@ -132,7 +134,7 @@ func checkModuleFile(_ path: String, tally: inout ModuleFileTally, verbose: Bool
   tally.compared += 1
   guard let module = try? WasmCore.decodeModule(bytes) else { return }  // ours decoded it once
   let shape = ExportShape(module)
-  var random = SplitMix64(seed: fnv1a(UnsafeRawBufferPointer(start: bytes, count: bytes.count)))
+  var random = SplitMix64(seed: bytes.withUnsafeBytes { fnv1a($0) })
   for function in shape.functions {
     let arguments = function.parameters.map { argument($0, &random) }
     var a = ours.call(function.name, arguments)
