@@ -19,6 +19,8 @@ struct Measurement {
   var ours: Double
   var peer: Double
   var peerOverhead: Double?
+  /// Median seconds per run of the native build, when the benchmark has one.
+  var native: Double? = nil
   var oursSpread: Double
   var peerSpread: Double
   var bytesPerRun: Int?
@@ -50,7 +52,16 @@ struct Runner {
     let work = try benchmark.prepare()
     if let timed = work.selfTimed { return try measureSelfTimed(benchmark, work, timed) }
     var sides: [() throws -> Void] = [work.ours, work.peer]
-    if let overhead = work.peerOverhead { sides.append(overhead) }
+    var overheadIndex: Int? = nil
+    var nativeIndex: Int? = nil
+    if let overhead = work.peerOverhead {
+      overheadIndex = sides.count
+      sides.append(overhead)
+    }
+    if let native = work.native {
+      nativeIndex = sides.count
+      sides.append(native)
+    }
 
     // One run of each side first: a side that fails fails the benchmark before any
     // time is spent on it, and the run doubles as a calibration.
@@ -82,7 +93,8 @@ struct Runner {
       name: benchmark.name,
       ours: median(samples[0]),
       peer: median(samples[1]),
-      peerOverhead: samples.count > 2 ? median(samples[2]) : nil,
+      peerOverhead: overheadIndex.map { median(samples[$0]) },
+      native: nativeIndex.map { median(samples[$0]) },
       oursSpread: relativeSpread(samples[0]),
       peerSpread: relativeSpread(samples[1]),
       bytesPerRun: work.bytesPerRun

@@ -1,18 +1,22 @@
 // wasmbpf-bench: runs the registered benchmarks, ours and WasmKit interleaved.
 //
-// Usage: wasmbpf-bench [--list] [--rounds N] [--min-sample-ms N] [--modules DIR] [FILTER...]
-// A benchmark runs when its name contains any FILTER (all run without one).
+// Usage: wasmbpf-bench [--list] [--rounds N] [--min-sample-ms N] [--modules DIR]
+//                      [--instructions] [FILTER...]
+// A benchmark runs when its name contains any FILTER (all run without one). The
+// whole-process comparisons (`process`, `process/NAME`) run only when asked for.
 
 import Foundation
 
 var options = RunnerOptions()
 var filters = [String]()
 var listOnly = false
+var instructions = false
 var inputs = BenchmarkInputs.defaultLocation()
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
   switch argument {
   case "--list": listOnly = true
+  case "--instructions": instructions = true
   case "--rounds":
     guard let value = arguments.popFirst().flatMap({ Int($0) }), value > 0 else {
       fatalError("--rounds needs a positive integer")
@@ -31,9 +35,30 @@ while let argument = arguments.popFirst() {
     inputs.modulesDirectory = value
   case "-h", "--help":
     emit(
-      "usage: wasmbpf-bench [--list] [--rounds N] [--min-sample-ms N] [--modules DIR] [FILTER...]")
+      "usage: wasmbpf-bench [--list] [--rounds N] [--min-sample-ms N] [--modules DIR] "
+        + "[--instructions] [FILTER...]")
     exit(0)
   default: filters.append(argument)
+  }
+}
+
+if ProcessReport.isSelected(filters) {
+  if listOnly {
+    for entry in try ProcessReport.allCases(inputs) {
+      emit(
+        pad("process/" + entry.name, 34, left: true)
+          + "whole processes: ours, WasmKit's CLI, native")
+    }
+    exit(0)
+  }
+  do {
+    let failures = try ProcessReport.run(
+      filters: filters, rounds: options.rounds, minimumSampleSeconds: options.minimumSampleSeconds,
+      instructions: instructions, inputs: inputs)
+    exit(failures == 0 ? 0 : 1)
+  } catch {
+    emit("process: FAILED: \(error)")
+    exit(1)
   }
 }
 
@@ -50,7 +75,9 @@ if selected.isEmpty && !wantsRSS {
 if listOnly {
   for benchmark in selected { emit(pad(benchmark.name, 34, left: true) + benchmark.summary) }
   if wantsRSS {
-    emit(pad(RSSReport.name, 34, left: true) + "peak RSS of a child running guest/quickjs once, per side")
+    emit(
+      pad(RSSReport.name, 34, left: true)
+        + "peak RSS of a child running guest/quickjs once, per side")
   }
   exit(0)
 }
