@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds wasmbpf-run the way README.md's install step builds it
-# (Scripts/build-release.sh: release, Swift runtime linked in) and checks the binary:
-# no Swift shared library is loaded, and it runs a WASI command and an exported
-# function; then the install step, into a scratch prefix. CI runs this before the
-# tests, so that the documented build and install cannot break unnoticed.
+# (Scripts/build-release.sh: release, one static PIE) and checks the binary: no
+# shared library is loaded, and it runs a WASI command and an exported function; then
+# the install step, into a scratch prefix. CI runs this before the tests, so that the
+# documented build and install cannot break unnoticed.
 #
 #   SCRATCH_PATH   build folder (default .build-release)
 set -euo pipefail
@@ -16,10 +16,17 @@ fail() {
   exit 1
 }
 
-if ldd "$binary" | grep -q 'libswift'; then
-  ldd "$binary" >&2
-  fail "$binary loads Swift shared libraries"
+# One static binary (Scripts/build-release.sh): no program interpreter, no shared
+# library, still position-independent (ASLR).
+if readelf -l "$binary" | grep -q 'INTERP\|Requesting program interpreter'; then
+  readelf -l "$binary" >&2
+  fail "$binary is dynamically linked"
 fi
+if readelf -d "$binary" | grep -q 'NEEDED'; then
+  readelf -d "$binary" >&2
+  fail "$binary needs shared libraries"
+fi
+readelf -h "$binary" | grep -q 'DYN (Position-Independent' || fail "$binary is not a PIE"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -74,8 +74,7 @@ enum ProcessReport {
         "\(binary) not built: run Scripts/bench-process.sh, or set WASMBPF_RUN / WASMKIT_CLI")
     }
     let cases = try allCases(inputs).filter { entry in
-      filters.contains { $0.hasPrefix(name) && entry.name.contains($0) }
-        || filters.contains(name)
+      filters.contains { $0.hasPrefix(name) && "\(name)/\(entry.name)".contains($0) }
     }
     emit(
       "process: \(ours) vs \(peer) run, \(rounds) interleaved rounds, medians per process; "

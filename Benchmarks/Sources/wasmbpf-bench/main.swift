@@ -1,7 +1,8 @@
 // wasmbpf-bench: runs the registered benchmarks, ours and WasmKit interleaved.
 //
 // Usage: wasmbpf-bench [--list] [--rounds N] [--min-sample-ms N] [--modules DIR]
-//                      [--instructions] [FILTER...]
+//                      [--instructions] [--profile ours|peer|native [--profile-runs N]]
+//                      [FILTER...]
 // A benchmark runs when its name contains any FILTER (all run without one). The
 // whole-process comparisons (`process`, `process/NAME`) run only when asked for.
 
@@ -11,12 +12,24 @@ var options = RunnerOptions()
 var filters = [String]()
 var listOnly = false
 var instructions = false
+var profileSide: String? = nil
+var profileRuns = 10
 var inputs = BenchmarkInputs.defaultLocation()
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
   switch argument {
   case "--list": listOnly = true
   case "--instructions": instructions = true
+  case "--profile":
+    guard let side = arguments.popFirst(), ["ours", "peer", "native"].contains(side) else {
+      fatalError("--profile needs ours, peer or native")
+    }
+    profileSide = side
+  case "--profile-runs":
+    guard let value = arguments.popFirst().flatMap({ Int($0) }), value > 0 else {
+      fatalError("--profile-runs needs a positive integer")
+    }
+    profileRuns = value
   case "--rounds":
     guard let value = arguments.popFirst().flatMap({ Int($0) }), value > 0 else {
       fatalError("--rounds needs a positive integer")
@@ -60,6 +73,23 @@ if ProcessReport.isSelected(filters) {
     emit("process: FAILED: \(error)")
     exit(1)
   }
+}
+
+// Profiling: one side of each selected benchmark, untimed, inside `timeRuns` only, so
+// that `valgrind --tool=callgrind --toggle-collect='*timeRuns*'` counts nothing but
+// that side's runs (docs/performance.md has the procedure).
+if let side = profileSide {
+  for benchmark in BenchmarkRegistry.all(inputs: inputs)
+  where filters.contains(where: { benchmark.name.contains($0) }) {
+    let work = try benchmark.prepare()
+    guard let run = side == "ours" ? work.ours : side == "peer" ? work.peer : work.native else {
+      emit("\(benchmark.name): no \(side) side")
+      exit(1)
+    }
+    _ = try timeRuns(profileRuns, run)
+    emit("\(benchmark.name): \(profileRuns) run(s) of \(side)")
+  }
+  exit(0)
 }
 
 let wantsRSS = filters.isEmpty || filters.contains { RSSReport.name.contains($0) }
