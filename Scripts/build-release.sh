@@ -16,7 +16,13 @@
 #   take 8 KB (RELR) instead of 1 MB that start-up would read.
 # - --symbol-ordering-file: what start-up touches placed first, in the order it is
 #   touched (Scripts/release-symbol-order.txt, from Scripts/gen-startup-order.py), so
-#   that it fills a few pages instead of being spread over the 30 MB binary.
+#   that it fills a few pages instead of being spread over the 30 MB binary. SwiftPM
+#   does not see the file, so a newer list removes the binary to have it linked again.
+# - -disable-concrete-type-metadata-mangled-name-accessors: generic types such as
+#   `Dictionary<Name, Extern>` get their metadata from an accessor that is handed the
+#   `Hashable` conformance, instead of from their mangled name, which makes the runtime
+#   search every conformance record of the binary (~4,000) for it, once per type: half
+#   of an empty command's instructions.
 #
 #   SCRATCH_PATH   build folder (default .build-release)
 set -euo pipefail
@@ -25,8 +31,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scratch=${SCRATCH_PATH:-.build-release}
 order=$PWD/Scripts/release-symbol-order.txt
 
+for binary in "$scratch"/release/wasmbpf-run "$scratch"/*/release/wasmbpf-run; do
+  if [ -f "$binary" ] && [ "$order" -nt "$binary" ]; then rm -f "$binary"; fi
+done
 swift build -c release --static-swift-stdlib --disable-local-rpath --product wasmbpf-run \
   --scratch-path "$scratch" \
+  -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors \
   -Xswiftc -use-ld=lld -Xswiftc -Xclang-linker -Xswiftc -static-pie \
   -Xlinker -z -Xlinker pack-relative-relocs \
   -Xlinker "--symbol-ordering-file=$order" -Xlinker --no-warn-symbol-ordering >&2

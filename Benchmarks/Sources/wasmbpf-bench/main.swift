@@ -1,7 +1,7 @@
 // wasmbpf-bench: runs the registered benchmarks, ours and WasmKit interleaved.
 //
 // Usage: wasmbpf-bench [--list] [--rounds N] [--min-sample-ms N] [--modules DIR]
-//                      [--instructions] [--profile ours|peer|native [--profile-runs N]]
+//                      [--cpu-time] [--instructions] [--profile ours|peer|native [--profile-runs N]]
 //                      [FILTER...]
 // A benchmark runs when its name contains any FILTER (all run without one). The
 // whole-process comparisons (`process`, `process/NAME`) run only when asked for.
@@ -20,6 +20,7 @@ while let argument = arguments.popFirst() {
   switch argument {
   case "--list": listOnly = true
   case "--instructions": instructions = true
+  case "--cpu-time": sampleClock = CLOCK_THREAD_CPUTIME_ID
   case "--profile":
     guard let side = arguments.popFirst(), ["ours", "peer", "native"].contains(side) else {
       fatalError("--profile needs ours, peer or native")
@@ -49,7 +50,8 @@ while let argument = arguments.popFirst() {
   case "-h", "--help":
     emit(
       "usage: wasmbpf-bench [--list] [--rounds N] [--min-sample-ms N] [--modules DIR] "
-        + "[--instructions] [FILTER...]")
+        + "[--cpu-time] [--instructions] [--profile ours|peer|native [--profile-runs N]] [FILTER...]"
+    )
     exit(0)
   default: filters.append(argument)
   }
@@ -114,6 +116,8 @@ if listOnly {
 
 emit(
   "wasmbpf-bench: \(selected.count) benchmark(s), \(options.rounds) interleaved rounds, medians per run"
+    + (sampleClock == CLOCK_THREAD_CPUTIME_ID ? " (thread CPU time)" : "")
+    + "; load average \(ProcessReport.loadAverage())"
 )
 printTableHeader()
 let runner = Runner(options: options)
