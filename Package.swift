@@ -33,10 +33,28 @@ let package = Package(
     .library(name: "WasmText", targets: ["WasmText"]),
     .library(name: "WasiPreview1", targets: ["WasiPreview1"]),
     .library(name: "WasiBpf", targets: ["WasiBpf"]),
+    .library(name: "WasmbpfGuest", targets: ["WasmbpfGuest"]),
+    .library(name: "WasmbpfOCI", targets: ["WasmbpfOCI"]),
     .executable(name: "wasmbpf-run", targets: ["wasmbpf-run"]),
+    .executable(name: "wasmbpf-oci", targets: ["wasmbpf-oci"]),
+    // The node agent and its client: separate products, so that `wasmbpf-run` and the
+    // libraries above never link the server packages below (docs/agent.md).
+    .executable(name: "wasmbpfd", targets: ["wasmbpfd"]),
+    .executable(name: "wasmbpfctl", targets: ["wasmbpfctl"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    // The registry client (WasmbpfOCI) only; wasmbpf-run itself links none of these
+    // (docs/oci.md: the registry commands run in wasmbpf-oci).
+    .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    // The node agent only (wasmbpfd, wasmbpfctl). Hummingbird's default traits pull in
+    // swift-configuration, which the agent does not use.
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
   ],
   targets: [
     // Binary format, types and validation. No Foundation, no I/O, no dependencies.
@@ -54,6 +72,10 @@ let package = Package(
     ),
     // The `wasm_bpf` import module: owners of kernel objects, the policy, the imports.
     .target(name: "WasiBpf", dependencies: ["WasmCore", "WasmInterp", "BpfSys"]),
+    // One running guest (module, WASI, wasm_bpf under a policy, limits, lifecycle,
+    // counters): what `wasmbpf-run`, the node agent and embedders all run guests with.
+    .target(
+      name: "WasmbpfGuest", dependencies: ["WasmCore", "WasmInterp", "WasiPreview1", "WasiBpf"]),
     // The text format (.wat) and spec scripts (.wast): parsed and encoded to binary.
     .target(name: "WasmText", dependencies: ["WasmCore"]),
     // The spec-script runner (.wast files, or JSON command files from wast2json).
@@ -63,10 +85,70 @@ let package = Package(
       name: "WasmbpfCLI",
       dependencies: [
         "WasmCore", "WasmInterp", "WasmText", "WastRunner", "WasiPreview1", "WasiBpf",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "WasmbpfGuest", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .executableTarget(name: "wasmbpf-run", dependencies: ["WasmbpfCLI"]),
+    // zlib's inflate, for the gzip layers of ordinary OCI/Docker images.
+    .systemLibrary(name: "ZlibSys", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    // OCI registry client, artifact formats, image layouts and the local cache.
+    .target(
+      name: "WasmbpfOCI",
+      dependencies: [
+        "ZlibSys",
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]),
+    // `push`, `pull`, `cache` and runs of a reference: the command line with the
+    // registry client, in an executable of its own that wasmbpf-run execs.
+    .target(name: "WasmbpfOCICLI", dependencies: ["WasmbpfCLI", "WasmbpfOCI", "WasiBpf", "WasmCore"]),
+    .executableTarget(name: "wasmbpf-oci", dependencies: ["WasmbpfOCICLI"]),
+    // The agent's API as values: operations, requests, responses, errors. Foundation
+    // only, shared by the server and the client.
+    .target(name: "WasmbpfAgentAPI"),
+    // The node agent: guests, desired state, reconciler, metrics, HTTP server.
+    .target(
+      name: "WasmbpfAgent",
+      dependencies: [
+        "WasmbpfAgentAPI", "WasmbpfGuest", "WasiBpf", "WasiPreview1", "WasmInterp", "WasmCore",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .executableTarget(name: "wasmbpfd", dependencies: ["WasmbpfAgent"]),
+    // The agent's client: HTTP/1.1 over the Unix socket (or loopback TCP) with NIO's codec.
+    .target(
+      name: "WasmbpfCtl",
+      dependencies: [
+        "WasmbpfAgentAPI",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .executableTarget(name: "wasmbpfctl", dependencies: ["WasmbpfCtl"]),
+    // The fuzz harnesses, one per attack surface (no product: the package's own).
+    .target(
+      name: "FuzzHarnesses",
+      dependencies: [
+        "WasmCore", "WasmInterp", "WasmText", "WastRunner", "WasiPreview1", "WasiBpf",
+        "BpfSys",
+      ]),
+    // Header-only: libFuzzer's driver entry, called by the fuzzer build's main.
+    .systemLibrary(name: "FuzzerDriver"),
+    // Their libFuzzer binary (Scripts/fuzz.sh), or a replayer in a plain build.
+    .executableTarget(name: "wasmbpf-fuzz", dependencies: ["FuzzHarnesses", "FuzzerDriver"]),
     .testTarget(
       name: "WasmCoreTests", dependencies: ["WasmCore"],
       // Raw inputs read through #filePath by FuzzRegressionTests, not resources.
@@ -83,9 +165,31 @@ let package = Package(
     // end-to-end tests spawn.
     .testTarget(
       name: "WasmbpfCLITests",
-      dependencies: ["WasmbpfCLI", "WastRunner", "WasiBpf", "wasmbpf-run"]),
+      dependencies: ["WasmbpfCLI", "WastRunner", "WasiBpf", "WasmbpfGuest", "wasmbpf-run"]),
     .testTarget(
-      name: "WasiBpfTests", dependencies: ["WasiBpf", "WasiPreview1", "WasmInterp", "WasmCore"]),
-    .testTarget(name: "WasiPreview1Tests", dependencies: ["WasiPreview1", "WasmCore", "WasmInterp"]),
+      name: "WasiBpfTests",
+      dependencies: ["WasiBpf", "WasiPreview1", "WasmInterp", "WasmCore", "WasmbpfGuest"]),
+    .testTarget(
+      name: "WasmbpfGuestTests",
+      dependencies: ["WasmbpfGuest", "WasiBpf", "WasiPreview1", "WasmInterp", "WasmCore"]),
+    .testTarget(
+      name: "WasmbpfOCITests",
+      dependencies: [
+        "WasmbpfOCI", "WasmbpfOCICLI", "wasmbpf-oci", "wasmbpf-run",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]),
+    .testTarget(
+      name: "WasiPreview1Tests", dependencies: ["WasiPreview1", "WasmCore", "WasmInterp"]),
+    // Also depends on the executables, which its end-to-end tests spawn.
+    .testTarget(
+      name: "WasmbpfAgentTests",
+      dependencies: ["WasmbpfAgent", "WasmbpfAgentAPI", "WasmbpfCtl", "wasmbpfd", "wasmbpfctl"]),
+    // Replays each harness's seeds and saved findings (read through #filePath).
+    .testTarget(
+      name: "FuzzHarnessesTests", dependencies: ["FuzzHarnesses", "wasmbpf-fuzz"],
+      exclude: ["Findings"]),
   ]
 )

@@ -9,7 +9,8 @@
 #  - Fixtures/wasi/NAME.c -> generated/wasi/NAME.wasm (wasm32-wasi, Debian's wasi-libc);
 #    files.c also -> generated/wasi/files-native (cc), to compare both runs
 #  - Fixtures/cli/NAME.c -> generated/cli/NAME.wasm (wasm32-wasi; wasmbpf-run's tests),
-#    Fixtures/cli/rejected/ -> generated/cli/rejected.wasm (a guest the verifier refuses)
+#    Fixtures/cli/NAME/ -> generated/cli/NAME.wasm (wasm-bpf guests: rejected/ the verifier
+#    refuses, hugemap/ declares a map whose size overflows 64 bits)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out="$root/Fixtures/generated"
@@ -36,9 +37,7 @@ for dir in "$root"/Fixtures/bpf/guests/*/; do
   name=$(basename "$dir")
   bpf_src="$dir/$name.bpf.c"
   obj="$guests/$name.bpf.o"
-  extra=()
-  [ "$name" = uprobe ] && extra=(-DUPROBE_BINARY="\"$target_binary\"")
-  if stale "$obj" "$bpf_src" "$dir"/*.h; then bpf_compile "$bpf_src" "$obj" -I"$dir" "${extra[@]}"; fi
+  if stale "$obj" "$bpf_src" "$dir"/*.h; then bpf_compile "$bpf_src" "$obj" -I"$dir"; fi
   wasm="$guests/$name.wasm"
   if stale "$wasm" "$dir/$name.c" "$obj" "${sdk[@]}"; then
     "${wasi_cc[@]}" -O2 -std=gnu23 \
@@ -76,13 +75,17 @@ for src in "$root"/Fixtures/cli/*.c; do
     echo "built ${wasm#"$root"/}"
   fi
 done
-rejected="$root/Fixtures/cli/rejected"
-if stale "$cli_out/rejected.bpf.o" "$rejected/rejected.bpf.c"; then
-  bpf_compile "$rejected/rejected.bpf.c" "$cli_out/rejected.bpf.o"
-fi
-if stale "$cli_out/rejected.wasm" "$rejected/rejected.c" "$cli_out/rejected.bpf.o" "${sdk[@]}"; then
-  "${wasi_cc[@]}" -O2 -std=gnu23 \
-    --embed-dir="$cli_out" -I"$root/SDK" \
-    "$rejected/rejected.c" -o "$cli_out/rejected.wasm"
-  echo "built ${cli_out#"$root"/}/rejected.wasm"
-fi
+# Each folder Fixtures/cli/NAME/ is a wasm-bpf guest NAME.c embedding NAME.bpf.o:
+# rejected/ (the verifier refuses it), hugemap/ (a map size that overflows 64 bits).
+for dir in "$root"/Fixtures/cli/*/; do
+  name=$(basename "$dir")
+  if stale "$cli_out/$name.bpf.o" "$dir/$name.bpf.c"; then
+    bpf_compile "$dir/$name.bpf.c" "$cli_out/$name.bpf.o"
+  fi
+  if stale "$cli_out/$name.wasm" "$dir/$name.c" "$cli_out/$name.bpf.o" "${sdk[@]}"; then
+    "${wasi_cc[@]}" -O2 -std=gnu23 \
+      --embed-dir="$cli_out" -I"$root/SDK" \
+      "$dir/$name.c" -o "$cli_out/$name.wasm"
+    echo "built ${cli_out#"$root"/}/$name.wasm"
+  fi
+done

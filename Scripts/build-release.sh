@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds wasmbpf-run for use: release, one self-contained static binary that needs no
 # shared library at all (not even libc: it runs on any x86-64 Linux), so that an empty
-# WASI command starts in about a millisecond and a few MB. Prints the binary's path on
-# its last line. The install (Scripts/install.sh), the demo (Scripts/demo.sh) and CI's
+# WASI command starts in about a millisecond and a few MB (wasmbpf-oci: see below).
+# Prints the binary's path on its last line. The install (Scripts/install.sh), the demo (Scripts/demo.sh) and CI's
 # check (Scripts/check-release-cli.sh) all build through here.
 #
 # How, and what each part saves (measured in docs/performance.md, "Start-up"):
@@ -24,13 +24,30 @@
 #   search every conformance record of the binary (~4,000) for it, once per type: half
 #   of an empty command's instructions.
 #
+# Usage: Scripts/build-release.sh [PRODUCT]
+#   PRODUCT        wasmbpf-run (the default), or wasmbpf-oci: the registry commands,
+#                  which wasmbpf-run execs from its own folder (docs/oci.md)
 #   SCRATCH_PATH   build folder (default .build-release)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scratch=${SCRATCH_PATH:-.build-release}
-order=$PWD/Scripts/release-symbol-order.txt
+product=${1:-wasmbpf-run}
+case "$product" in
+  wasmbpf-run | wasmbpf-oci) ;;
+  *) echo "build-release: unknown product $product (wasmbpf-run or wasmbpf-oci)" >&2; exit 2 ;;
+esac
 
+if [ "$product" = wasmbpf-oci ]; then
+  # The registry client resolves host names through glibc's NSS, which a static
+  # binary can only use with the very glibc it was linked against: this one keeps the
+  # Swift runtime linked in and the C libraries shared.
+  swift build -c release --static-swift-stdlib --product "$product" --scratch-path "$scratch" >&2
+  echo "$scratch/release/$product"
+  exit 0
+fi
+
+order=$PWD/Scripts/release-symbol-order.txt
 for binary in "$scratch"/release/wasmbpf-run "$scratch"/*/release/wasmbpf-run; do
   if [ -f "$binary" ] && [ "$order" -nt "$binary" ]; then rm -f "$binary"; fi
 done

@@ -15,16 +15,25 @@ if ! command -v swift >/dev/null; then
   exit 1
 fi
 
-# One package a line, sorted.
+# One package a line, sorted. The registry tests (Tests/WasmbpfOCITests) start their
+# own docker-registry servers on free ports; no registry service is started here.
 packages=(
+  apache2-utils              # htpasswd, for the registry tests' Basic auth
   bpftool                    # BPF objects: vmlinux.h for the examples; kernel tests
+  ca-certificates            # the system trust store the registry client verifies with
+  docker-registry            # the CNCF distribution server the registry tests run
   groff-base                 # renders the man page (tests check it)
   iproute2                   # network namespaces for the XDP example's test
   libbpf-dev                 # the BpfSys module (libbpf)
   libclang-rt-14-dev-wasm32  # wasm32 compiler builtins (Scripts/wasi-toolchain.sh)
   libelf-dev                 # libbpf's dependency
+  openssl                    # keys and certificates for the registry tests' TLS and tokens
+  prometheus                 # promtool checks the node agent's metrics (tests)
+  python3-venv               # Scripts/fuzz.sh's venv (wasm-tools smith, wast2json from PyPI)
+  skopeo                     # reads what we push, copies images for us (registry tests)
+  umoci                      # builds the ordinary OCI images the registry tests run
   wasi-libc                  # the wasm32-wasi C library for guests
-  zlib1g-dev                 # libbpf's dependency
+  zlib1g-dev                 # libbpf's dependency (and the registry client's gzip)
 )
 
 missing=()

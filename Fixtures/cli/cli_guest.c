@@ -16,6 +16,7 @@
 //                   writer: blocks in path_open); print what open returned
 //   fill PATH       open PATH for writing, print "filling", then write to it until a
 //                   write fails (a FIFO nobody drains: blocks in fd_write)
+//   preopens        print "fd N NAME" for each preopened directory, in fd order
 //
 // Exports `add` and `scale` for --invoke.
 #include <errno.h>
@@ -25,6 +26,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <wasi/api.h>
 
 extern char **environ;
 
@@ -117,6 +119,17 @@ int main(int argc, char **argv) {
     if (!f || fputs(argv[3], f) < 0 || fclose(f) != 0) {
       printf("write failed: %s\n", strerror(errno));
       return 4;
+    }
+    return 0;
+  }
+  if (!strcmp(mode, "preopens")) {
+    for (__wasi_fd_t fd = 3;; fd++) {
+      __wasi_prestat_t prestat;
+      if (__wasi_fd_prestat_get(fd, &prestat) != 0) break;
+      char name[256] = {0};
+      size_t length = prestat.u.dir.pr_name_len < 255 ? prestat.u.dir.pr_name_len : 255;
+      if (__wasi_fd_prestat_dir_name(fd, (uint8_t *)name, length) != 0) break;
+      printf("fd %u %s\n", fd, name);
     }
     return 0;
   }

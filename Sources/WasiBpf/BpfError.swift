@@ -20,10 +20,13 @@ public struct BpfError: Error, Hashable, Sendable, CustomStringConvertible {
   }
 
   public var description: String {
-    var text = "\(operation): \(BpfError.errnoName(errno))"
+    var text = summary
     if let log = verifierLog, !log.isEmpty { text += "\nverifier log:\n\(log)" }
     return text
   }
+
+  /// The operation and the errno, without the verifier's log.
+  public var summary: String { "\(operation): \(BpfError.errnoName(errno))" }
 
   /// "EINVAL (Invalid argument)", from the C library's table.
   public static func errnoName(_ errno: Int32) -> String {

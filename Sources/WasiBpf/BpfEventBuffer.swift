@@ -20,6 +20,29 @@ public enum BpfRecordDecision: Sendable {
   case stop
 }
 
+/// The two kinds of map a guest can poll, by the kernel's map type.
+public enum BpfEventBufferKind: Sendable, Hashable {
+  case ringBuffer
+  case perfEventArray
+
+  /// nil for a map that is not an event buffer.
+  public init?(mapType: UInt32) {
+    switch bpf_map_type(mapType) {
+    case BPF_MAP_TYPE_RINGBUF: self = .ringBuffer
+    case BPF_MAP_TYPE_PERF_EVENT_ARRAY: self = .perfEventArray
+    default: return nil
+    }
+  }
+
+  /// A consumer of map `mapFD` of `object`; it keeps `object` (and so the map) alive.
+  public func open(mapFD: Int32, of object: BpfObject?) throws(BpfError) -> BpfEventBuffer {
+    switch self {
+    case .ringBuffer: return try BpfRingBuffer(mapFD: mapFD, owner: object)
+    case .perfEventArray: return try BpfPerfBuffer(mapFD: mapFD, owner: object)
+    }
+  }
+}
+
 /// A polled source of BPF event records.
 public protocol BpfEventBuffer: AnyObject {
   /// Waits up to `timeoutMilliseconds` for records and hands each to `consume`.
@@ -45,9 +68,12 @@ public final class BpfRingBuffer: BpfEventBuffer {
   private var handle: OpaquePointer?
   private let state = PollState()
   public let mapFD: Int32
+  /// The object the map belongs to: held so that its fds outlive this consumer.
+  private let owner: BpfObject?
 
-  public init(mapFD: Int32) throws(BpfError) {
+  public init(mapFD: Int32, owner: BpfObject? = nil) throws(BpfError) {
     self.mapFD = mapFD
+    self.owner = owner
     let callback: ring_buffer_sample_fn = { context, data, size in
       let state = Unmanaged<PollState>.fromOpaque(context!).takeUnretainedValue()
       guard let consume = state.consume, !state.stopped else { return -ECANCELED }
@@ -94,12 +120,15 @@ public final class BpfPerfBuffer: BpfEventBuffer {
   private var handle: OpaquePointer?
   private let state = PollState()
   public let mapFD: Int32
+  /// The object the map belongs to: held so that its fds outlive this consumer.
+  private let owner: BpfObject?
 
   /// Records the kernel dropped because the buffer was full.
   public var lostRecords: UInt64 { state.lost }
 
-  public init(mapFD: Int32, pagesPerCPU: Int = 64) throws(BpfError) {
+  public init(mapFD: Int32, owner: BpfObject? = nil, pagesPerCPU: Int = 64) throws(BpfError) {
     self.mapFD = mapFD
+    self.owner = owner
     let sample: perf_buffer_sample_fn = { context, _, data, size in
       let state = Unmanaged<PollState>.fromOpaque(context!).takeUnretainedValue()
       let record = UnsafeRawBufferPointer(start: data, count: Int(size))

@@ -52,6 +52,7 @@ public struct BpfMapInfo: Hashable, Sendable {
   /// Bytes a lookup fills or an update reads: for per-CPU maps the value rounded up
   /// to 8 bytes, once per possible CPU.
   public func valueTransferSize(possibleCPUs: Int = bpfPossibleCPUs) -> Int {
+    // Kernel numbers: a value size below 2^32 times at most a few thousand CPUs.
     isPerCPU ? ((valueSize + 7) & ~7) * possibleCPUs : valueSize
   }
 }

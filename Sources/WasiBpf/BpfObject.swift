@@ -1,7 +1,8 @@
 // The owner of one libbpf `bpf_object`.
 //
-// Opening parses the ELF and BTF in this process only; nothing reaches the kernel
-// until `load()`. That split is what lets a policy inspect programs, helper calls and
+// Opening parses the ELF and BTF in this process only (after a child process has
+// parsed it without crashing: libbpf is not hardened against hostile ELF); nothing
+// reaches the kernel until `load()`. That split is what lets a policy inspect programs, helper calls and
 // maps first. The object keeps its own copy of the ELF bytes: libbpf reads them lazily
 // until load, and a guest's memory may change or move under it.
 
@@ -43,7 +44,14 @@ public final class BpfObject {
     }
     let image = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 8)
     image.copyMemory(from: bytes)
-    let logBuffer = UnsafeMutableBufferPointer<CChar>.allocate(capacity: max(log.verifierLogSize, 1))
+    do {
+      try Self.probeOpen(image, name: name)
+    } catch {
+      image.deallocate()
+      throw error
+    }
+    let logBuffer = UnsafeMutableBufferPointer<CChar>.allocate(
+      capacity: max(log.verifierLogSize, 1))
     logBuffer.initialize(repeating: 0)
     var options = bpf_object_open_opts()
     options.sz = MemoryLayout<bpf_object_open_opts>.size
@@ -65,6 +73,55 @@ public final class BpfObject {
     self.image = image
     self.logBuffer = logBuffer
     self.name = name
+  }
+
+  /// Longest a child process may take to parse an object (`probeOpen`).
+  static let probeTimeoutMilliseconds = 10_000
+
+  /// Parses `image` with libbpf in a child process first (`wasmbpf_open_probe_spawn`):
+  /// an object that crashes or hangs libbpf's parser there is refused here, before
+  /// this process parses it. libbpf's parse is deterministic, so an object the child
+  /// survives is safe to open in this process.
+  static func probeOpen(_ image: UnsafeMutableRawBufferPointer, name: String) throws(BpfError) {
+    let operation = "open object '\(name)'"
+    let pid = wasmbpf_open_probe_spawn(image.baseAddress, image.count)
+    guard pid > 0 else {
+      throw BpfError(errno: Glibc.errno, operation: operation + ": fork for the ELF check")
+    }
+    var status: Int32 = 0
+    var waited = 0
+    var pause: UInt32 = 50
+    while true {
+      let result = waitpid(pid, &status, WNOHANG)
+      if result == pid { break }
+      if result < 0 {
+        if Glibc.errno == EINTR { continue }
+        // Someone else reaped it (an embedder's SIGCHLD handler): no verdict.
+        throw BpfError(errno: Glibc.errno, operation: operation + ": wait for the ELF check")
+      }
+      if waited >= probeTimeoutMilliseconds * 1000 {
+        kill(pid, SIGKILL)
+        while waitpid(pid, &status, 0) < 0 && Glibc.errno == EINTR {}
+        throw BpfError(
+          errno: EINVAL,
+          operation: operation + ": libbpf took longer than \(probeTimeoutMilliseconds / 1000) s "
+            + "to parse the ELF (in a child process); refused")
+      }
+      usleep(pause)
+      waited += Int(pause)
+      pause = min(pause * 2, 10_000)
+    }
+    let signal = status & 0x7F
+    let exitStatus = (status >> 8) & 0xFF
+    // 0: parsed; WASMBPF_PROBE_REFUSED: an ordinary parse error, which this process's
+    // own open reports. Anything else (a signal, a sanitizer's exit) is a crash.
+    guard signal == 0, exitStatus == 0 || exitStatus == WASMBPF_PROBE_REFUSED else {
+      let how = signal != 0 ? "signal \(signal)" : "exit status \(exitStatus)"
+      throw BpfError(
+        errno: EINVAL,
+        operation: operation + ": the ELF crashes libbpf's parser (\(how) in a child process); "
+          + "refused")
+    }
   }
 
   deinit {

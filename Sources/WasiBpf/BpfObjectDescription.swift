@@ -7,6 +7,12 @@ public struct BpfObjectDescription: Hashable, Sendable {
   public var name: String
   public var programs: [BpfProgramDescription]
   public var maps: [BpfMapDescription]
+
+  public init(name: String, programs: [BpfProgramDescription], maps: [BpfMapDescription]) {
+    self.name = name
+    self.programs = programs
+    self.maps = maps
+  }
 }
 
 public struct BpfProgramDescription: Hashable, Sendable {
@@ -22,6 +28,18 @@ public struct BpfProgramDescription: Hashable, Sendable {
   /// Number of kfunc calls (BPF_CALL with src_reg BPF_PSEUDO_KFUNC_CALL).
   public var kfuncCallCount: Int
 
+  public init(
+    name: String, sectionName: String, typeName: String, instructionCount: Int,
+    helperIDs: [Int32], kfuncCallCount: Int
+  ) {
+    self.name = name
+    self.sectionName = sectionName
+    self.typeName = typeName
+    self.instructionCount = instructionCount
+    self.helperIDs = helperIDs
+    self.kfuncCallCount = kfuncCallCount
+  }
+
   /// Helper names ("bpf_send_signal"), or "helper#N" for ids newer than our table.
   public var helperNames: [String] { helperIDs.map(bpfHelperName) }
 }
@@ -33,6 +51,16 @@ public struct BpfMapDescription: Hashable, Sendable {
   public var keySize: UInt32
   public var valueSize: UInt32
   public var maxEntries: UInt32
+
+  public init(
+    name: String, typeName: String, keySize: UInt32, valueSize: UInt32, maxEntries: UInt32
+  ) {
+    self.name = name
+    self.typeName = typeName
+    self.keySize = keySize
+    self.valueSize = valueSize
+    self.maxEntries = maxEntries
+  }
 }
 
 /// The name of helper `id`, as in the kernel's UAPI header.
@@ -41,8 +69,10 @@ public func bpfHelperName(_ id: Int32) -> String {
   return "helper#\(id)"
 }
 
-/// The id of the helper named `name` ("bpf_send_signal" or "send_signal").
+/// The id of the helper named `name` ("bpf_send_signal" or "send_signal"), or of
+/// "helper#N" (how `bpfHelperName` names a helper newer than our table).
 public func bpfHelperID(named name: String) -> Int32? {
+  if name.hasPrefix("helper#") { return Int32(name.dropFirst("helper#".count)) }
   let full = name.hasPrefix("bpf_") ? name : "bpf_" + name
   return bpfHelperNames.firstIndex(of: full).map { Int32($0) }
 }

@@ -59,36 +59,45 @@ public struct BpfPolicy: Hashable, Sendable {
   /// fnmatch patterns an attach point must match (see `attachPoint(...)` for the
   /// strings); `nil` allows every attach point of an allowed kind.
   public var attachPoints: [String]?
-  /// Helpers by name ("bpf_send_signal"); when `allowedHelpers` is set, only those.
+  /// Helpers by name ("bpf_send_signal"): only those; `nil` allows every helper not
+  /// in `deniedHelpers`, including any a newer kernel adds (`unrestricted` only).
   public var allowedHelpers: Set<String>?
   public var deniedHelpers: Set<String>
   public var allowKfuncs: Bool
-  /// libbpf map type names ("hash", "ringbuf", ...); `nil` allows every type.
+  /// libbpf map type names ("hash", "ringbuf", ...); `nil` allows every type, including
+  /// any a newer kernel adds (`unrestricted` only).
   public var mapTypes: Set<String>?
   /// First matching rule wins; maps matching none get `defaultMapAccess`.
   public var mapRules: [BpfMapRule]
   public var defaultMapAccess: BpfMapAccess
   public var limits: BpfLimits
 
-  /// Grants nothing: every load is refused.
+  /// Grants nothing: every load is refused. Also the start of a policy file without
+  /// `extends`: every allow-list (kinds, helpers, map types) is empty, so a file
+  /// grants exactly what it lists, and a helper or map type a newer kernel adds stays
+  /// refused until a file names it.
   public init(name: String = "deny-all") {
     self.name = name
     programKinds = []
     attachPoints = nil
-    allowedHelpers = nil
+    allowedHelpers = []
     deniedHelpers = []
     allowKfuncs = false
-    mapTypes = nil
+    mapTypes = []
     mapRules = []
     defaultMapAccess = .none
     limits = BpfLimits()
   }
 
-  /// Everything the wasm-bpf ecosystem's tools use, as the reference runtimes allow.
+  /// Everything the wasm-bpf ecosystem's tools use, as the reference runtimes allow:
+  /// every program kind, helper, kfunc and map type, on purpose including those a
+  /// newer kernel adds (this preset is for trusted tools, not for confinement).
   public static var unrestricted: BpfPolicy {
     var policy = BpfPolicy(name: "unrestricted")
     policy.programKinds = Set(BpfProgramKind.allCases)
+    policy.allowedHelpers = nil
     policy.allowKfuncs = true
+    policy.mapTypes = nil
     policy.defaultMapAccess = .readWrite
     return policy
   }
@@ -100,12 +109,56 @@ public struct BpfPolicy: Hashable, Sendable {
     "bpf_sys_bpf", "bpf_sys_close", "bpf_set_retval", "bpf_copy_from_user_task",
   ]
 
+  /// The helpers a read-only tracing program may call: read kernel and user memory
+  /// and the current task's identity, time and stacks; use its own maps, ring and
+  /// perf buffers, dynptrs, locks and loops; print to the trace pipe. Listed one by
+  /// one, so a helper a newer kernel adds is refused until reviewed and added here.
+  /// Left out on purpose: everything in `writingHelpers`; packet, socket, redirect,
+  /// sysctl and LSM-decision helpers (network and cgroup kinds only); timers (they
+  /// run programs later, outside the hook the operator granted); tail calls (they
+  /// reach programs whose helpers this check never saw).
+  public static let readOnlyTracingHelpers: Set<String> = [
+    // The program's own maps.
+    "bpf_map_lookup_elem", "bpf_map_update_elem", "bpf_map_delete_elem", "bpf_map_push_elem",
+    "bpf_map_pop_elem", "bpf_map_peek_elem", "bpf_for_each_map_elem",
+    "bpf_map_lookup_percpu_elem", "bpf_per_cpu_ptr", "bpf_this_cpu_ptr",
+    "bpf_spin_lock", "bpf_spin_unlock", "bpf_kptr_xchg",
+    "bpf_task_storage_get", "bpf_task_storage_delete",
+    // Reading memory.
+    "bpf_probe_read", "bpf_probe_read_str", "bpf_probe_read_user", "bpf_probe_read_user_str",
+    "bpf_probe_read_kernel", "bpf_probe_read_kernel_str", "bpf_copy_from_user", "bpf_d_path",
+    "bpf_find_vma",
+    // Time, randomness, identity of the current task and CPU.
+    "bpf_ktime_get_ns", "bpf_ktime_get_boot_ns", "bpf_ktime_get_coarse_ns", "bpf_ktime_get_tai_ns",
+    "bpf_jiffies64", "bpf_get_prandom_u32", "bpf_get_smp_processor_id", "bpf_get_numa_node_id",
+    "bpf_get_current_pid_tgid", "bpf_get_current_uid_gid", "bpf_get_current_comm",
+    "bpf_get_current_task", "bpf_get_current_task_btf", "bpf_get_current_cgroup_id",
+    "bpf_get_current_ancestor_cgroup_id", "bpf_get_ns_current_pid_tgid",
+    "bpf_current_task_under_cgroup", "bpf_task_pt_regs",
+    // Stacks, probe context, performance counters.
+    "bpf_get_stackid", "bpf_get_stack", "bpf_get_task_stack", "bpf_get_func_ip",
+    "bpf_get_attach_cookie", "bpf_get_func_arg", "bpf_get_func_ret", "bpf_get_func_arg_cnt",
+    "bpf_get_branch_snapshot", "bpf_read_branch_records", "bpf_perf_event_read",
+    "bpf_perf_event_read_value", "bpf_perf_prog_read_value",
+    // Sending records to user space.
+    "bpf_perf_event_output", "bpf_ringbuf_output", "bpf_ringbuf_reserve", "bpf_ringbuf_submit",
+    "bpf_ringbuf_discard", "bpf_ringbuf_query", "bpf_ringbuf_reserve_dynptr",
+    "bpf_ringbuf_submit_dynptr", "bpf_ringbuf_discard_dynptr",
+    "bpf_dynptr_from_mem", "bpf_dynptr_read", "bpf_dynptr_write", "bpf_dynptr_data",
+    // Computation and text.
+    "bpf_loop", "bpf_strncmp", "bpf_strtol", "bpf_strtoul", "bpf_snprintf", "bpf_snprintf_btf",
+    "bpf_trace_printk", "bpf_trace_vprintk",
+  ]
+
   /// Read-only tracing: tracepoints, BTF/raw tracepoints, uprobes and USDT, perf
-  /// events; ring and perf buffers; no writing helpers, no kfuncs; guest map access is
-  /// read-only; no XDP, tc, socket or cgroup programs.
+  /// events; the helpers of `readOnlyTracingHelpers` only; no kfuncs; the map types
+  /// tracing tools use; guest map access read-only; no XDP, tc, socket or cgroup
+  /// programs. Every part is an allow-list, so the preset stays read-only on a kernel
+  /// with helpers, kinds or map types this version has never seen.
   public static var observe: BpfPolicy {
     var policy = BpfPolicy(name: "observe")
     policy.programKinds = [.tracepoint, .rawTracepoint, .btfTracepoint, .uprobe, .usdt, .perfEvent]
+    policy.allowedHelpers = readOnlyTracingHelpers
     policy.deniedHelpers = writingHelpers
     policy.mapTypes = [
       "hash", "array", "percpu_hash", "percpu_array", "lru_hash", "lru_percpu_hash", "ringbuf",
@@ -135,20 +188,37 @@ public struct BpfPolicy: Hashable, Sendable {
 
 extension BpfMapDescription {
   /// A rough upper bound of the kernel memory the map takes: entries × (key + value),
-  /// × CPUs for per-CPU maps; ring buffers are their size.
-  public func estimatedBytes(possibleCPUs: Int) -> UInt64 {
+  /// × CPUs for per-CPU maps; ring buffers are their size. nil when the declared sizes
+  /// multiply past 2^64 bytes: no kernel can create such a map, and every policy
+  /// refuses it (the sizes come from the guest's ELF: hostile numbers).
+  public func estimatedBytes(possibleCPUs: Int) -> UInt64? {
     switch typeName {
     case "ringbuf", "user_ringbuf":
       return UInt64(maxEntries)
     case "perf_event_array":
-      return UInt64(maxEntries) * 8
+      return UInt64(maxEntries) * 8  // < 2^35: cannot overflow
     default:
-      let perEntry = UInt64(keySize) + UInt64(valueSize)
-      let copies: UInt64 = typeName.hasPrefix("percpu") || typeName.hasPrefix("lru_percpu")
+      let perEntry = UInt64(keySize) + UInt64(valueSize)  // < 2^33: cannot overflow
+      let copies: UInt64 =
+        typeName.hasPrefix("percpu") || typeName.hasPrefix("lru_percpu")
         ? UInt64(max(possibleCPUs, 1)) : 1
-      return UInt64(maxEntries) * perEntry * copies
+      let (entries, overflow1) = UInt64(maxEntries).multipliedReportingOverflow(by: perEntry)
+      let (total, overflow2) = entries.multipliedReportingOverflow(by: copies)
+      return overflow1 || overflow2 ? nil : total
     }
   }
+}
+
+/// The sum of map size estimates; nil when one is nil or the sum passes 2^64.
+func totalEstimatedBytes(_ maps: [BpfMapDescription], possibleCPUs: Int) -> UInt64? {
+  var total: UInt64 = 0
+  for map in maps {
+    guard let bytes = map.estimatedBytes(possibleCPUs: possibleCPUs) else { return nil }
+    let (sum, overflow) = total.addingReportingOverflow(bytes)
+    guard !overflow else { return nil }
+    total = sum
+  }
+  return total
 }
 
 /// The attach point string a policy's `attachPoints` patterns see.
@@ -158,7 +228,7 @@ extension BpfMapDescription {
 /// - a cgroup by path: `cgroup:PATH`; by a granted fd: `cgroup-fd`.
 public func attachPoint(program: BpfProgramDescription, target: BpfAttachTarget) -> String {
   switch target {
-  case .automatic: return program.sectionName
+  case .automatic, .uprobe: return program.sectionName
   case .interface(let name): return "xdp:\(name)"
   case .cgroupPath(let path): return "cgroup:\(path)"
   case .cgroupFD: return "cgroup-fd"

@@ -2,6 +2,8 @@
 // programs, links, map memory) and turns each refusal into an audit record for the
 // embedder's logger and an errno for the guest.
 
+import Synchronization
+
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -59,6 +61,10 @@ public final class BpfPolicyEnforcer {
   public private(set) var linkCount = 0
   public private(set) var mapBytes: UInt64 = 0
   private let possibleCPUs: Int
+  private let denials = Atomic<UInt64>(0)
+
+  /// Requests refused so far; any thread may read it.
+  public var denialCount: UInt64 { denials.load(ordering: .relaxed) }
 
   public init(policy: BpfPolicy, module: String, possibleCPUs: Int) {
     self.policy = policy
@@ -79,6 +85,7 @@ public final class BpfPolicyEnforcer {
     _ action: String, _ subject: String, rule: String, _ message: String, errno: Int32 = EPERM
   ) -> BpfPolicyDenial {
     let r = record(.denied, action, subject, rule: rule, message)
+    denials.add(1, ordering: .relaxed)
     logger?(r)
     return BpfPolicyDenial(record: r, errno: errno)
   }
@@ -115,27 +122,36 @@ public final class BpfPolicyEnforcer {
         throw refuse("kfuncs", "program '\(program.name)' calls kernel functions (kfuncs)")
       }
     }
-    var bytes: UInt64 = 0
     for map in object.maps {
       if let types = policy.mapTypes, !types.contains(map.typeName) {
         throw refuse("mapTypes", "map '\(map.name)' is of type \(map.typeName)")
       }
-      let size = map.estimatedBytes(possibleCPUs: possibleCPUs)
+      guard let size = map.estimatedBytes(possibleCPUs: possibleCPUs) else {
+        throw refuse(
+          "mapSize",
+          "map '\(map.name)' declares \(map.maxEntries) entries of \(map.keySize)-byte keys and "
+            + "\(map.valueSize)-byte values: more than 2^64 bytes", errno: E2BIG)
+      }
       if map.typeName == "ringbuf", let max = policy.limits.ringBufferBytes, size > max {
         throw refuse(
           "limits.ringBufferBytes", "ring buffer '\(map.name)' has \(size) bytes (limit \(max))",
           errno: E2BIG)
       }
-      bytes &+= size
     }
-    if let max = policy.limits.mapBytes, mapBytes &+ bytes > max {
+    // Each estimate fits in 64 bits (checked above); their sum, and the sum with what
+    // the instance already holds, may not.
+    guard let bytes = totalEstimatedBytes(object.maps, possibleCPUs: possibleCPUs),
+      case (let after, false) = mapBytes.addingReportingOverflow(bytes)
+    else {
+      throw refuse("mapSize", "the maps together take more than 2^64 bytes", errno: E2BIG)
+    }
+    if let max = policy.limits.mapBytes, after > max {
       throw refuse(
-        "limits.mapBytes", "maps would take \(mapBytes &+ bytes) bytes (limit \(max))",
-        errno: E2BIG)
+        "limits.mapBytes", "maps would take \(after) bytes (limit \(max))", errno: E2BIG)
     }
     objectCount += 1
     programCount += object.programs.count
-    mapBytes &+= bytes
+    mapBytes = after
     allowed("load", subject)
   }
 
@@ -143,16 +159,25 @@ public final class BpfPolicyEnforcer {
   public func released(object: BpfObjectDescription) {
     objectCount -= 1
     programCount -= object.programs.count
-    let bytes = object.maps.reduce(UInt64(0)) { $0 &+ $1.estimatedBytes(possibleCPUs: possibleCPUs) }
-    mapBytes &-= min(bytes, mapBytes)
+    // An admitted object's total fitted in 64 bits when it was counted.
+    let bytes = totalEstimatedBytes(object.maps, possibleCPUs: possibleCPUs) ?? mapBytes
+    mapBytes -= min(bytes, mapBytes)
   }
 
   /// Decides whether `program` may be attached to `target`; counts the link.
   public func admitAttach(
     of program: BpfProgramDescription, objectName: String, to target: BpfAttachTarget
   ) throws(BpfPolicyDenial) {
+    try admitAttach(
+      of: program, objectName: objectName, point: attachPoint(program: program, target: target))
+  }
+
+  /// Decides whether `program` may be attached to attach point `point` (a section
+  /// name, `xdp:IF`, `cgroup:PATH` as the guest named it, `cgroup-fd`); counts the link.
+  public func admitAttach(of program: BpfProgramDescription, objectName: String, point: String)
+    throws(BpfPolicyDenial)
+  {
     let subject = "program '\(program.name)' of '\(objectName)'"
-    let point = attachPoint(program: program, target: target)
     if let max = policy.limits.links, linkCount + 1 > max {
       throw deny("attach", subject, rule: "limits.links", "more than \(max) links", errno: E2BIG)
     }

@@ -1,12 +1,14 @@
 // The policy file format (TOML subset, see TOMLSubset.swift), e.g.:
 //
-//   extends = "observe"            # optional: start from a preset (deny-all otherwise)
+//   extends = "observe"            # optional: start from a preset (deny-all otherwise:
+//                                  # no kinds, helpers or map types but those listed)
 //   name = "exec tracer"
 //   [programs]
 //   kinds = ["tracepoint"]
 //   attach = ["tracepoint/sched/sched_process_*"]
 //   [helpers]
-//   deny = ["bpf_probe_write_user"]  # or allow = [...], an allow-list
+//   allow = ["bpf_ringbuf_output"]  # the helpers granted ("helper#N" for newer ones)
+//   deny = ["bpf_probe_write_user"]  # taken away from a preset's helpers
 //   kfuncs = false
 //   [maps]
 //   types = ["ringbuf", "hash"]
@@ -31,6 +33,9 @@ public struct BpfPolicyFileError: Error, Equatable, CustomStringConvertible {
 }
 
 extension BpfPolicy {
+  /// The names `preset(named:)` knows.
+  public static let presetNames = ["unrestricted", "observe", "deny-all"]
+
   /// The named presets: `deny-all`, `observe`, `unrestricted`.
   public static func preset(named name: String) -> BpfPolicy? {
     switch name {

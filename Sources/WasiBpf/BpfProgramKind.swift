@@ -54,6 +54,15 @@ public enum BpfProgramKind: String, CaseIterable, Hashable, Sendable {
     }
   }
 
+  /// Kinds the kernel loads only with CAP_NET_ADMIN (or CAP_SYS_ADMIN), besides
+  /// CAP_BPF: programs that see or steer network traffic.
+  public var needsNetworkAdministration: Bool {
+    switch self {
+    case .xdp, .tc, .sockops, .cgroup, .skMsg, .skSkb: return true
+    default: return false
+    }
+  }
+
   /// Kinds that only observe (tracing), as opposed to changing packets, decisions or
   /// kernel return values.
   public var isTracing: Bool {

@@ -4,8 +4,9 @@
 // checked against the memory's size at the moment of use (memory may grow, and move,
 // whenever the guest runs).
 
-/// A guest's linear memory.
-public protocol GuestMemory: AnyObject {
+/// A guest's linear memory. The interpreter's `Memory` (a two-word struct) conforms,
+/// so passing one to the host allocates nothing.
+public protocol GuestMemory {
   /// Current size in bytes.
   var byteCount: Int { get }
   /// Calls `body` with the memory's bytes. The pointer is valid only during the call:
@@ -20,8 +21,8 @@ public struct GuestRange: Hashable, Sendable {
 
   /// The range `[address, address + length)` when it lies inside `memoryBytes`.
   public init?(address: UInt32, length: UInt64, memoryBytes: Int) {
-    let end = UInt64(address) + length  // cannot overflow: both < 2^33
-    guard length <= UInt64(Int.max), end <= UInt64(memoryBytes) else { return nil }
+    let (end, overflow) = UInt64(address).addingReportingOverflow(length)
+    guard !overflow, length <= UInt64(Int.max), end <= UInt64(memoryBytes) else { return nil }
     offset = Int(address)
     count = Int(length)
   }

@@ -10,7 +10,7 @@
 // package mirror (TOMLKit needs a test dependency that is not mirrored). This subset
 // is ~300 lines, allocation-light and fuzzable; see docs/bpf-policy.md.
 
-indirect enum TOMLValue: Equatable {
+package indirect enum TOMLValue: Equatable {
   case string(String)
   case integer(Int64)
   case boolean(Bool)
@@ -18,30 +18,30 @@ indirect enum TOMLValue: Equatable {
   case table(TOMLTable)
 }
 
-struct TOMLTable: Equatable {
+package struct TOMLTable: Equatable {
   /// Keys in file order (messages name the first unknown key).
-  var keys: [String] = []
-  var values: [String: TOMLValue] = [:]
+  package var keys: [String] = []
+  package var values: [String: TOMLValue] = [:]
   /// Line of each key, for semantic errors after parsing.
-  var lines: [String: Int] = [:]
+  package var lines: [String: Int] = [:]
 
-  subscript(key: String) -> TOMLValue? { values[key] }
+  package subscript(key: String) -> TOMLValue? { values[key] }
 }
 
-struct TOMLError: Error, Equatable, CustomStringConvertible {
-  var line: Int
-  var column: Int
-  var message: String
-  var description: String { "line \(line), column \(column): \(message)" }
+package struct TOMLError: Error, Equatable, CustomStringConvertible {
+  package var line: Int
+  package var column: Int
+  package var message: String
+  package var description: String { "line \(line), column \(column): \(message)" }
 }
 
-struct TOMLReader {
+package struct TOMLReader {
   private let bytes: [UInt8]
   private var index = 0
   private var line = 1
   private var lineStart = 0
 
-  static func parse(_ text: String) throws(TOMLError) -> TOMLTable {
+  package static func parse(_ text: String) throws(TOMLError) -> TOMLTable {
     var reader = TOMLReader(bytes: Array(text.utf8))
     return try reader.document()
   }

@@ -13,6 +13,10 @@ public enum WasiStream: Sendable {
   case buffer(input: [UInt8] = [])
   /// Closed: reads see end of file, writes fail with EBADF.
   case closed
+  /// Each write's bytes are handed to `sink` on the guest's thread, during the write
+  /// (output streams only; as input it reads as end of file). For embedders that
+  /// keep a guest's log or forward it: copy what you keep, the buffer is the guest's.
+  case sink(@Sendable (UnsafeRawBufferPointer) -> Void)
 }
 
 /// A host directory the guest may use, under the name the guest sees.

@@ -29,6 +29,12 @@ extension WasiContext {
     }
   }
 
+  /// `check` for writes: an EINTR ends them only when `writeInterruptRequested` says so.
+  @discardableResult
+  func checkWrite<T: FixedWidthInteger>(_ call: () -> T) throws(WasiErrno) -> T {
+    try Self.check(call, interrupted: writeInterruptRequested ?? interruptRequested)
+  }
+
   static func hostIovecs(_ buffers: [UnsafeMutableRawBufferPointer]) -> [iovec] {
     buffers.map { iovec(iov_base: $0.baseAddress, iov_len: $0.count) }
   }
@@ -248,10 +254,10 @@ extension WasiContext {
     switch descriptor.backing {
     case .host(let owner):
       let vectors = Self.hostIovecs(buffers)
-      total = try check { writev(owner.fd, vectors, Int32(vectors.count)) }
+      total = try checkWrite { writev(owner.fd, vectors, Int32(vectors.count)) }
     case .output(let output):
       for buffer in buffers {
-        output.bytes.append(contentsOf: UnsafeRawBufferPointer(buffer))
+        output.append(UnsafeRawBufferPointer(buffer))
         total += buffer.count
       }
     case .input, .closed:
@@ -282,7 +288,7 @@ extension WasiContext {
     guard let host = descriptor.hostFD else { throw .spipe }
     let start = try Self.offset(offset)
     let vectors = Self.hostIovecs(buffers)
-    let total = try check { pwritev(host, vectors, Int32(vectors.count), start) }
+    let total = try checkWrite { pwritev(host, vectors, Int32(vectors.count), start) }
     try memory.store(UInt32(truncatingIfNeeded: total), result)
   }
 

@@ -299,8 +299,15 @@ extension WasiContext {
         if errno != 0 { throw .current }
         break
       }
-      let name = withUnsafeBytes(of: raw.pointee.d_name) { bytes in
-        Array(bytes.prefix { $0 != 0 })
+      // Read up to the NUL in place: a record can be shorter than d_name's 256
+      // bytes (readdir packs them), so copying the whole field reads past it.
+      let name = withUnsafeMutablePointer(to: &raw.pointee.d_name) { field in
+        field.withMemoryRebound(to: UInt8.self, capacity: 256) { start in
+          Array(
+            UnsafeBufferPointer(
+              start: start,
+              count: strlen(UnsafeRawPointer(start).assumingMemoryBound(to: CChar.self))))
+        }
       }
       var type: WasiFileType
       switch Int32(raw.pointee.d_type) {

@@ -112,7 +112,10 @@ extension WasiContext {
         timeout = 0
       } else if let deadline {
         let remaining = deadline > now ? deadline - now : 0
-        timeout = Int32(min(UInt64(Int32.max), (remaining + 999_999) / 1_000_000))
+        // Rounded up to whole milliseconds without adding to `remaining`, which a
+        // guest's clock subscription can put at 2^64 - 1.
+        let milliseconds = remaining / 1_000_000 + (remaining % 1_000_000 == 0 ? 0 : 1)
+        timeout = Int32(min(UInt64(Int32.max), milliseconds))
       }
       if !pollfds.isEmpty || timeout != 0 {
         let ready = pollfds.withUnsafeMutableBufferPointer { buffer in

@@ -66,7 +66,7 @@ extension WasiContext {
       message.msg_iov = vectorBuffer.baseAddress
       message.msg_iovlen = vectorBuffer.count
       // MSG_NOSIGNAL: a closed peer is EPIPE for the guest, not SIGPIPE for the host.
-      return try check { sendmsg(host, &message, Int32(MSG_NOSIGNAL)) }
+      return try checkWrite { sendmsg(host, &message, Int32(MSG_NOSIGNAL)) }
     }
     try memory.store(UInt32(truncatingIfNeeded: sent), result)
   }

@@ -36,6 +36,11 @@ public final class WasiContext {
   /// `SA_RESTART`) to the guest's thread, and keep doing so until the guest has ended:
   /// one that lands just before the call blocks is otherwise missed.
   public var interruptRequested: () -> Bool = { false }
+  /// Like `interruptRequested`, for writes (`fd_write`, `fd_pwrite`, `sock_send`)
+  /// blocked on a full pipe or socket; nil asks `interruptRequested`. An embedder
+  /// that stops a guest gracefully (its waits end, it finishes and flushes its output)
+  /// answers false here until it forces the stop, so the final output is not lost.
+  public var writeInterruptRequested: (() -> Bool)?
 
   public init(configuration: WasiConfiguration) throws(WasiSetupError) {
     self.configuration = configuration
@@ -99,6 +104,12 @@ public final class WasiContext {
       let rights = WasiRights.stream.subtracting(isInput ? [.fdWrite] : [.fdRead])
       descriptor = WasiDescriptor(
         backing: output.map { .output($0) } ?? .input(WasiInputBuffer(input)),
+        fileType: .unknown, rightsBase: rights, rightsInheriting: [])
+    case .sink(let sink):
+      output?.sink = sink
+      let rights = WasiRights.stream.subtracting(isInput ? [.fdWrite] : [.fdRead])
+      descriptor = WasiDescriptor(
+        backing: output.map { .output($0) } ?? .input(WasiInputBuffer([])),
         fileType: .unknown, rightsBase: rights, rightsInheriting: [])
     case .closed:
       descriptor = WasiDescriptor(

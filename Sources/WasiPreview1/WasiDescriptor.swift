@@ -18,11 +18,21 @@ final class WasiInputBuffer {
 
 /// Bytes a guest wrote to an in-memory standard stream, for the embedder to read.
 public final class WasiOutputBuffer: @unchecked Sendable {
-  /// Everything written so far.
+  /// Everything written so far (nothing when the stream is a `.sink`).
   public internal(set) var bytes: [UInt8] = []
   /// `bytes` decoded as UTF-8 (invalid sequences replaced).
   public var text: String { String(decoding: bytes, as: UTF8.self) }
+  /// Where writes go instead of `bytes`, for a `.sink` stream.
+  var sink: (@Sendable (UnsafeRawBufferPointer) -> Void)?
   init() {}
+
+  func append(_ buffer: UnsafeRawBufferPointer) {
+    if let sink {
+      sink(buffer)
+    } else {
+      bytes.append(contentsOf: buffer)
+    }
+  }
 }
 
 /// One directory entry as `fd_readdir` reports it.
@@ -127,4 +137,10 @@ struct WasiDescriptorTable {
   }
 
   mutating func removeAll() { entries.removeAll() }
+
+  /// The preopened directories the guest still holds, by fd.
+  var preopens: [(fd: UInt32, descriptor: WasiDescriptor)] {
+    entries.filter { $0.value.preopenName != nil }.sorted { $0.key < $1.key }
+      .map { ($0.key, $0.value) }
+  }
 }

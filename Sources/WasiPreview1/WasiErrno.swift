@@ -21,6 +21,16 @@ public enum WasiErrno: UInt16, Error, Sendable {
   /// The WASI equivalent of the calling thread's current `errno`.
   static var current: WasiErrno { WasiErrno(hostErrno: errno) }
 
+  /// The Linux `errno` value for this error, for host modules that report Linux
+  /// numbers: `notcapable` (no Linux equivalent) is `EACCES`, `success` is 0.
+  public var hostErrno: Int32 {
+    switch self {
+    case .success: return 0
+    case .notcapable: return EACCES
+    default: return WasiErrno.hostTable.first { $0.value == self }?.key ?? EIO
+    }
+  }
+
   private static let hostTable: [Int32: WasiErrno] = [
     E2BIG: .toobig, EACCES: .acces, EADDRINUSE: .addrinuse, EADDRNOTAVAIL: .addrnotavail,
     EAFNOSUPPORT: .afnosupport, EAGAIN: .again, EALREADY: .already, EBADF: .badf,

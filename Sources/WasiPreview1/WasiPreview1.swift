@@ -83,6 +83,17 @@ public final class WasiPreview1 {
   }
 }
 
+extension WasiPreview1 {
+  /// Runs a reactor's `_initialize` when the module exports one (WASI's convention
+  /// for a module whose exports are called instead of `_start`); does nothing
+  /// otherwise. Call it once, before calling other exports. A `proc_exit` inside it
+  /// throws like any call; `exitCode` then has the code.
+  public func initialize(_ instance: Instance) throws(Trap) {
+    guard let initialize = instance.function("_initialize") else { return }
+    _ = try initialize.call([])
+  }
+}
+
 /// The outcome of running a command module.
 public struct WasiRunResult: Sendable {
   public var exitCode: UInt32

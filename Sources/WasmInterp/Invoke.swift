@@ -127,6 +127,7 @@ extension StoreRuntime {
     defer { stackTop = savedTop }
     let callerFunction = (c.pointee.frameTop - 1).pointee.function.pointee.storeIndex
     let caller = Caller(runtime: self, instance: functions[callerFunction].instance)
+    if let observer = hostCallObserver { observer(caller) }
     let results: [Value]
     do {
       results = try host(caller, arguments)

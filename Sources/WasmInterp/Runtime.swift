@@ -121,6 +121,8 @@ final class StoreRuntime {
   var functions: [FunctionInstance] = []
   var instances: [InstanceRuntime] = []
   var typeIDs: [FunctionType: Int] = [:]
+  /// `Store.hostCallObserver`.
+  var hostCallObserver: ((Caller) -> Void)?
   let context: UnsafeMutablePointer<ExecContext>
   let interruptFlag: UnsafeMutablePointer<Atomic<UInt8>>
   /// An empty memory for functions of instances without one.

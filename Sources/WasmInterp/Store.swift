@@ -23,6 +23,14 @@ public final class Store {
     set { runtime.context.pointee.fuel = newValue.map { max($0, 0) } ?? .max }
   }
 
+  /// Called on the guest's thread before each host function a guest calls (not for
+  /// calls the host makes): where an embedder samples what only that thread may read
+  /// (fuel, memory size) to publish it to other threads. nil by default; keep it cheap.
+  public var hostCallObserver: ((Caller) -> Void)? {
+    get { runtime.hostCallObserver }
+    set { runtime.hostCallObserver = newValue }
+  }
+
   /// A handle another thread can use to stop guests running in this store.
   public var interruptHandle: InterruptHandle { InterruptHandle(runtime: runtime) }
 
@@ -94,6 +102,10 @@ public struct InterruptHandle: @unchecked Sendable {
 public struct Caller {
   let runtime: StoreRuntime
   let instance: InstanceRuntime?
+
+  /// The store's remaining fuel (`Store.fuel`); counts down from `Int.max` when fuel
+  /// is not metered, so the difference from the start is the work done either way.
+  public var remainingFuel: Int { runtime.context.pointee.fuel }
 
   /// The calling instance's memory 0, if any (nil when called from the host).
   public var memory: Memory? {

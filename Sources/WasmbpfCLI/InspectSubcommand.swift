@@ -4,6 +4,7 @@
 import ArgumentParser
 import WasiBpf
 import WasmCore
+import WasmbpfGuest
 
 struct InspectSubcommand: CLISubcommand {
   static let configuration = CommandConfiguration(
@@ -44,7 +45,7 @@ struct InspectSubcommand: CLISubcommand {
       module = try decodeModule(loadModuleBytes(file))
       try validateModule(module)
     } catch let error as WasmError {
-      stderr.write("error: \(file): \(wasmErrorText(error))\n")
+      stderr.write("error: \(file): \(error.report)\n")
       return ExitStatus.failure
     } catch {
       stderr.write("error: \(error)\n")
@@ -64,8 +65,7 @@ struct InspectSubcommand: CLISubcommand {
         failures.append("object \(index + 1): \(error)")
       }
     }
-    let snippet = PolicySnippet.toml(
-      moduleName: moduleName, objects: objects, possibleCPUs: bpfPossibleCPUs)
+    let snippet = BpfPolicy.proposedFile(moduleName: moduleName, objects: objects)
     if policy {
       for failure in failures { stderr.write("warning: \(failure)\n") }
       stdout.write(snippet)
@@ -111,7 +111,7 @@ struct InspectSubcommand: CLISubcommand {
       case .function:
         text = "func"
         let index = Int(entry.index)
-        if let type = functionType(module, index) { text += " " + signature(type) }
+        if let type = functionType(module, index) { text += " " + type.signatureText }
       case .table: text = "table"
       case .memory: text = "memory"
       case .global: text = "global"
@@ -153,6 +153,9 @@ struct InspectSubcommand: CLISubcommand {
       out.write(
         "    map \(map.name): \(map.typeName), key \(map.keySize) bytes, value "
           + "\(map.valueSize) bytes, \(map.maxEntries) entries\n")
+      if map.estimatedBytes(possibleCPUs: bpfPossibleCPUs) == nil {
+        out.write("      declares more than 2^64 bytes: every policy refuses this object\n")
+      }
     }
   }
 
@@ -161,13 +164,14 @@ struct InspectSubcommand: CLISubcommand {
     case .function(let typeIndex):
       let index = Int(typeIndex)
       guard index < module.types.count else { return "func" }
-      return "func " + signature(module.types[index])
+      return "func " + module.types[index].signatureText
     case .table(let type):
-      return "table \(typeName(.ref(type.elementType))) \(describe(type.limits, unit: "elements"))"
+      return
+        "table \(ValueType.ref(type.elementType).textName) \(describe(type.limits, unit: "elements"))"
     case .memory(let type):
       return "memory \(describe(type.limits, unit: "pages"))"
     case .global(let type):
-      return "global \(type.mutability == .variable ? "mut " : "")\(typeName(type.valueType))"
+      return "global \(type.mutability == .variable ? "mut " : "")\(type.valueType.textName)"
     }
   }
 

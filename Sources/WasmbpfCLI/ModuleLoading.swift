@@ -2,18 +2,20 @@
 // modules through `loadModuleBytes`, which also accepts the text format (.wat).
 
 import WasmText
-import WastRunner
+import WasmbpfGuest
 
-/// A module that could not be read or converted to binary.
-struct ModuleLoadError: Error, CustomStringConvertible {
-  var description: String
+/// A module that could not be read, converted to binary or resolved from a reference.
+public struct ModuleLoadError: Error, CustomStringConvertible {
+  public var description: String
+
+  public init(description: String) { self.description = description }
 }
 
 /// The binary module at `path`.
 func loadModuleBytes(_ path: String) throws(ModuleLoadError) -> [UInt8] {
   let bytes: [UInt8]
   do {
-    bytes = try readFile(path)
+    bytes = try GuestFiles.read(path)
   } catch {
     throw ModuleLoadError(description: error.description)
   }

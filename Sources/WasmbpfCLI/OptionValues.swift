@@ -1,37 +1,18 @@
 // Parsers of option values (sizes, durations, directory grants, environment
-// settings, `--invoke` parameters), and what `run` needs from its options.
+// settings), and the guest configuration a `run` command line makes.
 
 import WasiBpf
 import WasiPreview1
-import WasmCore
-import WasmInterp
-import WastRunner
+import WasmbpfGuest
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// A bad option value; printed as `error: MESSAGE` with exit status 2.
 struct UsageError: Error {
   var message: String
   init(_ message: String) { self.message = message }
-}
-
-/// The options of a run, as values.
-struct RunSettings {
-  var modulePath: String
-  var guestArguments: [String]
-  var invoke: String?
-  var preopens: [WasiPreopen] = []
-  var inheritEnvironment = false
-  /// `--env` settings in order; a nil value means "the host's value, if any".
-  var environment: [(key: String, value: String?)] = []
-  var fuel: Int?
-  var maxMemoryPages: Int?
-  var valueStackSlots: Int?
-  var timeoutMilliseconds: Int?
-  var policySource = "unrestricted"
-  var verifierLog = false
-  var verbose = false
-  /// `--defer-validation`: module-level checks at load, each body before its first
-  /// translation (`ValidatedModule(bytes:deferringBodyValidation:)`).
-  var deferBodyValidation = false
 }
 
 /// `HOST[::GUEST]`.
@@ -80,7 +61,7 @@ func parseSize(_ text: String, option: String) throws(UsageError) -> UInt64 {
 }
 
 /// A duration in milliseconds: digits and ms, s, m or h (a bare number is seconds).
-func parseDuration(_ text: String) throws(UsageError) -> Int {
+func parseDuration(_ text: String, option: String = "--timeout") throws(UsageError) -> Int {
   let digits = text.prefix(while: { $0.isASCII && $0.isNumber })
   let unit = text.dropFirst(digits.count).lowercased()
   let multiplier: Int
@@ -89,102 +70,108 @@ func parseDuration(_ text: String) throws(UsageError) -> Int {
   case "", "s": multiplier = 1000
   case "m", "min": multiplier = 60_000
   case "h": multiplier = 3_600_000
-  default: throw UsageError("--timeout: unknown unit in '\(text)' (use ms, s, m or h)")
+  default: throw UsageError("\(option): unknown unit in '\(text)' (use ms, s, m or h)")
   }
   guard let value = Int(digits), value > 0 else {
-    throw UsageError("--timeout expects a duration such as 10s or 500ms, not '\(text)'")
+    throw UsageError("\(option) expects a duration such as 10s or 500ms, not '\(text)'")
   }
   let (milliseconds, overflow) = value.multipliedReportingOverflow(by: multiplier)
   guard !overflow, milliseconds <= Int(Int32.max) else {
-    throw UsageError("--timeout: '\(text)' is too long")
+    throw UsageError("\(option): '\(text)' is too long")
   }
   return milliseconds
 }
 
-/// A parameter of `--invoke`: a decimal (or 0x hexadecimal) integer for i32/i64,
-/// a number, `nan` or `inf` for f32/f64.
-func parseValue(_ text: String, as type: ValueType) -> Value? {
-  switch type {
-  case .i32:
-    if let v = parseInteger(text, bits: 32) { return .i32(UInt32(truncatingIfNeeded: v)) }
-    return nil
-  case .i64:
-    if let v = parseInteger(text, bits: 64) { return .i64(v) }
-    return nil
-  case .f32:
-    return Float(text).map { .float($0) }
-  case .f64:
-    return Double(text).map { .double($0) }
-  default:
-    return nil
+extension RunCommandLine {
+  /// The guest this command line runs; a bad value is a usage error. The module is
+  /// left as a file: `execute` reads it (and encodes a text module).
+  func guestConfiguration() throws(UsageError) -> GuestConfiguration {
+    var configuration: GuestConfiguration
+    if let preset = BpfPolicy.presetNames.first(where: { $0 == bpfPolicy }) {
+      // Made only if the guest imports wasm_bpf.
+      configuration = GuestConfiguration(
+        module: .file(module), policy: BpfPolicy.preset(named: preset) ?? BpfPolicy())
+    } else if bpfPolicy == "artifact" {
+      // Replaced by the artifact's own once the module is resolved (RegistryModule.swift).
+      let placeholder = try artifactPolicyPlaceholder()
+      configuration = GuestConfiguration(module: .file(module), policy: placeholder)
+    } else {
+      let policy: BpfPolicy
+      do {
+        policy = try BpfPolicy.named(bpfPolicy)
+      } catch {
+        throw UsageError("--bpf-policy: \(error)")
+      }
+      configuration = GuestConfiguration(module: .file(module), policy: policy)
+    }
+    configuration.name = module
+    if let invoke {
+      configuration.entry = .invoke(function: invoke, arguments: guestArguments)
+    } else {
+      configuration.arguments = guestArguments
+    }
+    for grant in directories {
+      configuration.preopens.append(
+        try parsePreopen(
+          grant.text, option: grant.isReadOnly ? "--ro-dir" : "--dir", readOnly: grant.isReadOnly))
+    }
+    configuration.environment = try environmentSettings()
+    var limits = GuestLimits()
+    if let fuel {
+      guard fuel >= 0 else { throw UsageError("--fuel must be 0 or more, not \(fuel)") }
+      limits.fuel = fuel
+    }
+    if let maxMemory { limits.maxMemoryBytes = try parseSize(maxMemory, option: "--max-memory") }
+    if let maxStack {
+      let bytes = try parseSize(maxStack, option: "--max-stack")
+      guard bytes >= 8 else { throw UsageError("--max-stack must be at least 8 bytes") }
+      limits.maxStackBytes = bytes
+    }
+    if let timeout { limits.timeout = .milliseconds(try parseDuration(timeout)) }
+    configuration.limits = limits
+    configuration.attachPaths = bpfHostPaths ? .host : .guest
+    configuration.deferBodyValidation = deferValidation
+    return configuration
+  }
+
+  /// How long the guest may take to end after the first signal.
+  func grace() throws(UsageError) -> Duration {
+    guard let gracePeriod else { return .seconds(2) }
+    return .milliseconds(try parseDuration(gracePeriod, option: "--grace-period"))
+  }
+
+  /// `--inherit-env` first, then each `--env` in order (later settings win).
+  private func environmentSettings() throws(UsageError) -> [(key: String, value: String)] {
+    var result: [(key: String, value: String)] = []
+    func set(_ key: String, _ value: String) {
+      result.removeAll { $0.key == key }
+      result.append((key, value))
+    }
+    if inheritEnvironment {
+      for (key, value) in hostEnvironment() { set(key, value) }
+    }
+    for text in environment {
+      let (key, value) = try parseEnvironmentSetting(text)
+      if let value {
+        set(key, value)
+      } else if let host = getenv(key) {
+        set(key, String(cString: host))
+      }
+    }
+    return result
   }
 }
 
-/// Signed or unsigned, within `bits`; returned as the bit pattern.
-private func parseInteger(_ text: String, bits: Int) -> UInt64? {
-  var body = Substring(text)
-  var negative = false
-  if body.hasPrefix("-") {
-    negative = true
-    body = body.dropFirst()
-  } else if body.hasPrefix("+") {
-    body = body.dropFirst()
+/// The host's environment, from the C library's `environ`.
+func hostEnvironment() -> [(String, String)] {
+  var result: [(String, String)] = []
+  var cursor = environ
+  while let entry = cursor.pointee {
+    let text = String(cString: entry)
+    if let equals = text.firstIndex(of: "=") {
+      result.append((String(text[..<equals]), String(text[text.index(after: equals)...])))
+    }
+    cursor += 1
   }
-  var radix = 10
-  if body.hasPrefix("0x") || body.hasPrefix("0X") {
-    radix = 16
-    body = body.dropFirst(2)
-  }
-  guard !body.isEmpty, let magnitude = UInt64(body, radix: radix) else { return nil }
-  let unsignedMax: UInt64 = bits == 64 ? .max : (1 << UInt64(bits)) - 1
-  if negative {
-    let limit: UInt64 = 1 << UInt64(bits - 1)
-    guard magnitude <= limit else { return nil }
-    return (0 &- magnitude) & unsignedMax
-  }
-  guard magnitude <= unsignedMax else { return nil }
-  return magnitude
-}
-
-/// `i32`, `f64`, ... as the text format writes them.
-func typeName(_ type: ValueType) -> String {
-  switch type {
-  case .i32: return "i32"
-  case .i64: return "i64"
-  case .f32: return "f32"
-  case .f64: return "f64"
-  case .v128: return "v128"
-  case .ref(let r):
-    return r.heapType == .function ? "funcref" : "externref"
-  }
-}
-
-/// What `--invoke` prints for a result: signed integers, floats as Swift prints them.
-func resultText(_ value: Value) -> String {
-  switch value {
-  case .i32(let v): return String(Int32(bitPattern: v))
-  case .i64(let v): return String(Int64(bitPattern: v))
-  case .f32(let v): return String(Float(bitPattern: v))
-  case .f64(let v): return String(Double(bitPattern: v))
-  default: return value.description
-  }
-}
-
-/// The policy of `--bpf-policy`: a preset name, else a file.
-func loadPolicy(_ source: String) throws(UsageError) -> BpfPolicy {
-  if let preset = BpfPolicy.preset(named: source) { return preset }
-  let bytes: [UInt8]
-  do {
-    bytes = try readFile(source)
-  } catch {
-    throw UsageError(
-      "--bpf-policy: '\(source)' is neither a preset (unrestricted, observe, deny-all) "
-        + "nor a readable file: \(error)")
-  }
-  let name = source.split(separator: "/").last.map(String.init) ?? source
-  do {
-    return try BpfPolicy(fileContents: String(decoding: bytes, as: UTF8.self), name: name)
-  } catch {
-    throw UsageError("--bpf-policy \(source): \(error)")
-  }
+  return result
 }

@@ -1,8 +1,8 @@
-// `wasmbpf-run [run] [options] app.wasm [args...]`: the options of a run and their
-// help. What a run does is in GuestRun.swift.
+// `wasmbpf-run [run] [options] app.wasm [args...]` as ArgumentParser sees it: for the
+// help, shell completions and the messages of command lines RunCommandLine leaves to
+// it. What a run does is in RunExecution.swift.
 
 import ArgumentParser
-import WasiBpf
 
 struct RunSubcommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -33,11 +33,28 @@ struct RunSubcommand: ParsableCommand {
         deny-all      no eBPF at all
         FILE          a TOML policy; `wasmbpf-run inspect --policy app.wasm`
                       proposes one (format: docs/bpf-policy.md)
+        artifact      the policy pushed with the module (an oci: reference);
+                      shown on every run of a reference, applied only when
+                      asked for with this value
 
-      SIGNALS: SIGINT and SIGTERM stop the guest (also in a tight loop, asleep, \
-      or waiting on a ring buffer), detach every BPF link, close every object \
-      and buffer, and exit with 130 or 143. A second signal exits at once; the \
-      kernel then releases what is left when the descriptors close.
+      SIGNALS: the first SIGINT or SIGTERM asks the guest to end: its buffer \
+      polls return EINTR (-27, as its libc numbers it) and its sleeps and reads \
+      are interrupted, so a tool that leaves its loop on EINTR ends by itself, \
+      with its output flushed and its own exit status. If it has not ended after \
+      --grace-period (2s), or on a second signal, it is stopped (also in a tight \
+      loop), every BPF link is detached, every object and buffer closed, and \
+      wasmbpf-run exits with 130 or 143. A third signal exits at once; the kernel \
+      then releases what is left when the descriptors close.
+
+      ATTACH TARGETS: a cgroup path (sockops, cgroup programs) and a uprobe's \
+      binary (uprobe/PATH:FUNCTION) name files as the guest sees them, through \
+      the directories granted with --dir: `--dir /sys/fs/cgroup/unified::/sys/fs/cgroup/` \
+      makes the guest's /sys/fs/cgroup/ that cgroup, `--dir ./bin::.` its \
+      ./target a file of ./bin. --bpf-host-paths takes them as host paths.
+
+      PRIVILEGES: loading eBPF needs root, or CAP_BPF and CAP_PERFMON (plus \
+      CAP_NET_ADMIN for XDP and cgroup programs), e.g. \
+      `sudo setcap cap_bpf,cap_perfmon,cap_net_admin+ep $(command -v wasmbpf-run)`.
 
       EXIT STATUS:
         N     the guest's proc_exit code (0 when _start returns), modulo 256
@@ -45,7 +62,8 @@ struct RunSubcommand: ParsableCommand {
               or a --dir could not be opened
         2     usage error
         124   --timeout expired
-        130   SIGINT (143: SIGTERM)
+        130   stopped by SIGINT (143: SIGTERM) after the grace period or a
+              second signal; a guest that ends by itself exits with its own
         134   the guest trapped; the trap and a Wasm backtrace (function names
               from the module's `name` section) are printed to stderr
 
@@ -56,106 +74,81 @@ struct RunSubcommand: ParsableCommand {
         wasmbpf-run --invoke add math.wasm 2 40
         wasmbpf-run --bpf-policy observe -v execsnoop.wasm
         wasmbpf-run --bpf-policy tracer.toml --verifier-log exectrace.wasm -t 5000
+        wasmbpf-run --dir /sys/fs/cgroup/unified::/sys/fs/cgroup/ sockops.wasm
+        wasmbpf-run --bpf-policy artifact oci://127.0.0.1:5000/tools/exectrace:1.0
+        wasmbpf-run oci:./offline:exectrace
       """
   )
 
-  @Option(
-    name: .customLong("invoke"),
-    help: ArgumentHelp(
-      "Call the export <name> instead of _start, after `_initialize` if the module has one; "
-        + "the guest arguments are its parameters (integers, floats, `nan`, `inf`) "
-        + "and its results are printed one per line.",
-      valueName: "name"))
+  // Each option's name, value name and help come from the table (RunOption.swift).
+
+  @Option(name: .customLong(RunOption.invoke.name), help: RunOption.invoke.argumentHelp)
   var invoke: String?
 
-  @Option(
-    name: .customLong("dir"),
-    help: ArgumentHelp(
-      "Grant the guest a host directory, read-write, under the path GUEST (default: "
-        + "the host path). Repeatable. The guest cannot leave it, through `..` or symlinks.",
-      valueName: "host[::guest]"))
+  @Option(name: .customLong(RunOption.directory.name), help: RunOption.directory.argumentHelp)
   var directories: [String] = []
 
   @Option(
-    name: .customLong("ro-dir"),
-    help: ArgumentHelp(
-      "Grant a host directory read-only: every operation that would write is refused "
-        + "(ENOTCAPABLE). Repeatable.",
-      valueName: "host[::guest]"))
+    name: .customLong(RunOption.readOnlyDirectory.name),
+    help: RunOption.readOnlyDirectory.argumentHelp)
   var readOnlyDirectories: [String] = []
 
   @Option(
-    name: .customLong("env"),
-    help: ArgumentHelp(
-      "Set a variable of the guest's environment; `--env KEY` alone passes the host's "
-        + "value of KEY. Repeatable; later settings win.",
-      valueName: "key=value"))
+    name: .customLong(RunOption.environment.name), help: RunOption.environment.argumentHelp)
   var environment: [String] = []
 
   @Flag(
-    name: .customLong("inherit-env"),
-    help: "Pass the whole host environment to the guest (before any --env).")
+    name: .customLong(RunOption.inheritEnvironment.name),
+    help: RunOption.inheritEnvironment.argumentHelp)
   var inheritEnvironment = false
 
-  @Option(
-    help: ArgumentHelp(
-      "Stop the guest with the trap `all fuel consumed` after about <n> units of work "
-        + "(one per call and loop iteration). Unmetered by default.",
-      valueName: "n"))
+  @Option(name: .customLong(RunOption.fuel.name), help: RunOption.fuel.argumentHelp)
   var fuel: Int?
 
-  @Option(
-    name: .customLong("max-memory"),
-    help: ArgumentHelp(
-      "Largest size any linear memory may grow to, e.g. 64MiB, 4G, 655360 "
-        + "(bytes; K, M, G are powers of 1024; rounded down to 64 KiB pages). "
-        + "Default: 4GiB, the Wasm limit.",
-      valueName: "size"))
+  @Option(name: .customLong(RunOption.maxMemory.name), help: RunOption.maxMemory.argumentHelp)
   var maxMemory: String?
 
-  @Option(
-    name: .customLong("max-stack"),
-    help: ArgumentHelp(
-      "Size of the value stack all Wasm frames share (locals and operands, 8 bytes "
-        + "a slot), e.g. 1MiB; deeper recursion traps with `call stack exhausted`. "
-        + "Default: 16MiB.",
-      valueName: "size"))
+  @Option(name: .customLong(RunOption.maxStack.name), help: RunOption.maxStack.argumentHelp)
   var maxStack: String?
 
-  @Option(
-    help: ArgumentHelp(
-      "Stop the guest after <duration> (e.g. 500ms, 10s, 2m; a bare number is seconds), "
-        + "detach its BPF links and exit with 124.",
-      valueName: "duration"))
+  @Option(name: .customLong(RunOption.timeout.name), help: RunOption.timeout.argumentHelp)
   var timeout: String?
 
   @Option(
-    name: .customLong("bpf-policy"),
-    help: ArgumentHelp(
-      "What the guest may do with eBPF: `unrestricted`, `observe`, `deny-all`, "
-        + "or a TOML policy file (see POLICIES).",
-      valueName: "policy"))
+    name: .customLong(RunOption.gracePeriod.name), help: RunOption.gracePeriod.argumentHelp)
+  var gracePeriod: String?
+
+  @Option(name: .customLong(RunOption.bpfPolicy.name), help: RunOption.bpfPolicy.argumentHelp)
   var bpfPolicy = "unrestricted"
 
+  @Option(
+    name: .customLong(RunOption.insecureRegistry.name),
+    help: RunOption.insecureRegistry.argumentHelp)
+  var insecureRegistries: [String] = []
+
   @Flag(
-    name: .customLong("defer-validation"),
-    help: ArgumentHelp(
-      "Validate each function body when it is first called instead of all at load: "
-        + "a large module starts sooner, and an invalid body traps when called instead "
-        + "of failing the load. For modules you trust to be valid."))
+    name: .customLong(RunOption.bpfHostPaths.name), help: RunOption.bpfHostPaths.argumentHelp)
+  var bpfHostPaths = false
+
+  @Flag(
+    name: .customLong(RunOption.deferValidation.name),
+    help: RunOption.deferValidation.argumentHelp)
   var deferValidation = false
 
   @Flag(
-    name: .customLong("verifier-log"),
-    help: "When a BPF object fails to load, print the kernel verifier's log.")
+    name: .customLong(RunOption.verifierLog.name), help: RunOption.verifierLog.argumentHelp)
   var verifierLog = false
 
   @Flag(
-    name: .shortAndLong,
-    help: "Trace the run on stderr: module, limits, every BPF load and attach, the clean-up.")
+    name: [.customLong(RunOption.verbose.name), .customShort(RunOption.verbose.shortName!)],
+    help: RunOption.verbose.argumentHelp)
   var verbose = false
 
-  @Argument(help: "The module to run (.wasm, or text: .wat).")
+  @Argument(
+    help: ArgumentHelp(
+      "The module to run (.wasm, or text: .wat), or a reference: oci://HOST/REPO:TAG "
+        + "(or @sha256:DIGEST), pulled through the cache, or oci:DIR[:NAME], an OCI "
+        + "image layout folder."))
   var module: String
 
   @Argument(
@@ -165,38 +158,48 @@ struct RunSubcommand: ParsableCommand {
 
   func validate() throws {
     do {
-      _ = try settings()
+      _ = try commandLine(directories: nil).guestConfiguration()
+      _ = try commandLine(directories: nil).grace()
     } catch {
       throw ValidationError(error.message)
     }
   }
 
-  /// The options as typed, for `RunOptionValues.settings()`.
-  var values: RunOptionValues {
-    RunOptionValues(
-      module: module, arguments: arguments, invoke: invoke, directories: directories,
-      readOnlyDirectories: readOnlyDirectories, environment: environment,
-      inheritEnvironment: inheritEnvironment, fuel: fuel, maxMemory: maxMemory,
-      maxStack: maxStack, timeout: timeout, bpfPolicy: bpfPolicy,
-      deferValidation: deferValidation, verifierLog: verifierLog, verbose: verbose)
-  }
-
-  /// The options as values the run needs; a bad value is a usage error.
-  func settings() throws(UsageError) -> RunSettings {
-    try values.settings()
-  }
-
-  func execute<Output: TextOutputStream, Errors: TextOutputStream>(
-    stdout: inout Output, stderr: inout Errors, handlesSignals: Bool
-  ) -> Int32 {
-    let settings: RunSettings
-    do {
-      settings = try self.settings()
-    } catch {
-      stderr.write("error: \(error.message)\n")
-      return ExitStatus.usage
+  /// The command line as ArgumentParser read it; `directories` gives the order of
+  /// `--dir`/`--ro-dir` (ArgumentParser keeps each option's values apart), else
+  /// read-write ones come first.
+  func commandLine(directories order: [DirectoryGrant]?) -> RunCommandLine {
+    var line = RunCommandLine(module: module, guestArguments: arguments)
+    let grants =
+      directories.map { DirectoryGrant(text: $0, isReadOnly: false) }
+      + readOnlyDirectories.map { DirectoryGrant(text: $0, isReadOnly: true) }
+    if let order, order.count == grants.count,
+      order.allSatisfy({ grant in grants.contains(grant) })
+    {
+      line.directories = order
+    } else {
+      line.directories = grants
     }
-    return GuestRun(settings: settings, handlesSignals: handlesSignals)
-      .execute(stdout: &stdout, stderr: &stderr)
+    line.invoke = invoke
+    line.environment = environment
+    line.inheritEnvironment = inheritEnvironment
+    line.fuel = fuel
+    line.maxMemory = maxMemory
+    line.maxStack = maxStack
+    line.timeout = timeout
+    line.gracePeriod = gracePeriod
+    line.bpfPolicy = bpfPolicy
+    line.bpfHostPaths = bpfHostPaths
+    line.deferValidation = deferValidation
+    line.verifierLog = verifierLog
+    line.verbose = verbose
+    line.insecureRegistries = insecureRegistries
+    return line
+  }
+}
+
+extension RunOption {
+  var argumentHelp: ArgumentHelp {
+    ArgumentHelp(help, valueName: valueName)
   }
 }

@@ -2,7 +2,7 @@
 
 import ArgumentParser
 import WasmCore
-import WastRunner
+import WasmbpfGuest
 
 struct ValidateSubcommand: CLISubcommand {
   static let configuration = CommandConfiguration(
@@ -28,7 +28,7 @@ struct ValidateSubcommand: CLISubcommand {
       try validateModule(module)
       return 0
     } catch {
-      stderr.write("error: \(wasmErrorText(error))\n")
+      stderr.write("error: \(error.report)\n")
       return 1
     }
   }

@@ -19,34 +19,70 @@ public enum WasmbpfCLI {
   ///
   /// - Parameter handlesSignals: install SIGINT/SIGTERM handlers that stop a running
   ///   guest (the executable sets this; in-process callers such as tests do not).
+  ///
+  /// - Parameter registry: how `push`, `pull`, `cache` and runs of `oci:` references
+  ///   are served (RegistrySupport.swift).
   public static func run<Output: TextOutputStream, Errors: TextOutputStream>(
-    arguments: [String], stdout: inout Output, stderr: inout Errors, handlesSignals: Bool = false
+    arguments: [String], stdout: inout Output, stderr: inout Errors, handlesSignals: Bool = false,
+    registry: RegistrySupport = .unavailable
   ) -> Int32 {
+    // wasmbpf-oci parses with a root that also has the registry's subcommands.
+    var registryCommands: (any RegistryCommands)?
+    if case .inProcess(let commands) = registry { registryCommands = commands }
+    let root = registryCommands?.rootCommand ?? RootCommand.self
     do {
       let command: ParsableCommand
-      if let split = RunArguments.split(arguments) {
-        // The common run command lines skip ArgumentParser (RunOptionValues.swift).
-        if var values = RunOptionValues.parseQuickly(split.parserArguments) {
-          values.arguments = split.guest
-          if let settings = try? values.settings() {
-            return GuestRun(settings: settings, handlesSignals: handlesSignals)
-              .execute(stdout: &stdout, stderr: &stderr)
-          }
+      let reading = RunCommandLine.read(
+        arguments,
+        subcommands: registryCommands == nil
+          ? RootCommand.subcommandNames
+          : RootCommand.subcommandNames + RegistrySupport.subcommandNames)
+      if registryCommands == nil, RegistrySupport.isNeeded(arguments, reading: reading) {
+        if case .execSibling = registry {
+          stderr.write("error: " + RegistrySupport.execSibling(arguments) + "\n")
+        } else {
+          stderr.write("error: registry commands and oci: references need wasmbpf-oci\n")
         }
-        command = try RootCommand.parseAsRoot(split.parserArguments)
-        if var run = command as? RunSubcommand {
-          run.arguments = split.guest
-          return run.execute(stdout: &stdout, stderr: &stderr, handlesSignals: handlesSignals)
+        return ExitStatus.failure
+      }
+      switch reading {
+      case .run(let line, let parserArguments):
+        // The common run command lines skip ArgumentParser (RunCommandLine.swift); a
+        // bad value goes to it below, for its message.
+        if let configuration = try? line.guestConfiguration(), let grace = try? line.grace() {
+          return line.execute(
+            configuration, grace: grace, stdout: &stdout, stderr: &stderr,
+            handlesSignals: handlesSignals, registry: registryCommands)
         }
-      } else {
-        command = try RootCommand.parseAsRoot(arguments)
+        command = try root.parseAsRoot(parserArguments)
+      case .parser(let parserArguments, let guestArguments):
+        command = try root.parseAsRoot(parserArguments)
+        if let run = command as? RunSubcommand {
+          var line = run.commandLine(
+            directories: RunCommandLine.directoryOrder(in: Array(parserArguments.dropFirst())))
+          line.guestArguments = guestArguments
+          return line.execute(
+            stdout: &stdout, stderr: &stderr, handlesSignals: handlesSignals,
+            registry: registryCommands)
+        }
+      case .notRun:
+        command = try root.parseAsRoot(arguments)
       }
       if let subcommand = command as? any CLISubcommand {
         return subcommand.execute(stdout: &stdout, stderr: &stderr)
       }
-      if command is RootCommand {
+      if let registryCommands {
+        var errorText = ""
+        var outputText = ""
+        let status = registryCommands.execute(
+          command, output: { outputText += $0 + "\n";  }, errors: { errorText += $0 + "\n" })
+        stdout.write(outputText)
+        stderr.write(errorText)
+        if let status { return status }
+      }
+      if type(of: command) == root {
         // Nothing to run: a usage error, with the overview of what can be run.
-        stderr.write(RootCommand.helpMessage() + "\n")
+        stderr.write(root.helpMessage() + "\n")
         return ExitStatus.usage
       }
       // The library's own commands (`help`, `--help`, `--version`) report what to
@@ -55,8 +91,8 @@ public enum WasmbpfCLI {
       try mutable.run()
       return ExitStatus.success
     } catch {
-      var status = RootCommand.exitCode(for: error).rawValue
-      let message = RootCommand.fullMessage(for: error)
+      var status = root.exitCode(for: error).rawValue
+      let message = root.fullMessage(for: error)
       if status == 0 {
         stdout.write(message + "\n")
         return 0
@@ -76,8 +112,10 @@ protocol CLISubcommand: ParsableCommand {
   ) -> Int32
 }
 
-struct RootCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(
+package struct RootCommand: ParsableCommand {
+  package init() {}
+
+  package static let configuration = CommandConfiguration(
     commandName: "wasmbpf-run",
     abstract: "Run WebAssembly programs, including eBPF tools built for wasm-bpf.",
     usage: """
@@ -96,6 +134,11 @@ struct RootCommand: ParsableCommand {
         wasmbpf-run inspect execsnoop.wasm --policy > execsnoop.toml
         wasmbpf-run validate app.wasm
         wasmbpf-run wast spec/i32.json
+        wasmbpf-run push --policy tool.toml tool.wasm 127.0.0.1:5000/tools/tool:1.0
+        wasmbpf-run --bpf-policy artifact oci://127.0.0.1:5000/tools/tool:1.0
+
+      Registry subcommands (served by wasmbpf-oci, installed beside wasmbpf-run):
+        push, pull, cache      `wasmbpf-run help push` and so on
 
       See `wasmbpf-run help run` for every option of `run` and the exit statuses.
       """,
@@ -104,4 +147,9 @@ struct RootCommand: ParsableCommand {
       RunSubcommand.self, InspectSubcommand.self, ValidateSubcommand.self, WastSubcommand.self,
     ]
   )
+
+  /// The first words that name a subcommand rather than a module path: those of
+  /// `configuration.subcommands` (a test keeps them equal; reading them from there
+  /// costs every run 1% of its start-up) and ArgumentParser's own `help`.
+  static let subcommandNames = ["run", "inspect", "validate", "wast", "help"]
 }

@@ -10,6 +10,9 @@ struct WastSubcommand: CLISubcommand {
     abstract: "Run spec test scripts (.wast files, or JSON from wast2json).",
     discussion: """
       Prints one line per file and a total; exits with 1 when any command failed.
+      Each instantiation and invocation runs with its own fuel and deadline, so a \
+      command that loops forever fails (all fuel consumed, or interrupted) and the \
+      script goes on.
       A .wast file is read directly (text modules, `module binary` and `module \
       quote` included); a JSON command file finds its modules beside it and \
       counts its text-format modules as skipped.
@@ -25,11 +28,39 @@ struct WastSubcommand: CLISubcommand {
   @Flag(help: "Enable relaxed SIMD (Wasm 3.0), e.g. for the relaxed-simd scripts.")
   var relaxedSimd = false
 
+  @Option(
+    help: ArgumentHelp(
+      "Units of work (calls and loop iterations) each command may use; 0: unmetered. "
+        + "Default: 1000000000.",
+      valueName: "n"))
+  var fuel: Int = WastCommandLimits.defaults.fuel!
+
+  @Option(
+    help: ArgumentHelp(
+      "Time each command may take (e.g. 500ms, 10s, 2m; a bare number is seconds); "
+        + "`none`: no deadline. Default: 10s.",
+      valueName: "duration"))
+  var timeout: String = "10s"
+
   func execute<Output: TextOutputStream, Errors: TextOutputStream>(
     stdout: inout Output, stderr: inout Errors
   ) -> Int32 {
+    guard fuel >= 0 else {
+      stderr.write("error: --fuel expects a count >= 0, not \(fuel)\n")
+      return ExitStatus.usage
+    }
+    var limits = WastCommandLimits(fuel: fuel == 0 ? nil : fuel, timeoutMilliseconds: nil)
+    if timeout != "none" {
+      do {
+        limits.timeoutMilliseconds = try parseDuration(timeout)
+      } catch {
+        stderr.write("error: \(error.message)\n")
+        return ExitStatus.usage
+      }
+    }
     let runner = WastRunner(
-      features: relaxedSimd ? .relaxedSIMD : .wasm2, makeExecutor: { InterpreterWastExecutor() })
+      features: relaxedSimd ? .relaxedSIMD : .wasm2,
+      makeExecutor: { InterpreterWastExecutor(limits: limits) })
     var passed = 0
     var failed = 0
     var skipped = 0

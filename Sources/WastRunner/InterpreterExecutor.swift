@@ -11,10 +11,43 @@ public final class InterpreterWastExecutor: WastExecutor {
   var linker = Linker()
   var current: Instance?
   var named: [String: Instance] = [:]
+  let limits: WastCommandLimits
+  private let watchdog: CommandWatchdog?
 
-  public init(configuration: InterpreterConfiguration = InterpreterConfiguration()) {
-    store = Store(configuration: configuration)
+  /// `limits` bound each instantiation and invocation: out of fuel or past the
+  /// deadline, the command fails with a trap ("all fuel consumed", "interrupted:
+  /// command took longer than N ms") and the script goes on.
+  public init(
+    configuration: InterpreterConfiguration = InterpreterConfiguration(),
+    limits: WastCommandLimits = .defaults
+  ) {
+    let store = Store(configuration: configuration)
+    self.store = store
+    self.limits = limits
+    watchdog = limits.timeoutMilliseconds.map { _ in
+      CommandWatchdog(interrupt: store.interruptHandle)
+    }
     defineSpectest()
+  }
+
+  deinit { watchdog?.stop() }
+
+  /// Runs one command's execution under the limits.
+  func bounded<R>(_ body: () throws(Trap) -> R) throws(WastExecutionError) -> R {
+    store.fuel = limits.fuel
+    do {
+      if let watchdog, let milliseconds = limits.timeoutMilliseconds {
+        return try watchdog.run(milliseconds: milliseconds, body)
+      }
+      return try body()
+    } catch {
+      if error.kind == .interrupted, let milliseconds = limits.timeoutMilliseconds,
+        watchdog?.expired == true
+      {
+        throw WastExecutionError(.trap, "interrupted: command took longer than \(milliseconds) ms")
+      }
+      throw Self.error(error)
+    }
   }
 
   func defineSpectest() {
@@ -51,12 +84,19 @@ public final class InterpreterWastExecutor: WastExecutor {
   }
 
   public func instantiate(_ module: Module, name: String?) throws(WastExecutionError) {
-    do {
-      let instance = try linker.instantiate(ValidatedModule(alreadyValidated: module), in: store)
-      current = instance
-      if let name { named[name] = instance }
-    } catch {
-      switch error {
+    // A start function runs under the limits; link errors pass through untouched.
+    var failure: InstantiationError?
+    let instance = try bounded { () throws(Trap) -> Instance? in
+      do throws(InstantiationError) {
+        return try linker.instantiate(ValidatedModule(alreadyValidated: module), in: store)
+      } catch {
+        if case .trap(let trap) = error { throw trap }
+        failure = error
+        return nil
+      }
+    }
+    if let failure {
+      switch failure {
       case .unknownImport: throw WastExecutionError(.link, "unknown import")
       case .incompatibleImportType: throw WastExecutionError(.link, "incompatible import type")
       case .trap(let trap): throw Self.error(trap)
@@ -64,6 +104,9 @@ public final class InterpreterWastExecutor: WastExecutor {
       case .unsupported(let text): throw WastExecutionError(.unsupported, text)
       }
     }
+    guard let instance else { return }
+    current = instance
+    if let name { named[name] = instance }
   }
 
   func instance(_ name: String?) throws(WastExecutionError) -> Instance {
@@ -90,11 +133,7 @@ public final class InterpreterWastExecutor: WastExecutor {
     }
     var values: [Value] = []
     for argument in arguments { values.append(try value(argument)) }
-    do {
-      return try function.call(values).map(Self.wastValue)
-    } catch {
-      throw Self.error(error)
-    }
+    return try bounded { () throws(Trap) in try function.call(values) }.map(Self.wastValue)
   }
 
   public func get(module: String?, field: String) throws(WastExecutionError) -> WastValue {

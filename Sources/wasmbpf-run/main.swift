@@ -14,5 +14,5 @@ var standardOutput = FileDescriptorStream.standardOutput
 var standardError = FileDescriptorStream.standardError
 let status = WasmbpfCLI.run(
   arguments: Array(CommandLine.arguments.dropFirst()), stdout: &standardOutput,
-  stderr: &standardError, handlesSignals: true)
+  stderr: &standardError, handlesSignals: true, registry: .execSibling)
 exit(status)

@@ -93,3 +93,27 @@ struct FixtureMissing: Error, CustomStringConvertible {
     }
   }
 }
+
+/// An object that crashes libbpf's parser (a fuzz finding: libbpf 1.1.2 is not
+/// hardened against hostile ELF) is refused after a child process parsed it, and
+/// this process lives on.
+@Suite struct HostileELFTests {
+  @Test func anObjectThatCrashesLibbpfIsRefused() throws {
+    let root = String(#filePath).split(separator: "/").dropLast(2).joined(separator: "/")
+    let path = "/" + root + "/FuzzHarnessesTests/Findings/bpf-object/crash-libbpf-open-segv"
+    let file = try #require(fopen(path, "rb"))
+    defer { fclose(file) }
+    var bytes = [UInt8](repeating: 0, count: 65536)
+    bytes.removeLast(65536 - fread(&bytes, 1, bytes.count, file))
+    let error = try #require(throws: BpfError.self) {
+      _ = try bytes.withUnsafeBytes { try BpfObject(elf: $0, name: "hostile") }
+    }
+    #expect(error.errno == EINVAL)
+    #expect(
+      error.operation.hasPrefix("open object 'hostile': the ELF crashes libbpf's parser (signal 11")
+    )
+    // The fixture it came from still opens.
+    let good = try fixtureBytes("cli/hugemap.bpf.o")
+    _ = try good.withUnsafeBytes { try BpfObject(elf: $0, name: "hugemap") }
+  }
+}

@@ -37,7 +37,8 @@ import WasiBpf
     #expect(
       policy.attachPoints == ["tracepoint/sched/sched_process_*", "uprobe//usr/bin/bash:readline"])
     #expect(policy.deniedHelpers == ["bpf_send_signal", "bpf_probe_write_user"])
-    #expect(policy.allowedHelpers == nil)
+    // Starting from deny-all, a file grants only the helpers it allows.
+    #expect(policy.allowedHelpers == [])
     #expect(policy.allowKfuncs)
     #expect(policy.mapTypes == ["ringbuf", "hash"])
     #expect(policy.defaultMapAccess == .readOnly)

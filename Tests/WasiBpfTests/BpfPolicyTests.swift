@@ -22,6 +22,8 @@ func inspectSamplePolicy() -> BpfPolicy {
     "tracepoint/syscalls/sys_enter_execve", "tracepoint/syscalls/sys_enter_kill",
   ]
   policy.mapTypes = ["ringbuf", "hash", "percpu_array"]
+  // Every helper: these tests are about the other rules.
+  policy.allowedHelpers = nil
   policy.mapRules = [BpfMapRule(pattern: "counts", access: .readOnly)]
   policy.defaultMapAccess = .none
   return policy
@@ -62,6 +64,50 @@ func inspectSamplePolicy() -> BpfPolicy {
     #expect(denial.record.message.contains("xdp"))
     #expect(denial.description.contains("denied load of object 'xdpcount'"))
     #expect(log.records.count == 1)
+  }
+
+  @Test func presetsAreAllowListsExceptUnrestricted() throws {
+    // A helper, a map type and a kind that a newer kernel might add: only
+    // `unrestricted` grants what it has never seen.
+    let program = BpfProgramDescription(
+      name: "p", sectionName: "tracepoint/sched/sched_switch", typeName: "tracepoint",
+      instructionCount: 2, helperIDs: [9999], kfuncCallCount: 0)
+    let newHelper = BpfObjectDescription(name: "o", programs: [program], maps: [])
+    let newMap = BpfObjectDescription(
+      name: "o", programs: [],
+      maps: [
+        BpfMapDescription(name: "m", typeName: "type#99", keySize: 4, valueSize: 4, maxEntries: 1)
+      ])
+    for preset in [BpfPolicy(), .observe] {
+      let log = Log()
+      let helper = try #require(throws: BpfPolicyDenial.self) {
+        try enforcer(preset, log: log).admitLoad(of: newHelper)
+      }
+      #expect(helper.record.rule == (preset.programKinds.isEmpty ? "programKinds" : "helpers"))
+      let map = try #require(throws: BpfPolicyDenial.self) {
+        try enforcer(preset, log: log).admitLoad(of: newMap)
+      }
+      #expect(map.record.rule == "mapTypes")
+    }
+    let log = Log()
+    try enforcer(.unrestricted, log: log).admitLoad(of: newHelper)
+    try enforcer(.unrestricted, log: log).admitLoad(of: newMap)
+    // observe's lists are explicit, and no writing helper is in its allow-list.
+    #expect(BpfPolicy.observe.allowedHelpers == BpfPolicy.readOnlyTracingHelpers)
+    #expect(BpfPolicy.readOnlyTracingHelpers.isDisjoint(with: BpfPolicy.writingHelpers))
+    #expect(BpfPolicy.observe.mapTypes != nil)
+    #expect(!BpfPolicy.observe.programKinds.contains(.other))
+    // Every name in the list is a helper this build knows.
+    for name in BpfPolicy.readOnlyTracingHelpers {
+      #expect(bpfHelperID(named: name) != nil, "\(name)")
+    }
+  }
+
+  @Test func observeAdmitsEveryTracingFixture() throws {
+    for name in ["exectrace", "execsnoop", "sleephist", "uprobe", "config", "ringbench"] {
+      let log = Log()
+      try enforcer(.observe, log: log).admitLoad(of: try describeFixture("guests/\(name)"))
+    }
   }
 
   @Test func helperDenyingPolicyRefusesSendSignal() throws {
@@ -208,5 +254,54 @@ func inspectSamplePolicy() -> BpfPolicy {
     #expect(BpfProgramKind(sectionName: "lsm.s/file_open") == .lsm)
     #expect(BpfProgramKind(sectionName: "fentry/do_exit") == .fentry)
     #expect(BpfProgramKind(sectionName: "weird") == .other)
+  }
+}
+
+/// Map sizes from a hostile ELF (issue 22): the estimate is checked, never trapping.
+@Suite struct MapSizeEstimateTests {
+  func map(_ type: String, entries: UInt32, key: UInt32, value: UInt32) -> BpfMapDescription {
+    BpfMapDescription(
+      name: "m", typeName: type, keySize: key, valueSize: value, maxEntries: entries)
+  }
+
+  @Test func perCPUSizesThatOverflowHaveNoEstimate() {
+    let huge = map("percpu_hash", entries: .max, key: 0x7FFF_FFFF, value: 0x7FFF_FFFF)
+    #expect(huge.estimatedBytes(possibleCPUs: 2) == nil)
+    // One CPU: 0xFFFFFFFF × 0xFFFFFFFE still fits in 64 bits.
+    #expect(huge.estimatedBytes(possibleCPUs: 1) == UInt64(0xFFFF_FFFF) * 0xFFFF_FFFE)
+    #expect(
+      map("hash", entries: .max, key: .max, value: .max).estimatedBytes(possibleCPUs: 64) == nil)
+    #expect(
+      map("perf_event_array", entries: .max, key: 4, value: 4).estimatedBytes(possibleCPUs: 2)
+        == 0x7_FFFF_FFF8)
+    #expect(
+      map("percpu_array", entries: 4, key: 4, value: 8).estimatedBytes(possibleCPUs: 3) == 144)
+  }
+
+  @Test func aLoadWhoseMapsOverflowIsRefusedUnderEveryPolicy() throws {
+    let object = try describeFixture("../cli/hugemap")
+    for policy in [BpfPolicy.unrestricted, .observe] {
+      let enforcer = BpfPolicyEnforcer(policy: policy, module: "t", possibleCPUs: 2)
+      let denial = try #require(throws: BpfPolicyDenial.self) { try enforcer.admitLoad(of: object) }
+      #expect(denial.errno == E2BIG)
+      #expect(denial.record.rule == "mapSize")
+      #expect(enforcer.mapBytes == 0 && enforcer.objectCount == 0)
+    }
+  }
+
+  @Test func mapsWhoseSumOverflowsAreRefused() throws {
+    let half = map("array", entries: .max, key: 0x7FFF_FFFF, value: 0x7FFF_FFFF)  // ~2^63.99
+    #expect(half.estimatedBytes(possibleCPUs: 1) != nil)
+    let object = BpfObjectDescription(name: "o", programs: [], maps: [half, half])
+    let enforcer = BpfPolicyEnforcer(policy: .unrestricted, module: "t", possibleCPUs: 1)
+    let denial = try #require(throws: BpfPolicyDenial.self) { try enforcer.admitLoad(of: object) }
+    #expect(denial.record.rule == "mapSize")
+    #expect(denial.record.message == "the maps together take more than 2^64 bytes")
+    // One such map alone is admitted by a policy without limits; the next one is not.
+    let one = BpfObjectDescription(name: "o", programs: [], maps: [half])
+    try enforcer.admitLoad(of: one)
+    #expect(throws: BpfPolicyDenial.self) { try enforcer.admitLoad(of: one) }
+    enforcer.released(object: one)
+    #expect(enforcer.mapBytes == 0)
   }
 }

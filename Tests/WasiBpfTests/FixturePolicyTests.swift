@@ -42,7 +42,9 @@ extension KernelSuites {
     static let fixtures: [FixtureNeeds] = [
       FixtureNeeds(
         guest: "exectrace",
-        attachPoints: ["tracepoint/sched/sched_process_exec", "tracepoint/sched/sched_process_exit"],
+        attachPoints: [
+          "tracepoint/sched/sched_process_exec", "tracepoint/sched/sched_process_exit",
+        ],
         mapAccess: ["events": .readOnly], arguments: ["-m", "true", "-n", "1", "-t", "10000"],
         trigger: { _ = spawnTrue() }),
       FixtureNeeds(
@@ -58,7 +60,7 @@ extension KernelSuites {
         mapAccess: ["hist": .readOnly], arguments: ["-t", "300"], trigger: { usleep(20_000) }),
       FixtureNeeds(
         guest: "uprobe",
-        attachPoints: ["uprobe/\(fixturePath("bpf/guests/uprobe_target")):wasmbpf_uprobe_target"],
+        attachPoints: ["uprobe/./uprobe_target:wasmbpf_uprobe_target"],
         mapAccess: ["events": .readOnly], arguments: ["-m", "3", "-n", "1", "-t", "10000"],
         trigger: { _ = spawn(fixturePath("bpf/guests/uprobe_target"), ["3"]) }),
       FixtureNeeds(

@@ -2,11 +2,13 @@
 // WASI and wasm_bpf against the real kernel. While a guest runs, a background thread
 // makes the events it waits for (execs, sleeps, packets, connections, calls).
 
+import Synchronization
 import Testing
 import WasiBpf
 import WasiPreview1
 import WasmCore
 import WasmInterp
+import WasmbpfGuest
 
 #if canImport(Glibc)
   import Glibc
@@ -15,12 +17,13 @@ import WasmInterp
 /// Runs `body` on a pthread until `stop()` is called; `stop()` joins it.
 final class BackgroundLoop: @unchecked Sendable {
   private var thread = pthread_t()
-  private let flag = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+  // Read by the loop's thread while the test's thread sets it: an atomic (a plain
+  // Int32 here was a data race ThreadSanitizer reported).
+  private let stopped = Atomic<Bool>(false)
   private let body: () -> Void
 
   init(every milliseconds: Int, _ body: @escaping () -> Void) {
     self.body = body
-    flag.initialize(to: 0)
     let box = Unmanaged.passRetained(self).toOpaque()
     let interval = UInt32(milliseconds * 1000)
     intervalMicroseconds = interval
@@ -28,7 +31,7 @@ final class BackgroundLoop: @unchecked Sendable {
       &thread, nil,
       { raw in
         let loop = Unmanaged<BackgroundLoop>.fromOpaque(raw!).takeRetainedValue()
-        while loop.flag.pointee == 0 {
+        while !loop.stopped.load(ordering: .acquiring) {
           loop.body()
           usleep(loop.intervalMicroseconds)
         }
@@ -38,10 +41,8 @@ final class BackgroundLoop: @unchecked Sendable {
 
   private var intervalMicroseconds: UInt32 = 0
 
-  deinit { flag.deallocate() }
-
   func stop() {
-    flag.pointee = 1
+    stopped.store(true, ordering: .releasing)
     pthread_join(thread, nil)
   }
 }
@@ -53,31 +54,84 @@ struct GuestRun {
   var lines: [Substring] { stdout.split(separator: "\n") }
 }
 
-/// Runs fixture guest `name` with `arguments` under `policy`, with WASI output captured.
+/// What the fixture guests name by path, granted as the guest names it: the cgroup v2
+/// root (sockops), and the folder of the uprobe's target binary as `.` (the uprobe's
+/// section says `./uprobe_target`).
+let fixtureGrants = [
+  WasiPreopen(hostPath: "/sys/fs/cgroup/unified", isReadOnly: true),
+  WasiPreopen(hostPath: fixturePath("bpf/guests"), guestPath: ".", isReadOnly: true),
+]
+
+/// Bytes a guest wrote, collected from its thread.
+final class CollectedOutput: @unchecked Sendable {
+  private var bytes: [UInt8] = []
+  private var mutex = pthread_mutex_t()
+  init() { pthread_mutex_init(&mutex, nil) }
+  func append(_ buffer: UnsafeRawBufferPointer) {
+    pthread_mutex_lock(&mutex)
+    bytes.append(contentsOf: buffer)
+    pthread_mutex_unlock(&mutex)
+  }
+  var text: String {
+    pthread_mutex_lock(&mutex)
+    defer { pthread_mutex_unlock(&mutex) }
+    return String(decoding: bytes, as: UTF8.self)
+  }
+}
+
+/// Audit records, collected from the guest's thread.
+final class CollectedRecords: @unchecked Sendable {
+  private var records: [BpfAuditRecord] = []
+  private var mutex = pthread_mutex_t()
+  init() { pthread_mutex_init(&mutex, nil) }
+  func append(_ record: BpfAuditRecord) {
+    pthread_mutex_lock(&mutex)
+    records.append(record)
+    pthread_mutex_unlock(&mutex)
+  }
+  var all: [BpfAuditRecord] {
+    pthread_mutex_lock(&mutex)
+    defer { pthread_mutex_unlock(&mutex) }
+    return records
+  }
+}
+
+/// Runs fixture guest `name` with `arguments` under `policy` (as `Guest` runs every
+/// guest), with its output captured; `audit` gets each record afterwards.
 func runGuest(
   _ name: String, _ arguments: [String], policy: BpfPolicy = .unrestricted,
-  preopens: [WasiPreopen] = [], audit: ((BpfAuditRecord) -> Void)? = nil
+  preopens: [WasiPreopen] = fixtureGrants, audit: ((BpfAuditRecord) -> Void)? = nil
 ) throws -> GuestRun {
-  let bytes = try fixtureBytes("bpf/guests/\(name).wasm")
-  let module = try ValidatedModule(bytes: bytes)
-  let store = Store()
-  let wasi = try WasiPreview1(
-    configuration: WasiConfiguration(
-      arguments: ["\(name).wasm"] + arguments, preopens: preopens, stdout: .buffer(),
-      stderr: .buffer()))
-  defer { wasi.context.closeAll() }
-  let bpf = WasmBpf(options: BpfHostOptions(policy: policy, moduleName: "\(name).wasm"))
-  bpf.host.enforcer.logger = audit
-  bpf.host.guestDirectoryFD = { wasi.context.borrowedDirectoryFD(guestFD: $0) }
-  defer { bpf.host.closeAll() }
-  var linker = Linker()
-  wasi.define(in: &linker, store: store)
-  bpf.define(in: &linker, store: store)
-  let instance = try linker.instantiate(module, in: store)
-  let code = try wasi.start(instance)
-  #expect(bpf.host.openObjectCount == 0 || code != 0, "the guest closed its objects")
-  return GuestRun(
-    exitCode: code, stdout: wasi.capturedStdout.text, stderr: wasi.capturedStderr.text)
+  let stdout = CollectedOutput()
+  let stderr = CollectedOutput()
+  let records = CollectedRecords()
+  var configuration = GuestConfiguration(
+    module: .bytes(try fixtureBytes("bpf/guests/\(name).wasm")), policy: policy)
+  configuration.name = "\(name).wasm"
+  configuration.arguments = arguments
+  configuration.preopens = preopens
+  configuration.stdout = .sink { stdout.append($0) }
+  configuration.stderr = .sink { stderr.append($0) }
+  let trace = CollectedOutput()
+  let guest = Guest(
+    configuration,
+    observer: GuestObserver(
+      audit: { records.append($0) },
+      trace: { line in Array((line + "\n").utf8).withUnsafeBytes { trace.append($0) } }))
+  let code: UInt32
+  switch guest.run() {
+  case .exited(let exit): code = exit
+  case .trapped(let trap): throw trap
+  case let other:
+    struct GuestDidNotExit: Error, CustomStringConvertible { var description: String }
+    throw GuestDidNotExit(description: "\(name): \(other); stderr: \(stderr.text)")
+  }
+  for record in records.all { audit?(record) }
+  // The guest closes its objects itself when it succeeds; the host closes the rest.
+  #expect(code != 0 || trace.text.contains("closed 0 BPF object(s)"), "\(trace.text)")
+  let counters = guest.counters
+  #expect(counters.openObjects == 0 && counters.links == 0, "every object closed at the end")
+  return GuestRun(exitCode: code, stdout: stdout.text, stderr: stderr.text)
 }
 
 extension KernelSuites {
@@ -169,7 +223,8 @@ extension KernelSuites {
 
     @Test func sockopsAttachesThroughAGrantedDirectoryFD() throws {
       try requireKernel()
-      let cgroup = WasiPreopen(hostPath: "/sys/fs/cgroup/unified", guestPath: "/cgroup", isReadOnly: true)
+      let cgroup = WasiPreopen(
+        hostPath: "/sys/fs/cgroup/unified", guestPath: "/cgroup", isReadOnly: true)
       let server = LoopbackServer()
       let trigger = BackgroundLoop(every: 50) { server.connectOnce() }
       var policy = BpfPolicy.unrestricted
@@ -188,7 +243,8 @@ extension KernelSuites {
         "sockops", ["-a", "/sys/fs/cgroup/unified", "-t", "100"], policy: policy)
       #expect(byPath.exitCode == 1)
       #expect(byPath.stderr.contains("attach to /sys/fs/cgroup/unified failed: -\(EPERM)"))
-      let ungranted = try runGuest("sockops", ["-m", "fd", "-a", "/cgroup", "-t", "100"], policy: policy)
+      let ungranted = try runGuest(
+        "sockops", ["-m", "fd", "-a", "/cgroup", "-t", "100"], policy: policy)
       #expect(ungranted.exitCode == 1)
       #expect(ungranted.stderr.contains("open /cgroup failed"))
     }

@@ -16,7 +16,12 @@ extension KernelSuites {
       ("execsnoop", "trace_execve", .automatic),
       ("sleephist", "sleep_enter", .automatic),
       ("sleephist", "sleep_exit", .automatic),
-      ("uprobe", "on_target", .automatic),
+      (
+        "uprobe", "on_target",
+        .uprobe(
+          BpfUprobeTarget(
+            binaryPath: fixturePath("bpf/guests/uprobe_target"), function: "wasmbpf_uprobe_target"))
+      ),
       ("xdpcount", "count_packets", .interface("lo")),
       ("sockops", "count_sockops", .cgroupPath("/sys/fs/cgroup/unified")),
       ("config", "on_getppid", .automatic),

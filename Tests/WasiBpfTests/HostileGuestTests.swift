@@ -97,8 +97,9 @@ func bpfLinkCount() -> Int {
   defer { closedir(dir) }
   var count = 0
   while let entry = readdir(dir) {
-    let name = withUnsafeBytes(of: entry.pointee.d_name) {
-      String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+    let name = withUnsafeMutablePointer(to: &entry.pointee.d_name) {
+      // Up to the NUL: the record may be shorter than d_name.
+      $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
     }
     if let fd = Int32(name), fdTarget(fd) == "anon_inode:bpf_link" { count += 1 }
   }

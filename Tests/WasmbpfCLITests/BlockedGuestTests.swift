@@ -1,10 +1,13 @@
 // A guest blocked inside a WASI host call (reading a pipe that never gets data,
-// opening a FIFO nobody writes, writing to a FIFO nobody drains) ends on ONE signal,
-// or when --timeout expires, with the documented status. Each test waits until the
-// guest's thread is asleep in the kernel (its /proc wchan names the pipe wait), so
-// the signal really interrupts a blocked system call rather than arriving first.
-// The bounds on elapsed time are generous: without the fix the guest never ends
-// (the test kills it after 10 s and fails).
+// opening a FIFO nobody writes, writing to a FIFO nobody drains) and a signal: the
+// first SIGINT/SIGTERM ends its waits (the read or open returns EINTR and the guest
+// finishes by itself, with its own status), but not its writes (its last output must
+// not be lost): a guest blocked writing is stopped when the grace period ends, or on a
+// second signal. --timeout stops it at once. Each test waits until the guest's thread
+// is asleep in the kernel (its /proc wchan names the pipe wait), so the signal really
+// interrupts a blocked system call rather than arriving first. The bounds on elapsed
+// time are generous: without the fix the guest never ends (the test kills it after
+// 10 s and fails).
 
 import Testing
 
@@ -12,22 +15,41 @@ import Testing
   import Glibc
 #endif
 
-/// Waits until the process's main thread (the guest's) sleeps in the kernel in a
+/// Waits until a thread of the process (the guest's) sleeps in the kernel in a
 /// function whose name contains `function` (its wchan: `anon_pipe_read`,
 /// `wait_for_partner`...; "0" when the kernel hides it, then any sleep counts).
-/// Returns whether it did, and the wchan last seen.
+/// Returns whether it did, and the wchans last seen.
 private func waitUntilBlocked(_ pid: pid_t, in function: String) -> (Bool, String) {
   let deadline = monotonicMilliseconds() + 30_000
-  var seen = ""
+  var seen: [String] = []
   while monotonicMilliseconds() < deadline {
-    let stat = readText("/proc/\(pid)/stat") ?? ""
-    // The state follows the command name's closing parenthesis.
-    let state = stat.lastIndex(of: ")").map { stat[stat.index($0, offsetBy: 2)...].prefix(1) }
-    seen = readText("/proc/\(pid)/wchan") ?? ""
-    if state == "S" && (seen == "0" || seen.contains(function)) { return (true, seen) }
+    seen = []
+    for task in threadIDs(of: pid) {
+      let stat = readText("/proc/\(pid)/task/\(task)/stat") ?? ""
+      // The state follows the command name's closing parenthesis.
+      let state = stat.lastIndex(of: ")").map { stat[stat.index($0, offsetBy: 2)...].prefix(1) }
+      let wchan = readText("/proc/\(pid)/task/\(task)/wchan") ?? ""
+      seen.append(wchan)
+      if state == "S" && (wchan == "0" || wchan.contains(function)) { return (true, wchan) }
+    }
     usleep(10_000)
   }
-  return (false, seen)
+  return (false, seen.joined(separator: ", "))
+}
+
+/// The ids of the process's threads.
+private func threadIDs(of pid: pid_t) -> [String] {
+  guard let directory = opendir("/proc/\(pid)/task") else { return [] }
+  defer { closedir(directory) }
+  var ids: [String] = []
+  while let entry = readdir(directory) {
+    let name = withUnsafeMutablePointer(to: &entry.pointee.d_name) {
+      // Up to the NUL: the record may be shorter than d_name.
+      $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+    }
+    if name.first?.isNumber == true { ids.append(name) }
+  }
+  return ids
 }
 
 /// A pipe whose ends are close-on-exec (a process spawned by a parallel test cannot
@@ -55,41 +77,56 @@ private func removeFifo(_ fifo: (directory: String, path: String)) {
 }
 
 /// Waits for the guest to print `marker` and fall asleep in `function`, then sends
-/// it one `signal` and expects it to end by itself within 5 s with `status` and
-/// the runner's stop message. Returns how it ended, for further checks.
-private func expectOneSignalStops(
-  _ process: RunningProcess, printing marker: String, asleepIn function: String,
-  signal: Int32, status: Int32, name: String
+/// it `signals` (one every 100 ms) and expects wasmbpf-run to exit by itself within
+/// 5 s with `status` and `stderr`. Returns how it ended, for further checks.
+private func expectSignals(
+  _ signals: [Int32], to process: RunningProcess, printing marker: String,
+  asleepIn function: String, status: Int32, stderr: String
 ) -> ProcessResult {
   #expect(process.readUntil(timeoutMilliseconds: 30_000) { $0.contains(marker) })
   let (blocked, wchan) = waitUntilBlocked(process.pid, in: function)
   #expect(blocked, "asleep in \(wchan)")
   let start = monotonicMilliseconds()
-  kill(process.pid, signal)
+  for (index, signal) in signals.enumerated() {
+    if index > 0 { usleep(100_000) }
+    kill(process.pid, signal)
+  }
   let result = process.finish(timeoutMilliseconds: 10_000)
   let elapsed = monotonicMilliseconds() - start
   #expect(elapsed < 5000, "ended \(elapsed) ms after the signal")
   #expect(result.status == status)
   #expect(result.killedBy == nil, "exits by itself after cleaning up")
-  #expect(result.stderr == "wasmbpf-run: stopped by \(name)\n")
+  #expect(result.stderr == stderr)
   return result
 }
 
 @Suite struct BlockedGuestTests {
-  @Test(arguments: [(SIGINT, Int32(130), "SIGINT"), (SIGTERM, Int32(143), "SIGTERM")])
-  func oneSignalStopsAGuestBlockedReadingStdin(signal: Int32, status: Int32, name: String)
-    throws
-  {
+  @Test(arguments: [SIGINT, SIGTERM])
+  func oneSignalEndsTheReadOfABlockedGuest(signal: Int32) throws {
     let input = try makePipe()
     defer {
       close(input.read)
       close(input.write)
     }
     let process = try RunningProcess([try guest(), "read"], standardInput: input.read)
-    let result = expectOneSignalStops(
-      process, printing: "reading\n", asleepIn: "pipe_read", signal: signal, status: status,
-      name: name)
-    #expect(result.stdout.hasPrefix("reading\n"))
+    // The read returns EINTR; the guest reports it and exits with its own status (5).
+    let result = expectSignals(
+      [signal], to: process, printing: "reading\n", asleepIn: "pipe_read", status: 5, stderr: "")
+    #expect(result.stdout == "reading\nread -1 (Interrupted system call)\n")
+  }
+
+  @Test func aSecondSignalStopsTheGuestWithoutWaitingForTheGracePeriod() throws {
+    // A loop makes no host call that could end with EINTR: only a stop ends it.
+    let process = try RunningProcess(["--grace-period", "60s", try guest(), "loop"])
+    #expect(process.readUntil(timeoutMilliseconds: 30_000) { $0.contains("looping\n") })
+    kill(process.pid, SIGINT)
+    usleep(200_000)
+    let start = monotonicMilliseconds()
+    kill(process.pid, SIGINT)
+    let result = process.finish(timeoutMilliseconds: 10_000)
+    #expect(monotonicMilliseconds() - start < 5000, "the second signal does not wait 60 s")
+    #expect(result.status == 130)
+    #expect(result.stderr == "wasmbpf-run: stopped by SIGINT\n")
   }
 
   @Test func theTimeoutStopsAGuestBlockedReadingStdin() throws {
@@ -99,15 +136,16 @@ private func expectOneSignalStops(
       close(input.write)
     }
     let start = monotonicMilliseconds()
+    let timeout = 500 * testTimeScale
     let process = try RunningProcess(
-      ["--timeout", "500ms", try guest(), "read"], standardInput: input.read)
-    let result = process.finish(timeoutMilliseconds: 15_000)
+      ["--timeout", "\(timeout)ms", try guest(), "read"], standardInput: input.read)
+    let result = process.finish(timeoutMilliseconds: 15_000 * testTimeScale)
     let elapsed = monotonicMilliseconds() - start
     // From the spawn, start-up included (generous under load).
-    #expect(elapsed >= 500 && elapsed < 10_000, "ended after \(elapsed) ms")
+    #expect(elapsed >= timeout && elapsed < 10_000 * testTimeScale, "ended after \(elapsed) ms")
     #expect(result.status == 124)
     #expect(result.killedBy == nil)
-    #expect(result.stderr == "error: timed out after 500 ms\n")
+    #expect(result.stderr == "error: timed out after \(timeout) ms\n")
     #expect(result.stdout.hasPrefix("reading\n"))
   }
 
@@ -118,24 +156,34 @@ private func expectOneSignalStops(
     let process = try RunningProcess([
       "--dir", fifo.directory + "::/data", try guest(), "open-fifo", "/data/fifo",
     ])
-    _ = expectOneSignalStops(
-      process, printing: "opening\n", asleepIn: "wait_for_partner", signal: SIGINT,
-      status: 130, name: "SIGINT")
+    let result = expectSignals(
+      [SIGINT], to: process, printing: "opening\n", asleepIn: "wait_for_partner", status: 5,
+      stderr: "")
+    #expect(result.stdout == "opening\nopen -1 (Interrupted system call)\n")
   }
 
-  /// fd_write to a FIFO whose reader never reads waits in write(2) once it is full.
-  @Test func oneSignalStopsAGuestBlockedWritingAFullFifo() throws {
+  /// fd_write to a FIFO whose reader never reads waits in write(2) once it is full. A
+  /// first signal does not end a write (the guest's last output must get out): the
+  /// grace period, or a second signal, stops the guest.
+  @Test(arguments: [[SIGTERM], [SIGTERM, SIGTERM]])
+  func aGuestBlockedWritingIsStoppedAfterTheGracePeriod(signals: [Int32]) throws {
     let fifo = try makeFifo()
     defer { removeFifo(fifo) }
     // The test holds the read end (without reading), so the guest's open succeeds.
     let reader = open(fifo.path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
     try #require(reader >= 0)
     defer { close(reader) }
+    let grace = signals.count == 1 ? "300ms" : "60s"
     let process = try RunningProcess([
-      "--dir", fifo.directory + "::/data", try guest(), "fill", "/data/fifo",
+      "--grace-period", grace, "--dir", fifo.directory + "::/data", try guest(), "fill",
+      "/data/fifo",
     ])
-    _ = expectOneSignalStops(
-      process, printing: "filling\n", asleepIn: "pipe_write", signal: SIGTERM, status: 143,
-      name: "SIGTERM")
+    let start = monotonicMilliseconds()
+    _ = expectSignals(
+      signals, to: process, printing: "filling\n", asleepIn: "pipe_write", status: 143,
+      stderr: "wasmbpf-run: stopped by SIGTERM\n")
+    if signals.count == 1 {
+      #expect(monotonicMilliseconds() - start >= 300, "not before the grace period")
+    }
   }
 }

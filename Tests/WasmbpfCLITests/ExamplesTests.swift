@@ -56,8 +56,9 @@ func examplePolicy(_ name: String) -> String {
     }
     defer { closedir(directory) }
     while let entry = readdir(directory) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-        String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+      let name = withUnsafeMutablePointer(to: &entry.pointee.d_name) {
+        // Up to the NUL: the record may be shorter than d_name.
+        $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
       }
       if access(repositoryRoot + "/Examples/\(name)/\(name).bpf.c", R_OK) == 0 {
         found.append(name)

@@ -57,13 +57,30 @@ import Testing
     #expect((bucket.flatMap { Int($0.split(separator: " ").last!) } ?? 0) >= 5, "\(result.stdout)")
   }
 
-  @Test func uprobe() throws {
+  /// The guest's section says `uprobe/./uprobe_target:...`, as upstream examples do: the
+  /// binary is found in the directory granted as `.`, not in wasmbpf-run's own.
+  @Test func uprobeThroughAGrantedDirectory() throws {
     let target = try fixture("bpf/guests/uprobe_target")
-    let result = try run("uprobe", ["-m", "9", "-n", "1", "-t", "20000"], expected: " 9\n") {
+    let directory = String(target[..<target.lastIndex(of: "/")!])
+    let result = try run(
+      "uprobe", ["-m", "9", "-n", "1", "-t", "20000"],
+      extraArguments: ["--ro-dir", directory + "::."], expected: " 9\n"
+    ) {
       _ = try? runTool([target, "9"])
     }
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.lines.contains { $0.hasPrefix("uprobe ") && $0.hasSuffix(" 9") })
+  }
+
+  @Test func uprobeWithoutAGrantIsRefused() throws {
+    try requireKernel()
+    let result = try wasmbpfRun([try fixture("bpf/guests/uprobe.wasm"), "-t", "100"])
+    #expect(result.status == 1)
+    #expect(result.stdout == "")
+    #expect(
+      result.stderr.contains(
+        "attach program 'on_target' of 'uprobe.wasm#1': open ./uprobe_target beneath the "
+          + "guest's granted directories: errno 13"), "\(result.stderr)")
   }
 
   @Test func xdpcount() throws {
@@ -75,13 +92,30 @@ import Testing
     #expect((count ?? 0) >= 10)
   }
 
-  @Test func sockops() throws {
+  /// Upstream's sockops attaches to `/sys/fs/cgroup/`, a cgroup v1 tmpfs on this
+  /// machine kind: the grant makes the guest's `/sys/fs/cgroup/` the v2 hierarchy.
+  @Test func sockopsOnTheUpstreamPathThroughAGrantedDirectory() throws {
     let result = try run(
-      "sockops", ["-a", "/sys/fs/cgroup/unified", "-n", "1", "-t", "20000"], expected: "connect"
+      "sockops", ["-a", "/sys/fs/cgroup/", "-n", "1", "-t", "20000"],
+      extraArguments: ["--dir", "/sys/fs/cgroup/unified::/sys/fs/cgroup/"], expected: "connect"
     ) { connectToLoopback() }
     #expect(result.status == 0, "\(result.stderr)")
     let fields = result.lines.first { $0.hasPrefix("connect ") }?.split(separator: " ") ?? []
     #expect(fields.count == 6 && (Int(fields[3]) ?? 0) >= 1, "\(result.stdout)")
+  }
+
+  @Test func sockopsOnAHostPathWhenAskedFor() throws {
+    let result = try run(
+      "sockops", ["-a", "/sys/fs/cgroup/unified", "-n", "1", "-t", "20000"],
+      extraArguments: ["--bpf-host-paths"], expected: "connect"
+    ) { connectToLoopback() }
+    #expect(result.status == 0, "\(result.stderr)")
+    // Without the opt-in, a path the guest was not granted does not exist for it.
+    let refused = try wasmbpfRun([
+      try fixture("bpf/guests/sockops.wasm"), "-a", "/sys/fs/cgroup/unified", "-t", "100",
+    ])
+    #expect(refused.status == 1)
+    #expect(refused.stderr.contains("attach to /sys/fs/cgroup/unified failed: -13"))
   }
 
   @Test func sockopsThroughAGrantedDirectory() throws {

@@ -1,5 +1,5 @@
-// The fast path of `run`'s options (RunOptionValues.parseQuickly) must read every
-// command line it accepts exactly as ArgumentParser does, and give up on the rest.
+// The reader of `run` command lines (RunCommandLine.read) must read every command line
+// it accepts exactly as ArgumentParser does, and leave the rest to it.
 
 import Testing
 
@@ -7,17 +7,15 @@ import Testing
 
 @Suite struct RunFastPathTests {
   /// What ArgumentParser makes of a run command line.
-  func parsedByArgumentParser(_ split: RunArguments) throws -> RunOptionValues? {
-    let command = try RootCommand.parseAsRoot(split.parserArguments)
-    guard var run = command as? RunSubcommand else { return nil }
-    run.arguments = split.guest
-    return run.values
-  }
-
-  func parsedQuickly(_ split: RunArguments) -> RunOptionValues? {
-    guard var values = RunOptionValues.parseQuickly(split.parserArguments) else { return nil }
-    values.arguments = split.guest
-    return values
+  func parsedByArgumentParser(_ parserArguments: [String], guest: [String]) throws
+    -> RunCommandLine?
+  {
+    let command = try RootCommand.parseAsRoot(parserArguments)
+    guard let run = command as? RunSubcommand else { return nil }
+    var line = run.commandLine(
+      directories: RunCommandLine.directoryOrder(in: Array(parserArguments.dropFirst())))
+    line.guestArguments = guest
+    return line
   }
 
   @Test(arguments: [
@@ -26,42 +24,51 @@ import Testing
     ["--invoke", "add", "m.wasm", "2", "40"],
     ["--invoke=add", "m.wasm"],
     ["--dir", "data", "--dir=out::/out", "--ro-dir", "/etc::/etc", "--ro-dir=x", "app.wasm"],
+    ["--ro-dir", "/etc::/etc", "--dir", "data", "app.wasm"],
     ["--env", "A=1", "--env=B", "--inherit-env", "--env", "A=2", "app.wasm"],
     ["--fuel", "5000000000", "--max-memory", "256MiB", "--max-stack=4MiB", "app.wasm"],
-    ["--fuel=0", "--timeout", "30s", "app.wasm"],
+    ["--fuel=0", "--timeout", "30s", "--grace-period", "500ms", "app.wasm"],
     ["--bpf-policy", "observe", "-v", "--verifier-log", "tool.wasm", "-t", "5"],
     ["--bpf-policy=deny-all", "--verbose", "--defer-validation", "tool.wasm"],
+    ["--bpf-host-paths", "tool.wasm"],
+    ["--fuel", "1", "--fuel", "2", "app.wasm"],
+    ["--invoke", "f", "--invoke", "g", "m.wasm"],
+    ["-v", "--verbose", "app.wasm"],
     ["run", "--", "-odd-name.wasm", "--dir", "x"],
     ["--timeout", "500ms", "--", "app.wasm"],
   ])
-  func acceptsWhatArgumentParserReadsTheSameWay(_ arguments: [String]) throws {
-    let split = try #require(RunArguments.split(arguments))
-    let quick = try #require(parsedQuickly(split))
-    #expect(try parsedByArgumentParser(split) == quick)
-    // And the values are usable settings.
-    _ = try quick.settings()
+  func readsWhatArgumentParserReadsTheSameWay(_ arguments: [String]) throws {
+    guard
+      case .run(let line, let parserArguments) = RunCommandLine.read(
+        arguments, subcommands: RootCommand.subcommandNames)
+    else {
+      Issue.record("not read: \(arguments)")
+      return
+    }
+    #expect(try parsedByArgumentParser(parserArguments, guest: line.guestArguments) == line)
+    // And the values make a guest.
+    _ = try line.guestConfiguration()
   }
 
   @Test(arguments: [
     ["--help", "app.wasm"],
     ["run", "--help"],
     ["-vv", "app.wasm"],
-    ["-v", "--verbose", "app.wasm"],
     ["--verbose=true", "app.wasm"],
-    ["--fuel", "1", "--fuel", "2", "app.wasm"],
-    ["--fuel", "-5", "app.wasm"],
     ["--fuel", "lots", "app.wasm"],
     ["--fuel"],
-    ["--invoke", "f", "--invoke", "g", "m.wasm"],
     ["--no-such-option", "app.wasm"],
     ["-x", "app.wasm"],
     ["--dir", "--env", "app.wasm"],
     ["run"],
     ["--bpf-policy", "observe"],
   ])
-  func givesUpOnTheRest(_ arguments: [String]) throws {
-    let split = try #require(RunArguments.split(arguments))
-    #expect(RunOptionValues.parseQuickly(split.parserArguments) == nil)
+  func leavesTheRestToArgumentParser(_ arguments: [String]) throws {
+    guard case .parser = RunCommandLine.read(arguments, subcommands: RootCommand.subcommandNames)
+    else {
+      Issue.record("read: \(arguments)")
+      return
+    }
   }
 
   @Test func badValuesStillGetArgumentParsersMessages() {
@@ -74,7 +81,7 @@ import Testing
     #expect(repeated.status == 2)
   }
 
-  @Test func everyFlagInTheHelpIsKnown() {
+  @Test func everyFlagInTheHelpIsInTheTable() {
     var output = ""
     var errors = ""
     _ = WasmbpfCLI.run(arguments: ["help", "run"], stdout: &output, stderr: &errors)
@@ -86,10 +93,16 @@ import Testing
         if !takesValue { flags.insert(word) }
       }
     }
-    let known = Set(RunOptionValues.Flag.allCases.map(\.rawValue))
-    // Help and version are ArgumentParser's to answer: the fast path gives up on them.
-    #expect(flags.subtracting(["-h", "--help", "--version"]) == known)
-    #expect(RunOptionValues.parseQuickly(["run", "--version", "--", "a.wasm"]) == nil)
+    let known = RunOption.allCases.filter { !$0.takesValue }.flatMap { option in
+      ["--" + option.name] + (option.shortName.map { ["-\($0)"] } ?? [])
+    }
+    // Help and version are ArgumentParser's to answer: the reader leaves them to it.
+    #expect(flags.subtracting(["-h", "--help", "--version"]) == Set(known))
+    guard case .parser = RunCommandLine.read(["--version", "a.wasm"], subcommands: [])
+    else {
+      Issue.record("--version read as a run option")
+      return
+    }
   }
 }
 

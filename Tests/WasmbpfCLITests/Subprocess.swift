@@ -50,14 +50,15 @@ final class RunningProcess {
   private(set) var stderr: [UInt8] = []
 
   /// `standardInput`: a descriptor the process gets as its stdin (the caller keeps
-  /// its own); /dev/null when nil. `launcher`: a command that runs `wasmbpf-run`
-  /// (`["/usr/sbin/ip", "netns", "exec", NAME]`), its first element an absolute path.
+  /// its own); /dev/null when nil. `launcher`: a command that runs `binary` (default:
+  /// this build's wasmbpf-run), its first element an absolute path: `setpriv ...`,
+  /// `["/usr/sbin/ip", "netns", "exec", NAME]`.
   init(
     _ arguments: [String], environment: [String]? = nil, standardInput: Int32? = nil,
-    launcher: [String] = []
+    launcher: [String] = [], binary: String? = nil
   ) throws {
-    let runner = try binaryPath()
-    let binary = launcher.first ?? runner
+    let binary = try binary ?? binaryPath()
+    let program = launcher.first ?? binary
     var output: [Int32] = [-1, -1]
     var errors: [Int32] = [-1, -1]
     try #require(pipe(&output) == 0 && pipe(&errors) == 0)
@@ -74,7 +75,7 @@ final class RunningProcess {
     posix_spawn_file_actions_addclose(&actions, output[0])
     posix_spawn_file_actions_addclose(&actions, errors[0])
     let argv: [UnsafeMutablePointer<CChar>?] =
-      (launcher + [runner] + arguments).map { strdup($0) } + [nil]
+      (launcher + [binary] + arguments).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
     var envp: [UnsafeMutablePointer<CChar>?]?
     if let environment { envp = environment.map { strdup($0) } + [nil] }
@@ -82,9 +83,9 @@ final class RunningProcess {
     var pid: pid_t = 0
     let result: Int32
     if var envp {
-      result = posix_spawn(&pid, binary, &actions, nil, argv, &envp)
+      result = posix_spawn(&pid, program, &actions, nil, argv, &envp)
     } else {
-      result = posix_spawn(&pid, binary, &actions, nil, argv, environ)
+      result = posix_spawn(&pid, program, &actions, nil, argv, environ)
     }
     close(output[1])
     close(errors[1])
@@ -155,6 +156,17 @@ final class RunningProcess {
 func wasmbpfRun(_ arguments: [String], environment: [String]? = nil) throws -> ProcessResult {
   try RunningProcess(arguments, environment: environment).finish()
 }
+
+/// How much slower than usual the binaries under test run: 1, or what
+/// WASMBPF_TEST_TIME_SCALE says (Scripts/sanitize.sh sets 10: under a sanitizer the
+/// CLI's start-up alone can outlast a 300 ms --timeout). Tests whose guest must get
+/// going before a deadline multiply the deadline by it.
+let testTimeScale: Int = {
+  guard let text = getenv("WASMBPF_TEST_TIME_SCALE"), let scale = Int(String(cString: text)),
+    scale >= 1
+  else { return 1 }
+  return scale
+}()
 
 /// Milliseconds of a monotonic clock.
 func monotonicMilliseconds() -> Int {

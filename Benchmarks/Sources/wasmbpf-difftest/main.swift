@@ -3,6 +3,7 @@
 // memory and globals must agree. See Benchmarks/README.md ("Differential testing").
 //
 //   wasmbpf-difftest [--seed N] [--count N] [--seconds N] [--out DIR] [--keep-going]
+//   wasmbpf-difftest --modules FILE...   (modules from elsewhere, e.g. wasm-tools smith)
 //
 // Module k of a run is generated from seed N+k alone, so `--seed N+k --count 1`
 // reproduces it.
@@ -20,6 +21,8 @@ struct Options {
   /// A module text (a repro, edited) run instead of the seed's module, with the
   /// seed's calls.
   var replay: String? = nil
+  /// Module files to compare instead of generated modules (ModuleFiles.swift).
+  var modules: [String] = []
 }
 
 func parseOptions() -> Options {
@@ -41,6 +44,9 @@ func parseOptions() -> Options {
     case "--keep-going": options.keepGoing = true
     case "--verbose": options.verbose = true
     case "--replay": options.replay = value(a)
+    case "--modules":
+      options.modules = Array(arguments)
+      arguments = []
     default:
       print(
         "usage: wasmbpf-difftest [--seed N] [--count N] [--seconds N] [--out DIR] [--keep-going] [--verbose] [--replay FILE.wat]"
@@ -165,6 +171,18 @@ func write(atPath path: String, contents: Data) {
 }
 
 let options = parseOptions()
+if !options.modules.isEmpty {
+  var files = ModuleFileTally()
+  let clock = ContinuousClock()
+  let started = clock.now
+  for path in options.modules { checkModuleFile(path, tally: &files, verbose: options.verbose) }
+  for mismatch in files.mismatches { print("MISMATCH \(mismatch)") }
+  print(
+    "modules: \(files.modules) (\(files.compared) instantiated by both, \(files.bothRejected) rejected by both), "
+      + "\(files.calls) calls compared, stack-limit inconclusive \(files.stackInconclusive), "
+      + "mismatches \(files.mismatches.count), \(clock.now - started)")
+  exit(files.mismatches.isEmpty ? 0 : 1)
+}
 var tally = Tally()
 let clock = ContinuousClock()
 let started = clock.now

@@ -29,10 +29,14 @@ int main(int argc, char **argv) {
   if (!events) { fprintf(stderr, "no perf buffer\n"); return 1; }
   printf("ready\n");
   long deadline = fixture_now_ms() + o.timeout_ms;
+  int interrupted = 0;
   while (seen < o.max_events && fixture_now_ms() < deadline) {
     int n = wasmbpf_buffer_poll(events, 100);
-    if (n < 0 && n != -WASMBPF_EINTR) { fprintf(stderr, "poll: %d\n", n); return 1; }
+    // Stopped (Ctrl-C): leave the loop and finish normally, as upstream tools do.
+    if (wasmbpf_interrupted(n)) { interrupted = 1; break; }
+    if (n < 0) { fprintf(stderr, "poll: %d\n", n); return 1; }
   }
   wasmbpf_object_close(obj);
-  return seen >= o.max_events ? 0 : 2;
+  if (interrupted) printf("interrupted after %ld events\n", (long)seen);
+  return interrupted || seen >= o.max_events ? 0 : 2;
 }

@@ -32,11 +32,14 @@ int main(int argc, char **argv) {
   struct wasmbpf_buffer *records = wasmbpf_buffer_open(obj, "records", on_record, NULL);
   if (!records) { fprintf(stderr, "no ring buffer\n"); return 1; }
   long deadline = fixture_now_ms() + o.timeout_ms;
+  int interrupted = 0;
   while (consumed < o.max_events && fixture_now_ms() < deadline) {
     int n = wasmbpf_buffer_poll(records, 10);
-    if (n < 0 && n != -WASMBPF_EINTR) { fprintf(stderr, "poll: %d\n", n); return 1; }
+    // Stopped (Ctrl-C): leave the loop and finish normally, as upstream tools do.
+    if (wasmbpf_interrupted(n)) { interrupted = 1; break; }
+    if (n < 0) { fprintf(stderr, "poll: %d\n", n); return 1; }
   }
   printf("events %ld checksum %llu\n", consumed, checksum);
   wasmbpf_object_close(obj);
-  return consumed >= o.max_events ? 0 : 2;
+  return interrupted || consumed >= o.max_events ? 0 : 2;
 }

@@ -1,6 +1,8 @@
-// A uprobe on wasmbpf_uprobe_target() of the fixture's native target binary, whose
-// path the build script passes as UPROBE_BINARY (auto-attach reads it from the
-// section name). Reports the call's argument through a ring buffer.
+// A uprobe on wasmbpf_uprobe_target() of the fixture's native target binary, named
+// the way upstream wasm-bpf examples name theirs: relative, `./uprobe_target`. The
+// runtime resolves it through the guest's granted directories (`--dir DIR::.`), or
+// against its working directory with --bpf-host-paths. Reports the call's argument
+// through a ring buffer.
 #include <linux/bpf.h>
 #include <asm/ptrace.h>
 #include <bpf/bpf_helpers.h>
@@ -18,7 +20,7 @@ struct {
   __uint(max_entries, 64 * 1024);
 } events SEC(".maps");
 
-SEC("uprobe/" UPROBE_BINARY ":wasmbpf_uprobe_target")
+SEC("uprobe/./uprobe_target:wasmbpf_uprobe_target")
 int BPF_KPROBE(on_target, int value) {
   struct uprobe_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
   if (!e) return 0;

@@ -1,0 +1,116 @@
+// The interpreter on arbitrary modules: decode, validate (up front, or deferred to
+// first call), instantiate with every import stubbed, then call every exported
+// function with arguments drawn from the input, under fuel and a 200 ms deadline
+// (the store is interrupted). A module or a call may fail only with a WasmError, an
+// InstantiationError or a Trap; a crash or a call that neither fuel nor interruption
+// stops is a finding.
+//
+// Seeds: the fixtures' modules, and modules from `wasm-tools smith` (Scripts/fuzz.sh
+// adds them; Wasm 2.0 features only). Results against WasmKit are compared by
+// `wasmbpf-difftest --modules` (Benchmarks/), not here: WasmKit is not a dependency
+// of this package.
+
+import WasmCore
+import WasmInterp
+
+extension FuzzHarness {
+  static let interpreter = FuzzHarness(
+    name: "interp", summary: "validate, instantiate and invoke every export with fuel",
+    run: { bytes throws(FuzzFinding) in runModule(bytes) },
+    seeds: { wasmModuleSeeds() },
+    maxLength: 65536)
+}
+
+/// FNV-1a: arguments and modes derived from the whole input, so a module file alone
+/// replays the same run.
+private func fingerprint(_ bytes: [UInt8]) -> UInt64 {
+  var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+  for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+  return hash
+}
+
+private func runModule(_ bytes: [UInt8]) {
+  let hash = fingerprint(bytes)
+  let module: ValidatedModule
+  do {
+    module = try ValidatedModule(bytes: bytes, deferringBodyValidation: hash & 1 == 1)
+  } catch {
+    return
+  }
+  var configuration = InterpreterConfiguration()
+  configuration.maxMemoryPages = 256
+  configuration.maxTableElements = 100_000
+  configuration.valueStackSlots = 1 << 16
+  configuration.maxCallDepth = 2_000
+  configuration.lazyTranslation = hash & 2 == 0
+  let store = Store(configuration: configuration)
+  var linker = Linker()
+  for entry in module.imports {
+    switch entry.descriptor {
+    case .function(let typeIndex):
+      guard Int(typeIndex) < module.module.types.count else { return }
+      let type = module.module.types[Int(typeIndex)]
+      let results = type.results.map(zeroValue)
+      linker.defineFunction(
+        module: entry.module, name: entry.name, in: store, parameters: type.parameters,
+        results: type.results
+      ) { _, _ in results }
+    case .memory(let type):
+      guard let memory = try? store.memory(type) else { return }
+      linker.define(module: entry.module, name: entry.name, .memory(memory))
+    case .table(let type):
+      guard let table = try? store.table(type) else { return }
+      linker.define(module: entry.module, name: entry.name, .table(table))
+    case .global(let type):
+      linker.define(
+        module: entry.module, name: entry.name,
+        .global(store.global(type, value: zeroValue(type.valueType))))
+    }
+  }
+  let interrupt = store.interruptHandle
+  let instance: Instance
+  do {
+    instance = try CallWatchdog.shared.run(milliseconds: 200, onExpiry: { interrupt.interrupt() }) {
+      store.fuel = 50_000
+      return try linker.instantiate(module, in: store)
+    }
+  } catch {
+    return
+  }
+  var seed = hash
+  for name in instance.exportNames {
+    guard let function = instance.function(name) else { continue }
+    let arguments = function.type.parameters.map { type -> Value in
+      seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return value(of: type, bits: seed)
+    }
+    interrupt.reset()
+    store.fuel = 50_000
+    _ = try? CallWatchdog.shared.run(milliseconds: 200, onExpiry: { interrupt.interrupt() }) {
+      try function.call(arguments)
+    }
+  }
+}
+
+private func zeroValue(_ type: ValueType) -> Value { value(of: type, bits: 0) }
+
+/// A value of `type` from random bits: small numbers, edge values and raw bits.
+private func value(of type: ValueType, bits: UInt64) -> Value {
+  let raw: UInt64
+  switch bits >> 61 {
+  case 0: raw = 0
+  case 1: raw = bits & 0xFF
+  case 2: raw = UInt64.max
+  case 3: raw = 0x8000_0000
+  default: raw = bits
+  }
+  switch type {
+  case .i32: return .i32(UInt32(truncatingIfNeeded: raw))
+  case .i64: return .i64(raw)
+  case .f32: return .f32(UInt32(truncatingIfNeeded: raw))
+  case .f64: return .f64(raw)
+  case .v128: return .v128(V128(low: raw, high: ~raw))
+  case .ref(let reference):
+    return reference.heapType == .function ? .funcRef(nil) : .externRef(raw == 0 ? nil : raw)
+  }
+}

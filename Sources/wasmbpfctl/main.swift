@@ -1,0 +1,5 @@
+// wasmbpfctl: the node agent's client. A thin main over WasmbpfCtl.
+
+import WasmbpfCtl
+
+await WasmbpfCtlCommand.runFromCommandLine()
