@@ -27,7 +27,7 @@
 # Usage: Scripts/build-release.sh [PRODUCT]
 #   PRODUCT        wasmbpf-run (the default), or wasmbpf-oci: the registry commands,
 #                  which wasmbpf-run execs from its own folder (docs/oci.md)
-#   SCRATCH_PATH   build folder (default .build-release)
+#   SCRATCH_PATH   build folder (default .build-release; wasmbpf-oci's is SCRATCH_PATH-oci)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -41,9 +41,12 @@ esac
 if [ "$product" = wasmbpf-oci ]; then
   # The registry client resolves host names through glibc's NSS, which a static
   # binary can only use with the very glibc it was linked against: this one keeps the
-  # Swift runtime linked in and the C libraries shared.
-  swift build -c release --static-swift-stdlib --product "$product" --scratch-path "$scratch" >&2
-  echo "$scratch/release/$product"
+  # Swift runtime linked in and the C libraries shared. Its own build folder: the
+  # flags differ from wasmbpf-run's, and SwiftPM rebuilds every module when they
+  # change, so one folder for both would rebuild everything at each alternation.
+  swift build -c release --static-swift-stdlib --product "$product" \
+    --scratch-path "$scratch-oci" >&2
+  echo "$scratch-oci/release/$product"
   exit 0
 fi
 
