@@ -58,7 +58,7 @@ let package = Package(
   ],
   targets: [
     // Binary format, types and validation. No Foundation, no I/O, no dependencies.
-    .target(name: "WasmCore"),
+    .target(name: "WasmCore", exclude: ["Instructions/instructions.txt"]),
     // Translation, execution and the embedding API. Depends on WasmCore only.
     .target(name: "WasmInterp", dependencies: ["WasmCore"], swiftSettings: interpreterSettings),
     // Header-only shim: openat2(2), which has no glibc wrapper (see docs/wasi.md).
@@ -113,8 +113,8 @@ let package = Package(
     .target(
       name: "WasmbpfAgent",
       dependencies: [
-        "WasmbpfAgentAPI", "WasmbpfGuest", "WasiBpf", "WasiPreview1", "WasmInterp", "WasmCore",
-        .product(name: "Hummingbird", package: "hummingbird"),
+        "WasmbpfAgentAPI", "WasmbpfGuest", "WasmbpfOCI", "WasiBpf", "WasiPreview1", "WasmInterp",
+        "WasmCore", .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         .product(name: "Logging", package: "swift-log"),
@@ -156,7 +156,7 @@ let package = Package(
     .testTarget(
       name: "WasmTextTests", dependencies: ["WasmText", "WasmCore", "WastRunner"],
       exclude: ["Expectations"]),
-    .testTarget(name: "WasmInterpTests", dependencies: ["WasmInterp", "WasmCore"]),
+    .testTarget(name: "WasmInterpTests", dependencies: ["WasmInterp", "WasmCore", "WasmText"]),
     .testTarget(
       name: "WastRunnerTests", dependencies: ["WastRunner", "WasmCore"],
       // The spec expectation list, read through #filePath, not a resource.
@@ -186,7 +186,9 @@ let package = Package(
     // Also depends on the executables, which its end-to-end tests spawn.
     .testTarget(
       name: "WasmbpfAgentTests",
-      dependencies: ["WasmbpfAgent", "WasmbpfAgentAPI", "WasmbpfCtl", "wasmbpfd", "wasmbpfctl"]),
+      dependencies: [
+        "WasmbpfAgent", "WasmbpfAgentAPI", "WasmbpfCtl", "WasmbpfOCI", "wasmbpfd", "wasmbpfctl",
+      ]),
     // Replays each harness's seeds and saved findings (read through #filePath).
     .testTarget(
       name: "FuzzHarnessesTests", dependencies: ["FuzzHarnesses", "wasmbpf-fuzz"],

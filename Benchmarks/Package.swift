@@ -23,6 +23,7 @@ let package = Package(
         .product(name: "WasmInterp", package: "wasmbpf"),
         .product(name: "WasiPreview1", package: "wasmbpf"),
         .product(name: "WasiBpf", package: "wasmbpf"),
+        .product(name: "WasmText", package: "wasmbpf"),
         .product(name: "WasmKit", package: "WasmKit"),
         .product(name: "WasmKitWASI", package: "WasmKit"),
         .product(name: "WasmParser", package: "WasmKit"),

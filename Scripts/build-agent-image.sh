@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the node agent's OCI image from scratch with buildah: the release binaries
-# (wasmbpfd, wasmbpfctl, wasmbpf-run; Swift runtime linked in) and the shared libraries
-# they load (libbpf, libelf, zlib, libstdc++, glibc and the loader, as ldd lists them),
-# and nothing else: no shell, no package manager.
+# (wasmbpfd, wasmbpfctl, wasmbpf-run; Swift runtime linked in), the shared libraries
+# they load (libbpf, libelf, zlib, libstdc++, glibc and the loader, as ldd lists them)
+# and the CA bundle registries are verified against, and nothing else: no shell, no
+# package manager.
 #
 #   Scripts/build-agent-image.sh [IMAGE]     (default localhost/wasmbpfd:dev)
 #   SCRATCH_PATH    build folder (default .build-release; .build-static for debug)
@@ -40,7 +41,9 @@ cleanup() {
 trap cleanup EXIT
 
 mkdir -p "$root/usr/bin" "$root/tmp" "$root/run/wasmbpfd" "$root/etc/wasmbpfd/tools" \
-  "$root/var/lib/wasmbpfd/modules"
+  "$root/var/lib/wasmbpfd/modules" "$root/var/cache/wasmbpfd" "$root/etc/ssl/certs"
+# The trust store HTTPS registries are verified against (module.oci).
+cp -L /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/"
 chmod 1777 "$root/tmp"
 for binary in "${binaries[@]}"; do
   if ldd "$binary" | grep -q libswift; then

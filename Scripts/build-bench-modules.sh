@@ -3,7 +3,8 @@
 #   work/modules/sqlite.wasm   SQLite 3.45.3 (amalgamation from the PyPI sdist
 #                              `pysqlcipher3static`, built as plain SQLite), >= 1 MB code
 #   work/modules/quickjs.wasm  QuickJS 2021-03-27 (PyPI sdist `quickjs`)
-#   work/kernels/*.wasm        the compute kernels of Benchmarks/Kernels/*.c
+#   work/kernels/*.wasm        the compute kernels of Benchmarks/Kernels/*.c (the .wat
+#                              kernels are read as text by the benchmarks themselves)
 #   work/native/NAME.so        each kernel built natively (clang -O2), loaded by
 #                              wasmbpf-bench for the in-process "native" column
 #   work/native/NAME           each kernel as a native executable, for the
@@ -80,6 +81,7 @@ build_kernels() {
     local name extra=()
     name="$(basename "$file" .c)"
     [ "$name" = simd ] && extra=(-msimd128)
+    [ "$name" = tailcall ] && extra=(-mtail-call)
     "${cc[@]}" -O2 "${extra[@]}" -c "$file" -o "$objects/kernel-$name.o"
     "${cc[@]}" -O2 "$objects/kernel-$name.o" -o "$kernels/$name.wasm"
   done

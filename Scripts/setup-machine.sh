@@ -29,7 +29,8 @@ packages=(
   libelf-dev                 # libbpf's dependency
   openssl                    # keys and certificates for the registry tests' TLS and tokens
   prometheus                 # promtool checks the node agent's metrics (tests)
-  python3-venv               # Scripts/fuzz.sh's venv (wasm-tools smith, wast2json from PyPI)
+  python3                    # the code generators (Scripts/gen-instructions.py)
+  python3-venv               # fuzz.sh's venv (wasm-tools smith, wast2json) and the wasmtime peer (bench-smoke.sh)
   skopeo                     # reads what we push, copies images for us (registry tests)
   umoci                      # builds the ordinary OCI images the registry tests run
   wasi-libc                  # the wasm32-wasi C library for guests

@@ -27,8 +27,8 @@ fail() {
 Scripts/build-agent-image.sh "$image" >/tmp/wasmbpfd-image.txt
 cat /tmp/wasmbpfd-image.txt | head -1
 
-# The image holds the three binaries and shared libraries, nothing else.
-unexpected=$(tail -n +2 /tmp/wasmbpfd-image.txt | grep -v -E '^/usr/bin/(wasmbpfd|wasmbpfctl|wasmbpf-run)$|^/(usr/)?lib(64)?/.*\.so(\.[0-9]+)*$' || true)
+# The image holds the three binaries, shared libraries and the CA bundle, nothing else.
+unexpected=$(tail -n +2 /tmp/wasmbpfd-image.txt | grep -v -E '^/usr/bin/(wasmbpfd|wasmbpfctl|wasmbpf-run)$|^/(usr/)?lib(64)?/.*\.so(\.[0-9]+)*$|^/etc/ssl/certs/ca-certificates\.crt$' || true)
 [[ -z "$unexpected" ]] || fail "unexpected files in the image: $unexpected"
 
 exectrace=Fixtures/generated/bpf/guests/exectrace.wasm

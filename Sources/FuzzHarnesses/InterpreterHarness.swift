@@ -48,8 +48,7 @@ private func runModule(_ bytes: [UInt8]) {
   for entry in module.imports {
     switch entry.descriptor {
     case .function(let typeIndex):
-      guard Int(typeIndex) < module.module.types.count else { return }
-      let type = module.module.types[Int(typeIndex)]
+      guard let type = module.module.functionType(at: typeIndex) else { return }
       let results = type.results.map(zeroValue)
       linker.defineFunction(
         module: entry.module, name: entry.name, in: store, parameters: type.parameters,
@@ -65,6 +64,10 @@ private func runModule(_ bytes: [UInt8]) {
       linker.define(
         module: entry.module, name: entry.name,
         .global(store.global(type, value: zeroValue(type.valueType))))
+    case .tag(let type):
+      guard let signature = module.module.functionType(at: type.typeIndex) else { return }
+      linker.define(
+        module: entry.module, name: entry.name, .tag(store.tag(parameters: signature.parameters)))
     }
   }
   let interrupt = store.interruptHandle

@@ -20,6 +20,8 @@
 
 import WasmCore
 
+import WasmCore
+
 #if canImport(Glibc)
   import Glibc
 #endif

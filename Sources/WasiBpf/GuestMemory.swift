@@ -1,8 +1,10 @@
 // The view of a guest's linear memory that the wasm_bpf functions need, so the BPF
 // host logic does not depend on one interpreter's types. Every guest pointer and
-// length goes through `GuestRange` before it becomes an address: 64-bit arithmetic,
-// checked against the memory's size at the moment of use (memory may grow, and move,
-// whenever the guest runs).
+// length goes through `GuestRange` (WasmCore) before it becomes an address: 64-bit
+// arithmetic, checked against the memory's size at the moment of use (memory may
+// grow, and move, whenever the guest runs).
+
+import WasmCore
 
 /// A guest's linear memory. The interpreter's `Memory` (a two-word struct) conforms,
 /// so passing one to the host allocates nothing.
@@ -14,30 +16,19 @@ public protocol GuestMemory {
   func withBytes<R>(_ body: (UnsafeMutableRawBufferPointer) throws -> R) rethrows -> R
 }
 
-/// A checked range of guest memory.
-public struct GuestRange: Hashable, Sendable {
-  public let offset: Int
-  public let count: Int
-
-  /// The range `[address, address + length)` when it lies inside `memoryBytes`.
-  public init?(address: UInt32, length: UInt64, memoryBytes: Int) {
-    let (end, overflow) = UInt64(address).addingReportingOverflow(length)
-    guard !overflow, length <= UInt64(Int.max), end <= UInt64(memoryBytes) else { return nil }
-    offset = Int(address)
-    count = Int(length)
-  }
-}
-
 extension GuestMemory {
   /// The NUL-terminated string at `address`, at most `limit` bytes long; nil when it
   /// runs past the end of memory or the limit without a NUL.
   public func readCString(address: UInt32, limit: Int = 4096) -> String? {
     withBytes { bytes in
-      let start = Int(address)
-      guard start < bytes.count else { return nil }
-      let end = min(bytes.count, start + limit)
-      guard let nul = bytes[start..<end].firstIndex(of: 0) else { return nil }
-      return String(decoding: bytes[start..<nul], as: UTF8.self)
+      guard limit >= 0, UInt64(address) < UInt64(bytes.count) else { return nil }
+      let available = UInt64(bytes.count) - UInt64(address)
+      guard
+        let range = GuestRange(
+          address: address, length: min(UInt64(limit), available), memoryBytes: bytes.count),
+        let nul = bytes[range.offset..<range.end].firstIndex(of: 0)
+      else { return nil }
+      return String(decoding: bytes[range.offset..<nul], as: UTF8.self)
     }
   }
 }

@@ -191,9 +191,7 @@ extension WasiContext {
   }
 
   func argsGet(_ memory: WasiMemory, argv: UInt32, buffer: UInt32) throws(WasiErrno) {
-    guard UInt64(argv) + UInt64(arguments.count) * 4 <= UInt64(memory.bytes.count) else {
-      throw .fault
-    }
+    _ = try memory.range(argv, UInt64(arguments.count) * 4)
     try writeStrings(arguments, memory, pointers: argv, buffer: buffer)
   }
 
@@ -202,9 +200,7 @@ extension WasiContext {
   }
 
   func environGet(_ memory: WasiMemory, environ: UInt32, buffer: UInt32) throws(WasiErrno) {
-    guard UInt64(environ) + UInt64(environment.count) * 4 <= UInt64(memory.bytes.count) else {
-      throw .fault
-    }
+    _ = try memory.range(environ, UInt64(environment.count) * 4)
     try writeStrings(environment, memory, pointers: environ, buffer: buffer)
   }
 

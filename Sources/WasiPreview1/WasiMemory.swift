@@ -3,7 +3,10 @@
 // A WASI function never calls back into the guest, so memory cannot grow (or move)
 // while one runs: the core receives the memory's bytes once per call. Every guest
 // pointer and length is checked as 64-bit arithmetic against the memory's size
-// before it becomes an address; a bad one is `WasiErrno.fault`, never a host crash.
+// before it becomes an address (`GuestRange`); a bad one is `WasiErrno.fault`,
+// never a host crash.
+
+import WasmCore
 
 /// A guest memory region valid for one WASI call.
 public struct WasiMemory {
@@ -15,12 +18,13 @@ public struct WasiMemory {
   /// The checked range `[address, address + length)`.
   func range(_ address: UInt32, _ length: UInt64) throws(WasiErrno) -> UnsafeMutableRawBufferPointer
   {
-    let end = UInt64(address) &+ length  // both below 2^33 when length came from a u32 pair
-    guard length <= UInt64(UInt32.max) + 1, end <= UInt64(bytes.count) else { throw .fault }
-    guard length > 0, let base = bytes.baseAddress else {
+    guard let range = GuestRange(address: address, length: length, memoryBytes: bytes.count) else {
+      throw .fault
+    }
+    guard range.count > 0, let base = bytes.baseAddress else {
       return UnsafeMutableRawBufferPointer(start: nil, count: 0)
     }
-    return UnsafeMutableRawBufferPointer(start: base + Int(address), count: Int(length))
+    return UnsafeMutableRawBufferPointer(start: base + range.offset, count: range.count)
   }
 
   func load<T: FixedWidthInteger>(_ type: T.Type, _ address: UInt32) throws(WasiErrno) -> T {

@@ -6,7 +6,7 @@
 // out-of-bounds access. The reader does not own its bytes: the caller keeps them
 // alive (decoding runs inside `withUnsafeBufferPointer`).
 
-public struct ByteReader {
+@usableFromInline package struct ByteReader {
   @usableFromInline let base: UnsafePointer<UInt8>
   /// Absolute offset of `base[0]` in the module, for error positions.
   @usableFromInline let baseOffset: Int
@@ -14,7 +14,7 @@ public struct ByteReader {
   @usableFromInline var end: Int
 
   /// A reader over `buffer`, whose first byte sits at `offset` in the module.
-  public init(_ buffer: UnsafeBufferPointer<UInt8>, offset: Int = 0) {
+  @usableFromInline package init(_ buffer: UnsafeBufferPointer<UInt8>, offset: Int = 0) {
     // An empty buffer may have a nil base; point at a static byte instead.
     self.base = buffer.baseAddress ?? UnsafePointer(ByteReader.emptyByte)
     self.baseOffset = offset
@@ -29,24 +29,24 @@ public struct ByteReader {
   }()
 
   /// Absolute offset of the next byte in the module.
-  @inlinable public var offset: Int { baseOffset + position }
+  @inlinable package var offset: Int { baseOffset + position }
   /// Absolute offset just past the last readable byte.
-  @inlinable public var endOffset: Int { baseOffset + end }
-  @inlinable public var remaining: Int { end - position }
-  @inlinable public var isAtEnd: Bool { position >= end }
+  @inlinable package var endOffset: Int { baseOffset + end }
+  @inlinable package var remaining: Int { end - position }
+  @inlinable package var isAtEnd: Bool { position >= end }
 
   @inlinable
-  public func error(_ message: String) -> WasmError {
+  package func error(_ message: String) -> WasmError {
     .malformed(message, at: offset)
   }
 
   @inlinable
-  public func peekByte() -> UInt8? {
+  package func peekByte() -> UInt8? {
     position < end ? base[position] : nil
   }
 
   @inlinable
-  public mutating func readByte() throws(WasmError) -> UInt8 {
+  package mutating func readByte() throws(WasmError) -> UInt8 {
     guard position < end else { throw error("unexpected end") }
     let b = base[position]
     position &+= 1
@@ -55,7 +55,7 @@ public struct ByteReader {
 
   /// Reads `count` raw bytes (checked against what remains before anything is copied).
   @inlinable
-  public mutating func readBytes(_ count: Int) throws(WasmError) -> UnsafeBufferPointer<UInt8> {
+  package mutating func readBytes(_ count: Int) throws(WasmError) -> UnsafeBufferPointer<UInt8> {
     guard count >= 0, count <= remaining else { throw error("unexpected end") }
     let result = UnsafeBufferPointer(start: base + position, count: count)
     position &+= count
@@ -64,7 +64,7 @@ public struct ByteReader {
 
   /// Skips `count` bytes.
   @inlinable
-  public mutating func skip(_ count: Int) throws(WasmError) {
+  package mutating func skip(_ count: Int) throws(WasmError) {
     guard count >= 0, count <= remaining else { throw error("unexpected end") }
     position &+= count
   }
@@ -72,7 +72,7 @@ public struct ByteReader {
   /// A reader over the next `length` bytes; this reader moves past them.
   /// Throws `shortMessage` when fewer than `length` bytes remain.
   @inlinable
-  public mutating func subReader(
+  package mutating func subReader(
     length: Int, shortMessage: String = "unexpected end"
   ) throws(WasmError) -> ByteReader {
     guard length >= 0, length <= remaining else { throw error(shortMessage) }
@@ -87,8 +87,10 @@ public struct ByteReader {
   // be zero (unsigned) or a sign extension of bit N-1 (signed). Too many bytes is
   // "integer representation too long"; bad unused bits is "integer too large".
 
-  @inlinable
-  public mutating func readU32() throws(WasmError) -> UInt32 {
+  // Always inlined: the one-byte case is most immediates, and the instruction
+  // decoder's dispatch grew past the size where the compiler inlines it by itself.
+  @inlinable @inline(__always)
+  package mutating func readU32() throws(WasmError) -> UInt32 {
     // Fast path: a single byte.
     if position < end, base[position] & 0x80 == 0 {
       let b = base[position]
@@ -99,23 +101,29 @@ public struct ByteReader {
   }
 
   @inlinable
-  public mutating func readU64() throws(WasmError) -> UInt64 {
-    try readUnsigned(bits: 64)
+  package mutating func readU64() throws(WasmError) -> UInt64 {
+    // Fast path: a single byte (memarg offsets, limits).
+    if position < end, base[position] & 0x80 == 0 {
+      let b = base[position]
+      position &+= 1
+      return UInt64(b)
+    }
+    return try readUnsigned(bits: 64)
   }
 
   @inlinable
-  public mutating func readS32() throws(WasmError) -> Int32 {
+  package mutating func readS32() throws(WasmError) -> Int32 {
     Int32(truncatingIfNeeded: try readSigned(bits: 32))
   }
 
   /// A signed 33-bit integer (block types).
   @inlinable
-  public mutating func readS33() throws(WasmError) -> Int64 {
+  package mutating func readS33() throws(WasmError) -> Int64 {
     try readSigned(bits: 33)
   }
 
   @inlinable
-  public mutating func readS64() throws(WasmError) -> Int64 {
+  package mutating func readS64() throws(WasmError) -> Int64 {
     try readSigned(bits: 64)
   }
 
@@ -183,7 +191,7 @@ public struct ByteReader {
   // MARK: Fixed-width
 
   @inlinable
-  public mutating func readUInt32LE() throws(WasmError) -> UInt32 {
+  package mutating func readUInt32LE() throws(WasmError) -> UInt32 {
     guard remaining >= 4 else { throw error("unexpected end") }
     var v: UInt32 = 0
     for i in 0..<4 { v |= UInt32(base[position &+ i]) << UInt32(8 * i) }
@@ -192,7 +200,7 @@ public struct ByteReader {
   }
 
   @inlinable
-  public mutating func readUInt64LE() throws(WasmError) -> UInt64 {
+  package mutating func readUInt64LE() throws(WasmError) -> UInt64 {
     guard remaining >= 8 else { throw error("unexpected end") }
     var v: UInt64 = 0
     for i in 0..<8 { v |= UInt64(base[position &+ i]) << UInt64(8 * i) }
@@ -203,7 +211,7 @@ public struct ByteReader {
   // MARK: Names
 
   /// A length-prefixed UTF-8 name ("malformed UTF-8 encoding" when it is not UTF-8).
-  public mutating func readName() throws(WasmError) -> String {
+  package mutating func readName() throws(WasmError) -> String {
     let length = Int(try readU32())
     let start = offset
     let bytes = try readBytes(length)

@@ -1,17 +1,55 @@
-// Types of the WebAssembly core specification.
+// Types of the WebAssembly core specification (Wasm 3.0).
 // https://webassembly.github.io/spec/core/syntax/types.html
 //
 // These are plain value types so that decoding, validation and translation can pass
-// them around without ARC traffic. Cases that Wasm 3.0 adds (typed function
-// references, GC heap types, memory64, shared memories) have room here: new
-// `HeapType` cases and the `Limits.is64` / `shared` flags.
+// them around without ARC traffic. Reference types carry a heap type that is either
+// abstract (func, extern, exn, the GC hierarchy and their bottoms) or a concrete
+// type index of the module; subtyping between them is `TypeTable`'s job.
 
 /// A heap type: what a reference points to.
+/// https://webassembly.github.io/spec/core/syntax/types.html#heap-types
 public enum HeapType: Hashable, Sendable {
+  /// `func`: any function.
   case function
+  /// `nofunc`: the bottom of the function hierarchy (only null).
+  case noFunction
+  /// `extern`: a host reference.
   case extern
-  // Wasm 3.0 (typed function references / GC) adds `.concrete(typeIndex)` and the
-  // abstract GC types here.
+  /// `noextern`: the bottom of the external hierarchy.
+  case noExtern
+  /// `exn`: an exception (exception handling).
+  case exception
+  /// `noexn`: the bottom of the exception hierarchy.
+  case noException
+  /// GC's abstract types: `any`, `eq`, `i31`, `struct`, `array`.
+  case any
+  case eq
+  case i31
+  case `struct`
+  case array
+  /// `none`: the bottom of GC's `any` hierarchy (named so that it cannot be
+  /// confused with `Optional.none`).
+  case noAny
+  /// A type defined in the module's type section, by index.
+  case concrete(UInt32)
+  /// The bottom of every hierarchy: a reference popped from unreachable code
+  /// (validation only; no value has it).
+  case bottom
+
+  /// The type index of a concrete heap type.
+  @inlinable
+  public var typeIndex: UInt32? {
+    if case .concrete(let index) = self { return index }
+    return nil
+  }
+
+  /// Whether this abstract type belongs to GC (decoded only with `Features.gc`).
+  public var isGC: Bool {
+    switch self {
+    case .any, .eq, .i31, .struct, .array, .noAny: return true
+    default: return false
+    }
+  }
 }
 
 /// A reference type: a nullable or non-null reference to a heap type.
@@ -24,8 +62,12 @@ public struct ReferenceType: Hashable, Sendable {
     self.heapType = heapType
   }
 
+  /// `funcref` = `(ref null func)`.
   public static let funcRef = ReferenceType(heapType: .function)
+  /// `externref` = `(ref null extern)`.
   public static let externRef = ReferenceType(heapType: .extern)
+  /// `exnref` = `(ref null exn)`.
+  public static let exnRef = ReferenceType(heapType: .exception)
 }
 
 /// A value type.
@@ -39,10 +81,18 @@ public enum ValueType: Hashable, Sendable {
 
   public static let funcRef = ValueType.ref(.funcRef)
   public static let externRef = ValueType.ref(.externRef)
+  public static let exnRef = ValueType.ref(.exnRef)
 
   public var isReference: Bool {
     if case .ref = self { return true }
     return false
+  }
+
+  /// Whether a local of this type has a default value (numbers, vectors and
+  /// nullable references do; non-null references must be set before use).
+  public var isDefaultable: Bool {
+    if case .ref(let r) = self { return r.isNullable }
+    return true
   }
 }
 
@@ -57,11 +107,50 @@ public struct FunctionType: Hashable, Sendable {
   }
 }
 
+/// The structure of a defined type. Only function types until GC adds structs and
+/// arrays (issue 19): switches over it are meant to be exhaustive.
+/// https://webassembly.github.io/spec/core/syntax/types.html#composite-types
+public enum CompositeType: Hashable, Sendable {
+  case function(FunctionType)
+}
+
+/// One entry of the type section: a composite type with its declared supertype
+/// (GC's `sub`), finality, and the recursion group it was defined in.
+/// https://webassembly.github.io/spec/core/syntax/types.html#recursive-types
+public struct SubType: Hashable, Sendable {
+  public var composite: CompositeType
+  /// Declared supertypes (at most one in Wasm 3.0), as type indices.
+  public var supertypes: [UInt32]
+  /// A final type has no subtypes. Types written without `sub` are final.
+  public var isFinal: Bool
+  /// Type indices of the recursion group holding this type (one type when written
+  /// without `rec`). A type may refer to every type of its group and before it.
+  public var recursionGroup: Range<UInt32>
+
+  public init(
+    _ composite: CompositeType, supertypes: [UInt32] = [], isFinal: Bool = true,
+    recursionGroup: Range<UInt32>
+  ) {
+    self.composite = composite
+    self.supertypes = supertypes
+    self.isFinal = isFinal
+    self.recursionGroup = recursionGroup
+  }
+
+  /// The function type, when the composite type is one.
+  @inlinable
+  public var functionType: FunctionType? {
+    switch composite {
+    case .function(let type): return type
+    }
+  }
+}
+
 /// Size limits of a memory (in 64 KiB pages) or a table (in elements).
 public struct Limits: Hashable, Sendable {
   public var min: UInt64
   public var max: UInt64?
-  /// Wasm 3.0 memory64 / table64: the index type is i64.
+  /// Wasm 3.0 memory64 / table64: the address type is i64.
   public var is64: Bool
   /// Threads proposal: a shared memory.
   public var isShared: Bool
@@ -72,6 +161,9 @@ public struct Limits: Hashable, Sendable {
     self.is64 = is64
     self.isShared = isShared
   }
+
+  /// The type of addresses into a memory or table with these limits.
+  public var addressType: ValueType { is64 ? .i64 : .i32 }
 }
 
 public struct MemoryType: Hashable, Sendable {
@@ -102,13 +194,21 @@ public struct GlobalType: Hashable, Sendable {
   }
 }
 
+/// The type of an exception tag: the index of a function type whose parameters
+/// are the exception's values (and whose results are empty).
+public struct TagType: Hashable, Sendable {
+  public var typeIndex: UInt32
+  public init(typeIndex: UInt32) { self.typeIndex = typeIndex }
+}
+
 /// The kind of an import or export.
 public enum ExternalKind: UInt8, Hashable, Sendable {
   case function = 0
   case table = 1
   case memory = 2
   case global = 3
-  // Wasm 3.0 exception handling: case tag = 4
+  /// Exception handling (Wasm 3.0).
+  case tag = 4
 }
 
 /// The type of a structured control instruction.

@@ -4,45 +4,62 @@
 // Built once per module by module-level validation; function-body validators (and
 // the interpreter's translator, which validates as it translates) read it.
 
-public struct ValidationContext: Sendable {
-  public var features: Features
-  public var types: [FunctionType]
+package struct ValidationContext: Sendable {
+  package var features: Features
+  /// The type section, with type equivalence and subtyping.
+  package var typeTable: TypeTable
   /// Type index of every function in the function index space (imports first).
-  public var functionTypeIndices: [UInt32]
-  public var tables: [TableType]
-  public var memories: [MemoryType]
-  public var globals: [GlobalType]
+  package var functionTypeIndices: [UInt32]
+  package var tables: [TableType]
+  package var memories: [MemoryType]
+  package var globals: [GlobalType]
+  /// Every tag in the tag index space (imports first).
+  package var tags: [TagType]
   /// Reference type of each element segment.
-  public var elementTypes: [ReferenceType]
+  package var elementTypes: [ReferenceType]
   /// Number of data segments, when the module has a data count section.
-  public var dataCount: UInt32?
+  package var dataCount: UInt32?
   /// Functions that `ref.func` may name in a function body (C.refs): those referenced
   /// outside function bodies (exports, element segments, global initialisers).
-  public var declaredFunctionReferences: Set<UInt32>
+  package var declaredFunctionReferences: Set<UInt32>
 
-  public init(
-    features: Features, types: [FunctionType], functionTypeIndices: [UInt32],
-    tables: [TableType], memories: [MemoryType], globals: [GlobalType],
+  package init(
+    features: Features, typeTable: TypeTable, functionTypeIndices: [UInt32],
+    tables: [TableType], memories: [MemoryType], globals: [GlobalType], tags: [TagType] = [],
     elementTypes: [ReferenceType], dataCount: UInt32?,
     declaredFunctionReferences: Set<UInt32>
   ) {
     self.features = features
-    self.types = types
+    self.typeTable = typeTable
     self.functionTypeIndices = functionTypeIndices
     self.tables = tables
     self.memories = memories
     self.globals = globals
+    self.tags = tags
     self.elementTypes = elementTypes
     self.dataCount = dataCount
     self.declaredFunctionReferences = declaredFunctionReferences
   }
 
+  /// The function type of every type index (empty for other composite types).
+  @inlinable
+  package var types: [FunctionType] { typeTable.functionTypes }
+
   /// The type of function `index`, or nil when the index is out of range.
   @inlinable
-  public func functionType(at index: UInt32) -> FunctionType? {
+  package func functionType(at index: UInt32) -> FunctionType? {
     guard Int(index) < functionTypeIndices.count else { return nil }
     let typeIndex = Int(functionTypeIndices[Int(index)])
-    guard typeIndex < types.count else { return nil }
-    return types[typeIndex]
+    guard typeIndex < typeTable.functionTypes.count else { return nil }
+    return typeTable.functionTypes[typeIndex]
+  }
+
+  /// The function type of tag `index`, or nil when the index is out of range.
+  @inlinable
+  package func tagType(at index: UInt32) -> FunctionType? {
+    guard Int(index) < tags.count else { return nil }
+    let typeIndex = Int(tags[Int(index)].typeIndex)
+    guard typeIndex < typeTable.functionTypes.count else { return nil }
+    return typeTable.functionTypes[typeIndex]
   }
 }

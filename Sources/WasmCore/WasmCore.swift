@@ -6,7 +6,9 @@
 // each function body (`FunctionValidator`).
 
 /// Decodes a binary module. Function bodies are located, not yet decoded.
-public func decodeModule(_ bytes: [UInt8], features: Features = .wasm2) throws(WasmError) -> Module {
+public func decodeModule(_ bytes: [UInt8], features: Features = .default) throws(WasmError)
+  -> Module
+{
   // Implemented by the section decoder (ModuleDecoder.swift).
   try ModuleDecoder.decode(bytes, features: features)
 }

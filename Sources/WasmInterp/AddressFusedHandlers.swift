@@ -21,11 +21,11 @@ func wrappedAddress(_ x: UInt64, _ k: Int, _ offset: Int) -> UInt64 {
 func loadAdded<T: FixedWidthInteger>(
   _ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx, _ type: T.Type, _ widen: (T) -> UInt64
 ) -> Exit {
-  let ea = wrappedAddress(fp[pc[2]], pc[3], pc[4])
-  guard ea &+ UInt64(MemoryLayout<T>.size) <= UInt64(truncatingIfNeeded: ms) else {
-    return .trap(.outOfBoundsMemoryAccess)
-  }
-  fp[pc[1]] = widen(md.loadUnaligned(fromByteOffset: Int(truncatingIfNeeded: ea), as: T.self))
+  guard
+    let ea = checkedAddress(
+      wrappedAddress(fp[pc[2]], pc[3], pc[4]), width: UInt64(MemoryLayout<T>.size), ms)
+  else { return .trap(.outOfBoundsMemoryAccess) }
+  fp[pc[1]] = widen(md.loadUnaligned(fromByteOffset: ea, as: T.self))
   return next(pc + 5, fp, md, ms, c)
 }
 
@@ -35,12 +35,11 @@ func loadAdded<T: FixedWidthInteger>(
 func storeAdded<T: FixedWidthInteger>(
   _ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx, _ type: T.Type
 ) -> Exit {
-  let ea = wrappedAddress(fp[pc[1]], pc[3], pc[4])
-  guard ea &+ UInt64(MemoryLayout<T>.size) <= UInt64(truncatingIfNeeded: ms) else {
-    return .trap(.outOfBoundsMemoryAccess)
-  }
-  md.storeBytes(
-    of: T(truncatingIfNeeded: fp[pc[2]]), toByteOffset: Int(truncatingIfNeeded: ea), as: T.self)
+  guard
+    let ea = checkedAddress(
+      wrappedAddress(fp[pc[1]], pc[3], pc[4]), width: UInt64(MemoryLayout<T>.size), ms)
+  else { return .trap(.outOfBoundsMemoryAccess) }
+  md.storeBytes(of: T(truncatingIfNeeded: fp[pc[2]]), toByteOffset: ea, as: T.self)
   return next(pc + 5, fp, md, ms, c)
 }
 
@@ -127,9 +126,11 @@ func i64Store32Added(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit 
 func loadedOperand<T: FixedWidthInteger>(
   _ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ type: T.Type
 ) -> T? {
-  let ea = wrappedAddress(fp[pc[3]], pc[4], pc[5])
-  guard ea &+ UInt64(MemoryLayout<T>.size) <= UInt64(truncatingIfNeeded: ms) else { return nil }
-  return md.loadUnaligned(fromByteOffset: Int(truncatingIfNeeded: ea), as: T.self)
+  guard
+    let ea = checkedAddress(
+      wrappedAddress(fp[pc[3]], pc[4], pc[5]), width: UInt64(MemoryLayout<T>.size), ms)
+  else { return nil }
+  return md.loadUnaligned(fromByteOffset: ea, as: T.self)
 }
 
 /// Operands: [dst, x, address, k, offset]: `x * load` (`a[i] * b[j]`, the loaded
@@ -221,12 +222,11 @@ func storeAddedHandler(_ op: StoreOp) -> Handler? {
 func storeConstant<T: FixedWidthInteger>(
   _ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx, _ type: T.Type
 ) -> Exit {
-  let ea = UInt64(u32(fp[pc[1]])) &+ UInt64(truncatingIfNeeded: pc[3])
-  guard ea &+ UInt64(MemoryLayout<T>.size) <= UInt64(truncatingIfNeeded: ms) else {
-    return .trap(.outOfBoundsMemoryAccess)
-  }
-  md.storeBytes(
-    of: T(truncatingIfNeeded: pc[2]), toByteOffset: Int(truncatingIfNeeded: ea), as: T.self)
+  guard
+    let ea = effectiveAddress(
+      pc, fp, ms, address: 1, offset: 3, width: UInt64(MemoryLayout<T>.size))
+  else { return .trap(.outOfBoundsMemoryAccess) }
+  md.storeBytes(of: T(truncatingIfNeeded: pc[2]), toByteOffset: ea, as: T.self)
   return next(pc + 4, fp, md, ms, c)
 }
 

@@ -23,8 +23,8 @@ func memorySizeOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
 /// Operands: [dst, delta].
 func memoryGrowOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   let memory = currentMemory(c)
-  let old = memory.pointee.grow(by: u32(fp[pc[2]]))
-  fp[pc[1]] = UInt64(UInt32(bitPattern: old))
+  let old = memory.pointee.grow(by: UInt64(u32(fp[pc[2]])))
+  fp[pc[1]] = UInt64(UInt32(truncatingIfNeeded: old))
   return next(pc + 3, fp, memory.pointee.base, memory.pointee.size, c)
 }
 
@@ -93,8 +93,8 @@ func tableSizeOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
 /// Operands: [dst, initial value, delta, table state address].
 func tableGrowOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   let table = pointer(pc[4], as: TableState.self)
-  let old = table.pointee.grow(by: u32(fp[pc[3]]), initial: fp[pc[2]])
-  fp[pc[1]] = UInt64(UInt32(bitPattern: old))
+  let old = table.pointee.grow(by: UInt64(u32(fp[pc[3]])), initial: fp[pc[2]])
+  fp[pc[1]] = UInt64(UInt32(truncatingIfNeeded: old))
   return next(pc + 5, fp, md, ms, c)
 }
 

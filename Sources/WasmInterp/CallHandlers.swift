@@ -62,6 +62,11 @@ func enterWithoutCode(
 ) -> Exit {
   if callee.pointee.isHost {
     let exit = callHost(callee, newFP, c)
+    if exit == .exception, let exception = c.pointee.pendingException {
+      // The host threw a Wasm exception: it propagates from the call.
+      c.pointee.pendingException = nil
+      return unwind(exception, at: returnPC, fp, c)
+    }
     if exit != .proceed { return exit }
     // The host may have grown the caller's memory.
     let m = (c.pointee.frameTop - 1).pointee.function.pointee.memory.pointee
@@ -90,6 +95,16 @@ func callIndirectOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   }
   guard callee.pointee.typeID == pc[3] else { return .trap(.indirectCallTypeMismatch) }
   return enter(callee, fp + pc[4], pc + 5, fp, md, ms, c)
+}
+
+/// Operands: [reference slot, first argument slot]. The reference is read before
+/// the callee's frame (which may cover its slot) is entered.
+func callRefOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  guard
+    let callee = UnsafeMutablePointer<FunctionEntry>(
+      bitPattern: UInt(truncatingIfNeeded: fp[pc[1]]))
+  else { return .trap(.nullFunctionReference) }
+  return enter(callee, fp + pc[2], pc + 3, fp, md, ms, c)
 }
 
 /// Operands: [first result slot, result count]. Moves the results to the frame's

@@ -8,11 +8,6 @@ func unreachableOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   .trap(.unreachable)
 }
 
-/// Operands: [] — the guest did something only the validator accepts (SIMD).
-func unsupportedOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
-  .trap(.unsupported)
-}
-
 /// Ends a run: the return address of an invocation's base frame points here.
 func haltOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   .done
@@ -22,17 +17,6 @@ func haltOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
 func copyOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   fp[pc[1]] = fp[pc[2]]
   return next(pc + 3, fp, md, ms, c)
-}
-
-/// Operands: [dst, src, count]; ascending, so moving values down is safe.
-func copyManyOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
-  let dst = pc[1], src = pc[2], n = pc[3]
-  var i = 0
-  while i < n {
-    fp[dst &+ i] = fp[src &+ i]
-    i &+= 1
-  }
-  return next(pc + 4, fp, md, ms, c)
 }
 
 /// Operands: [dst, immediate].

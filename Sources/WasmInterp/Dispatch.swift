@@ -19,6 +19,9 @@ struct Exit: Equatable, Sendable {
   @inlinable init(raw: UInt8) { self.raw = raw }
   @usableFromInline static let proceed = Exit(raw: 0)
   @usableFromInline static let done = Exit(raw: 255)
+  /// A Wasm exception is propagating (`ExecContext.pendingException`): from a host
+  /// call to the unwinder, or out of an invocation to its host caller.
+  @usableFromInline static let exception = Exit(raw: 254)
   @inlinable static func trap(_ kind: TrapKind) -> Exit { Exit(raw: kind.rawValue) }
   var trapKind: TrapKind? { TrapKind(rawValue: raw) }
 }
@@ -81,6 +84,9 @@ struct FunctionEntry {
   /// Index in the store's function list (host closure, lazy translation, backtrace).
   var storeIndex: Int
   var isHost: Bool
+  /// The body's exception handlers (`try_table` catch clauses, see
+  /// ExceptionHandlers.swift), nil when it has none.
+  var handlers: UnsafePointer<Int>? = nil
 }
 
 /// One activation on the interpreter's own call stack.
@@ -117,6 +123,8 @@ struct ExecContext {
   /// The validation error of an `invalid function body` trap, kept until the trap is
   /// built.
   var trapDetail: String?
+  /// The exception being propagated when a handler returns `Exit.exception`.
+  var pendingException: ExceptionPointer? = nil
 }
 
 /// Continues with the handler at `pc`.

@@ -9,6 +9,8 @@ public enum Extern {
   case table(Table)
   case memory(Memory)
   case global(Global)
+  /// An exception tag (Wasm 3.0).
+  case tag(Tag)
 
   init(_ value: ExternalValue, runtime: StoreRuntime) {
     switch value {
@@ -16,6 +18,7 @@ public enum Extern {
     case .table(let t): self = .table(Table(runtime: runtime, instance: t))
     case .memory(let m): self = .memory(Memory(runtime: runtime, instance: m))
     case .global(let g): self = .global(Global(runtime: runtime, instance: g))
+    case .tag(let t): self = .tag(Tag(runtime: runtime, instance: t))
     }
   }
 
@@ -25,6 +28,7 @@ public enum Extern {
     case .table(let t): return .table(t.instance)
     case .memory(let m): return .memory(m.instance)
     case .global(let g): return .global(g.instance)
+    case .tag(let t): return .tag(t.instance)
     }
   }
 
@@ -34,6 +38,7 @@ public enum Extern {
     case .table(let t): return t.runtime
     case .memory(let m): return m.runtime
     case .global(let g): return g.runtime
+    case .tag(let t): return t.runtime
     }
   }
 }
@@ -128,7 +133,9 @@ public struct Global {
   /// Sets a mutable global; false when constant or of the wrong type.
   @discardableResult
   public func set(_ value: Value) -> Bool {
-    guard instance.type.mutability == .variable, value.hasType(instance.type.valueType) else { return false }
+    guard instance.type.mutability == .variable, value.hasType(instance.type.valueType) else {
+      return false
+    }
     runtime.store(value, to: instance.cell)
     return true
   }

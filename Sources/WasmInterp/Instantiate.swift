@@ -5,11 +5,16 @@
 import WasmCore
 
 extension StoreRuntime {
+  /// `typeIDs`: the store ids of the module's types, when the caller registered
+  /// them already (the linker does, to match imports).
   func instantiate(
-    _ module: Module, imports: [ExternalValue], deferredBodyValidation: ValidationContext? = nil
+    _ module: Module, imports: [ExternalValue], typeIDs: [Int]? = nil,
+    deferredBodyValidation: ValidationContext? = nil
   ) throws(InstantiationError) -> InstanceRuntime {
     let instance = InstanceRuntime(module: module)
     instance.deferredBodyValidation = deferredBodyValidation
+    instance.typeIDs = typeIDs ?? types.register(module.types)
+    let ids = instance.typeIDs
     // The store owns the instance from now on, even if initialisation traps
     // (its functions may already sit in imported tables).
     instances.append(instance)
@@ -22,13 +27,15 @@ extension StoreRuntime {
       case (.table, .table(let t)): instance.tables.append(t)
       case (.memory, .memory(let m)): instance.memories.append(m)
       case (.global, .global(let g)): instance.globals.append(g)
+      case (.tag, .tag(let t)): instance.tags.append(t)
       default:
         throw .incompatibleImportType(module: importEntry.module, name: importEntry.name)
       }
     }
     for memoryType in module.memories {
       let maxPages = min(
-        Int(clamping: memoryType.limits.max ?? 65536), configuration.maxMemoryPages)
+        Int(clamping: memoryType.limits.max ?? (memoryType.limits.is64 ? 1 << 48 : 65536)),
+        configuration.maxMemoryPages)
       let pages = Int(clamping: memoryType.limits.min)
       guard pages <= maxPages, let state = MemoryState.allocate(pages: pages, maxPages: maxPages)
       else {
@@ -36,27 +43,46 @@ extension StoreRuntime {
       }
       instance.memories.append(MemoryInstance(state: state, type: memoryType))
     }
-    for tableType in module.tables {
-      let maxCount = min(
-        Int(clamping: tableType.limits.max ?? UInt64(UInt32.max)), configuration.maxTableElements)
-      let count = Int(clamping: tableType.limits.min)
-      guard count <= maxCount,
-        let state = TableState.allocate(count: count, maxCount: maxCount, initial: 0)
-      else {
-        throw .resourceLimit("table of \(count) elements exceeds the configured maximum")
-      }
-      instance.tables.append(TableInstance(state: state, type: tableType))
-    }
     let memory = instance.memories.first?.state
     for (i, typeIndex) in module.functions.enumerated() {
       let f = addFunction(
-        type: module.types[Int(typeIndex)], host: nil, instance: instance,
-        functionIndex: module.importedFunctionCount + i, memory: memory)
+        type: module.functionType(at: typeIndex) ?? FunctionType(parameters: [], results: []),
+        typeID: Int(typeIndex) < ids.count ? ids[Int(typeIndex)] : nil, host: nil,
+        instance: instance, functionIndex: module.importedFunctionCount + i, memory: memory)
       instance.functions.append(f)
+    }
+    for type in module.tags {
+      let index = Int(type.typeIndex)
+      instance.tags.append(
+        addTag(
+          type: module.functionType(at: type.typeIndex)
+            ?? FunctionType(parameters: [], results: []),
+          typeID: index < ids.count ? ids[index] : 0))
+    }
+    // Tables after functions: a table's initialiser may be `ref.func`.
+    for (i, tableType) in module.tables.enumerated() {
+      let maxCount = min(
+        Int(clamping: tableType.limits.max ?? UInt64(UInt32.max)), configuration.maxTableElements)
+      let count = Int(clamping: tableType.limits.min)
+      var initial: UInt64 = 0
+      if i < module.tableInitializers.count, let expression = module.tableInitializers[i] {
+        initial = try evaluate(expression, in: instance)
+      }
+      guard count <= maxCount,
+        let state = TableState.allocate(count: count, maxCount: maxCount, initial: initial)
+      else {
+        throw .resourceLimit("table of \(count) elements exceeds the configured maximum")
+      }
+      let storeType = TableType(
+        elementType: TypeRegistry.storeForm(tableType.elementType, ids), limits: tableType.limits)
+      instance.tables.append(TableInstance(state: state, type: storeType))
     }
     for global in module.globals {
       let value = try evaluateWide(global.initializer, in: instance)
-      instance.globals.append(GlobalInstance(type: global.type, value: value.low, high: value.high))
+      let storeType = GlobalType(
+        mutability: global.type.mutability,
+        valueType: TypeRegistry.storeForm(global.type.valueType, ids))
+      instance.globals.append(GlobalInstance(type: storeType, value: value.low, high: value.high))
     }
     for export in module.exports {
       let i = Int(export.index)
@@ -65,6 +91,7 @@ extension StoreRuntime {
       case .table: instance.exports[Name(export.name)] = .table(instance.tables[i])
       case .memory: instance.exports[Name(export.name)] = .memory(instance.memories[i])
       case .global: instance.exports[Name(export.name)] = .global(instance.globals[i])
+      case .tag: instance.exports[Name(export.name)] = .tag(instance.tags[i])
       }
     }
     // Segments: passive ones keep their contents; active and declarative ones are
@@ -100,13 +127,17 @@ extension StoreRuntime {
     instance.environment = TranslationEnvironment(
       functionEntries: instance.functions.map(\.entry),
       functionTypes: instance.functions.map(\.type),
-      typeIDs: module.types.map { typeID($0) },
-      types: module.types,
+      typeIDs: ids,
+      types: module.types.map { $0.functionType ?? FunctionType(parameters: [], results: []) },
       globals: instance.globals.map(\.cell),
       globalTypes: instance.globals.map(\.type.valueType),
       tables: instance.tables.map(\.state),
+      tableIs64: instance.tables.map(\.type.limits.is64),
+      memories: instance.memories.map { ($0.state, $0.type.limits.is64) },
       dataSegments: instance.dataSegments,
-      elementSegments: instance.elementSegments)
+      elementSegments: instance.elementSegments,
+      tags: instance.tags.map(\.state),
+      tagTypes: instance.tags.map(\.type))
     if !configuration.lazyTranslation {
       for f in instance.functions where f.instance === instance {
         if translate(storeIndex: f.entry.pointee.storeIndex) != nil {
@@ -123,14 +154,17 @@ extension StoreRuntime {
       case .passive: continue
       case .declarative: state.pointee.count = 0
       case .active(let tableIndex, let offsetExpression):
-        let offset = Int(UInt32(truncatingIfNeeded: try evaluate(offsetExpression, in: instance)))
-        let table = instance.tables[Int(tableIndex)].state
+        let tableInstance = instance.tables[Int(tableIndex)]
+        let start = address(
+          try evaluate(offsetExpression, in: instance), is64: tableInstance.type.limits.is64)
+        let table = tableInstance.state
         let n = state.pointee.count
-        guard offset + n <= table.pointee.count else {
+        guard start <= UInt64(table.pointee.count), UInt64(n) <= UInt64(table.pointee.count) - start
+        else {
           throw .trap(Trap(.outOfBoundsTableAccess))
         }
         if n > 0, let base = state.pointee.base {
-          (table.pointee.elements + offset).update(
+          (table.pointee.elements + Int(start)).update(
             from: base.assumingMemoryBound(to: UInt64.self), count: n)
         }
         state.pointee.count = 0
@@ -139,12 +173,16 @@ extension StoreRuntime {
     for (i, segment) in module.data.enumerated() {
       guard case .active(let memoryIndex, let offsetExpression) = segment.mode else { continue }
       let state = instance.dataSegments[i]
-      let offset = Int(UInt32(truncatingIfNeeded: try evaluate(offsetExpression, in: instance)))
-      let memory = instance.memories[Int(memoryIndex)].state
+      let memoryInstance = instance.memories[Int(memoryIndex)]
+      let start = address(
+        try evaluate(offsetExpression, in: instance), is64: memoryInstance.type.limits.is64)
+      let memory = memoryInstance.state
       let n = state.pointee.count
-      guard offset + n <= memory.pointee.size else {
+      guard start <= UInt64(memory.pointee.size), UInt64(n) <= UInt64(memory.pointee.size) - start
+      else {
         throw .trap(Trap(.outOfBoundsMemoryAccess))
       }
+      let offset = Int(start)
       if n > 0, let base = state.pointee.base {
         (memory.pointee.base + offset).copyMemory(from: base, byteCount: n)
       }
@@ -160,8 +198,16 @@ extension StoreRuntime {
     return instance
   }
 
+  /// An evaluated segment offset as an address: an i32 is the low 32 bits of its
+  /// cell, an i64 all 64.
+  func address(_ cell: UInt64, is64: Bool) -> UInt64 {
+    is64 ? cell : UInt64(UInt32(truncatingIfNeeded: cell))
+  }
+
   /// Evaluates a constant expression.
-  func evaluate(_ expression: ConstExpression, in instance: InstanceRuntime) throws(InstantiationError) -> UInt64 {
+  func evaluate(_ expression: ConstExpression, in instance: InstanceRuntime)
+    throws(InstantiationError) -> UInt64
+  {
     try evaluateWide(expression, in: instance).low
   }
 
@@ -185,6 +231,21 @@ extension StoreRuntime {
         guard Int(i) < instance.globals.count else { throw .unsupported("unknown global") }
         let cell = instance.globals[Int(i)].cell
         stack.append((cell[0], cell[1]))
+      case .i32Add, .i32Sub, .i32Mul, .i64Add, .i64Sub, .i64Mul:
+        // Validation guarantees two operands.
+        guard let b = stack.popLast()?.low, let a = stack.popLast()?.low else {
+          throw .unsupported("malformed constant expression")
+        }
+        let value: UInt64
+        switch instruction {
+        case .i32Add: value = UInt64(UInt32(truncatingIfNeeded: a) &+ UInt32(truncatingIfNeeded: b))
+        case .i32Sub: value = UInt64(UInt32(truncatingIfNeeded: a) &- UInt32(truncatingIfNeeded: b))
+        case .i32Mul: value = UInt64(UInt32(truncatingIfNeeded: a) &* UInt32(truncatingIfNeeded: b))
+        case .i64Add: value = a &+ b
+        case .i64Sub: value = a &- b
+        default: value = a &* b
+        }
+        stack.append((value, 0))
       }
     }
     return stack.last ?? (0, 0)

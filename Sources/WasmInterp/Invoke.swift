@@ -55,6 +55,10 @@ extension StoreRuntime {
         return try host(Caller(runtime: self, instance: nil), arguments)
       } catch let trap as Trap {
         throw trap
+      } catch let exception as WasmException {
+        var trap = Trap(.uncaughtException)
+        trap.exception = exception
+        throw trap
       } catch {
         throw Trap(.hostError, hostError: "\(error)")
       }
@@ -69,7 +73,8 @@ extension StoreRuntime {
     let c = context
     let savedFrameTop = c.pointee.frameTop
     let cells = type.mentionsV128 ? 2 : 1
-    let needed = max(entry.pointee.frameSize, cells * type.parameters.count, cells * type.results.count)
+    let needed = max(
+      entry.pointee.frameSize, cells * type.parameters.count, cells * type.results.count)
     guard savedFrameTop < c.pointee.frameEnd, base + needed <= c.pointee.stackEnd else {
       throw Trap(.callStackExhausted)
     }
@@ -83,6 +88,14 @@ extension StoreRuntime {
     let exit = runCode(entry.pointee.code.unsafelyUnwrapped, base, memory.base, memory.size, c)
     if exit == .done {
       return type.results.enumerated().map { load(from: base + cells * $0.offset, as: $0.element) }
+    }
+    if exit == .exception, let exception = c.pointee.pendingException {
+      c.pointee.pendingException = nil
+      c.pointee.frameTop = savedFrameTop
+      var trap = Trap(.uncaughtException)
+      trap.exception = exceptionValue(exception)
+      if !exception.pointee.isExposed { releaseException(exception) }
+      throw trap
     }
     let trap = makeTrap(exit, frames: savedFrameTop..<c.pointee.frameTop)
     c.pointee.frameTop = savedFrameTop
@@ -120,7 +133,9 @@ extension StoreRuntime {
     var arguments: [Value] = []
     arguments.reserveCapacity(type.parameters.count)
     let cells = type.mentionsV128 ? 2 : 1
-    for (i, t) in type.parameters.enumerated() { arguments.append(load(from: args + cells * i, as: t)) }
+    for (i, t) in type.parameters.enumerated() {
+      arguments.append(load(from: args + cells * i, as: t))
+    }
     // Nested invocations start above the slots this call uses.
     let savedTop = stackTop
     stackTop = args + cells * max(type.parameters.count, type.results.count)
@@ -132,8 +147,14 @@ extension StoreRuntime {
     do {
       results = try host(caller, arguments)
     } catch let trap as Trap {
+      if trap.kind == .uncaughtException, let exception = trap.exception {
+        // A guest exception the host let through (a nested call): it goes on.
+        return raise(exception, c)
+      }
       if trap.kind == .hostError { c.pointee.hostError = trap.hostError }
       return .trap(trap.kind)
+    } catch let exception as WasmException {
+      return raise(exception, c)
     } catch {
       c.pointee.hostError = "\(error)"
       return .trap(.hostError)
@@ -146,5 +167,15 @@ extension StoreRuntime {
     }
     for (i, v) in results.enumerated() { store(v, to: args + cells * i) }
     return .proceed
+  }
+
+  /// Turns a host's `WasmException` into a guest exception about to propagate.
+  func raise(_ exception: WasmException, _ c: Ctx) -> Exit {
+    guard let object = makeException(exception) else {
+      c.pointee.hostError = "host threw an exception whose tag or values do not match"
+      return .trap(.hostError)
+    }
+    c.pointee.pendingException = object
+    return .exception
   }
 }

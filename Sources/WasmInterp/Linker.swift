@@ -12,7 +12,7 @@ public struct ValidatedModule: Sendable {
   let deferredBodyValidation: ValidationContext?
 
   /// Decodes and validates a binary module.
-  public init(bytes: [UInt8], features: Features = .wasm2) throws(WasmError) {
+  public init(bytes: [UInt8], features: Features = .default) throws(WasmError) {
     let module = try decodeModule(bytes, features: features)
     try validateModule(module)
     self.module = module
@@ -25,7 +25,7 @@ public struct ValidatedModule: Sendable {
   /// invalid body is found only when called (a trap of kind `.unsupported`), not here,
   /// as the spec would have it. Use `init(bytes:features:)` for untrusted modules
   /// whose every function must be checked up front.
-  public init(bytes: [UInt8], features: Features = .wasm2, deferringBodyValidation: Bool)
+  public init(bytes: [UInt8], features: Features = .default, deferringBodyValidation: Bool)
     throws(WasmError)
   {
     let module = try decodeModule(bytes, features: features)
@@ -47,7 +47,7 @@ public struct ValidatedModule: Sendable {
   }
 
   /// Wraps a module the caller has already validated.
-  public init(alreadyValidated module: Module) {
+  package init(alreadyValidated module: Module) {
     self.module = module
     deferredBodyValidation = nil
   }
@@ -87,6 +87,10 @@ public final class Instance {
   }
   public func global(_ name: String) -> Global? {
     if case .global(let g)? = export(name) { return g }
+    return nil
+  }
+  public func tag(_ name: String) -> Tag? {
+    if case .tag(let t)? = export(name) { return t }
     return nil
   }
 }
@@ -148,39 +152,53 @@ public struct Linker {
     let m = module.module
     var resolved: [ExternalValue] = []
     resolved.reserveCapacity(m.imports.count)
+    let typeIDs = store.runtime.types.register(m.types)
     for i in m.imports {
       guard let e = lookup(module: i.module, name: i.name) else {
         throw .unknownImport(module: i.module, name: i.name)
       }
-      guard e.runtime === store.runtime, Self.matches(e, i.descriptor, types: m.types) else {
+      guard e.runtime === store.runtime,
+        Self.matches(e, i.descriptor, typeIDs: typeIDs, registry: store.runtime.types)
+      else {
         throw .incompatibleImportType(module: i.module, name: i.name)
       }
       resolved.append(e.value)
     }
     let runtime = try store.runtime.instantiate(
-      m, imports: resolved, deferredBodyValidation: module.deferredBodyValidation)
+      m, imports: resolved, typeIDs: typeIDs, deferredBodyValidation: module.deferredBodyValidation)
     return Instance(store: store, runtime: runtime)
   }
 
   static func limitsMatch(_ actual: Limits, current: UInt64, _ expected: Limits) -> Bool {
-    guard current >= expected.min else { return false }
+    guard actual.is64 == expected.is64, current >= expected.min else { return false }
     if let expectedMax = expected.max {
       guard let actualMax = actual.max, actualMax <= expectedMax else { return false }
     }
     return true
   }
 
-  static func matches(_ e: Extern, _ descriptor: ImportDescriptor, types: [FunctionType]) -> Bool {
+  /// Import matching (external subtyping): functions and immutable globals by
+  /// subtyping, tables and mutable globals by equivalence, tags by type identity.
+  /// `typeIDs`: the store ids of the importing module's types.
+  static func matches(
+    _ e: Extern, _ descriptor: ImportDescriptor, typeIDs: [Int], registry: TypeRegistry
+  ) -> Bool {
+    func id(_ index: UInt32) -> Int { Int(index) < typeIDs.count ? typeIDs[Int(index)] : -1 }
     switch (e, descriptor) {
     case (.function(let f), .function(let typeIndex)):
-      return Int(typeIndex) < types.count && f.type == types[Int(typeIndex)]
+      return registry.isSubtype(f.instance.entry.pointee.typeID, of: id(typeIndex))
     case (.table(let t), .table(let expected)):
-      return t.type.elementType == expected.elementType
+      return t.type.elementType == TypeRegistry.storeForm(expected.elementType, typeIDs)
         && limitsMatch(t.type.limits, current: UInt64(t.count), expected.limits)
     case (.memory(let m), .memory(let expected)):
       return limitsMatch(m.type.limits, current: UInt64(m.pageCount), expected.limits)
     case (.global(let g), .global(let expected)):
-      return g.type == expected
+      let expectedType = TypeRegistry.storeForm(expected.valueType, typeIDs)
+      guard g.type.mutability == expected.mutability else { return false }
+      if expected.mutability == .variable { return g.type.valueType == expectedType }
+      return registry.isSubtype(g.type.valueType, of: expectedType)
+    case (.tag(let t), .tag(let expected)):
+      return t.instance.state.pointee.typeID == id(expected.typeIndex)
     default:
       return false
     }

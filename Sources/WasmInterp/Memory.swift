@@ -17,6 +17,8 @@ public struct Memory {
   }
 
   public var type: MemoryType { instance.type }
+  /// Whether addresses into this memory are i64 (memory64).
+  public var is64: Bool { instance.type.limits.is64 }
   /// Current size in 64 KiB pages.
   public var pageCount: Int { instance.pages }
   /// Current size in bytes.
@@ -25,9 +27,9 @@ public struct Memory {
   /// Grows by `pages`; returns the old page count, or nil if the limit forbids.
   @discardableResult
   public func grow(by pages: Int) -> Int? {
-    guard pages >= 0, pages <= Int(UInt32.max) else { return nil }
-    let old = instance.state.pointee.grow(by: UInt32(pages))
-    return old < 0 ? nil : Int(old)
+    guard pages >= 0 else { return nil }
+    let old = instance.state.pointee.grow(by: UInt64(pages))
+    return old < 0 ? nil : old
   }
 
   /// Runs `body` with a bounds-checked view of the memory. The view is valid only
@@ -58,8 +60,8 @@ public struct MemoryAccessError: Error, Hashable, Sendable, CustomStringConverti
   public var description: String { "out of bounds memory access: \(count) bytes at \(offset)" }
 }
 
-/// A bounds-checked window on a memory's bytes; every access checks
-/// `offset + size <= count` in 64-bit arithmetic that cannot wrap.
+/// A bounds-checked window on a memory's bytes; every access is a `GuestRange`
+/// (`offset + size <= count` in 64-bit arithmetic that cannot wrap).
 public struct MemoryView {
   let base: UnsafeMutableRawPointer
   /// Size of the memory in bytes.
@@ -67,15 +69,15 @@ public struct MemoryView {
 
   /// The memory's bytes, for host code that hands guest buffers to system calls
   /// (WASI's readv/writev). Valid only during `withView`; the caller bounds-checks.
-  public var unsafeBuffer: UnsafeMutableRawBufferPointer {
+  package var unsafeBuffer: UnsafeMutableRawBufferPointer {
     UnsafeMutableRawBufferPointer(start: base, count: count)
   }
 
   func check(_ offset: UInt64, _ size: Int) throws(MemoryAccessError) -> Int {
-    guard size >= 0, offset <= UInt64(count), UInt64(size) <= UInt64(count) - offset else {
-      throw MemoryAccessError(offset: offset, count: UInt64(max(size, 0)))
-    }
-    return Int(offset)
+    guard size >= 0,
+      let range = GuestRange(address: offset, length: UInt64(size), memoryBytes: count)
+    else { throw MemoryAccessError(offset: offset, count: UInt64(max(size, 0))) }
+    return range.offset
   }
 
   /// A little-endian integer at `offset`.

@@ -21,6 +21,8 @@ final class FunctionInstance {
   /// Index in the defining module's function index space.
   let functionIndex: Int
   var code: UnsafeMutablePointer<Int>?
+  /// The translated body's exception handler table (see ExceptionHandlers.swift).
+  var handlerTable: UnsafeMutablePointer<Int>?
 
   init(
     entry: UnsafeMutablePointer<FunctionEntry>, type: FunctionType, host: HostFunctionBody?,
@@ -35,6 +37,7 @@ final class FunctionInstance {
 
   deinit {
     code?.deallocate()
+    handlerTable?.deallocate()
     entry.deallocate()
   }
 }
@@ -52,6 +55,7 @@ final class MemoryInstance {
 
 final class TableInstance {
   let state: UnsafeMutablePointer<TableState>
+  /// The type, in store form (concrete types as store ids, see TypeRegistry).
   let type: TableType
   init(state: UnsafeMutablePointer<TableState>, type: TableType) {
     self.state = state
@@ -62,6 +66,7 @@ final class TableInstance {
 
 final class GlobalInstance {
   let cell: UnsafeMutablePointer<UInt64>
+  /// The type, in store form (concrete types as store ids, see TypeRegistry).
   let type: GlobalType
   /// Two cells, so that a v128 global fits (scalars use the first).
   init(type: GlobalType, value: UInt64, high: UInt64 = 0) {
@@ -73,6 +78,22 @@ final class GlobalInstance {
   deinit { cell.deallocate() }
 }
 
+/// An exception tag; its state's address is its identity (what catch clauses compare).
+final class TagInstance {
+  let state: UnsafeMutablePointer<TagState>
+  /// The function type of its values (parameters; no results).
+  let type: FunctionType
+  init(type: FunctionType, typeID: Int) {
+    self.type = type
+    state = .allocate(capacity: 1)
+    state.initialize(
+      to: TagState(
+        typeID: typeID, valueCount: type.parameters.count, cellsPerValue: type.mentionsV128 ? 2 : 1)
+    )
+  }
+  deinit { state.deallocate() }
+}
+
 /// One instantiated module.
 final class InstanceRuntime {
   let module: Module
@@ -80,6 +101,9 @@ final class InstanceRuntime {
   var tables: [TableInstance] = []
   var memories: [MemoryInstance] = []
   var globals: [GlobalInstance] = []
+  var tags: [TagInstance] = []
+  /// The store id of each type of the module's type section.
+  var typeIDs: [Int] = []
   var dataSegments: [UnsafeMutablePointer<SegmentState>] = []
   var elementSegments: [UnsafeMutablePointer<SegmentState>] = []
   var exports: [Name: ExternalValue] = [:]
@@ -107,6 +131,7 @@ enum ExternalValue {
   case table(TableInstance)
   case memory(MemoryInstance)
   case global(GlobalInstance)
+  case tag(TagInstance)
 }
 
 /// The code every invocation's base frame returns to.
@@ -120,7 +145,12 @@ final class StoreRuntime {
   let configuration: InterpreterConfiguration
   var functions: [FunctionInstance] = []
   var instances: [InstanceRuntime] = []
-  var typeIDs: [FunctionType: Int] = [:]
+  var types = TypeRegistry()
+  /// Exceptions an `exnref` may refer to: they live as long as the store.
+  var exposedExceptions: [ExceptionPointer] = []
+  /// Every tag of the store, by the address of its state (exceptions name their tag
+  /// by that address).
+  var tags: [UnsafeMutableRawPointer: TagInstance] = [:]
   /// `Store.hostCallObserver`.
   var hostCallObserver: ((Caller) -> Void)?
   let context: UnsafeMutablePointer<ExecContext>
@@ -131,8 +161,6 @@ final class StoreRuntime {
   var frames: UnsafeMutablePointer<CallFrame>?
   /// Where the next invocation's frame starts (moves up during host calls).
   var stackTop: UnsafeMutablePointer<UInt64>?
-  /// Host function that is running, innermost (for `Caller`).
-  var hostCallDepth = 0
 
   init(configuration: InterpreterConfiguration) {
     self.configuration = configuration
@@ -155,6 +183,10 @@ final class StoreRuntime {
     // Instances and functions reference the entries; drop them first.
     instances.removeAll()
     functions.removeAll()
+    for exception in exposedExceptions { releaseException(exception) }
+    if let pending = context.pointee.pendingException, !pending.pointee.isExposed {
+      releaseException(pending)
+    }
     context.deinitialize(count: 1)
     context.deallocate()
     interruptFlag.deinitialize(count: 1)
@@ -165,25 +197,27 @@ final class StoreRuntime {
     if let frames { freeStackPages(frames, byteCount: depth * MemoryLayout<CallFrame>.stride) }
   }
 
-  func typeID(_ type: FunctionType) -> Int {
-    if let id = typeIDs[type] { return id }
-    let id = typeIDs.count + 1
-    typeIDs[type] = id
-    return id
+  /// Marks an exception as referenced by an `exnref`: the store frees it.
+  func expose(_ exception: ExceptionPointer) {
+    guard !exception.pointee.isExposed else { return }
+    exception.pointee.isExposed = true
+    exposedExceptions.append(exception)
   }
 
   /// Allocates a function entry and registers the function in the store.
+  /// `typeID`: the store id of its type (for host functions, derived from `type`).
   func addFunction(
-    type: FunctionType, host: HostFunctionBody?, instance: InstanceRuntime?, functionIndex: Int,
-    memory: UnsafeMutablePointer<MemoryState>?
+    type: FunctionType, typeID: Int? = nil, host: HostFunctionBody?, instance: InstanceRuntime?,
+    functionIndex: Int, memory: UnsafeMutablePointer<MemoryState>?
   ) -> FunctionInstance {
     let entry = UnsafeMutablePointer<FunctionEntry>.allocate(capacity: 1)
     let params = type.parameters.count, results = type.results.count
     let cells = type.mentionsV128 ? 2 : 1
     entry.initialize(
       to: FunctionEntry(
-        code: nil, frameSize: cells * max(params, results, 1), paramCount: cells * params, resultCount: results,
-        localCount: 0, typeID: typeID(type), memory: memory ?? noMemory,
+        code: nil, frameSize: cells * max(params, results, 1), paramCount: cells * params,
+        resultCount: results,
+        localCount: 0, typeID: typeID ?? types.id(of: type), memory: memory ?? noMemory,
         storeIndex: functions.count, isHost: host != nil))
     let function = FunctionInstance(
       entry: entry, type: type, host: host, instance: instance, functionIndex: functionIndex)
@@ -205,6 +239,9 @@ final class StoreRuntime {
     case .externRef(let r):
       guard let r else { return 0 }
       return r &+ 1
+    case .exnRef(let r):
+      guard let r, r.runtime === self else { return 0 }
+      return UInt64(UInt(bitPattern: r.object))
     case .v128(let v): return v.low
     }
   }
@@ -232,12 +269,22 @@ final class StoreRuntime {
     case .f64: return .f64(cell)
     case .v128: return .v128(V128(low: cell, high: 0))
     case .ref(let r):
-      if cell == 0 { return r.heapType == .function ? .funcRef(nil) : .externRef(nil) }
-      if r.heapType == .function {
-        let entry = UnsafeMutablePointer<FunctionEntry>(bitPattern: UInt(cell)).unsafelyUnwrapped
+      switch Value.Kind(r.heapType) {
+      case .function:
+        guard
+          let entry = UnsafeMutablePointer<FunctionEntry>(
+            bitPattern: UInt(truncatingIfNeeded: cell))
+        else { return .funcRef(nil) }
         return .funcRef(FunctionReference(storeIndex: entry.pointee.storeIndex))
+      case .extern:
+        return .externRef(cell == 0 ? nil : cell &- 1)
+      case .exception:
+        guard let exception = ExceptionPointer(bitPattern: UInt(truncatingIfNeeded: cell)) else {
+          return .exnRef(nil)
+        }
+        expose(exception)
+        return .exnRef(ExceptionReference(runtime: self, exception: exception))
       }
-      return .externRef(cell &- 1)
     }
   }
 
@@ -249,7 +296,9 @@ final class StoreRuntime {
   func translate(storeIndex: Int) -> TrapKind? {
     let function = functions[storeIndex]
     if function.code != nil { return nil }
-    guard let instance = function.instance, let env = instance.environment else { return .unsupported }
+    guard let instance = function.instance, let env = instance.environment else {
+      return .unsupported
+    }
     let module = instance.module
     let bodyIndex = function.functionIndex - module.importedFunctionCount
     guard bodyIndex >= 0, bodyIndex < module.codes.count else { return .unsupported }
@@ -273,10 +322,11 @@ final class StoreRuntime {
           var decoder = InstructionDecoder(
             ByteReader(slice, offset: body.code.lowerBound), features: module.features,
             hasDataCount: module.dataCount != nil)
-          var translator = try Translator(env: env, type: function.type, locals: body.locals, wide: wide)
+          var translator = try Translator(
+            env: env, type: function.type, locals: body.locals, wide: wide)
           do throws(WasmError) {
             if translator.needsWide { throw translator.requireWideError() }
-            try decoder.decodeBody(into: &translator)
+            try translator.translate(&decoder)
           } catch {
             if translator.needsWide, !wide {
               wide = true
@@ -297,6 +347,12 @@ final class StoreRuntime {
     function.entry.pointee.frameSize = translated.frameSize
     function.entry.pointee.localCount = translated.localCount
     function.entry.pointee.paramCount = translated.paramCells
+    if let handlers = translated.handlers {
+      let table = UnsafeMutablePointer<Int>.allocate(capacity: handlers.count)
+      table.initialize(from: handlers, count: handlers.count)
+      function.handlerTable = table
+      function.entry.pointee.handlers = UnsafePointer(table)
+    }
     function.entry.pointee.code = UnsafePointer(code)
     return nil
   }

@@ -6,24 +6,25 @@
 
 import WasmCore
 
-/// The effective address of `[.., address slot at pc[k], .., offset at pc[o]]`, or
-/// nil when `width` bytes from there leave the memory.
+/// A load producing a v128 from `T` read at the effective address:
+/// `[dst, address, offset, (state)]`.
 @inline(__always)
-func effectiveAddress(_ pc: PC, _ fp: FP, _ ms: Int, address k: Int, offset o: Int, width: UInt64) -> Int? {
-  let ea = UInt64(u32(fp[pc[k]])) &+ UInt64(truncatingIfNeeded: pc[o])
-  guard ea &+ width <= UInt64(truncatingIfNeeded: ms) else { return nil }
-  return Int(truncatingIfNeeded: ea)
+func vLoad<A: MemoryAddressing, T: BitwiseCopyable, R: SIMD>(
+  _ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx, _: A.Type, _: T.Type, _ op: (T) -> R
+) -> Exit {
+  guard
+    let (base, ea) = A.resolve(
+      pc, fp, md, ms, address: 2, offset: 3, state: 4, width: UInt64(MemoryLayout<T>.size))
+  else { return .trap(.outOfBoundsMemoryAccess) }
+  vstore(fp, pc[1], op(base.loadUnaligned(fromByteOffset: ea, as: T.self)))
+  return next(pc + 4 + A.extraWords, fp, md, ms, c)
 }
 
-/// A load producing a v128 from `T` read at the effective address: `[dst, address, offset]`.
 @inline(__always)
 func vLoad<T: BitwiseCopyable, R: SIMD>(
   _ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx, _: T.Type, _ op: (T) -> R
 ) -> Exit {
-  guard let ea = effectiveAddress(pc, fp, ms, address: 2, offset: 3, width: UInt64(MemoryLayout<T>.size))
-  else { return .trap(.outOfBoundsMemoryAccess) }
-  vstore(fp, pc[1], op(md.loadUnaligned(fromByteOffset: ea, as: T.self)))
-  return next(pc + 4, fp, md, ms, c)
+  vLoad(pc, fp, md, ms, c, Memory32.self, T.self, op)
 }
 
 /// Widens each lane of `v` (sign or zero extension follows the scalar types).
@@ -35,76 +36,69 @@ where A.Scalar: FixedWidthInteger, R.Scalar: FixedWidthInteger {
   return r
 }
 
-func v128LoadOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
-  vLoad(pc, fp, md, ms, c, U64x2.self) { $0 }
+/// `v128.store`: `[address, value, offset, (state)]`.
+@inline(__always)
+func vStore<A: MemoryAddressing>(
+  _ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx, _: A.Type
+) -> Exit {
+  guard let (base, ea) = A.resolve(pc, fp, md, ms, address: 1, offset: 3, state: 4, width: 16)
+  else { return .trap(.outOfBoundsMemoryAccess) }
+  base.storeBytes(of: vload(fp, pc[2], U64x2.self), toByteOffset: ea, as: U64x2.self)
+  return next(pc + 4 + A.extraWords, fp, md, ms, c)
 }
 
-func v128StoreOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
-  // Operands: [address, value, offset].
-  guard let ea = effectiveAddress(pc, fp, ms, address: 1, offset: 3, width: 16) else {
-    return .trap(.outOfBoundsMemoryAccess)
-  }
-  md.storeBytes(of: vload(fp, pc[2], U64x2.self), toByteOffset: ea, as: U64x2.self)
-  return next(pc + 4, fp, md, ms, c)
-}
-
-/// The handler of a v128 load, nil for the scalar loads.
-func v128LoadHandler(_ op: LoadOp) -> Handler? {
-  switch op {
-  case .v128Load: return { v128LoadOp($0, $1, $2, $3, $4) }
-  case .v128Load8x8S: return { vLoad($0, $1, $2, $3, $4, SIMD8<Int8>.self) { widen($0, to: I16x8.self) } }
-  case .v128Load8x8U: return { vLoad($0, $1, $2, $3, $4, SIMD8<UInt8>.self) { widen($0, to: U16x8.self) } }
-  case .v128Load16x4S: return { vLoad($0, $1, $2, $3, $4, SIMD4<Int16>.self) { widen($0, to: I32x4.self) } }
-  case .v128Load16x4U: return { vLoad($0, $1, $2, $3, $4, SIMD4<UInt16>.self) { widen($0, to: U32x4.self) } }
-  case .v128Load32x2S: return { vLoad($0, $1, $2, $3, $4, SIMD2<Int32>.self) { widen($0, to: I64x2.self) } }
-  case .v128Load32x2U: return { vLoad($0, $1, $2, $3, $4, SIMD2<UInt32>.self) { widen($0, to: U64x2.self) } }
-  case .v128Load8Splat: return { vLoad($0, $1, $2, $3, $4, UInt8.self) { U8x16(repeating: $0) } }
-  case .v128Load16Splat: return { vLoad($0, $1, $2, $3, $4, UInt16.self) { U16x8(repeating: $0) } }
-  case .v128Load32Splat: return { vLoad($0, $1, $2, $3, $4, UInt32.self) { U32x4(repeating: $0) } }
-  case .v128Load64Splat: return { vLoad($0, $1, $2, $3, $4, UInt64.self) { U64x2(repeating: $0) } }
-  case .v128Load32Zero: return { vLoad($0, $1, $2, $3, $4, UInt32.self) { U64x2(UInt64($0), 0) } }
-  case .v128Load64Zero: return { vLoad($0, $1, $2, $3, $4, UInt64.self) { U64x2($0, 0) } }
-  default: return nil
-  }
+@inline(__always)
+func vStore(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  vStore(pc, fp, md, ms, c, Memory32.self)
 }
 
 // MARK: Single lanes
 
-/// `v128.loadN_lane`: `[dst, address, vector, offset, lane]`.
+/// `v128.loadN_lane`: `[dst, address, vector, offset, lane, (state)]`.
 @inline(__always)
-func vLoadLane<T: FixedWidthInteger>(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx, _: T.Type) -> Exit {
-  guard let ea = effectiveAddress(pc, fp, ms, address: 2, offset: 4, width: UInt64(MemoryLayout<T>.size))
+func vLoadLane<A: MemoryAddressing, T: FixedWidthInteger>(
+  _ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx, _: A.Type, _: T.Type
+) -> Exit {
+  guard
+    let (base, ea) = A.resolve(
+      pc, fp, md, ms, address: 2, offset: 4, state: 6, width: UInt64(MemoryLayout<T>.size))
   else { return .trap(.outOfBoundsMemoryAccess) }
-  let value = md.loadUnaligned(fromByteOffset: ea, as: T.self)
+  let value = base.loadUnaligned(fromByteOffset: ea, as: T.self)
   let d = pc[1]
   vstore(fp, d, vload(fp, pc[3], U64x2.self))
   UnsafeMutableRawPointer(fp + d).storeBytes(
-    of: value, toByteOffset: (pc[5] & (16 / MemoryLayout<T>.size - 1)) &* MemoryLayout<T>.size, as: T.self)
-  return next(pc + 6, fp, md, ms, c)
+    of: value, toByteOffset: (pc[5] & (16 / MemoryLayout<T>.size - 1)) &* MemoryLayout<T>.size,
+    as: T.self)
+  return next(pc + 6 + A.extraWords, fp, md, ms, c)
 }
 
-/// `v128.storeN_lane`: `[address, vector, offset, lane]`.
 @inline(__always)
-func vStoreLane<T: FixedWidthInteger>(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx, _: T.Type) -> Exit {
-  guard let ea = effectiveAddress(pc, fp, ms, address: 1, offset: 3, width: UInt64(MemoryLayout<T>.size))
+func vLoadLane<T: FixedWidthInteger>(
+  _ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx, _: T.Type
+) -> Exit {
+  vLoadLane(pc, fp, md, ms, c, Memory32.self, T.self)
+}
+
+/// `v128.storeN_lane`: `[address, vector, offset, lane, (state)]`.
+@inline(__always)
+func vStoreLane<A: MemoryAddressing, T: FixedWidthInteger>(
+  _ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx, _: A.Type, _: T.Type
+) -> Exit {
+  guard
+    let (base, ea) = A.resolve(
+      pc, fp, md, ms, address: 1, offset: 3, state: 5, width: UInt64(MemoryLayout<T>.size))
   else { return .trap(.outOfBoundsMemoryAccess) }
   let value = UnsafeRawPointer(fp + pc[2]).loadUnaligned(
     fromByteOffset: (pc[4] & (16 / MemoryLayout<T>.size - 1)) &* MemoryLayout<T>.size, as: T.self)
-  md.storeBytes(of: value, toByteOffset: ea, as: T.self)
-  return next(pc + 5, fp, md, ms, c)
+  base.storeBytes(of: value, toByteOffset: ea, as: T.self)
+  return next(pc + 5 + A.extraWords, fp, md, ms, c)
 }
 
-func memoryLaneHandler(_ op: MemoryLaneOp) -> Handler {
-  switch op {
-  case .v128Load8Lane: return { vLoadLane($0, $1, $2, $3, $4, UInt8.self) }
-  case .v128Load16Lane: return { vLoadLane($0, $1, $2, $3, $4, UInt16.self) }
-  case .v128Load32Lane: return { vLoadLane($0, $1, $2, $3, $4, UInt32.self) }
-  case .v128Load64Lane: return { vLoadLane($0, $1, $2, $3, $4, UInt64.self) }
-  case .v128Store8Lane: return { vStoreLane($0, $1, $2, $3, $4, UInt8.self) }
-  case .v128Store16Lane: return { vStoreLane($0, $1, $2, $3, $4, UInt16.self) }
-  case .v128Store32Lane: return { vStoreLane($0, $1, $2, $3, $4, UInt32.self) }
-  case .v128Store64Lane: return { vStoreLane($0, $1, $2, $3, $4, UInt64.self) }
-  }
+@inline(__always)
+func vStoreLane<T: FixedWidthInteger>(
+  _ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx, _: T.Type
+) -> Exit {
+  vStoreLane(pc, fp, md, ms, c, Memory32.self, T.self)
 }
 
 /// `extract_lane`: `[dst, vector, lane]`; `convert` widens the lane to a cell.
@@ -121,7 +115,9 @@ func vExtractLane<T: BitwiseCopyable>(
 
 /// `replace_lane`: `[dst, vector, scalar, lane]`.
 @inline(__always)
-func vReplaceLane<T: FixedWidthInteger>(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx, _: T.Type) -> Exit {
+func vReplaceLane<T: FixedWidthInteger>(
+  _ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx, _: T.Type
+) -> Exit {
   let size = MemoryLayout<T>.size
   let scalar = T(truncatingIfNeeded: fp[pc[3]])
   let d = pc[1]
@@ -129,24 +125,6 @@ func vReplaceLane<T: FixedWidthInteger>(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int,
   UnsafeMutableRawPointer(fp + d).storeBytes(
     of: scalar, toByteOffset: (pc[4] & (16 / size - 1)) &* size, as: T.self)
   return next(pc + 5, fp, md, ms, c)
-}
-
-func laneHandler(_ op: LaneOp) -> Handler {
-  switch op {
-  case .i8x16ExtractLaneS:
-    return { vExtractLane($0, $1, $2, $3, $4, Int8.self) { UInt64(UInt32(bitPattern: Int32($0))) } }
-  case .i8x16ExtractLaneU: return { vExtractLane($0, $1, $2, $3, $4, UInt8.self) { UInt64($0) } }
-  case .i16x8ExtractLaneS:
-    return { vExtractLane($0, $1, $2, $3, $4, Int16.self) { UInt64(UInt32(bitPattern: Int32($0))) } }
-  case .i16x8ExtractLaneU: return { vExtractLane($0, $1, $2, $3, $4, UInt16.self) { UInt64($0) } }
-  case .i32x4ExtractLane, .f32x4ExtractLane:
-    return { vExtractLane($0, $1, $2, $3, $4, UInt32.self) { UInt64($0) } }
-  case .i64x2ExtractLane, .f64x2ExtractLane: return { vExtractLane($0, $1, $2, $3, $4, UInt64.self) { $0 } }
-  case .i8x16ReplaceLane: return { vReplaceLane($0, $1, $2, $3, $4, UInt8.self) }
-  case .i16x8ReplaceLane: return { vReplaceLane($0, $1, $2, $3, $4, UInt16.self) }
-  case .i32x4ReplaceLane, .f32x4ReplaceLane: return { vReplaceLane($0, $1, $2, $3, $4, UInt32.self) }
-  case .i64x2ReplaceLane, .f64x2ReplaceLane: return { vReplaceLane($0, $1, $2, $3, $4, UInt64.self) }
-  }
 }
 
 /// `i8x16.shuffle`: `[dst, a, b, lanes low, lanes high]`; lane indices < 32 pick

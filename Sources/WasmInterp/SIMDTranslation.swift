@@ -53,11 +53,11 @@ extension Translator {
   }
 
   /// A move of one value: two cells in a wide body.
-  mutating func emitCopy(_ dst: Int, _ src: Int) {
+  mutating func emitCopy(_ dst: Int, _ src: Int, shape: CodeBuffer.Shape = .other) {
     if stride == 2 {
-      emit({ copy2Op($0, $1, $2, $3, $4) }, dst, src)
+      emit({ copy2Op($0, $1, $2, $3, $4) }, dst, src, shape: shape)
     } else {
-      emit({ copyOp($0, $1, $2, $3, $4) }, dst, src)
+      emit({ copyOp($0, $1, $2, $3, $4) }, dst, src, shape: shape)
     }
   }
 
@@ -101,17 +101,11 @@ extension Translator {
 
   /// Pops `arity` operands, pushes one result: `[dst, operands..., extra...]`.
   mutating func vectorOp(_ handler: Handler, arity: Int, extra: [Int] = []) throws(WasmError) {
-    guard reachable else { return }
     try requireWide()
-    forgetPeepholes()
-    var operands = [Int](repeating: 0, count: arity)
-    for k in (0..<arity).reversed() { operands[k] = pop() }
-    let d = pushTemp()
-    code.append(word(handler))
-    code.append(d)
-    code.append(contentsOf: operands)
-    code.append(contentsOf: extra)
-    lastResult = (code.count - 1 - arity - extra.count, code.count)
+    var operands = [Int](repeating: 0, count: 1 + arity)
+    for k in Swift.stride(from: arity, to: 0, by: -1) { operands[k] = pop() }
+    operands[0] = pushTemp()
+    code.emit(handler, operands + extra, writesResult: true)
   }
 
   mutating func visitV128Const(_ value: V128) throws(WasmError) {
@@ -121,13 +115,13 @@ extension Translator {
   }
 
   mutating func visitSIMD(_ op: SIMDOp) throws(WasmError) {
-    if reachable, stride == 2, let shift = simdShiftImmediateHandler(op), let k = lastConst,
-      k.start + 3 == code.count, stack.last == tempSlot(stack.count - 1)
+    if stride == 2, let shift = simdShiftImmediateHandler(op), let top = stack.last,
+      let k = producer(of: top, at: stack.count - 1), case .constant(let amount) = k.shape
     {
       // `v; i32.const k; shift` → `shiftImm v, k`: one dispatch less.
-      code.removeLast(3)
+      code.retract(to: k.start)
       _ = pop()
-      try vectorOp(shift, arity: 1, extra: [k.value])
+      try vectorOp(shift, arity: 1, extra: [amount])
       return
     }
     let arity = Int(op.signature.operandCount)
@@ -142,32 +136,5 @@ extension Translator {
     try vectorOp(
       { i8x16ShuffleOp($0, $1, $2, $3, $4) }, arity: 2,
       extra: [Int(truncatingIfNeeded: lanes.low), Int(truncatingIfNeeded: lanes.high)])
-  }
-
-  // MARK: Memory
-
-  mutating func emitV128Load(_ handler: Handler, _ memarg: MemArg) throws(WasmError) {
-    try vectorOp(handler, arity: 1, extra: [Int(truncatingIfNeeded: memarg.offset)])
-  }
-
-  mutating func emitV128Store(_ memarg: MemArg) throws(WasmError) {
-    try requireWide()
-    let value = pop()
-    let address = pop()
-    emit({ v128StoreOp($0, $1, $2, $3, $4) }, address, value, Int(truncatingIfNeeded: memarg.offset))
-  }
-
-  mutating func visitMemoryLane(_ op: MemoryLaneOp, _ memarg: MemArg, lane: UInt8) throws(WasmError) {
-    guard reachable else { return }
-    let offset = Int(truncatingIfNeeded: memarg.offset)
-    if op.isStore {
-      try requireWide()
-      forgetPeepholes()
-      let vector = pop()
-      let address = pop()
-      emit(memoryLaneHandler(op), address, vector, offset, Int(lane))
-    } else {
-      try vectorOp(memoryLaneHandler(op), arity: 2, extra: [offset, Int(lane)])
-    }
   }
 }

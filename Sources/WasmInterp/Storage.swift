@@ -40,12 +40,12 @@ extension MemoryState {
   }
 
   /// `memory.grow`: the old page count, or -1 when the maximum or the host
-  /// refuses.
-  mutating func grow(by delta: UInt32) -> Int32 {
+  /// refuses. `delta` is the guest's (an i32, or an i64 for memory64).
+  mutating func grow(by delta: UInt64) -> Int {
     let old = size / wasmPageSize
+    guard delta <= UInt64(maxPages - old) else { return -1 }
     let new = old + Int(delta)
-    guard new <= maxPages else { return -1 }
-    if delta == 0 { return Int32(truncatingIfNeeded: old) }
+    if delta == 0 { return old }
     let newSize = new * wasmPageSize
     if reserved > 0 {
       // Pages past `size` were never accessible, so they are still the zero
@@ -57,7 +57,7 @@ extension MemoryState {
       base = newBase
     }
     size = newSize
-    return Int32(truncatingIfNeeded: old)
+    return old
   }
 }
 
@@ -114,18 +114,19 @@ extension TableState {
     state.deallocate()
   }
 
-  /// `table.grow`: the old size, or -1.
-  mutating func grow(by delta: UInt32, initial: UInt64) -> Int32 {
+  /// `table.grow`: the old size, or -1. `delta` is the guest's (an i32, or an i64
+  /// for table64).
+  mutating func grow(by delta: UInt64, initial: UInt64) -> Int {
     let old = count
+    guard delta <= UInt64(maxCount - old) else { return -1 }
     let new = old + Int(delta)
-    guard new <= maxCount else { return -1 }
-    if delta == 0 { return Int32(truncatingIfNeeded: old) }
+    if delta == 0 { return old }
     guard let raw = realloc(elements, new * MemoryLayout<UInt64>.stride) else { return -1 }
     let newElements = raw.bindMemory(to: UInt64.self, capacity: new)
     (newElements + old).update(repeating: initial, count: new - old)
     elements = newElements
     count = new
-    return Int32(truncatingIfNeeded: old)
+    return old
   }
 }
 

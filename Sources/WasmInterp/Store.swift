@@ -44,7 +44,8 @@ public final class Store {
   /// A new memory that guests can import.
   public func memory(_ type: MemoryType) throws(InstantiationError) -> Memory {
     let maxPages = min(
-      Int(clamping: type.limits.max ?? 65536), runtime.configuration.maxMemoryPages)
+      Int(clamping: type.limits.max ?? (type.limits.is64 ? 1 << 48 : 65536)),
+      runtime.configuration.maxMemoryPages)
     let pages = Int(clamping: type.limits.min)
     guard pages <= maxPages, let state = MemoryState.allocate(pages: pages, maxPages: maxPages)
     else {
@@ -69,11 +70,20 @@ public final class Store {
 
   /// A new global that guests can import.
   public func global(_ type: GlobalType, value: Value) -> Global {
-    Global(store: self, instance: GlobalInstance(type: type, value: runtime.encode(value), high: value.v128High))
+    Global(
+      store: self,
+      instance: GlobalInstance(type: type, value: runtime.encode(value), high: value.v128High))
+  }
+
+  /// A new exception tag whose exceptions carry values of `parameters`' types.
+  public func tag(parameters: [ValueType]) -> Tag {
+    let type = FunctionType(parameters: parameters, results: [])
+    return Tag(
+      runtime: runtime, instance: runtime.addTag(type: type, typeID: runtime.types.id(of: type)))
   }
 
   /// The function with index `storeIndex` in this store (see `FunctionReference`).
-  public func function(storeIndex: Int) -> Function? {
+  package func function(storeIndex: Int) -> Function? {
     guard storeIndex >= 0, storeIndex < runtime.functions.count else { return nil }
     return Function(store: self, instance: runtime.functions[storeIndex])
   }

@@ -1,21 +1,6 @@
 // Handlers added from profiles of the benchmark kernels (see docs/performance.md):
-// immediate forms the numeric table lacked, `eqz` fused into branches, and
-// super-instructions for the hottest instruction pairs. Table-like code.
-
-// MARK: Rotations by a constant (SHA-2, hashes, PRNGs: always a constant count)
-
-func i32RotlImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
-  binaryImm(pc, fp, md, ms, c) { a, b in cell(u32(a).rotl(u32(b))) }
-}
-func i32RotrImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
-  binaryImm(pc, fp, md, ms, c) { a, b in cell(u32(a).rotr(u32(b))) }
-}
-func i64RotlImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
-  binaryImm(pc, fp, md, ms, c) { a, b in a.rotl(b) }
-}
-func i64RotrImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
-  binaryImm(pc, fp, md, ms, c) { a, b in a.rotr(b) }
-}
+// `eqz` fused into branches, and super-instructions for the hottest instruction
+// pairs. Table-like code.
 
 // MARK: `eqz` fused into `br_if` / `if` (clang's usual loop exit and `if (!x)`)
 

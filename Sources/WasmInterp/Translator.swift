@@ -29,8 +29,15 @@ struct TranslationEnvironment {
   /// Value type of each global (a v128 global needs wide slots, see `stride`).
   var globalTypes: [ValueType] = []
   var tables: [UnsafeMutablePointer<TableState>]
+  /// Whether each table has i64 indices (table64).
+  var tableIs64: [Bool] = []
+  /// Every memory of the instance (imports first) and whether its addresses are i64.
+  var memories: [(state: UnsafeMutablePointer<MemoryState>, is64: Bool)] = []
   var dataSegments: [UnsafeMutablePointer<SegmentState>]
   var elementSegments: [UnsafeMutablePointer<SegmentState>]
+  /// Every tag of the instance (imports first), and its values' types.
+  var tags: [UnsafeMutablePointer<TagState>] = []
+  var tagTypes: [FunctionType] = []
 }
 
 /// The result of translating one body.
@@ -42,6 +49,8 @@ struct TranslatedCode {
   var localCount: Int
   /// Cells the parameters occupy in the body's layout (where zeroing starts).
   var paramCells: Int
+  /// The exception handler table (ExceptionHandlers.swift); nil without `try_table`.
+  var handlers: [Int]?
 }
 
 struct Translator: InstructionVisitor {
@@ -52,7 +61,7 @@ struct Translator: InstructionVisitor {
     var base: Int
   }
 
-  enum ControlKind { case block, loop, ifThen, ifElse, function }
+  enum ControlKind { case block, loop, ifThen, ifElse, function, tryTable }
 
   struct Control {
     var kind: ControlKind
@@ -67,6 +76,8 @@ struct Translator: InstructionVisitor {
     /// The `if`'s branch to its `else` (or end), patched at `else`.
     var elseFixup: Fixup?
     var unreachable = false
+    /// A `try_table`'s catch clauses, four words each (see ExceptionHandlers.swift).
+    var catchClauses: [Int] = []
 
     var labelArity: Int { kind == .loop ? paramCount : resultCount }
   }
@@ -76,33 +87,14 @@ struct Translator: InstructionVisitor {
   let localCount: Int
   let paramCount: Int
   let resultCount: Int
-  var code: [Int] = []
+  /// The code, with what the peepholes know about its last instructions.
+  var code = CodeBuffer()
   /// Slot of each operand stack entry: its own stack slot, or a local's slot.
   var stack: [Int] = []
   /// Stack indices whose entry refers to a local slot (ascending).
   var lazyEntries: [Int] = []
   var maxHeight = 0
   var controls: [Control] = []
-
-  /// The last instruction's result operand, when it wrote a fresh stack slot and
-  /// nothing has been emitted since: (word index of the dst operand, code size).
-  var lastResult: (word: Int, end: Int)?
-  /// The last instruction, when it was a constant: (start, value).
-  var lastConst: (start: Int, value: Int)?
-  /// The last instruction, when it was an integer comparison: (start, op).
-  var lastCompare: (start: Int, op: NumericOp, immediate: Bool)?
-  /// The binary operator just before `lastCompare` (a loop counter's step).
-  var lastStep: (start: Int, op: NumericOp, immediate: Bool)?
-  /// The last instruction, when it was a binary operator: (start, op, immediate).
-  var lastBinary: (start: Int, op: NumericOp, immediate: Bool)?
-  /// Start of the last instruction when it was a narrow `copy` emitted by
-  /// `local.set` (kept across `local.get`, which emits nothing).
-  var lastCopy: Int?
-  /// The last instruction, when it was `i32.eqz` / `i64.eqz`: (start, is64).
-  var lastEqz: (start: Int, is64: Bool)?
-  /// The last instruction, when it was a scalar load (kept across `local.get`):
-  /// its words, op, and effective address `u32(address + k) + offset`.
-  var lastLoad: (start: Int, end: Int, op: LoadOp, address: Int, k: Int, offset: Int)?
 
   /// Cells per slot: 1, or 2 in a body that handles v128 values ("wide" body,
   /// see SIMDTranslation.swift). Every slot index emitted is already in cells.
@@ -119,6 +111,11 @@ struct Translator: InstructionVisitor {
   /// back-edge could bring a later write). `const 0; local.set` of one emits nothing.
   var knownZero: [Bool] = []
   var anyKnownZero = false
+
+  /// The handler table's entries so far, innermost `try_table` first (they are
+  /// added at their `end`).
+  var handlerEntries: [Int] = []
+  var handlerEntryCount = 0
 
   init(
     env: TranslationEnvironment, type: FunctionType, locals: [LocalDeclaration], wide: Bool = false
@@ -152,29 +149,41 @@ struct Translator: InstructionVisitor {
 
   var result: TranslatedCode {
     TranslatedCode(
-      words: code, frameSize: stride * (localCount + maxHeight + 1),
-      localCount: stride * (localCount - paramCount), paramCells: stride * paramCount)
+      words: code.words, frameSize: stride * (localCount + maxHeight + 1),
+      localCount: stride * (localCount - paramCount), paramCells: stride * paramCount,
+      handlers: handlerEntryCount == 0 ? nil : [handlerEntryCount, stride] + handlerEntries)
   }
 
   // MARK: Emission helpers
 
-  mutating func emit(_ handler: Handler, _ operands: Int...) {
-    code.append(word(handler))
-    code.append(contentsOf: operands)
+  mutating func emit(
+    _ handler: Handler, _ operands: Int..., shape: CodeBuffer.Shape = .other,
+    writesResult: Bool = false
+  ) {
+    code.emit(handler, operands, shape: shape, writesResult: writesResult)
   }
 
-  mutating func forgetPeepholes() {
-    lastResult = nil
-    lastConst = nil
-    lastCompare = nil
-    lastStep = nil
-    lastEqz = nil
-    lastBinary = nil
-    lastCopy = nil
-    lastLoad = nil
+  /// The instruction just emitted, when it computed the operand stack entry at
+  /// `height` (held in `slot`, popped or not) into that entry's own temporary slot,
+  /// which nothing else reads: a peephole may then absorb it or redirect its result.
+  func producer(of slot: Int, at height: Int) -> CodeBuffer.Record? {
+    guard slot == tempSlot(height), let last = code.last, let word = last.resultWord,
+      code[word] == slot
+    else { return nil }
+    return last
   }
 
-  var reachable: Bool { !(controls.last?.unreachable ?? true) }
+  /// The integer comparison just emitted, when it computed `condition` (popped, at
+  /// `height`) and has a fused compare-and-branch form.
+  func comparison(producing condition: Int, at height: Int)
+    -> (record: CodeBuffer.Record, op: NumericOp, immediate: Bool)?
+  {
+    guard let record = producer(of: condition, at: height),
+      case .binary(let op, let immediate) = record.shape,
+      fusedBranch(op, negated: false, immediate: immediate) != nil
+    else { return nil }
+    return (record, op, immediate)
+  }
 
   func tempSlot(_ height: Int) -> Int { stride * (localCount + height) }
 
@@ -206,7 +215,6 @@ struct Translator: InstructionVisitor {
     while let last = lazyEntries.last, last >= from {
       lazyEntries.removeLast()
       materialize(at: last)
-      forgetPeepholes()
     }
   }
 
@@ -216,7 +224,6 @@ struct Translator: InstructionVisitor {
     for index in lazyEntries {
       if stack[index] == local {
         materialize(at: index)
-        forgetPeepholes()
       } else {
         kept.append(index)
       }
@@ -235,7 +242,8 @@ struct Translator: InstructionVisitor {
     }
   }
 
-  func patched(_ fixup: Fixup, to target: Int, in code: inout [Int]) {
+  /// Points a branch's offset word at `target` (a position from `code.label()`).
+  mutating func patch(_ fixup: Fixup, to target: Int) {
     code[fixup.word] = target - fixup.base
   }
 
@@ -273,39 +281,37 @@ struct Translator: InstructionVisitor {
     let c = controls[controls.count - 1]
     while stack.count > c.height { _ = pop() }
     controls[controls.count - 1].unreachable = true
-    forgetPeepholes()
   }
 
   // MARK: Shapes
 
-  mutating func unaryOp(_ handler: Handler) {
+  mutating func unaryOp(_ handler: Handler, shape: CodeBuffer.Shape = .other) {
     let a = pop()
     let d = pushTemp()
-    emit(handler, d, a)
-    lastResult = (code.count - 2, code.count)
+    emit(handler, d, a, shape: shape, writesResult: true)
   }
 
-  /// Emits a binary operator; returns whether its second operand became an immediate.
-  @discardableResult
-  mutating func binaryOp(_ handler: Handler, immediate: Handler? = nil) -> Bool {
-    if let immediate, let k = lastConst, k.start + 3 == code.count,
-      stack.last == tempSlot(stack.count - 1)
+  /// Emits the binary operator `op`: with its second operand as an immediate when
+  /// the constant computing it was just emitted, fused with the operator before it
+  /// when they form a super-instruction, plain otherwise.
+  mutating func binaryOp(_ op: NumericOp, _ handler: Handler, immediate: Handler?) {
+    if let immediate, let top = stack.last, let k = producer(of: top, at: stack.count - 1),
+      case .constant(let value) = k.shape
     {
       // `x; const k; op` → `opImm x, k`.
-      code.removeLast(3)
+      code.retract(to: k.start)
       _ = pop()
+      if fuseImmediatePair(op, immediate: value) { return }
       let a = pop()
       let d = pushTemp()
-      emit(immediate, d, a, k.value)
-      lastResult = (code.count - 3, code.count)
-      return true
+      emit(immediate, d, a, value, shape: .binary(op, immediate: true), writesResult: true)
+      return
     }
+    if fusePair(op) { return }
     let b = pop()
     let a = pop()
     let d = pushTemp()
-    emit(handler, d, a, b)
-    lastResult = (code.count - 3, code.count)
-    return false
+    emit(handler, d, a, b, shape: .binary(op, immediate: false), writesResult: true)
   }
 
   /// Fuses `op` with the binary instruction just before it when that one's result
@@ -315,18 +321,21 @@ struct Translator: InstructionVisitor {
   /// f64.add`). Returns whether it did. Integer `add`/`xor`/`and` commute, so
   /// operand order only matters for the f64 pairs, which keep it.
   mutating func fusePair(_ op: NumericOp) -> Bool {
-    guard let prev = lastBinary, prev.start + 4 == code.count, stack.count >= 2 else {
+    guard stack.count >= 2, let prev = code.last,
+      case .binary(let prevOp, let prevImmediate) = prev.shape
+    else { return false }
+    let first = stack[stack.count - 2], second = stack[stack.count - 1]
+    let producedIsFirst: Bool
+    if producer(of: first, at: stack.count - 2) != nil {
+      producedIsFirst = true
+    } else if producer(of: second, at: stack.count - 1) != nil {
+      producedIsFirst = false
+    } else {
       return false
     }
-    let produced = code[prev.start + 1]
-    guard produced == tempSlot(stack.count - 1) || produced == tempSlot(stack.count - 2) else {
-      return false
-    }
-    let producedIsFirst = produced == stack[stack.count - 2]
-    guard producedIsFirst || produced == stack[stack.count - 1] else { return false }
-    let other = producedIsFirst ? stack[stack.count - 1] : stack[stack.count - 2]
+    let other = producedIsFirst ? second : first
     let handler: Handler
-    switch (prev.op, prev.immediate, op) {
+    switch (prevOp, prevImmediate, op) {
     case (.i32Shl, true, .i32Add):
       handler = { i32ShlImmAdd($0, $1, $2, $3, $4) }
     case (.i32Rotl, true, .i32Xor):
@@ -356,12 +365,59 @@ struct Translator: InstructionVisitor {
       return false
     }
     let x = code[prev.start + 2], y = code[prev.start + 3]
-    code.removeLast(4)
+    code.retract(to: prev.start)
     _ = pop()
     _ = pop()
     let d = pushTemp()
-    emit(handler, d, x, y, other)
-    lastResult = (code.count - 4, code.count)
+    emit(handler, d, x, y, other, writesResult: true)
     return true
   }
+}
+
+// MARK: Driving the decoder
+
+extension Translator {
+  /// Translates the body `decoder` reads. Code after an unconditional branch is
+  /// dead until the `else` or `end` of its block; it is read by `DeadCode` instead,
+  /// which emits nothing, so the translator's own visit methods only ever see
+  /// reachable code.
+  mutating func translate(_ decoder: inout InstructionDecoder) throws(WasmError) {
+    while decoder.openBlocks > 0 {
+      guard !decoder.reader.isAtEnd else {
+        throw decoder.reader.error("unexpected end of section or function")
+      }
+      try decoder.decodeInstruction(into: &self)
+      if let control = controls.last, control.unreachable { try skipDeadCode(&decoder) }
+    }
+    guard decoder.reader.isAtEnd else { throw decoder.reader.error("section size mismatch") }
+  }
+
+  /// Reads dead code up to the `else` or `end` of the innermost block, and
+  /// translates that instruction.
+  mutating func skipDeadCode(_ decoder: inout InstructionDecoder) throws(WasmError) {
+    let level = decoder.openBlocks
+    var dead = DeadCode()
+    while true {
+      guard !decoder.reader.isAtEnd else {
+        throw decoder.reader.error("unexpected end of section or function")
+      }
+      try decoder.decodeInstruction(into: &dead)
+      instructionOffset = dead.instructionOffset
+      if decoder.openBlocks < level { return try visitEnd() }
+      if dead.sawElse {
+        dead.sawElse = false
+        if decoder.openBlocks == level { return try visitElse() }
+      }
+    }
+  }
+}
+
+/// Reads dead code: every instruction is ignored; only an `else` is noted (the
+/// decoder counts the blocks).
+struct DeadCode: InstructionVisitor {
+  var instructionOffset = 0
+  var sawElse = false
+
+  mutating func visitElse() throws(WasmError) { sawElse = true }
+  mutating func visit(_ instruction: Instruction) throws(WasmError) {}
 }

@@ -1,36 +1,35 @@
 // The translator's newer super-instruction peepholes (see docs/performance.md,
 // "Round 2"): each recognises a short instruction sequence just emitted, removes
-// it from the code and emits one handler doing the same. They share one rule:
-// only code emitted after the last label or branch is rewritten (every record
-// they read checks adjacency to the end of the code), and a value is absorbed
-// only when it sits in its own temporary slot, which nothing else reads.
+// it from the code and emits one handler doing the same. What they may know about
+// the code just emitted, and why it cannot be stale, is in CodeBuffer.swift.
 
 import WasmCore
 
 extension Translator {
   /// When the instruction just emitted is `i32.add` with an immediate whose result
-  /// is the stack entry at `index` (popped or not, still in its own slot), removes
+  /// is the stack entry at `height` (popped or not, still in its own slot), removes
   /// it and returns its operands (x, k) for an address-fused memory access.
-  mutating func takeAddedAddress(
-    _ previous: (start: Int, op: NumericOp, immediate: Bool)?, producing slot: Int, at index: Int
-  ) -> (Int, Int)? {
-    guard let p = previous, p.op == .i32Add, p.immediate, p.start + 4 == code.count,
-      slot == tempSlot(index), code[p.start + 1] == slot
+  mutating func takeAddedAddress(producing slot: Int, at height: Int) -> (Int, Int)? {
+    guard let add = producer(of: slot, at: height),
+      case .binary(.i32Add, immediate: true) = add.shape
     else { return nil }
-    let x = code[p.start + 2], k = code[p.start + 3]
-    code.removeLast(4)
+    let x = code[add.start + 2], k = code[add.start + 3]
+    code.retract(to: add.start)
     return (x, k)
   }
 
-  /// The fused back-edge for `compare` when the instruction just before it steps
-  /// the value it compares (see LoopStepHandlers.swift): its handler and operands.
+  /// The fused back-edge for `compare` when `step`, the instruction just before it,
+  /// steps the value it compares (see LoopStepHandlers.swift): its handler and
+  /// operands, and where the pair starts.
   func steppedBackEdge(
-    _ step: (start: Int, op: NumericOp, immediate: Bool)?,
-    _ compare: (start: Int, op: NumericOp, immediate: Bool)
-  ) -> (handler: Handler, dst: Int, x: Int, y: Int, bound: Int)? {
-    guard let step, step.start + 4 == compare.start else { return nil }
+    _ step: CodeBuffer.Record?,
+    _ compare: (record: CodeBuffer.Record, op: NumericOp, immediate: Bool)
+  ) -> (start: Int, handler: Handler, dst: Int, x: Int, y: Int, bound: Int)? {
+    guard let step, case .binary(let stepOp, let stepImmediate) = step.shape,
+      step.start + 4 == compare.record.start
+    else { return nil }
     let dst = code[step.start + 1]
-    let a = code[compare.start + 2], b = code[compare.start + 3]
+    let a = code[compare.record.start + 2], b = code[compare.record.start + 3]
     let bound: Int
     if a == dst {
       bound = b
@@ -43,24 +42,25 @@ extension Translator {
     // either way, but keep the shapes simple).
     guard compare.immediate || bound != dst,
       let handler = stepThenBranchLoopHandler(
-        step: step.op, stepImmediate: step.immediate, compare: compare.op,
+        step: stepOp, stepImmediate: stepImmediate, compare: compare.op,
         boundImmediate: compare.immediate)
     else { return nil }
-    return (handler, dst, code[step.start + 2], code[step.start + 3], bound)
+    return (step.start, handler, dst, code[step.start + 2], code[step.start + 3], bound)
   }
 
   /// Fuses a binary operator with the load just before it when the loaded value
   /// is one of its operands (`a[i] * b[j]`, `sum + a[i]`): the load's address
   /// operands move into the operator's handler. Returns whether it did.
   mutating func fuseLoadOperand(_ op: NumericOp) -> Bool {
-    guard let load = lastLoad, load.end == code.count, stack.count >= 2 else { return false }
-    let loaded = code[load.start + 1]
+    guard stack.count >= 2, let load = code.last,
+      case .load(let loadOp, let address, let k, let offset) = load.shape
+    else { return false }
     let first = stack[stack.count - 2], second = stack[stack.count - 1]
-    let loadedIsSecond = second == loaded && loaded == tempSlot(stack.count - 1)
-    let loadedIsFirst = first == loaded && loaded == tempSlot(stack.count - 2)
+    let loadedIsSecond = producer(of: second, at: stack.count - 1) != nil
+    let loadedIsFirst = producer(of: first, at: stack.count - 2) != nil
     guard loadedIsFirst || loadedIsSecond else { return false }
     let handler: Handler
-    switch (load.op, op) {
+    switch (loadOp, op) {
     case (.f64Load, .f64Mul):
       handler =
         loadedIsSecond ? { f64MulLoad($0, $1, $2, $3, $4) } : { f64LoadMul($0, $1, $2, $3, $4) }
@@ -73,30 +73,24 @@ extension Translator {
       return false
     }
     let other = loadedIsSecond ? first : second
-    forgetPeepholes()
-    code.removeLast(load.end - load.start)
+    code.retract(to: load.start)
     _ = pop()
     _ = pop()
     let d = pushTemp()
-    let start = code.count
-    emit(handler, d, other, load.address, load.k, load.offset)
-    lastResult = (start + 1, code.count)
+    emit(handler, d, other, address, k, offset, writesResult: true)
     return true
   }
 
-  /// Fuses the immediate-operand instruction just emitted with the one before it
-  /// when that one was also an immediate form whose result is this one's operand
-  /// (`x; const m; i32.and; const k; i32.shl` → `(x & m) << k`). Returns whether
-  /// it did.
-  mutating func fuseImmediatePair(
-    _ previous: (start: Int, op: NumericOp, immediate: Bool)?, _ op: NumericOp
-  ) -> Bool {
-    guard let p = previous, p.immediate, p.start + 8 == code.count else { return false }
-    let start = code.count - 4
-    let produced = code[p.start + 1]
-    guard produced == code[start + 2], produced == tempSlot(stack.count - 1) else { return false }
+  /// Fuses `op` with an immediate about to be emitted, with the instruction just
+  /// before it when that one was also an immediate form whose result is `op`'s
+  /// first operand (`x; const m; i32.and; const k; i32.shl` → `(x & m) << k`).
+  /// The constant is already taken off the stack. Returns whether it did.
+  mutating func fuseImmediatePair(_ op: NumericOp, immediate k: Int) -> Bool {
+    guard let first = stack.last, let previous = producer(of: first, at: stack.count - 1),
+      case .binary(let previousOp, immediate: true) = previous.shape
+    else { return false }
     let handler: Handler
-    switch (p.op, op) {
+    switch (previousOp, op) {
     case (.i32And, .i32Shl): handler = { i32AndImmShlImm($0, $1, $2, $3, $4) }
     case (.i32ShrU, .i32And): handler = { i32ShrUImmAndImm($0, $1, $2, $3, $4) }
     case (.i32Mul, .i32Add): handler = { i32MulImmAddImm($0, $1, $2, $3, $4) }
@@ -107,12 +101,11 @@ extension Translator {
     case (.i32And, .i32LtU): handler = { i32AndImmLtUImm($0, $1, $2, $3, $4) }
     default: return false
     }
-    let d = code[start + 1], x = code[p.start + 2], a = code[p.start + 3], b = code[start + 3]
-    code.removeLast(8)
-    let at = code.count
-    emit(handler, d, x, a, b)
-    lastResult = (at + 1, code.count)
-    lastBinary = nil
+    let x = code[previous.start + 2], m = code[previous.start + 3]
+    code.retract(to: previous.start)
+    _ = pop()
+    let d = pushTemp()
+    emit(handler, d, x, m, k, writesResult: true)
     return true
   }
 }

@@ -28,6 +28,15 @@ public enum TrapKind: UInt8, Hashable, Sendable, CustomStringConvertible {
   /// A function body validated at its first call (deferred body validation) is
   /// invalid; `Trap.detail` has the validation error.
   case invalidFunctionBody
+  /// `call_ref` / `return_call_ref` of a null reference.
+  case nullFunctionReference
+  /// `ref.as_non_null` of a null reference.
+  case nullReference
+  /// `throw_ref` of a null exception reference.
+  case nullExceptionReference
+  /// A Wasm exception was thrown and nothing in the guest caught it; `Trap.exception`
+  /// carries it (tag and values), so the host can catch or rethrow it.
+  case uncaughtException
 
   public var description: String {
     switch self {
@@ -46,6 +55,10 @@ public enum TrapKind: UInt8, Hashable, Sendable, CustomStringConvertible {
     case .hostError: return "host function failed"
     case .unsupported: return "unsupported instruction"
     case .invalidFunctionBody: return "invalid function body"
+    case .nullFunctionReference: return "null function reference"
+    case .nullReference: return "null reference"
+    case .nullExceptionReference: return "null exception reference"
+    case .uncaughtException: return "uncaught exception"
     }
   }
 }
@@ -82,6 +95,8 @@ public struct Trap: Error, Sendable, CustomStringConvertible {
   public var elementIndex: Int?
   /// For `.invalidFunctionBody`: the validation error, with its byte offset.
   public var detail: String?
+  /// For `.uncaughtException`: the exception the guest threw.
+  public var exception: WasmException?
 
   public init(_ kind: TrapKind, backtrace: [BacktraceFrame] = [], hostError: String? = nil) {
     self.kind = kind
@@ -99,6 +114,7 @@ public struct Trap: Error, Sendable, CustomStringConvertible {
     var text = "wasm trap: \(message)"
     if let hostError { text += ": \(hostError)" }
     if let detail { text += ": \(detail)" }
+    if let exception { text += ": \(exception)" }
     for (i, frame) in backtrace.enumerated() { text += "\n  \(i): \(frame)" }
     return text
   }

@@ -20,6 +20,8 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
   case externRef(UInt64?)
   /// A 128-bit vector (lane 0 in the lowest bits of `low`).
   case v128(V128)
+  /// An exception reference (nil: `ref.null exn`), as `catch_ref` gives it.
+  case exnRef(ExceptionReference?)
 
   public static func float(_ v: Float) -> Value { .f32(v.bitPattern) }
   public static func double(_ v: Double) -> Value { .f64(v.bitPattern) }
@@ -39,14 +41,37 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
     if case .f64(let v) = self { return Double(bitPattern: v) } else { return nil }
   }
 
-  /// Whether the value has type `type`.
+  /// Whether the value has type `type`, as far as it can tell without a store: a
+  /// reference of the right hierarchy (function, external, exception), non-null when
+  /// the type says so. A function reference's exact type (`(ref $t)`) is checked by
+  /// the store when the value enters a function or global.
   public func hasType(_ type: ValueType) -> Bool {
     switch (self, type) {
     case (.i32, .i32), (.i64, .i64), (.f32, .f32), (.f64, .f64): return true
     case (.v128, .v128): return true
-    case (.funcRef, .ref(let r)): return r.heapType == .function
-    case (.externRef, .ref(let r)): return r.heapType == .extern
+    case (.funcRef(let f), .ref(let r)):
+      return Kind(r.heapType) == .function && (f != nil || r.isNullable)
+        && (f == nil || r.heapType != .noFunction)
+    case (.externRef(let e), .ref(let r)):
+      return Kind(r.heapType) == .extern && (e != nil || r.isNullable)
+        && (e == nil || r.heapType != .noExtern)
+    case (.exnRef(let x), .ref(let r)):
+      return Kind(r.heapType) == .exception && (x != nil || r.isNullable)
+        && (x == nil || r.heapType != .noException)
     default: return false
+    }
+  }
+
+  /// Which kind of reference value a heap type holds.
+  enum Kind {
+    case function, extern, exception
+    init(_ heap: HeapType) {
+      switch heap {
+      case .extern, .noExtern: self = .extern
+      case .exception, .noException: self = .exception
+      // GC's `any` hierarchy has no values yet (issue 19): functions stand in.
+      default: self = .function
+      }
     }
   }
 
@@ -59,6 +84,7 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
     case .funcRef(let r): return r.map { "funcref:\($0.storeIndex)" } ?? "funcref:null"
     case .externRef(let r): return r.map { "externref:\($0)" } ?? "externref:null"
     case .v128(let v): return "v128:\(String(v.high, radix: 16)):\(String(v.low, radix: 16))"
+    case .exnRef(let r): return r == nil ? "exnref:null" : "exnref"
     }
   }
 }
@@ -81,7 +107,12 @@ extension Value {
     case .f32: return .f32(0)
     case .f64: return .f64(0)
     case .v128: return .v128(V128(low: 0, high: 0))
-    case .ref(let r): return r.heapType == .function ? .funcRef(nil) : .externRef(nil)
+    case .ref(let r):
+      switch Kind(r.heapType) {
+      case .function: return .funcRef(nil)
+      case .extern: return .externRef(nil)
+      case .exception: return .exnRef(nil)
+      }
     }
   }
 }

@@ -133,8 +133,20 @@ extension ModuleParser {
       guard stream.atList("elem") else { throw stream.error("expected (elem ...) or table limits") }
       stream.advance()
       stream.advance()
-      let (items, count) = try parseElementList(type: type, allowBareIndices: true)
+      var (items, count) = try parseElementList(type: type, allowBareIndices: true)
       try stream.expectRightParen()
+      if case .functionIndices(let indices) = items, type != [0x70] {
+        // The segment has the table's type (`(ref null $t)`, ...): its items are
+        // written as `ref.func` expressions, since index lists always mean funcref.
+        items = .expressions(
+          type,
+          indices.map { index in
+            var expression: [UInt8] = [0xD2]
+            expression.appendU32(index)
+            return expression + [0x0B]
+          })
+        count = UInt32(truncatingIfNeeded: indices.count)
+      }
       var entry: [UInt8] = type + [is64 ? 0x05 : 0x01]
       entry.appendU32(count)
       entry.appendU32(count)

@@ -59,12 +59,12 @@ extension ModuleParser {
     if case .block(let opcode) = syntax {
       try checkDepth(depth + 1)
       let label = try stream.takeId()
-      out.append(opcode)
+      out.append(contentsOf: opcode)
       out.append(contentsOf: try parseBlockType())
-      if opcode == 0x1F { out.append(contentsOf: try parseCatchClauses(context)) }
+      if opcode == [0x1F] { out.append(contentsOf: try parseCatchClauses(context)) }
       context.labels.append(label)
       try parseInstructions(into: &out, context: &context, depth: depth + 1)
-      if opcode == 0x04, stream.take("else") {
+      if opcode == [0x04], stream.take("else") {
         try takeClosingLabel(label)
         out.append(0x05)
         try parseInstructions(into: &out, context: &context, depth: depth + 1)
@@ -98,12 +98,12 @@ extension ModuleParser {
     if case .block(let opcode) = syntax {
       let label = try stream.takeId()
       let blockType = try parseBlockType()
-      if opcode == 0x04 {
+      if opcode == [0x04] {
         // Conditions first, then `(then ...)` and `(else ...)?`.
         while stream.peek.kind == .leftParen, !stream.atList("then") {
           try parseFolded(into: &out, context: &context, depth: depth + 1)
         }
-        out.append(opcode)
+        out.append(contentsOf: opcode)
         out.append(contentsOf: blockType)
         context.labels.append(label)
         try stream.expectList("then")
@@ -117,9 +117,9 @@ extension ModuleParser {
           try stream.expectRightParen()
         }
       } else {
-        out.append(opcode)
+        out.append(contentsOf: opcode)
         out.append(contentsOf: blockType)
-        if opcode == 0x1F { out.append(contentsOf: try parseCatchClauses(context)) }
+        if opcode == [0x1F] { out.append(contentsOf: try parseCatchClauses(context)) }
         context.labels.append(label)
         try parseInstructions(into: &out, context: &context, depth: depth + 1)
       }
@@ -228,31 +228,31 @@ extension ModuleParser {
     case .block:
       // Handled by the callers.
       break
-    case .labelIndex(let opcode):
-      out.append(opcode)
+    case .label(let opcode):
+      out.append(contentsOf: opcode)
       out.appendU32(try label(context))
-    case .brTable:
+    case .brTable(let opcode):
       var labels: [UInt32] = []
       while atIndex { labels.append(try label(context)) }
       guard let last = labels.popLast() else { throw stream.error("br_table needs a label") }
-      out.append(0x0E)
+      out.append(contentsOf: opcode)
       out.appendU32(UInt32(truncatingIfNeeded: labels.count))
       for label in labels { out.appendU32(label) }
       out.appendU32(last)
-    case .call(let opcode):
-      out.append(opcode)
+    case .function(let opcode):
+      out.append(contentsOf: opcode)
       out.appendU32(try index(in: functions))
-    case .typeIndex(let opcode):
-      out.append(opcode)
+    case .type(let opcode):
+      out.append(contentsOf: opcode)
       out.appendU32(try index(in: typeSpace))
-    case .tagIndex(let opcode):
-      out.append(opcode)
+    case .tag(let opcode):
+      out.append(contentsOf: opcode)
       out.appendU32(try index(in: tags))
     case .callIndirect(let opcode):
       var table: UInt32 = 0
       if atIndex { table = try index(in: tables) }
       let (typeIndex, _) = try parseTypeUse(allowNames: false)
-      out.append(opcode)
+      out.append(contentsOf: opcode)
       out.appendU32(typeIndex)
       out.appendU32(table)
     case .select:
@@ -273,32 +273,32 @@ extension ModuleParser {
         out.append(0x1B)
       }
     case .local(let opcode):
-      out.append(opcode)
+      out.append(contentsOf: opcode)
       out.appendU32(try local(context))
     case .global(let opcode):
-      out.append(opcode)
+      out.append(contentsOf: opcode)
       out.appendU32(try index(in: globals))
     case .table(let opcode):
       out.append(contentsOf: opcode)
       out.appendU32(atIndex ? try index(in: tables) : 0)
-    case .tableCopy:
+    case .tableCopy(let opcode):
       var destination: UInt32 = 0
       var source: UInt32 = 0
       if atIndex {
         destination = try index(in: tables)
         source = try index(in: tables)
       }
-      out.append(contentsOf: InstructionNames.prefixed(0xFC, 14))
+      out.append(contentsOf: opcode)
       out.appendU32(destination)
       out.appendU32(source)
-    case .tableInit:
+    case .tableInit(let opcode):
       var table: UInt32 = 0
       if atIndex, isIndex(stream.atom(at: 1)) { table = try index(in: tables) }
       let element = try index(in: elements)
-      out.append(contentsOf: InstructionNames.prefixed(0xFC, 12))
+      out.append(contentsOf: opcode)
       out.appendU32(element)
       out.appendU32(table)
-    case .elementIndex(let opcode):
+    case .element(let opcode):
       out.append(contentsOf: opcode)
       out.appendU32(try index(in: elements))
     case .memoryAccess(let opcode, let alignment):
@@ -307,51 +307,48 @@ extension ModuleParser {
     case .memory(let opcode):
       out.append(contentsOf: opcode)
       out.appendU32(atIndex ? try index(in: memories) : 0)
-    case .memoryCopy:
+    case .memoryCopy(let opcode):
       var destination: UInt32 = 0
       var source: UInt32 = 0
       if atIndex {
         destination = try index(in: memories)
         source = try index(in: memories)
       }
-      out.append(contentsOf: InstructionNames.prefixed(0xFC, 10))
+      out.append(contentsOf: opcode)
       out.appendU32(destination)
       out.appendU32(source)
-    case .memoryInit:
+    case .memoryInit(let opcode):
       usesDataIndices = true
       var memory: UInt32 = 0
       if atIndex, isIndex(stream.atom(at: 1)) { memory = try index(in: memories) }
       let data = try index(in: datas)
-      out.append(contentsOf: InstructionNames.prefixed(0xFC, 8))
+      out.append(contentsOf: opcode)
       out.appendU32(data)
       out.appendU32(memory)
-    case .dataIndex(let opcode):
+    case .data(let opcode):
       usesDataIndices = true
       out.append(contentsOf: opcode)
       out.appendU32(try index(in: datas))
-    case .i32Const:
-      out.append(0x41)
+    case .i32Const(let opcode):
+      out.append(contentsOf: opcode)
       out.appendS64(Int64(Int32(bitPattern: UInt32(truncatingIfNeeded: try integer(width: 32)))))
-    case .i64Const:
-      out.append(0x42)
+    case .i64Const(let opcode):
+      out.append(contentsOf: opcode)
       out.appendS64(Int64(bitPattern: try integer(width: 64)))
-    case .f32Const:
-      out.append(0x43)
+    case .f32Const(let opcode):
+      out.append(contentsOf: opcode)
       out.appendLittleEndian(UInt64(try float32()), bytes: 4)
-    case .f64Const:
-      out.append(0x44)
+    case .f64Const(let opcode):
+      out.append(contentsOf: opcode)
       out.appendLittleEndian(try float64(), bytes: 8)
-    case .v128Const:
-      out.append(contentsOf: InstructionNames.prefixed(0xFD, 12))
+    case .v128Const(let opcode):
+      out.append(contentsOf: opcode)
       let vector = try parseV128Lanes()
       out.appendLittleEndian(vector.low, bytes: 8)
       out.appendLittleEndian(vector.high, bytes: 8)
-    case .refNull:
-      out.append(0xD0)
+    case .refNull(let opcode):
+      out.append(contentsOf: opcode)
       out.append(contentsOf: try parseHeapType())
-    case .refFunc:
-      out.append(0xD2)
-      out.appendU32(try index(in: functions))
     case .lane(let opcode, _):
       out.append(contentsOf: opcode)
       out.append(try laneIndex())
@@ -366,43 +363,43 @@ extension ModuleParser {
           && (next.first?.isNumber == true || next.hasPrefix("offset=") || next.hasPrefix("align=")))
       try parseMemoryArgument(naturalAlignment: alignment, into: &out, memoryIndex: memoryFirst)
       out.append(try laneIndex())
-    case .shuffle:
-      out.append(contentsOf: InstructionNames.prefixed(0xFD, 13))
+    case .shuffle(let opcode):
+      out.append(contentsOf: opcode)
       for _ in 0..<16 { out.append(try laneIndex()) }
-    case .gcType(let sub):
-      out.append(contentsOf: InstructionNames.prefixed(0xFB, sub))
+    case .gcType(let opcode):
+      out.append(contentsOf: opcode)
       out.appendU32(try index(in: typeSpace))
-    case .gcField(let sub):
-      out.append(contentsOf: InstructionNames.prefixed(0xFB, sub))
+    case .gcField(let opcode):
+      out.append(contentsOf: opcode)
       let type = try index(in: typeSpace)
       out.appendU32(type)
       out.appendU32(try fieldIndex(of: type))
-    case .gcFixed:
-      out.append(contentsOf: InstructionNames.prefixed(0xFB, 8))
+    case .gcFixed(let opcode):
+      out.append(contentsOf: opcode)
       out.appendU32(try index(in: typeSpace))
       out.appendU32(try parseU32("an element count"))
-    case .gcData(let sub):
+    case .gcData(let opcode):
       usesDataIndices = true
-      out.append(contentsOf: InstructionNames.prefixed(0xFB, sub))
+      out.append(contentsOf: opcode)
       out.appendU32(try index(in: typeSpace))
       out.appendU32(try index(in: datas))
-    case .gcElement(let sub):
-      out.append(contentsOf: InstructionNames.prefixed(0xFB, sub))
+    case .gcElement(let opcode):
+      out.append(contentsOf: opcode)
       out.appendU32(try index(in: typeSpace))
       out.appendU32(try index(in: elements))
-    case .gcCopy:
-      out.append(contentsOf: InstructionNames.prefixed(0xFB, 17))
+    case .gcCopy(let opcode):
+      out.append(contentsOf: opcode)
       out.appendU32(try index(in: typeSpace))
       out.appendU32(try index(in: typeSpace))
     case .gcReferenceType(let sub):
       let (nullable, heap) = splitReference(try parseReferenceType())
       out.append(contentsOf: InstructionNames.prefixed(0xFB, nullable ? sub + 1 : sub))
       out.append(contentsOf: heap)
-    case .gcBranchOnCast(let sub):
+    case .gcBranchOnCast(let opcode):
       let target = try label(context)
       let (nullable1, heap1) = splitReference(try parseReferenceType())
       let (nullable2, heap2) = splitReference(try parseReferenceType())
-      out.append(contentsOf: InstructionNames.prefixed(0xFB, sub))
+      out.append(contentsOf: opcode)
       out.append((nullable1 ? 1 : 0) | (nullable2 ? 2 : 0))
       out.appendU32(target)
       out.append(contentsOf: heap1 + heap2)

@@ -45,9 +45,18 @@ struct ScriptParser {
     let kind: ScriptCommand.Kind
     switch keyword {
     case "module":
-      if let form = stream.atom(at: 2), form == "definition" || form == "instance" {
-        try stream.skipItem()
-        return ScriptCommand(line: open.line, kind: .unsupported("module_\(form)"))
+      if stream.atom(at: 2) == "instance" {
+        stream.advance()
+        stream.advance()
+        stream.advance()
+        let name = try stream.takeId()
+        let definition = try stream.takeId()
+        try stream.expectRightParen()
+        return ScriptCommand(
+          line: open.line, kind: .moduleInstance(name: name, definition: definition))
+      }
+      if stream.atom(at: 2) == "definition" {
+        return ScriptCommand(line: open.line, kind: .moduleDefinition(try parseModule()))
       }
       kind = .module(try parseModule())
       return ScriptCommand(line: open.line, kind: kind)
@@ -79,13 +88,15 @@ struct ScriptParser {
     case "assert_exhaustion":
       let action = try parseAction()
       kind = .assertExhaustion(action, message: try stream.takeName())
+    case "assert_exception":
+      kind = .assertException(try parseAction())
     case "assert_malformed", "assert_invalid", "assert_unlinkable", "assert_uninstantiable":
       guard stream.atList("module") else { throw stream.error("expected (module ...)") }
       // `(module definition ...)` is checked like a plain module.
       let module = try parseModule()
       kind = try assertion(keyword, module, message: try stream.takeName())
     default:
-      // A command we know only by name (assert_exception, assert_suspension, ...).
+      // A command we know only by name (assert_suspension, ...).
       try stream.skipUntilClose(from: open)
       kind = .unsupported(keyword)
     }
@@ -213,6 +224,7 @@ struct ScriptParser {
       switch stream.atRightParen ? "" : try stream.takeAtom("a heap type").0 {
       case "func", "nofunc": result = .value(.nullFunctionReference)
       case "extern", "noextern": result = .value(.nullExternalReference)
+      case "exn", "noexn": result = .value(.nullExceptionReference)
       case "": result = .anyNullReference
       default: result = .value(.nullAnyReference)
       }
@@ -229,6 +241,8 @@ struct ScriptParser {
       result = .anyFunctionReference
     case "ref.host" where !stream.atRightParen:
       result = .value(.hostReference(try parser.parseU32("a host payload")))
+    case "ref.exn" where stream.atRightParen:
+      result = .anyExceptionReference
     case "ref.i31", "ref.struct", "ref.array", "ref.eq", "ref.any", "ref.host", "ref.exn",
       "ref.i31_shared":
       // GC and host references: no value of the runner has these kinds.

@@ -22,9 +22,10 @@ public enum ScriptValue: Hashable, Sendable {
   case f32(UInt32)
   case f64(UInt64)
   case v128(V128)
-  /// `ref.null func` / `ref.null extern`.
+  /// `ref.null func` / `ref.null extern` / `ref.null exn`.
   case nullFunctionReference
   case nullExternalReference
+  case nullExceptionReference
   /// `ref.extern N`.
   case externalReference(UInt32)
   /// `ref.host N` (GC tests): a host reference as an `anyref`.
@@ -47,9 +48,10 @@ public indirect enum ScriptResult: Hashable, Sendable {
   case f64NaN(canonical: Bool)
   /// Lane shape (`"i8"`...`"f64"`) and lanes, some of them NaN patterns.
   case v128(lane: String, [ScriptLane])
-  /// `(ref.func)`, `(ref.extern)`: any non-null reference.
+  /// `(ref.func)`, `(ref.extern)`, `(ref.exn)`: any non-null reference.
   case anyFunctionReference
   case anyExternalReference
+  case anyExceptionReference
   /// `(ref.null)`, or a null of a GC heap type: any null reference.
   case anyNullReference
   /// A reference of a kind the runner has no values for (`ref.struct`, `ref.i31`,
@@ -67,18 +69,25 @@ public enum ScriptAction: Sendable {
 public struct ScriptCommand: Sendable {
   public enum Kind: Sendable {
     case module(ScriptModule)
+    /// `(module definition $M? ...)`: a module checked but not instantiated.
+    case moduleDefinition(ScriptModule)
+    /// `(module instance $I? $M?)`: an instance of a defined module (the last one
+    /// when `definition` is nil).
+    case moduleInstance(name: String?, definition: String?)
     case register(name: String?, as: String)
     case action(ScriptAction)
     case assertReturn(ScriptAction, [ScriptResult])
     case assertTrap(ScriptAction, message: String)
     case assertExhaustion(ScriptAction, message: String)
+    /// The action throws a Wasm exception that nothing catches.
+    case assertException(ScriptAction)
     case assertMalformed(ScriptModule, message: String)
     case assertInvalid(ScriptModule, message: String)
     case assertUnlinkable(ScriptModule, message: String)
     /// `assert_trap` of a module: instantiation traps.
     case assertUninstantiable(ScriptModule, message: String)
-    /// A command this parser reads but no runner implements (`assert_exception`,
-    /// `module definition`, ...): its name.
+    /// A command this parser reads but no runner implements (`assert_suspension`,
+    /// `module instance`, ...): its name.
     case unsupported(String)
   }
 
@@ -95,8 +104,8 @@ public struct TextScript: Sendable {
     for command in commands {
       let module: ScriptModule
       switch command.kind {
-      case .module(let m), .assertInvalid(let m, _), .assertUnlinkable(let m, _),
-        .assertUninstantiable(let m, _):
+      case .module(let m), .moduleDefinition(let m), .assertInvalid(let m, _),
+        .assertUnlinkable(let m, _), .assertUninstantiable(let m, _):
         module = m
       default: continue
       }

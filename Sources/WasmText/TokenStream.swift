@@ -70,11 +70,6 @@ final class TokenStream {
     advance()
   }
 
-  func expectKeyword(_ keyword: String) throws(TextError) {
-    guard atom() == keyword else { throw error("expected \"\(keyword)\"") }
-    advance()
-  }
-
   /// Consumes the keyword if it is next.
   func take(_ keyword: String) -> Bool {
     guard atom() == keyword else { return false }

@@ -10,8 +10,19 @@ import WasmbpfAgentAPI
 public struct AgentConfiguration: Sendable {
   /// Directory of tool definitions (the desired state); nil: none.
   public var toolDirectory: String?
-  /// Directories modules and policy files may come from (the tool directory is added).
+  /// Directories modules, policy files and OCI image layouts may come from (the tool
+  /// directory is added).
   public var allowedDirectories: [String] = []
+  /// Directories beneath which tools may be granted preopens.
+  public var preopenDirectories: [String] = []
+  /// The cache OCI modules are pulled into (an OCI image layout, made at the first
+  /// pull).
+  public var ociCacheDirectory = "/var/cache/wasmbpfd/oci"
+  /// Registries (`host[:port]`) that may be spoken to over plain HTTP.
+  public var insecureRegistries: [String] = []
+  /// Where registry credentials are looked for (`$REGISTRY_AUTH_FILE`,
+  /// `$DOCKER_CONFIG`, `$HOME`, ...).
+  public var environment: [String: String] = [:]
   /// Most guests held at once.
   public var maxGuests = 1000
   /// Output lines kept per guest unless its limits say otherwise.
@@ -42,7 +53,13 @@ public final class Agent: Sendable {
     self.launcher = launcher
     var directories = configuration.allowedDirectories
     if let tools = configuration.toolDirectory { directories.append(tools) }
-    self.resolver = ToolResolver(allowed: AllowedPaths(directories: directories))
+    self.resolver = ToolResolver(
+      allowed: AllowedPaths(directories: directories),
+      preopenRoots: AllowedPaths(directories: configuration.preopenDirectories),
+      artifacts: ArtifactSource(
+        cacheDirectory: configuration.ociCacheDirectory,
+        insecureRegistries: configuration.insecureRegistries,
+        environment: configuration.environment))
   }
 
   // MARK: queries
@@ -87,8 +104,8 @@ public final class Agent: Sendable {
   // MARK: load, stop, remove
 
   /// Loads and starts a guest from an API request.
-  public func load(_ request: LoadRequest) throws(APIErrorBody) -> GuestInfo {
-    let tool = try resolver.resolve(request.spec, baseDirectory: nil)
+  public func load(_ request: LoadRequest) async throws(APIErrorBody) -> GuestInfo {
+    let tool = try await resolver.resolve(request.spec, baseDirectory: nil)
     let guest = try insert(name: request.name, source: .api, tool: tool)
     guest.start()
     return guest.info()
@@ -185,7 +202,8 @@ public final class Agent: Sendable {
   {
     let guest = try guest(name)
     if !managed { try checkNotManaged(guest, force: false) }
-    let tool = try resolver.resolve(request.spec, baseDirectory: nil)
+    // A tag is resolved again: an update to the same tag picks up where it moved.
+    let tool = try await resolver.resolve(request.spec, baseDirectory: nil)
     return try await update(guest, to: tool, source: guest.source, request: request)
   }
 
@@ -294,7 +312,7 @@ public final class Agent: Sendable {
       }
       let tool: ResolvedTool
       do {
-        tool = try resolver.resolve(definition.spec, baseDirectory: directory)
+        tool = try await resolver.resolve(definition.spec, baseDirectory: directory)
       } catch {
         report.errors.append(ReconcileError(file: definition.file, message: error.error.message))
         continue

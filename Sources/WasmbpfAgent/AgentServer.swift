@@ -52,7 +52,7 @@ public struct AgentServer: Sendable {
       return json(GuestList(guests: agent.list()))
     case .loadGuest:
       let body = try await decodeBody(LoadRequest.self, request)
-      return json(try agent.load(body), status: .created)
+      return json(try await agent.load(body), status: .created)
     case .getGuest:
       return json(try agent.info(try name(context)))
     case .removeGuest:

@@ -3,6 +3,9 @@
 // it read any file on the node. Paths are resolved (symlinks, `..`) and must land
 // inside one of the directories the operator allowed; the file is then opened from
 // its resolved path without following a last symlink, and must be a regular file.
+// The directories a tool may be granted (preopens) are checked the same way, against
+// a list of their own (`--allow-preopen`): a guest granted the module directory could
+// otherwise replace other tools' modules.
 
 import Foundation
 
@@ -56,6 +59,17 @@ public struct AllowedPaths: Sendable {
       throw .unreadable(path, "no such file")
     }
     guard inside(real) else { throw .outside(path, allowed: directories) }
+    return real
+  }
+
+  /// Resolves `path` as `check` does and checks that it is a directory (a preopen).
+  public func checkDirectory(_ path: String) throws(Refusal) -> String {
+    let real = try check(path)
+    var info = stat()
+    guard stat(real, &info) == 0 else {
+      throw .unreadable(path, String(cString: strerror(errno)))
+    }
+    guard (info.st_mode & S_IFMT) == S_IFDIR else { throw .unreadable(path, "not a directory") }
     return real
   }
 

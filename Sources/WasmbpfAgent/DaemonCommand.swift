@@ -42,6 +42,23 @@ public struct WasmbpfDaemonCommand: AsyncParsableCommand {
   var allowDirs: [String] = []
 
   @Option(
+    name: .customLong("allow-preopen"),
+    help:
+      "A directory beneath which tools may be granted directories (preopens; repeatable). None by default."
+  )
+  var allowPreopens: [String] = []
+
+  @Option(help: "The cache OCI modules are pulled into.")
+  var ociCache = "/var/cache/wasmbpfd/oci"
+
+  @Option(
+    name: .customLong("insecure-registry"),
+    help:
+      "A registry, HOST[:PORT], that may be spoken to over plain HTTP (repeatable; loopback always may)."
+  )
+  var insecureRegistries: [String] = []
+
+  @Option(
     help: "Also listen on loopback TCP, HOST:PORT (port 0: any free port); needs --token-file.")
   var tcp: String?
 
@@ -108,6 +125,10 @@ public struct WasmbpfDaemonCommand: AsyncParsableCommand {
     var configuration = AgentConfiguration()
     configuration.toolDirectory = toolDir.map { resolvedPath($0) ?? $0 }
     configuration.allowedDirectories = allowDirs
+    configuration.preopenDirectories = allowPreopens
+    configuration.ociCacheDirectory = ociCache
+    configuration.insecureRegistries = insecureRegistries
+    configuration.environment = ProcessInfo.processInfo.environment
     configuration.maxGuests = maxGuests
     configuration.reconcileInterval = .milliseconds(Int64(reconcileInterval * 1000))
     var listeners = ListenerConfiguration(socketPath: socket)
@@ -165,6 +186,7 @@ func raiseDescriptorLimit(logger: Logger) {
   let previous = limit.rlim_cur
   limit.rlim_cur = limit.rlim_max
   if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 {
-    logger.debug("descriptor limit raised", metadata: ["from": "\(previous)", "to": "\(limit.rlim_max)"])
+    logger.debug(
+      "descriptor limit raised", metadata: ["from": "\(previous)", "to": "\(limit.rlim_max)"])
   }
 }

@@ -6,6 +6,7 @@
 import Foundation
 import Synchronization
 import WasiBpf
+import WasiPreview1
 import WasmbpfAgentAPI
 
 /// Where a guest's definition lives.
@@ -21,14 +22,23 @@ public enum GuestSource: Sendable, Equatable {
   }
 }
 
-/// A tool spec resolved into what a run needs: module bytes, parsed policy.
+/// A tool spec resolved into what a run needs: module bytes, parsed policy, granted
+/// directories, and what the operator is told about where they came from.
 public struct ResolvedTool: Sendable {
   public var spec: ToolSpec
+  /// The module file, or the OCI reference pinned to its digest.
   public var moduleLabel: String
   public var moduleName: String
   public var moduleBytes: [UInt8]
   public var moduleDigest: String
   public var policy: BpfPolicy
+  /// The spec's arguments, or an OCI image's own when the spec gives none.
+  public var arguments: [String]
+  public var preopens: [WasiPreopen]
+  public var artifact: ArtifactInfo?
+  /// Written to the guest's log when this version is loaded: what an OCI reference
+  /// resolved to, and which policy applies.
+  public var notes: [String]
 }
 
 final class ManagedGuest: Sendable {
@@ -74,6 +84,12 @@ final class ManagedGuest: Sendable {
     self.logs = LogBuffer(capacity: logLines)
     self.launcher = launcher
     self.state = Mutex(State(source: source, tool: tool))
+    note(tool)
+  }
+
+  /// Tells the log what a newly resolved version is.
+  private func note(_ tool: ResolvedTool) {
+    for line in tool.notes { logs.note("wasmbpfd: \(name): \(line)") }
   }
 
   var source: GuestSource { state.withLock { $0.source } }
@@ -108,8 +124,9 @@ final class ManagedGuest: Sendable {
     let logs = self.logs
     return GuestLaunch(
       name: name, moduleName: tool.moduleName, moduleBytes: tool.moduleBytes,
-      arguments: tool.spec.args,
+      arguments: tool.arguments,
       environment: tool.spec.env.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) },
+      preopens: tool.preopens, attachPaths: tool.spec.attachPaths,
       policy: tool.policy, limits: tool.spec.limits,
       output: { stream, bytes in logs.write(bytes, to: stream) })
   }
@@ -309,6 +326,7 @@ final class ManagedGuest: Sendable {
       return (old, id)
     }
     let target = max(1, old.guest.bpf.links)
+    note(tool)
     let began = ContinuousClock.now
     let newGuest: any RunningGuest
     do {
@@ -440,8 +458,9 @@ final class ManagedGuest: Sendable {
     let bpf = run?.guest.bpf ?? GuestBpfSnapshot()
     return GuestInfo(
       name: name, source: source.text, state: phase, generation: generation, restarts: restarts,
-      module: tool.moduleLabel, moduleDigest: tool.moduleDigest, policy: tool.policy.name,
-      args: tool.spec.args, startedAt: run.map { $0.startedAt.formatted(.iso8601) },
+      module: tool.moduleLabel, moduleDigest: tool.moduleDigest, artifact: tool.artifact,
+      policy: tool.policy.name, args: tool.arguments,
+      startedAt: run.map { $0.startedAt.formatted(.iso8601) },
       uptimeSeconds: run.map { max(0, Date().timeIntervalSince($0.startedAt)) } ?? 0,
       programs: bpf.programs, links: bpf.links, maps: bpf.maps, events: counters.events,
       eventsPerSecond: rate, callbackSeconds: Double(counters.callbackNanoseconds) / 1e9,

@@ -4,6 +4,7 @@
 // metrics.
 
 import WasiBpf
+import WasiPreview1
 import WasmbpfAgentAPI
 
 /// Counters of one run of a guest, read at any time from another thread.
@@ -49,13 +50,15 @@ public protocol RunningGuest: AnyObject, Sendable {
 }
 
 /// Everything a run is started from, resolved by the agent (module bytes read from an
-/// allowed path, policy parsed).
+/// allowed path or an OCI artifact, directories checked, policy parsed).
 public struct GuestLaunch: Sendable {
   public var name: String
   public var moduleName: String
   public var moduleBytes: [UInt8]
   public var arguments: [String]
   public var environment: [(key: String, value: String)]
+  public var preopens: [WasiPreopen]
+  public var attachPaths: AttachPaths
   public var policy: BpfPolicy
   public var limits: GuestLimits
   /// Receives the guest's stdout and stderr bytes, on the guest's thread.

@@ -30,9 +30,10 @@ struct WasmbpfGuestLauncher: GuestLauncher {
       fuel: launch.limits.fuel.map { Int(clamping: $0) },
       maxMemoryBytes: launch.limits.memoryBytes, maxStackBytes: launch.limits.stackBytes,
       timeout: launch.limits.timeoutMs.map { .milliseconds(Int64(clamping: $0)) })
-    // Tools name cgroups and binaries by their host paths (they get no preopens); the
-    // policy's attach patterns say which they may use.
-    configuration.attachPaths = .host
+    configuration.preopens = launch.preopens
+    // The policy's attach patterns judge the path as the guest names it: a host path,
+    // or one beneath the guest's preopens.
+    configuration.attachPaths = launch.attachPaths == .guest ? .guest : .host
     let observer = GuestObserver(
       audit: { record in output(.stderr, Array("wasmbpfd: \(record)\n".utf8)) },
       diagnostic: { diagnostic in output(.stderr, Array("wasmbpfd: \(diagnostic)\n".utf8)) })

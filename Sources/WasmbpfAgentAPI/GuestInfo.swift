@@ -50,9 +50,15 @@ public struct GuestInfo: Codable, Equatable, Sendable {
   /// Increases with every update and every restart.
   public var generation: UInt64
   public var restarts: UInt64
+  /// The module file, or for an OCI module the reference pinned to the digest it
+  /// resolved to (`oci://HOST/REPO:TAG@sha256:...`): exactly what runs.
   public var module: String
   /// SHA-256 of the module's bytes, hex.
   public var moduleDigest: String
+  /// For an OCI module: what the reference resolved to when the guest was loaded or
+  /// last updated.
+  public var artifact: ArtifactInfo?
+  /// The policy's name, as enforced.
   public var policy: String
   public var args: [String]
   public var startedAt: String?
@@ -75,7 +81,8 @@ public struct GuestInfo: Codable, Equatable, Sendable {
 
   public init(
     name: String, source: String, state: GuestState, generation: UInt64, restarts: UInt64,
-    module: String, moduleDigest: String, policy: String, args: [String], startedAt: String?,
+    module: String, moduleDigest: String, artifact: ArtifactInfo? = nil, policy: String,
+    args: [String], startedAt: String?,
     uptimeSeconds: Double, programs: [String], links: Int, maps: [String], events: UInt64,
     eventsPerSecond: Double, callbackSeconds: Double, fuelUsed: UInt64, fuelLimit: UInt64?,
     memoryBytes: UInt64, traps: UInt64, lastTrap: String?, outcome: GuestOutcome?
@@ -87,6 +94,7 @@ public struct GuestInfo: Codable, Equatable, Sendable {
     self.restarts = restarts
     self.module = module
     self.moduleDigest = moduleDigest
+    self.artifact = artifact
     self.policy = policy
     self.args = args
     self.startedAt = startedAt
@@ -103,6 +111,33 @@ public struct GuestInfo: Codable, Equatable, Sendable {
     self.traps = traps
     self.lastTrap = lastTrap
     self.outcome = outcome
+  }
+}
+
+/// What an OCI module source resolved to. A tag is resolved when the guest is loaded
+/// or updated, never behind the operator's back: restarts run the same bytes.
+public struct ArtifactInfo: Codable, Equatable, Sendable {
+  /// The reference as the tool spec gave it.
+  public var reference: String
+  /// The digest of the manifest (or index) it resolved to.
+  public var digest: String
+  /// `wasm artifact` or `image`.
+  public var format: String
+  /// The digest of the policy the artifact carries, if it carries one.
+  public var policyDigest: String?
+  /// Whether that policy is the one enforced (only when the spec asks for it with
+  /// `policy.artifact`).
+  public var policyApplied: Bool
+
+  public init(
+    reference: String, digest: String, format: String, policyDigest: String?,
+    policyApplied: Bool
+  ) {
+    self.reference = reference
+    self.digest = digest
+    self.format = format
+    self.policyDigest = policyDigest
+    self.policyApplied = policyApplied
   }
 }
 

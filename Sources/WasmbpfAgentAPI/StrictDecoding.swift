@@ -20,9 +20,17 @@ extension Decoder {
     let known = Set(Keys.allCases.map(\.stringValue))
     for key in container.allKeys where !known.contains(key.stringValue) {
       throw APIDecodingFailure.unknownField(
-        path: (codingPath + [key]).map(\.stringValue).joined(separator: "."),
+        path: fieldPath.isEmpty ? key.stringValue : fieldPath + "." + key.stringValue,
         known: Keys.allCases.map(\.stringValue))
     }
+  }
+}
+
+extension Decoder {
+  /// Where the value being decoded is, as messages name fields: `spec.preopens[1].host`.
+  var fieldPath: String {
+    codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+      .joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
   }
 }
 

@@ -4,13 +4,19 @@
 
 import Foundation
 
-/// A tool to run as a guest: its module, arguments, environment, policy, limits and
-/// what to do when it ends.
+/// A tool to run as a guest: its module, arguments, environment, granted directories,
+/// policy, limits and what to do when it ends.
 public struct ToolSpec: Codable, Equatable, Sendable {
   public var module: ModuleSource
-  /// The guest's arguments after argv[0] (which is the module's name).
+  /// The guest's arguments after argv[0] (which is the module's name). When empty and
+  /// the module is an OCI image whose config names arguments, those.
   public var args: [String]
   public var env: [String: String]
+  /// Directories of the node the guest may use (WASI preopens), in the order it sees
+  /// them (fd 3, 4, ...).
+  public var preopens: [Preopen]
+  /// How the guest's attach targets (cgroup paths, uprobe binaries) are named.
+  public var attachPaths: AttachPaths
   /// The eBPF policy. Required: a node agent hosts tools from different teams, so
   /// each states what it may do.
   public var policy: PolicySource
@@ -19,18 +25,21 @@ public struct ToolSpec: Codable, Equatable, Sendable {
 
   public init(
     module: ModuleSource, args: [String] = [], env: [String: String] = [:],
+    preopens: [Preopen] = [], attachPaths: AttachPaths = .host,
     policy: PolicySource, limits: GuestLimits = GuestLimits(), restart: RestartPolicy = .never
   ) {
     self.module = module
     self.args = args
     self.env = env
+    self.preopens = preopens
+    self.attachPaths = attachPaths
     self.policy = policy
     self.limits = limits
     self.restart = restart
   }
 
   enum CodingKeys: String, CodingKey, CaseIterable {
-    case module, args, env, policy, limits, restart
+    case module, args, env, preopens, attachPaths, policy, limits, restart
   }
 
   public init(from decoder: any Decoder) throws {
@@ -39,6 +48,8 @@ public struct ToolSpec: Codable, Equatable, Sendable {
     module = try c.decode(ModuleSource.self, forKey: .module)
     args = try c.decodeIfPresent([String].self, forKey: .args) ?? []
     env = try c.decodeIfPresent([String: String].self, forKey: .env) ?? [:]
+    preopens = try c.decodeIfPresent([Preopen].self, forKey: .preopens) ?? []
+    attachPaths = try c.decodeIfPresent(AttachPaths.self, forKey: .attachPaths) ?? .host
     policy = try c.decode(PolicySource.self, forKey: .policy)
     limits = try c.decodeIfPresent(GuestLimits.self, forKey: .limits) ?? GuestLimits()
     restart = try c.decodeIfPresent(RestartPolicy.self, forKey: .restart) ?? .never
@@ -57,10 +68,78 @@ public struct ToolSpec: Codable, Equatable, Sendable {
       throw APIDecodingFailure.invalidField(
         path: "args", reason: "more than \(ToolSpec.maxArguments) arguments")
     }
+    if preopens.count > ToolSpec.maxPreopens {
+      throw APIDecodingFailure.invalidField(
+        path: "preopens", reason: "more than \(ToolSpec.maxPreopens) directories")
+    }
+    // An artifact's policy exists only for a module that is an artifact.
+    if policy.artifact != nil, module.oci == nil {
+      throw APIDecodingFailure.invalidField(
+        path: "policy.artifact",
+        reason: "applies the policy an OCI artifact carries: give module.oci")
+    }
   }
 
   /// Most arguments a guest may be given.
   public static let maxArguments = 1024
+  /// Most directories a guest may be granted.
+  public static let maxPreopens = 64
+}
+
+/// A directory of the node granted to the guest, as `wasmbpf-run --dir HOST::GUEST`
+/// (or `--ro-dir`) grants one. The agent allows only directories beneath those it was
+/// started with (`--allow-preopen`).
+public struct Preopen: Codable, Equatable, Sendable {
+  /// The directory on the node: an absolute path (a tool definition may give one
+  /// relative to its own directory).
+  public var host: String
+  /// Where the guest sees it; absent: at `host`.
+  public var guest: String?
+  /// Refuse every operation through it that would write.
+  public var readOnly: Bool
+
+  public init(host: String, guest: String? = nil, readOnly: Bool = false) {
+    self.host = host
+    self.guest = guest
+    self.readOnly = readOnly
+  }
+
+  enum CodingKeys: String, CodingKey, CaseIterable { case host, guest, readOnly }
+
+  public init(from decoder: any Decoder) throws {
+    try decoder.rejectUnknownFields(CodingKeys.self)
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    host = try c.decode(String.self, forKey: .host)
+    guest = try c.decodeIfPresent(String.self, forKey: .guest)
+    readOnly = try c.decodeIfPresent(Bool.self, forKey: .readOnly) ?? false
+    let path = decoder.fieldPath
+    if host.isEmpty || host.contains("\0") {
+      throw APIDecodingFailure.invalidField(path: path + ".host", reason: "not a path")
+    }
+    if let guest, guest.isEmpty || guest.contains("\0") {
+      throw APIDecodingFailure.invalidField(path: path + ".guest", reason: "not a path")
+    }
+  }
+}
+
+/// How a guest names the files its eBPF programs attach to (a cgroup directory, a
+/// uprobe's binary). The policy's attach patterns judge the name the guest gives.
+public enum AttachPaths: String, Codable, Equatable, Sendable, CaseIterable {
+  /// As paths of the node, opened by the agent as given (the reference runtimes' way).
+  case host
+  /// Through the guest's preopens, as the guest sees them (`wasmbpf-run`'s default): a
+  /// guest can name only what it was granted.
+  case guest
+
+  public init(from decoder: any Decoder) throws {
+    let text = try decoder.singleValueContainer().decode(String.self)
+    guard let value = AttachPaths(rawValue: text) else {
+      throw APIDecodingFailure.invalidField(
+        path: decoder.fieldPath,
+        reason: "'\(text)' is not one of \(AttachPaths.allCases.map(\.rawValue))")
+    }
+    self = value
+  }
 }
 
 /// Where the guest's module comes from: exactly one of a file on the node (inside a
@@ -98,11 +177,14 @@ public struct ModuleSource: Codable, Equatable, Sendable {
 }
 
 /// The eBPF policy: exactly one of a preset's name (`deny-all`, `observe`,
-/// `unrestricted`), a policy file (inside an allowed directory) or a policy's text.
+/// `unrestricted`), a policy file (inside an allowed directory), a policy's text, or
+/// the policy the module's OCI artifact carries.
 public struct PolicySource: Codable, Equatable, Sendable {
   public var preset: String?
   public var file: String?
   public var inline: String?
+  /// The artifact's own policy, which is never applied unless asked for here.
+  public var artifact: ArtifactPolicy?
 
   public init(preset: String) {
     self.preset = preset
@@ -116,7 +198,11 @@ public struct PolicySource: Codable, Equatable, Sendable {
     self.inline = inline
   }
 
-  enum CodingKeys: String, CodingKey, CaseIterable { case preset, file, inline }
+  public init(artifact: ArtifactPolicy) {
+    self.artifact = artifact
+  }
+
+  enum CodingKeys: String, CodingKey, CaseIterable { case preset, file, inline, artifact }
 
   public init(from decoder: any Decoder) throws {
     try decoder.rejectUnknownFields(CodingKeys.self)
@@ -124,13 +210,63 @@ public struct PolicySource: Codable, Equatable, Sendable {
     preset = try c.decodeIfPresent(String.self, forKey: .preset)
     file = try c.decodeIfPresent(String.self, forKey: .file)
     inline = try c.decodeIfPresent(String.self, forKey: .inline)
-    guard [preset, file, inline].compactMap({ $0 }).count == 1 else {
+    artifact = try c.decodeIfPresent(ArtifactPolicy.self, forKey: .artifact)
+    let given = [preset != nil, file != nil, inline != nil, artifact != nil].filter { $0 }.count
+    guard given == 1 else {
       throw APIDecodingFailure.invalidField(
-        path: "policy", reason: "give exactly one of 'preset', 'file' and 'inline'")
+        path: "policy", reason: "give exactly one of 'preset', 'file', 'inline' and 'artifact'")
     }
     if let file, file.isEmpty || file.contains("\0") {
       throw APIDecodingFailure.invalidField(path: "policy.file", reason: "not a path")
     }
+  }
+}
+
+/// Applying the policy a module's OCI artifact carries: the publisher's proposal, which
+/// the operator accepts here, outright or pinned to the digest of the text they
+/// reviewed.
+public enum ArtifactPolicy: Codable, Equatable, Sendable {
+  /// `true`: whatever policy the artifact carries (its digest is shown by `get` and in
+  /// the guest's log).
+  case carried
+  /// `"sha256:HEX"`: the artifact's policy only if it is exactly this one; a tool
+  /// whose artifact carries another is refused (a changed policy is reviewed again).
+  case pinned(String)
+
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.singleValueContainer()
+    let path = decoder.fieldPath
+    if let flag = try? container.decode(Bool.self) {
+      guard flag else {
+        throw APIDecodingFailure.invalidField(
+          path: path, reason: "false: leave the field out, or give a preset, file or inline policy")
+      }
+      self = .carried
+      return
+    }
+    guard let digest = try? container.decode(String.self), Self.isDigest(digest) else {
+      throw APIDecodingFailure.invalidField(
+        path: path, reason: "expected true or a policy digest, sha256: and 64 lower-case hex digits"
+      )
+    }
+    self = .pinned(digest)
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.singleValueContainer()
+    switch self {
+    case .carried: try container.encode(true)
+    case .pinned(let digest): try container.encode(digest)
+    }
+  }
+
+  static func isDigest(_ text: String) -> Bool {
+    let bytes = Array(text.utf8)
+    return bytes.count == 71 && text.hasPrefix("sha256:")
+      && bytes.dropFirst(7).allSatisfy {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+          || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0)
+      }
   }
 }
 

@@ -115,6 +115,7 @@ struct InspectSubcommand: CLISubcommand {
       case .table: text = "table"
       case .memory: text = "memory"
       case .global: text = "global"
+      case .tag: text = "tag"
       }
       out.write("  \(entry.name): \(text)\n")
     }
@@ -162,9 +163,8 @@ struct InspectSubcommand: CLISubcommand {
   private func describe(_ descriptor: ImportDescriptor, _ module: Module) -> String {
     switch descriptor {
     case .function(let typeIndex):
-      let index = Int(typeIndex)
-      guard index < module.types.count else { return "func" }
-      return "func " + module.types[index].signatureText
+      guard let type = module.functionType(at: typeIndex) else { return "func" }
+      return "func " + type.signatureText
     case .table(let type):
       return
         "table \(ValueType.ref(type.elementType).textName) \(describe(type.limits, unit: "elements"))"
@@ -172,6 +172,9 @@ struct InspectSubcommand: CLISubcommand {
       return "memory \(describe(type.limits, unit: "pages"))"
     case .global(let type):
       return "global \(type.mutability == .variable ? "mut " : "")\(type.valueType.textName)"
+    case .tag(let type):
+      guard let function = module.functionType(at: type.typeIndex) else { return "tag" }
+      return "tag " + function.signatureText
     }
   }
 
@@ -191,7 +194,7 @@ struct InspectSubcommand: CLISubcommand {
     } else if index - module.importedFunctionCount < module.functions.count {
       typeIndex = module.functions[index - module.importedFunctionCount]
     }
-    guard let typeIndex, Int(typeIndex) < module.types.count else { return nil }
-    return module.types[Int(typeIndex)]
+    guard let typeIndex else { return nil }
+    return module.functionType(at: typeIndex)
   }
 }

@@ -25,8 +25,8 @@ struct WastSubcommand: CLISubcommand {
   @Flag(name: .shortAndLong, help: "List every failure.")
   var verbose = false
 
-  @Flag(help: "Enable relaxed SIMD (Wasm 3.0), e.g. for the relaxed-simd scripts.")
-  var relaxedSimd = false
+  @Flag(help: "Accept Wasm 2.0 only (the default is Wasm 3.0), e.g. for the wasm-2.0 scripts.")
+  var wasm2 = false
 
   @Option(
     help: ArgumentHelp(
@@ -59,7 +59,7 @@ struct WastSubcommand: CLISubcommand {
       }
     }
     let runner = WastRunner(
-      features: relaxedSimd ? .relaxedSIMD : .wasm2,
+      features: wasm2 ? .wasm2 : .default,
       makeExecutor: { InterpreterWastExecutor(limits: limits) })
     var passed = 0
     var failed = 0

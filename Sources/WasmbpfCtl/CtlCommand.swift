@@ -49,6 +49,23 @@ struct ToolOptions: ParsableArguments {
   @Option(help: "Policy file (inside an allowed directory).")
   var policyFile: String?
 
+  @Option(
+    help:
+      "Apply the policy the OCI artifact carries: 'any', or only the one with this digest (sha256:HEX)."
+  )
+  var artifactPolicy: String?
+
+  @Option(
+    help: "Grant a directory, HOST[::GUEST] (repeatable; beneath the agent's --allow-preopen).")
+  var dir: [String] = []
+
+  @Option(help: "Grant a directory read-only, HOST[::GUEST] (repeatable).")
+  var roDir: [String] = []
+
+  @Option(
+    help: "How attach targets are named: host (paths of the node) or guest (through the grants).")
+  var attachPaths = "host"
+
   @Option(help: "Fuel for the guest's whole life.")
   var fuel: UInt64?
 
@@ -75,10 +92,29 @@ struct ToolOptions: ParsableArguments {
     default: throw ValidationError("give exactly one of --file and --oci")
     }
     let policySource: PolicySource
-    switch (policy, policyFile) {
-    case (let preset?, nil): policySource = PolicySource(preset: preset)
-    case (nil, let file?): policySource = PolicySource(file: absolute(file))
-    default: throw ValidationError("give exactly one of --policy and --policy-file")
+    switch (policy, policyFile, artifactPolicy) {
+    case (let preset?, nil, nil): policySource = PolicySource(preset: preset)
+    case (nil, let file?, nil): policySource = PolicySource(file: absolute(file))
+    case (nil, nil, "any"): policySource = PolicySource(artifact: .carried)
+    case (nil, nil, let digest?): policySource = PolicySource(artifact: .pinned(digest))
+    default:
+      throw ValidationError("give exactly one of --policy, --policy-file and --artifact-policy")
+    }
+    guard let attach = AttachPaths(rawValue: attachPaths) else {
+      throw ValidationError("--attach-paths '\(attachPaths)' is not host or guest")
+    }
+    var preopens: [Preopen] = []
+    for (grants, readOnly) in [(dir, false), (roDir, true)] {
+      for grant in grants {
+        let parts = grant.split(separator: "::", maxSplits: 1, omittingEmptySubsequences: false)
+        guard !parts[0].isEmpty, parts.count == 1 || !parts[1].isEmpty else {
+          throw ValidationError("--dir and --ro-dir expect HOST[::GUEST], not '\(grant)'")
+        }
+        preopens.append(
+          Preopen(
+            host: absolute(String(parts[0])), guest: parts.count > 1 ? String(parts[1]) : nil,
+            readOnly: readOnly))
+      }
     }
     guard let restartPolicy = RestartPolicy(rawValue: restart) else {
       throw ValidationError("--restart '\(restart)' is not never, on-failure or always")
@@ -91,7 +127,8 @@ struct ToolOptions: ParsableArguments {
       environment[String(entry[..<equals])] = String(entry[entry.index(after: equals)...])
     }
     return ToolSpec(
-      module: module, args: args, env: environment, policy: policySource,
+      module: module, args: args, env: environment, preopens: preopens, attachPaths: attach,
+      policy: policySource,
       limits: GuestLimits(fuel: fuel, memoryBytes: memoryBytes, timeoutMs: timeoutMs),
       restart: restartPolicy)
   }
@@ -134,6 +171,23 @@ func guestLine(_ guest: GuestInfo) -> String {
   return parts.joined(separator: "  ")
 }
 
+/// `guestLine`, then what runs: the module (an OCI reference pinned to its digest) and
+/// the policy, and where that policy came from.
+func guestDetails(_ guest: GuestInfo) -> String {
+  var lines = [guestLine(guest), "  module: \(guest.module) (sha256 \(guest.moduleDigest))"]
+  if let artifact = guest.artifact {
+    lines.append(
+      "  artifact: \(artifact.reference) resolved to \(artifact.digest) (\(artifact.format))")
+    if let digest = artifact.policyDigest {
+      lines.append(
+        "  artifact policy: \(digest), " + (artifact.policyApplied ? "applied" : "not applied"))
+    }
+  }
+  lines.append("  policy: \(guest.policy)")
+  if !guest.args.isEmpty { lines.append("  args: \(guest.args.joined(separator: " "))") }
+  return lines.joined(separator: "\n")
+}
+
 extension GuestOutcome {
   var summaryText: String {
     kind == "exited" ? "exited \(exitCode)" : kind + (message.map { ": " + $0 } ?? "")
@@ -169,7 +223,7 @@ extension WasmbpfCtlCommand {
     func run() async throws {
       try await perform {
         let guest = try await endpoint.client().call(.getGuest, name: name, as: GuestInfo.self)
-        show(guest, json: endpoint.json, text: guestLine)
+        show(guest, json: endpoint.json, text: guestDetails)
       }
     }
   }

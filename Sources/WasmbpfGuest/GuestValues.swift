@@ -66,17 +66,8 @@ extension Value {
 }
 
 extension ValueType {
-  /// `i32`, `f64`, `funcref`... as the text format writes them.
-  public var textName: String {
-    switch self {
-    case .i32: return "i32"
-    case .i64: return "i64"
-    case .f32: return "f32"
-    case .f64: return "f64"
-    case .v128: return "v128"
-    case .ref(let r): return r.heapType == .function ? "funcref" : "externref"
-    }
-  }
+  /// `i32`, `f64`, `funcref`, `(ref null $1)`... as the text format writes them.
+  public var textName: String { description }
 }
 
 extension FunctionType {

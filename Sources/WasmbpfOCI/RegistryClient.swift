@@ -32,6 +32,18 @@ public struct RegistryClientConfiguration: Sendable {
   public var retriesConnections = false
 
   public init() {}
+
+  /// The configuration every command line and daemon starts from: credentials from
+  /// the files `environment` names, `insecureRegistries` (`host[:port]`, as
+  /// `--insecure-registry` gives them), and `$WASMBPF_CERTS_DIRS` (folders of
+  /// `HOST[:PORT]/*.crt`, colon-separated) in place of the standard certs.d folders.
+  public init(environment: [String: String], insecureRegistries: [String]) {
+    transport.insecureRegistries = Set(insecureRegistries.map { $0.lowercased() })
+    credentials = CredentialStore.standard(environment: environment)
+    if let folders = environment["WASMBPF_CERTS_DIRS"] {
+      transport.certificateDirectories = folders.split(separator: ":").map(String.init)
+    }
+  }
 }
 
 /// The scope of a registry operation, for bearer tokens: pull, or pull and push.

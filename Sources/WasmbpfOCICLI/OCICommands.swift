@@ -31,14 +31,7 @@ public struct OCICommands: RegistryCommands {
   }
 
   private func clientConfiguration(insecure: [String]) -> RegistryClientConfiguration {
-    var configuration = RegistryClientConfiguration()
-    configuration.transport.insecureRegistries = Set(insecure.map { $0.lowercased() })
-    configuration.credentials = CredentialStore.standard(environment: environment)
-    if let folders = environment["WASMBPF_CERTS_DIRS"] {
-      configuration.transport.certificateDirectories = folders.split(separator: ":").map(
-        String.init)
-    }
-    return configuration
+    RegistryClientConfiguration(environment: environment, insecureRegistries: insecure)
   }
 
   private func cache() throws(OCIError) -> ImageCache {

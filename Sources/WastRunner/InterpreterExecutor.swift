@@ -78,6 +78,11 @@ public final class InterpreterWastExecutor: WastExecutor {
     {
       linker.define(module: "spectest", name: "table", .table(table))
     }
+    if let table = try? store.table(
+      TableType(elementType: .funcRef, limits: Limits(min: 10, max: 20, is64: true)))
+    {
+      linker.define(module: "spectest", name: "table64", .table(table))
+    }
     if let memory = try? store.memory(MemoryType(limits: Limits(min: 1, max: 2))) {
       linker.define(module: "spectest", name: "memory", .memory(memory))
     }
@@ -144,7 +149,11 @@ public final class InterpreterWastExecutor: WastExecutor {
   }
 
   static func error(_ trap: Trap) -> WastExecutionError {
-    WastExecutionError(trap.kind == .callStackExhausted ? .exhaustion : .trap, trap.message)
+    switch trap.kind {
+    case .callStackExhausted: return WastExecutionError(.exhaustion, trap.message)
+    case .uncaughtException: return WastExecutionError(.exception, trap.message)
+    default: return WastExecutionError(.trap, trap.message)
+    }
   }
 
   func value(_ v: WastValue) throws(WastExecutionError) -> Value {
@@ -161,6 +170,9 @@ public final class InterpreterWastExecutor: WastExecutor {
       }
       return .funcRef(f.reference)
     case .externRef(let x): return .externRef(x.map(UInt64.init))
+    case .exnRef(let x):
+      guard x == nil else { throw WastExecutionError(.unsupported, "exception reference argument") }
+      return .exnRef(nil)
     }
   }
 
@@ -173,6 +185,7 @@ public final class InterpreterWastExecutor: WastExecutor {
     case .funcRef(let r): return .funcRef(r.map { UInt32(truncatingIfNeeded: $0.storeIndex) })
     case .externRef(let x): return .externRef(x.map { UInt32(truncatingIfNeeded: $0) })
     case .v128(let x): return .v128(x)
+    case .exnRef(let x): return .exnRef(x.map { UInt32(truncatingIfNeeded: $0.hashValue) })
     }
   }
 }

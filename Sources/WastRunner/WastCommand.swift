@@ -58,6 +58,10 @@ public struct WastCommand: Hashable, Sendable {
   public enum Kind: Hashable, Sendable {
     /// Define (and instantiate) a module; `name` is its `$id`, if any.
     case module(WastModuleFile, name: String?)
+    /// Define a module without instantiating it (`module definition`).
+    case moduleDefinition(WastModuleFile, name: String?)
+    /// Instantiate a defined module (the last one when `definition` is nil).
+    case moduleInstance(name: String?, definition: String?)
     /// Make the named module's exports importable under `as`.
     case register(name: String?, as: String)
     /// Perform an action for its effect; results are not checked.
@@ -65,6 +69,8 @@ public struct WastCommand: Hashable, Sendable {
     case assertReturn(WastAction, expected: [WastExpectedValue])
     case assertTrap(WastAction, message: String)
     case assertExhaustion(WastAction, message: String)
+    /// The action must throw a Wasm exception nothing catches.
+    case assertException(WastAction)
     /// The module must fail to decode (binary) or parse (text).
     case assertMalformed(WastModuleFile, message: String)
     /// The module must decode but fail to validate.
@@ -90,11 +96,14 @@ public struct WastCommand: Hashable, Sendable {
   public var typeName: String {
     switch kind {
     case .module: return "module"
+    case .moduleDefinition: return "module_definition"
+    case .moduleInstance: return "module_instance"
     case .register: return "register"
     case .action: return "action"
     case .assertReturn: return "assert_return"
     case .assertTrap: return "assert_trap"
     case .assertExhaustion: return "assert_exhaustion"
+    case .assertException: return "assert_exception"
     case .assertMalformed: return "assert_malformed"
     case .assertInvalid: return "assert_invalid"
     case .assertUnlinkable: return "assert_unlinkable"
@@ -178,6 +187,8 @@ extension WastCommand {
       }
     case "assert_exhaustion":
       kind = .assertExhaustion(try reader.action(), message: try reader.text())
+    case "assert_exception":
+      kind = .assertException(try reader.action())
     case "assert_malformed":
       kind = .assertMalformed(try reader.moduleFile(), message: try reader.text())
     case "assert_invalid":

@@ -16,6 +16,8 @@ public struct WastExecutionError: Error, Hashable, Sendable, CustomStringConvert
     case trap
     /// The call stack (or another resource) ran out (assert_exhaustion).
     case exhaustion
+    /// A Wasm exception left the guest (assert_exception).
+    case exception
     /// The executor cannot do this (an unknown module or export, an unsupported
     /// feature); never what an assertion expects.
     case unsupported
@@ -36,6 +38,7 @@ public struct WastExecutionError: Error, Hashable, Sendable, CustomStringConvert
     case .link: kindText = "link error"
     case .trap: kindText = "trap"
     case .exhaustion: kindText = "exhaustion"
+    case .exception: kindText = "uncaught exception"
     case .unsupported: kindText = "unsupported"
     }
     return "\(kindText): \(message)"

@@ -75,7 +75,7 @@ public struct WastRunner {
   /// and counts every execution command as skipped.
   public var makeExecutor: (() -> any WastExecutor)?
 
-  public init(features: Features = .wasm2, makeExecutor: (() -> any WastExecutor)? = nil) {
+  public init(features: Features = .default, makeExecutor: (() -> any WastExecutor)? = nil) {
     self.features = features
     self.makeExecutor = makeExecutor
   }
@@ -178,6 +178,9 @@ struct ScriptState {
   let executor: (any WastExecutor)?
   var current: ModuleState?
   var named: [String: ModuleState] = [:]
+  /// Modules of `module definition` commands, by name and the last one.
+  var definitions: [String: Result<Module, WastRunner.LoadError>] = [:]
+  var lastDefinition: Result<Module, WastRunner.LoadError>?
 
   init(runner: WastRunner, directory: String, executor: (any WastExecutor)?) {
     self.runner = runner
@@ -192,6 +195,21 @@ struct ScriptState {
     case .module(let file, let name):
       format = file.format
       let (result, state) = defineModule(file, name: name, line: command.line)
+      current = state
+      if let name { named[name] = state }
+      outcome = result
+    case .moduleDefinition(let file, let name):
+      format = file.format
+      let loaded = load(file)
+      lastDefinition = loaded
+      if let name { definitions[name] = loaded }
+      switch loaded {
+      case .success: outcome = .passed
+      case .failure(let error):
+        outcome = .failed(expected: "module decodes and validates", got: error.description)
+      }
+    case .moduleInstance(let name, let definition):
+      let (result, state) = instantiateDefinition(definition, name: name, line: command.line)
       current = state
       if let name { named[name] = state }
       outcome = result
@@ -216,6 +234,8 @@ struct ScriptState {
       outcome = expectFailure(of: action, kind: .trap, message: message)
     case .assertExhaustion(let action, let message):
       outcome = expectFailure(of: action, kind: .exhaustion, message: message)
+    case .assertException(let action):
+      outcome = expectFailure(of: action, kind: .exception, message: "")
     case .assertMalformed(let file, let message):
       format = file.format
       outcome = expectRejected(file, message: message, malformed: true)
@@ -262,6 +282,30 @@ struct ScriptState {
       return (
         .failed(expected: "module decodes and validates", got: error.description),
         .failed(line: line)
+      )
+    }
+    guard let executor else { return (.passed, .notInstantiated) }
+    do throws(WastExecutionError) {
+      try executor.instantiate(module, name: name)
+      return (.passed, .ready)
+    } catch {
+      return (.failed(expected: "module instantiates", got: error.description), .failed(line: line))
+    }
+  }
+
+  /// Instantiates a module of a `module definition` command.
+  func instantiateDefinition(_ definition: String?, name: String?, line: Int) -> (
+    WastCommandResult.Outcome, ModuleState
+  ) {
+    guard let loaded = definition.map({ definitions[$0] }) ?? lastDefinition else {
+      return (
+        .failed(expected: "a defined module", got: "no module definition \(definition ?? "")"),
+        .failed(line: line)
+      )
+    }
+    guard case .success(let module) = loaded else {
+      return (
+        .failed(expected: "a usable module", got: "its definition failed"), .failed(line: line)
       )
     }
     guard let executor else { return (.passed, .notInstantiated) }

@@ -31,6 +31,9 @@ extension WastCommand {
     }
     switch command.kind {
     case .module(let module): kind = .module(file(module), name: module.name)
+    case .moduleDefinition(let module): kind = .moduleDefinition(file(module), name: module.name)
+    case .moduleInstance(let name, let definition):
+      kind = .moduleInstance(name: name, definition: definition)
     case .register(let name, let alias): kind = .register(name: name, as: alias)
     case .action(let action): kind = .action(WastAction(script: action))
     case .assertReturn(let action, let results):
@@ -40,6 +43,8 @@ extension WastCommand {
       kind = .assertTrap(WastAction(script: action), message: message)
     case .assertExhaustion(let action, let message):
       kind = .assertExhaustion(WastAction(script: action), message: message)
+    case .assertException(let action):
+      kind = .assertException(WastAction(script: action))
     case .assertMalformed(let module, let message):
       kind = .assertMalformed(file(module), message: message)
     case .assertInvalid(let module, let message):
@@ -68,6 +73,7 @@ extension WastCommand {
       }
     case .assertTrap(let a, _): (action, name) = (a, "assert_trap")
     case .assertExhaustion(let a, _): (action, name) = (a, "assert_exhaustion")
+    case .assertException(let a): (action, name) = (a, "assert_exception")
     default: return nil
     }
     guard case .invoke(_, _, let arguments) = action else { return nil }
@@ -110,6 +116,7 @@ extension WastValue {
     case .v128(let vector): self = .v128(vector)
     case .nullFunctionReference: self = .funcRef(nil)
     case .nullExternalReference: self = .externRef(nil)
+    case .nullExceptionReference: self = .exnRef(nil)
     case .externalReference(let payload): self = .externRef(payload)
     case .hostReference(let payload):
       // Unreachable: commands with host references become `.unknown` first.
@@ -140,8 +147,10 @@ extension WastExpectedValue {
         })
     case .anyFunctionReference: self = .anyFuncRef
     case .anyExternalReference: self = .anyExternRef
+    case .anyExceptionReference: self = .anyExnRef
     case .unsupportedReference: self = .either([])
-    case .anyNullReference: self = .either([.value(.funcRef(nil)), .value(.externRef(nil))])
+    case .anyNullReference:
+      self = .either([.value(.funcRef(nil)), .value(.externRef(nil)), .value(.exnRef(nil))])
     case .either(let alternatives): self = .either(alternatives.map(WastExpectedValue.init))
     }
   }

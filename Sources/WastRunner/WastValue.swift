@@ -22,6 +22,8 @@ public enum WastValue: Hashable, Sendable, CustomStringConvertible {
   /// An external reference: nil is `ref.null extern`; otherwise the script's
   /// `ref.extern N` payload.
   case externRef(UInt32?)
+  /// An exception reference: nil is `ref.null exn`; otherwise an id of the executor's.
+  case exnRef(UInt32?)
 
   public var description: String {
     switch self {
@@ -32,6 +34,7 @@ public enum WastValue: Hashable, Sendable, CustomStringConvertible {
     case .v128(let v): return "v128:0x\(hex(v.high, digits: 16))\(hex(v.low, digits: 16))"
     case .funcRef(let v): return v.map { "funcref:\($0)" } ?? "funcref:null"
     case .externRef(let v): return v.map { "externref:\($0)" } ?? "externref:null"
+    case .exnRef(let v): return v.map { "exnref:\($0)" } ?? "exnref:null"
     }
   }
 }
@@ -95,6 +98,8 @@ public indirect enum WastExpectedValue: Hashable, Sendable, CustomStringConverti
   case anyFuncRef
   /// Any non-null external reference (`(ref.extern)` without a payload).
   case anyExternRef
+  /// Any non-null exception reference (`(ref.exn)`).
+  case anyExnRef
   /// One of several alternatives (wasm-tools' `either`, used by relaxed SIMD).
   case either([WastExpectedValue])
 
@@ -117,6 +122,9 @@ public indirect enum WastExpectedValue: Hashable, Sendable, CustomStringConverti
       return false
     case .anyExternRef:
       if case .externRef(let id) = actual { return id != nil }
+      return false
+    case .anyExnRef:
+      if case .exnRef(let id) = actual { return id != nil }
       return false
     case .either(let alternatives):
       return alternatives.contains { $0.matches(actual) }
@@ -168,6 +176,7 @@ public indirect enum WastExpectedValue: Hashable, Sendable, CustomStringConverti
       return "v128:\(type.rawValue)x\(type.laneCount)[\(text.joined(separator: " "))]"
     case .anyFuncRef: return "funcref:non-null"
     case .anyExternRef: return "externref:non-null"
+    case .anyExnRef: return "exnref:non-null"
     case .either(let alternatives):
       return "either(\(alternatives.map(\.description).joined(separator: " | ")))"
     }

@@ -201,7 +201,9 @@ extension KernelSuites {
     @Test func xdpCountsPacketsOnLoopback() throws {
       try requireKernel()
       let trigger = BackgroundLoop(every: 20) { sendUDPToLoopback(count: 5) }
-      let run = try runGuest("xdpcount", ["-a", "lo", "-n", "20", "-t", "10000"])
+      let run = try withLoopbackXDP {
+        try runGuest("xdpcount", ["-a", "lo", "-n", "20", "-t", "10000"])
+      }
       trigger.stop()
       #expect(run.exitCode == 0, "\(run.stderr)")
       let packets = run.lines.first { $0.hasPrefix("packets ") }.flatMap { Int($0.dropFirst(8)) }

@@ -16,9 +16,16 @@ struct TestFunction {
   var dataCount: UInt32? = nil
   var declaredReferences: Set<UInt32> = []
 
+  /// The function's type, then `extraTypes`, each a recursion group of its own.
+  var subTypes: [SubType] {
+    ([FunctionType(parameters: parameters, results: results)] + extraTypes).enumerated().map {
+      SubType(.function($0.element), recursionGroup: UInt32($0.offset)..<UInt32($0.offset + 1))
+    }
+  }
+
   var module: Module {
     var module = Module(bytes: [])
-    module.types = [FunctionType(parameters: parameters, results: results)] + extraTypes
+    module.types = subTypes
     module.functions = [0]
     module.dataCount = dataCount
     return module
@@ -27,7 +34,7 @@ struct TestFunction {
   var context: ValidationContext {
     ValidationContext(
       features: .wasm2,
-      types: [FunctionType(parameters: parameters, results: results)] + extraTypes,
+      typeTable: TypeTable(types: subTypes),
       functionTypeIndices: [0], tables: tables, memories: memories, globals: globals,
       elementTypes: elementTypes, dataCount: dataCount,
       declaredFunctionReferences: declaredReferences)

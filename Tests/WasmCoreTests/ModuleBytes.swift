@@ -66,7 +66,8 @@ extension ModuleBuilding {
     return leb(UInt64(contents.count)) + contents
   }
 
-  /// Decodes `bytes` and returns the error, or nil when decoding succeeds.
+  /// Decodes `bytes` as Wasm 2.0 (what these tests check unless they say otherwise)
+  /// and returns the error, or nil when decoding succeeds.
   func decodeError(_ bytes: [UInt8]) -> WasmError? {
     do {
       _ = try decodeModule(bytes)
@@ -86,4 +87,10 @@ extension ModuleBuilding {
       return error
     }
   }
+}
+
+/// Wasm 2.0 decoding: the WasmCore tests check 2.0 behaviour unless they pass
+/// `features:` (the library's default is Wasm 3.0).
+func decodeModule(_ bytes: [UInt8]) throws(WasmError) -> Module {
+  try WasmCore.decodeModule(bytes, features: .wasm2)
 }

@@ -8,7 +8,9 @@ import WasmInterp
 
 let v128T: UInt8 = 0x7B
 let f32T: UInt8 = 0x7D
-func simd(_ op: UInt32, _ immediates: [UInt8] = []) -> [UInt8] { [0xFD] + ModuleBuilder.leb(UInt64(op)) + immediates }
+func simd(_ op: UInt32, _ immediates: [UInt8] = []) -> [UInt8] {
+  [0xFD] + ModuleBuilder.leb(UInt64(op)) + immediates
+}
 
 func i32Lanes(_ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: UInt32) -> Value {
   .v128(V128(low: UInt64(a) | UInt64(b) << 32, high: UInt64(c) | UInt64(d) << 32))
@@ -26,7 +28,8 @@ func spreadModule() -> (ModuleBuilder, UInt32) {
     t, locals: [(1, v128T)], export: "spread",
     localGet(0) + simd(0x11) + localGet(1) + simd(0x1C, [1]) + localGet(2) + simd(0x1C, [2])
       + localTee(3) + localGet(3) + simd(0xAE) + localSet(3)
-      + localGet(3) + simd(0x1B, [2]) + localGet(3) + simd(0x1B, [1]) + localGet(3) + simd(0x1B, [0]))
+      + localGet(3) + simd(0x1B, [2]) + localGet(3) + simd(0x1B, [1]) + localGet(3)
+      + simd(0x1B, [0]))
   return (b, f)
 }
 
@@ -41,7 +44,8 @@ func spreadModule() -> (ModuleBuilder, UInt32) {
   var (b, spread) = spreadModule()
   // A narrow callee with several parameters and results: (p, q, r) -> (p - q, 2r).
   let t3 = b.type([i32T, i32T, i32T], [i32T, i32T])
-  let narrow = b.function(t3, localGet(0) + localGet(1) + [0x6B] + localGet(2) + localGet(2) + [0x6A])
+  let narrow = b.function(
+    t3, localGet(0) + localGet(1) + [0x6B] + localGet(2) + localGet(2) + [0x6A])
   // A wide caller: x -> lane 0 of splat(x) - 10 + 2 * lane 3, via the narrow callee.
   let t1 = b.type([i32T], [i32T])
   b.function(
@@ -70,11 +74,15 @@ func spreadModule() -> (ModuleBuilder, UInt32) {
     localGet(0) + call(host) + localGet(0) + simd(0xAE) + localGet(1) + i32Const(1) + [0x6A])
   let store = Store()
   var linker = Linker()
-  linker.defineFunction(module: "env", name: "reverse", in: store, parameters: [.v128], results: [.v128]) {
+  linker.defineFunction(
+    module: "env", name: "reverse", in: store, parameters: [.v128], results: [.v128]
+  ) {
     _, args in
     guard case .v128(let v) = args.first else { return [] }
-    let lanes = [UInt32(truncatingIfNeeded: v.low), UInt32(truncatingIfNeeded: v.low >> 32),
-                 UInt32(truncatingIfNeeded: v.high), UInt32(truncatingIfNeeded: v.high >> 32)]
+    let lanes = [
+      UInt32(truncatingIfNeeded: v.low), UInt32(truncatingIfNeeded: v.low >> 32),
+      UInt32(truncatingIfNeeded: v.high), UInt32(truncatingIfNeeded: v.high >> 32),
+    ]
     return [i32Lanes(lanes[3], lanes[2], lanes[1], lanes[0])]
   }
   let instance = try instantiate(b, store: store, linker: linker)
@@ -102,13 +110,16 @@ func relaxedModule(_ ops: [(String, UInt32, Int)]) throws -> Instance {
   #expect(
     try instance.function("truncS")?.call(f32Lanes(.nan, 3e9, -3e9, -1.5))
       == [i32Lanes(0, UInt32(Int32.max), UInt32(bitPattern: Int32.min), UInt32(bitPattern: -1))])
-  #expect(try instance.function("truncU")?.call(f32Lanes(.nan, -1, 5e9, 2.7)) == [i32Lanes(0, 0, .max, 2)])
+  #expect(
+    try instance.function("truncU")?.call(f32Lanes(.nan, -1, 5e9, 2.7)) == [i32Lanes(0, 0, .max, 2)]
+  )
   // Unfused: (1 + 2^-12)^2 rounds to 1 + 2^-11 before the add, so the result is 0
   // (a fused multiply-add would give 2^-24).
   let x: Float = 1 + 0x1p-12
   let y: Float = -(1 + 0x1p-11)
   #expect(
-    try instance.function("madd")?.call(f32Lanes(x, 1, 1, 1), f32Lanes(x, 1, 1, 1), f32Lanes(y, 0, 0, 0))
+    try instance.function("madd")?.call(
+      f32Lanes(x, 1, 1, 1), f32Lanes(x, 1, 1, 1), f32Lanes(y, 0, 0, 0))
       == [f32Lanes(0, 1, 1, 1)])
   // Swizzle indices past 15 give 0 (also when their top bit is clear).
   let bytes = V128(low: 0x0706_0504_0302_0100, high: 0x0F0E_0D0C_0B0A_0908)
@@ -119,7 +130,8 @@ func relaxedModule(_ ops: [(String, UInt32, Int)]) throws -> Instance {
   // Lane select is a bit select: a mask mixing bits is not widened.
   #expect(
     try instance.function("laneselect")?.call(
-      i32Lanes(0xFFFF_FFFF, 0, 0, 0), i32Lanes(0, 0xFFFF_FFFF, 0, 0), i32Lanes(0x8000_0001, 0, 0, 0))
+      i32Lanes(0xFFFF_FFFF, 0, 0, 0), i32Lanes(0, 0xFFFF_FFFF, 0, 0), i32Lanes(0x8000_0001, 0, 0, 0)
+    )
       == [i32Lanes(0x8000_0001, 0xFFFF_FFFF, 0, 0)])
   // The dot product reads both operands as signed: (-128)(-128) * 2 saturates.
   let minus128 = V128(low: 0x8080_8080_8080_8080, high: 0x8080_8080_8080_8080)
@@ -131,7 +143,9 @@ func relaxedModule(_ ops: [(String, UInt32, Int)]) throws -> Instance {
   var b = ModuleBuilder()
   let t = b.type([v128T], [v128T])
   b.function(t, localGet(0) + simd(0x101))
-  #expect(throws: WasmError.self) { try ValidatedModule(bytes: b.bytes) }
+  #expect(throws: WasmError.self) { try ValidatedModule(bytes: b.bytes, features: .wasm2) }
+  // Wasm 3.0, the default, includes relaxed SIMD.
+  _ = try ValidatedModule(bytes: b.bytes)
 }
 
 @Test func shiftsByConstantsTakeTheCountModuloTheLaneWidth() throws {
@@ -142,7 +156,8 @@ func relaxedModule(_ ops: [(String, UInt32, Int)]) throws -> Instance {
   b.function(t, export: "shrS-1", localGet(0) + i32Const(-1) + simd(0x6C))
   b.function(t, export: "shrU16", localGet(0) + i32Const(16) + simd(0x8D))
   let instance = try instantiate(b)
-  #expect(try instance.function("shl33")?.call(i32Lanes(1, 0x8000_0001, 3, 4)) == [i32Lanes(2, 2, 6, 8)])
+  #expect(
+    try instance.function("shl33")?.call(i32Lanes(1, 0x8000_0001, 3, 4)) == [i32Lanes(2, 2, 6, 8)])
   let bytes = V128(low: 0x7F80_0001_FF00_8001, high: 0x0102_0304_0506_0708)
   #expect(
     try instance.function("shrS-1")?.call(.v128(bytes))

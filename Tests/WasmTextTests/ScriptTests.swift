@@ -60,8 +60,8 @@ import WasmCore
       Issue.record("assert_trap of a module is not assert_uninstantiable")
       return
     }
-    guard case .unsupported("assert_exception") = script.commands[8].kind else {
-      Issue.record("assert_exception not reported by name")
+    guard case .assertException = script.commands[8].kind else {
+      Issue.record("assert_exception not read")
       return
     }
   }

@@ -68,8 +68,10 @@ import Testing
       try properties("PolicySource") == Set(PolicySource.CodingKeys.allCases.map(\.stringValue)))
     #expect(
       try properties("GuestLimits") == Set(GuestLimits.CodingKeys.allCases.map(\.stringValue)))
+    #expect(try properties("Preopen") == Set(Preopen.CodingKeys.allCases.map(\.stringValue)))
     for name in [
       "LoadRequest", "UpdateRequest", "ToolSpec", "ModuleSource", "PolicySource", "GuestLimits",
+      "Preopen",
     ] {
       #expect(try schema(name)["additionalProperties"] as? Bool == false, "\(name)")
     }
@@ -90,12 +92,17 @@ import Testing
       kind: "trapped", exitCode: 134, message: "m", endedAt: "2026-01-01T00:00:00Z")
     let guest = GuestInfo(
       name: "a", source: "api", state: .running, generation: 1, restarts: 0, module: "/m.wasm",
-      moduleDigest: String(repeating: "0", count: 64), policy: "observe", args: [],
+      moduleDigest: String(repeating: "0", count: 64),
+      artifact: ArtifactInfo(
+        reference: "r", digest: "sha256:" + String(repeating: "0", count: 64),
+        format: "Wasm artifact", policyDigest: "sha256:" + String(repeating: "1", count: 64),
+        policyApplied: true), policy: "observe", args: [],
       startedAt: "2026-01-01T00:00:00Z", uptimeSeconds: 1, programs: [], links: 0, maps: [],
       events: 0, eventsPerSecond: 0, callbackSeconds: 0, fuelUsed: 0, fuelLimit: 1,
       memoryBytes: 0, traps: 0, lastTrap: "t", outcome: outcome)
     try checkResponse(guest, schema: "GuestInfo")
     try checkResponse(outcome, schema: "GuestOutcome")
+    try checkResponse(try #require(guest.artifact), schema: "ArtifactInfo")
     try checkResponse(GuestList(guests: []), schema: "GuestList")
     try checkResponse(
       UpdateReport(
@@ -118,6 +125,8 @@ import Testing
     let spec = try #require(try schema("ToolSpec")["properties"] as? [String: Any])
     let restart = try #require(spec["restart"] as? [String: Any])
     #expect(Set(restart["enum"] as? [String] ?? []) == Set(RestartPolicy.allCases.map(\.rawValue)))
+    let attach = try #require(spec["attachPaths"] as? [String: Any])
+    #expect(Set(attach["enum"] as? [String] ?? []) == Set(AttachPaths.allCases.map(\.rawValue)))
   }
 
   /// Every status code an operation can answer with is documented for it (the codes

@@ -85,8 +85,12 @@ final class AgentProcess {
     process.standardError = logFile
     process.standardInput = FileHandle.nullDevice
     try process.run()
+    // Checked once more after the deadline (see `eventually`): this task may wait
+    // for a thread of the cooperative pool longer than the agent takes to start.
     let deadline = Date().addingTimeInterval(30)
-    while Date() < deadline {
+    var lastTry = false
+    while !lastTry {
+      lastTry = Date() >= deadline
       if !process.isRunning { break }
       if access(socketPath, F_OK) == 0,
         (try? await client.call(.health, as: HealthStatus.self)) != nil

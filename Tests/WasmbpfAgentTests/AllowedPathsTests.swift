@@ -50,4 +50,35 @@ import Testing
     try folder.write("tools2/b.wasm", "x")
     #expect(refusal(allowed + "2/b.wasm")?.isPermissionProblem == true)
   }
+
+  @Test func grantedDirectoriesMustBeDirectoriesInside() throws {
+    let folder = try TemporaryFolder("preopens")
+    defer { folder.remove() }
+    let root = folder.file("grants")
+    try FileManager.default.createDirectory(
+      atPath: root + "/cgroup/child", withIntermediateDirectories: true)
+    try folder.write("grants/file", "x")
+    try FileManager.default.createDirectory(
+      atPath: folder.file("elsewhere"), withIntermediateDirectories: true)
+    symlink(folder.file("elsewhere"), root + "/escape")
+    let grants = AllowedPaths(directories: [root])
+    #expect(try grants.checkDirectory(root + "/cgroup/child") == root + "/cgroup/child")
+    #expect(try grants.checkDirectory(root) == root)
+    func refusal(_ path: String) -> AllowedPaths.Refusal? {
+      do {
+        _ = try grants.checkDirectory(path)
+        return nil
+      } catch {
+        return error
+      }
+    }
+    #expect(refusal(root + "/escape")?.isPermissionProblem == true)
+    #expect(refusal(root + "/../elsewhere")?.isPermissionProblem == true)
+    #expect(refusal("/")?.isPermissionProblem == true)
+    #expect(refusal(root + "/file") == .unreadable(root + "/file", "not a directory"))
+    // No directory allowed: nothing can be granted.
+    #expect(
+      throws: AllowedPaths.Refusal.self,
+      performing: { _ = try AllowedPaths(directories: []).checkDirectory(root) })
+  }
 }

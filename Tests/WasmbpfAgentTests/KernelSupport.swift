@@ -94,14 +94,18 @@ func loopbackConnections(_ count: Int) throws {
   }
 }
 
-/// Polls `condition` every 50 ms until it holds or `seconds` pass.
+/// Polls `condition` every 50 ms until it holds or `seconds` pass. The condition is
+/// checked once more after the deadline: on 2 cores the cooperative pool has 2 threads,
+/// and when other suites' tests block both (synchronous waits for processes), a waiting
+/// test resumes only after its deadline, and must look before giving up.
 func eventually(
   _ seconds: Double, _ what: String, sourceLocation: SourceLocation = #_sourceLocation,
   _ condition: () async throws -> Bool
 ) async throws {
   let deadline = Date().addingTimeInterval(seconds)
-  while Date() < deadline {
+  while true {
     if try await condition() { return }
+    if Date() >= deadline { break }
     try await Task.sleep(for: .milliseconds(50))
   }
   Issue.record("timed out after \(seconds) s waiting for: \(what)", sourceLocation: sourceLocation)

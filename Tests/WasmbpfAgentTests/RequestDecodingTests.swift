@@ -42,6 +42,73 @@ import WasmbpfAgentAPI
     #expect(try decodeStrictly(LoadRequest.self, from: data) == request)
   }
 
+  @Test func preopensAndAttachPathsAreRead() throws {
+    let request = try decode(
+      #"{"name":"x","spec":{"module":{"file":"/a"},"policy":{"preset":"observe"},"#
+        + #""preopens":[{"host":"/sys/fs/cgroup/unified","guest":"/sys/fs/cgroup/","readOnly":true},"#
+        + #"{"host":"/srv/data"}],"attachPaths":"guest"}}"#)
+    #expect(
+      request.spec.preopens == [
+        Preopen(host: "/sys/fs/cgroup/unified", guest: "/sys/fs/cgroup/", readOnly: true),
+        Preopen(host: "/srv/data"),
+      ])
+    #expect(request.spec.attachPaths == .guest)
+    #expect(try decode(minimal).spec.attachPaths == .host)
+    #expect(try decode(minimal).spec.preopens.isEmpty)
+    let base = #"{"name":"x","spec":{"module":{"file":"/a"},"policy":{"preset":"observe"},"#
+    #expect(
+      failure(base + #""preopens":[{"host":"/a"},{"host":""}]}}"#)
+        == .invalidField(path: "spec.preopens[1].host", reason: "not a path"))
+    #expect(
+      failure(base + #""preopens":[{"host":"/a","guest":""}]}}"#)
+        == .invalidField(path: "spec.preopens[0].guest", reason: "not a path"))
+    guard
+      case .unknownField(let path, _)? = failure(base + #""preopens":[{"host":"/a","rw":true}]}}"#)
+    else {
+      Issue.record("an unknown preopen field was accepted")
+      return
+    }
+    #expect(path == "spec.preopens[0].rw")
+    #expect(
+      failure(base + #""attachPaths":"both"}}"#)
+        == .invalidField(
+          path: "spec.attachPaths", reason: "'both' is not one of [\"host\", \"guest\"]"))
+    let many = (0...ToolSpec.maxPreopens).map { _ in #"{"host":"/a"}"# }.joined(separator: ",")
+    #expect(failure(base + #""preopens":["# + many + "]}}")?.code == .invalidField)
+  }
+
+  @Test func theArtifactPolicyIsTrueOrADigestAndOnlyForOCIModules() throws {
+    let digest = "sha256:" + String(repeating: "ab", count: 32)
+    func spec(_ module: String, _ artifact: String) -> String {
+      #"{"name":"x","spec":{"module":{\#(module)},"policy":{"artifact":\#(artifact)}}}"#
+    }
+    let oci = #""oci":"127.0.0.1:5000/tools/exec:1""#
+    #expect(try decode(spec(oci, "true")).spec.policy.artifact == .carried)
+    #expect(try decode(spec(oci, "\"\(digest)\"")).spec.policy.artifact == .pinned(digest))
+    for bad in [
+      "false", "1", "\"sha256:ab\"", "\"SHA256:\(String(repeating: "ab", count: 32))\"", "{}",
+    ] {
+      #expect(failure(spec(oci, bad))?.code == .invalidField, "\(bad)")
+    }
+    #expect(
+      failure(spec(#""file":"/a.wasm""#, "true"))
+        == .invalidField(
+          path: "policy.artifact",
+          reason: "applies the policy an OCI artifact carries: give module.oci"))
+    // Exactly one source of policy.
+    #expect(
+      failure(
+        #"{"name":"x","spec":{"module":{\#(oci)},"policy":{"artifact":true,"preset":"observe"}}}"#)?
+        .code == .invalidField)
+    // It encodes back as it was written.
+    let request = LoadRequest(
+      name: "x",
+      spec: ToolSpec(
+        module: ModuleSource(oci: "r.local/t:1"), preopens: [Preopen(host: "/a", readOnly: true)],
+        attachPaths: .guest, policy: PolicySource(artifact: .pinned(digest))))
+    #expect(try decodeStrictly(LoadRequest.self, from: JSONEncoder().encode(request)) == request)
+  }
+
   @Test func malformedJSONSaysSo() {
     #expect(failure(#"{"name":"x","#)?.code == .malformedJSON)
     #expect(failure("")?.code == .malformedJSON)

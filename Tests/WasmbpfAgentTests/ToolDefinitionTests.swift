@@ -30,6 +30,35 @@ import WasmbpfAgentAPI
     #expect(spec.limits == GuestLimits(fuel: 1_000_000, memoryBytes: 16_777_216))
   }
 
+  @Test func preopensAndAnArtifactPolicyReadFromTOML() throws {
+    let digest = "sha256:" + String(repeating: "0f", count: 32)
+    let spec = try ToolDefinitionReader.parse(
+      """
+      attachPaths = "guest"
+      [module]
+      oci = "registry.example:5000/tools/sockops:1.2"
+      [policy]
+      artifact = "\(digest)"
+      [[preopens]]
+      host = "/sys/fs/cgroup/unified"
+      guest = "/sys/fs/cgroup/"
+      [[preopens]]
+      host = "data"
+      readOnly = true
+      """)
+    #expect(spec.module == ModuleSource(oci: "registry.example:5000/tools/sockops:1.2"))
+    #expect(spec.policy.artifact == .pinned(digest))
+    #expect(spec.attachPaths == .guest)
+    #expect(
+      spec.preopens == [
+        Preopen(host: "/sys/fs/cgroup/unified", guest: "/sys/fs/cgroup/"),
+        Preopen(host: "data", readOnly: true),
+      ])
+    let carried = try ToolDefinitionReader.parse(
+      "[module]\noci = \"r.example/t:1\"\n[policy]\nartifact = true\n")
+    #expect(carried.policy.artifact == .carried)
+  }
+
   func error(_ text: String) -> String? {
     do {
       _ = try ToolDefinitionReader.parse(text)

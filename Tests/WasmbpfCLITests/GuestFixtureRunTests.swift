@@ -84,8 +84,10 @@ import Testing
   }
 
   @Test func xdpcount() throws {
-    let result = try run("xdpcount", ["-a", "lo", "-n", "10", "-t", "20000"], expected: "packets") {
-      sendUDP(count: 5)
+    let result = try withLoopbackXDP {
+      try run("xdpcount", ["-a", "lo", "-n", "10", "-t", "20000"], expected: "packets") {
+        sendUDP(count: 5)
+      }
     }
     #expect(result.status == 0, "\(result.stderr)")
     let count = result.lines.first { $0.hasPrefix("packets ") }.flatMap { Int($0.dropFirst(8)) }

@@ -40,7 +40,7 @@ enum BenchmarkRegistry {
     DecodeBenchmarks.make(inputs: inputs) + LoadBenchmarks.make(inputs: inputs)
       + KernelBenchmarks.make(inputs: inputs) + StartupBenchmarks.make(inputs: inputs)
       + BpfBenchmarks.make(inputs: inputs) + SIMDBenchmarks.make(inputs: inputs)
-      + GuestBenchmarks.make(inputs: inputs)
+      + GuestBenchmarks.make(inputs: inputs) + WasmtimeBenchmarks.make(inputs: inputs)
   }
 }
 

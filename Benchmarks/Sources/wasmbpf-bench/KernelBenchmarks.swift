@@ -15,7 +15,7 @@ enum KernelBenchmarks {
   static let sizes: [String: UInt32] = [
     "fib": 25, "sieve": 1 << 18, "matmul": 64, "sha256": 1 << 16, "qsort": 1 << 14, "mixed": 4,
     "simd": 2, "simd_scalar": 2, "strscan": 2, "linkedlist": 1, "intmatrix": 20, "statevm": 1,
-    "bitops": 3, "memops": 2,
+    "bitops": 3, "memops": 2, "tailcall": 20_000,
   ]
   /// Kernels our interpreter cannot execute yet, with the reason (shown, not hidden).
   static let notYetExecutable: [String: String] = [:]
@@ -48,6 +48,22 @@ enum KernelBenchmarks {
     }
   }
 
+  /// Instantiates one kernel on our interpreter and calls `run(n)` once with its
+  /// benchmark size, printing the checksum: a fixed amount of work (no calibration, no
+  /// WasmKit side) whose instruction count callgrind can compare between builds.
+  /// Returns the process's exit status.
+  static func runOnce(name: String, inputs: BenchmarkInputs) -> Int32 {
+    do {
+      let bytes = try readBytes(inputs.kernelsDirectory + "/" + name + ".wasm")
+      let run = try ourKernel(bytes)
+      emit("kernel/\(name): run(\(sizes[name] ?? 1)) = \(try run(sizes[name] ?? 1))")
+      return 0
+    } catch {
+      emit("kernel/\(name): FAILED: \(error)")
+      return 1
+    }
+  }
+
   /// The `run` of a kernel's native build, or nil when it was not built (simd.c has
   /// none). The library stays loaded for the life of the process.
   static func nativeKernel(_ path: String) throws -> ((UInt32) -> UInt32)? {
@@ -70,9 +86,10 @@ enum KernelBenchmarks {
     let store = Store()
     var linker = Linker()
     for entry in module.imports {
-      guard case .function(let typeIndex) = entry.descriptor, typeIndex < module.module.types.count
+      guard case .function(let typeIndex) = entry.descriptor,
+        let type = module.module.functionType(at: typeIndex)
       else { throw BenchmarkFailure("import \(entry.module).\(entry.name): not a known function") }
-      let function = store.hostFunction(type: module.module.types[Int(typeIndex)]) { _, _ in
+      let function = store.hostFunction(type: type) { _, _ in
         throw BenchmarkFailure("placeholder import \(entry.module).\(entry.name) was called")
       }
       linker.define(module: entry.module, name: entry.name, .function(function))

@@ -50,7 +50,8 @@ enum LoadBenchmarks {
       + paths.map { path in
         Benchmark(
           name: "load-lazy-deferred/\(baseName(path))",
-          summary: "decode+module validation+instantiate, bodies validated at first call, vs parseWasm+lazy instantiate",
+          summary:
+            "decode+module validation+instantiate, bodies validated at first call, vs parseWasm+lazy instantiate",
           prepare: {
             let bytes = try readBytes(path)
             return BenchmarkCase(
@@ -75,11 +76,10 @@ enum LoadBenchmarks {
       guard case .function(let typeIndex) = entry.descriptor else {
         throw BenchmarkFailure("import \(entry.module).\(entry.name): only function imports")
       }
-      let types = module.module.types
-      guard typeIndex < types.count else {
+      guard let type = module.module.functionType(at: typeIndex) else {
         throw BenchmarkFailure("import \(entry.module).\(entry.name): no type \(typeIndex)")
       }
-      let function = store.hostFunction(type: types[Int(typeIndex)]) { _, _ in
+      let function = store.hostFunction(type: type) { _, _ in
         throw BenchmarkFailure("placeholder import \(entry.module).\(entry.name) was called")
       }
       linker.define(module: entry.module, name: entry.name, .function(function))

@@ -62,6 +62,20 @@ func timeRuns(_ repetitions: Int, _ work: () throws -> Void) rethrows -> Double 
 struct Runner {
   var options: RunnerOptions
 
+  /// Sets the benchmark up (which checks that both sides agree) and runs each side
+  /// once, untimed.
+  func check(_ benchmark: Benchmark) throws {
+    let work = try benchmark.prepare()
+    if let timed = work.selfTimed {
+      _ = try timed.ours()
+      _ = try timed.peer()
+      return
+    }
+    try work.ours()
+    try work.peer()
+    try work.native?()
+  }
+
   func measure(_ benchmark: Benchmark) throws -> Measurement {
     let work = try benchmark.prepare()
     if let timed = work.selfTimed { return try measureSelfTimed(benchmark, work, timed) }

@@ -28,7 +28,8 @@ enum SIMDBenchmarks {
         summary: "simd.wasm run(\(rounds)) on both (v128 code; WasmKit 0.4.2 runs SIMD too)"),
       kernel(
         "execute/simd-ours-v128-vs-wk-scalar", ours: simd, peer: scalar,
-        summary: "ours simd.wasm vs WasmKit simd_scalar.wasm (same work and checksum, scalar build)"),
+        summary: "ours simd.wasm vs WasmKit simd_scalar.wasm (same work and checksum, scalar build)"
+      ),
       kernel(
         "execute/simd-scalar", ours: scalar, peer: scalar,
         summary: "simd_scalar.wasm run(\(rounds)) on both (the scalar build of the same kernel)"),
@@ -63,9 +64,8 @@ enum SIMDBenchmarks {
     var linker = WasmInterp.Linker()
     for entry in module.imports {
       guard case .function(let typeIndex) = entry.descriptor,
-        Int(typeIndex) < module.module.types.count
+        let type = module.module.functionType(at: typeIndex)
       else { throw BenchmarkFailure("kernel import \(entry.name) is not a function") }
-      let type = module.module.types[Int(typeIndex)]
       linker.defineFunction(
         module: entry.module, name: entry.name, in: store, parameters: type.parameters,
         results: type.results

@@ -1,6 +1,6 @@
 // wasmbpf-bench: runs the registered benchmarks, ours and WasmKit interleaved.
 //
-// Usage: wasmbpf-bench [--list] [--rounds N] [--min-sample-ms N] [--modules DIR]
+// Usage: wasmbpf-bench [--list] [--check] [--rounds N] [--min-sample-ms N] [--modules DIR]
 //                      [--cpu-time] [--instructions] [--profile ours|peer|native [--profile-runs N]]
 //                      [FILTER...]
 // A benchmark runs when its name contains any FILTER (all run without one). The
@@ -14,6 +14,7 @@ var listOnly = false
 var instructions = false
 var profileSide: String? = nil
 var profileRuns = 10
+var checkOnly = false
 var inputs = BenchmarkInputs.defaultLocation()
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
@@ -31,6 +32,7 @@ while let argument = arguments.popFirst() {
       fatalError("--profile-runs needs a positive integer")
     }
     profileRuns = value
+  case "--check": checkOnly = true
   case "--rounds":
     guard let value = arguments.popFirst().flatMap({ Int($0) }), value > 0 else {
       fatalError("--rounds needs a positive integer")
@@ -44,12 +46,15 @@ while let argument = arguments.popFirst() {
   case "--guest-once":  // hidden: the child process of rss/quickjs
     guard let side = arguments.popFirst() else { fatalError("--guest-once needs a side") }
     exit(RSSReport.runChild(side: side, inputs: inputs))
+  case "--kernel-once":  // hidden: one fixed run of a kernel on ours only (callgrind)
+    guard let name = arguments.popFirst() else { fatalError("--kernel-once needs a kernel name") }
+    exit(KernelBenchmarks.runOnce(name: name, inputs: inputs))
   case "--modules":
     guard let value = arguments.popFirst() else { fatalError("--modules needs a directory") }
     inputs.modulesDirectory = value
   case "-h", "--help":
     emit(
-      "usage: wasmbpf-bench [--list] [--rounds N] [--min-sample-ms N] [--modules DIR] "
+      "usage: wasmbpf-bench [--list] [--check] [--rounds N] [--min-sample-ms N] [--modules DIR] "
         + "[--cpu-time] [--instructions] [--profile ours|peer|native [--profile-runs N]] [FILTER...]"
     )
     exit(0)
@@ -112,6 +117,24 @@ if listOnly {
         + "peak RSS of a child running guest/quickjs once, per side")
   }
   exit(0)
+}
+
+if checkOnly {
+  // Each benchmark's set-up compares the two sides' results; then each side runs
+  // once. No timing: a quick check that everything builds, runs and agrees.
+  var failures = 0
+  for benchmark in selected {
+    do {
+      try Runner(options: options).check(benchmark)
+      emit("\(benchmark.name): ok")
+    } catch let skipped as BenchmarkSkipped {
+      emit("\(benchmark.name): skipped: \(skipped)")
+    } catch {
+      emit("\(benchmark.name): FAILED: \(error)")
+      failures += 1
+    }
+  }
+  exit(failures == 0 ? 0 : 1)
 }
 
 emit(

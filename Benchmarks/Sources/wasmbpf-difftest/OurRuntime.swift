@@ -44,13 +44,16 @@ final class OurRuntime: DiffRuntime {
 
   func state() -> (pages: Int, hash: UInt64, globals: [DiffValue]) {
     let memory = instance.memory("mem")!
-    let hash = memory.withView { fnv1a(UnsafeRawBufferPointer($0.unsafeBuffer)) }
+    let hash = memoryBytes().withUnsafeBytes { fnv1a($0) }
     let globals = GeneratedModule.globalNames.map { DiffValue(ours: instance.global($0)!.value) }
     return (memory.pageCount, hash, globals)
   }
 
+  /// The whole memory, through the public embedding API (a whole-memory read
+  /// cannot be out of bounds).
   func memoryBytes() -> [UInt8] {
-    instance.memory("mem")!.withView { Array(UnsafeRawBufferPointer($0.unsafeBuffer)) }
+    let memory = instance.memory("mem")!
+    return (try? memory.read(at: 0, count: memory.byteCount)) ?? []
   }
 }
 

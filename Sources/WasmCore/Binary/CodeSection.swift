@@ -78,6 +78,13 @@ extension SectionDecoder {
       do {
         _ = try probe.readU32()
       } catch {
+        // With memory64 a memarg's offset is a u64: what reads as a too long u32 may
+        // be a u64 with bad unused bits (the reference decoder reads it as such).
+        if features.contains(.memory64), error.message == "integer representation too long" {
+          var wide = reader
+          wide.position = start - reader.baseOffset
+          do { _ = try wide.readU64() } catch { return error }
+        }
         return error
       }
     }

@@ -6,7 +6,7 @@
 // expression is decoded into `ConstInstruction`s, which have no room for other
 // instructions. A known instruction that is not constant is therefore `invalid`
 // ("constant expression required"); an unknown opcode is `malformed`.
-// Extended constant expressions (Wasm 3.0) add i32/i64 add, sub and mul here.
+// Extended constant expressions (Wasm 3.0) add i32/i64 add, sub and mul.
 
 extension SectionDecoder {
   mutating func readConstExpression() throws(WasmError) -> ConstExpression {
@@ -25,42 +25,62 @@ extension SectionDecoder {
       case 0x23: instructions.append(.globalGet(try readIndex()))
       case 0xD2: instructions.append(.refFunc(try readIndex()))
       case 0xD0:
-        let type = try reader.readReferenceType(features: features)
-        instructions.append(.refNull(type.heapType))
+        if ByteReader.acceptsTypedReferences(features) || features.contains(.exceptions) {
+          instructions.append(.refNull(try reader.readHeapType(features: features)))
+        } else {
+          instructions.append(.refNull(try reader.readReferenceType(features: features).heapType))
+        }
+      case 0x6A, 0x6B, 0x6C, 0x7C, 0x7D, 0x7E:
+        guard features.contains(.extendedConst) else {
+          throw .invalid("constant expression required", at: start)
+        }
+        switch opcode {
+        case 0x6A: instructions.append(.i32Add)
+        case 0x6B: instructions.append(.i32Sub)
+        case 0x6C: instructions.append(.i32Mul)
+        case 0x7C: instructions.append(.i64Add)
+        case 0x7D: instructions.append(.i64Sub)
+        default: instructions.append(.i64Mul)
+        }
       case 0xFD:
         let subopcode = try reader.readU32()
         if subopcode == 12 {  // v128.const
           let low = try reader.readUInt64LE()
           let high = try reader.readUInt64LE()
           instructions.append(.v128Const(V128(low: low, high: high)))
-        } else if subopcode <= 0xFF {
-          throw .invalid("constant expression required", at: start)
         } else {
-          throw .malformed("illegal opcode", at: start)
+          throw try nonConstantError(at: start)
         }
-      case 0xFC:
-        // Bulk memory, table and saturating conversion instructions: 0...17.
-        let subopcode = try reader.readU32()
-        if subopcode <= 17 {
-          throw .invalid("constant expression required", at: start)
-        }
-        throw .malformed("illegal opcode", at: start)
       default:
-        if SectionDecoder.isKnownSingleByteOpcode(opcode) {
-          throw .invalid("constant expression required", at: start)
-        }
-        throw .malformed("illegal opcode", at: start)
+        throw try nonConstantError(at: start)
       }
     }
   }
 
-  /// Whether `opcode` is a one-byte instruction of Wasm 2.0 (prefixes excluded).
-  static func isKnownSingleByteOpcode(_ opcode: UInt8) -> Bool {
-    switch opcode {
-    case 0x00...0x05, 0x0B...0x11, 0x1A...0x1C, 0x20...0x26, 0x28...0xC4, 0xD0...0xD2:
-      return true
-    default:
-      return false
+  /// The error for an instruction at `start` that no constant expression may hold.
+  /// As the reference decoder reads the whole expression before checking constness,
+  /// the rest is decoded first (a malformed or unterminated expression is reported
+  /// as such); a well-formed one is "constant expression required".
+  mutating func nonConstantError(at start: Int) throws(WasmError) -> WasmError {
+    var skipper = InstructionSkipper()
+    var decoder = InstructionDecoder(reader, features: features, hasDataCount: true)
+    decoder.reader.position = start - reader.baseOffset
+    while decoder.openBlocks > 0 {
+      guard !decoder.reader.isAtEnd else {
+        return .malformed("unexpected end of section or function", at: decoder.reader.offset)
+      }
+      do {
+        try decoder.decodeInstruction(into: &skipper)
+      } catch {
+        return SectionDecoder.sectionError(error)
+      }
     }
+    return .invalid("constant expression required", at: start)
   }
+}
+
+/// A visitor that accepts every instruction and does nothing with it.
+struct InstructionSkipper: InstructionVisitor {
+  var instructionOffset = 0
+  mutating func visit(_ instruction: Instruction) throws(WasmError) {}
 }

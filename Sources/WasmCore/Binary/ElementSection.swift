@@ -33,8 +33,11 @@ extension SectionDecoder {
     }
 
     // Encodings 0 and 4 imply funcref; the others spell out an element kind (index
-    // forms, where 0x00 means funcref) or a reference type (expression forms).
-    var type = ReferenceType.funcRef
+    // forms, where 0x00 means funcref) or a reference type (expression forms). Wasm
+    // 3.0 types function indices precisely: `(ref func)`, as they cannot be null.
+    var type =
+      usesExpressions || !ByteReader.acceptsTypedReferences(features)
+      ? ReferenceType.funcRef : ReferenceType(isNullable: false, heapType: .function)
     if isPassiveOrDeclarative || hasTableIndexOrIsDeclarative {
       if usesExpressions {
         type = try reader.readReferenceType(features: features)

@@ -9,7 +9,9 @@ extension SectionDecoder {
       let name = try readName()
       let kindOffset = reader.offset
       // A single byte; exception handling (Wasm 3.0) adds tags (0x04).
-      guard let kind = ExternalKind(rawValue: try reader.readByte()) else {
+      guard let kind = ExternalKind(rawValue: try reader.readByte()),
+        kind != .tag || features.contains(.exceptions)
+      else {
         throw .malformed("malformed export kind", at: kindOffset)
       }
       let index = try readIndex()

@@ -12,6 +12,9 @@ extension SectionDecoder {
       let descriptor: ImportDescriptor
       // The kind is a single byte; exception handling (Wasm 3.0) adds tags (0x04).
       switch try reader.readByte() {
+      case 0x04 where features.contains(.exceptions):
+        descriptor = .tag(try reader.readTagType())
+        module.importedTagCount += 1
       case 0x00:
         descriptor = .function(typeIndex: try readIndex())
         module.importedFunctionCount += 1

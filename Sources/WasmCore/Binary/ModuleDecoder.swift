@@ -9,9 +9,9 @@
 
 /// Decodes the binary format into a `Module`. Function bodies are located and their
 /// local declarations read; their instructions are left to `FunctionValidator`.
-public enum ModuleDecoder {
+package enum ModuleDecoder {
   /// Decodes `bytes` as a binary module, accepting the proposals in `features`.
-  public static func decode(_ bytes: [UInt8], features: Features) throws(WasmError) -> Module {
+  package static func decode(_ bytes: [UInt8], features: Features) throws(WasmError) -> Module {
     var module = Module(bytes: bytes, features: features)
     try bytes.withUnsafeBufferPointer { (buffer) throws(WasmError) in
       var decoder = SectionDecoder(reader: ByteReader(buffer), features: features)
@@ -125,9 +125,10 @@ struct SectionDecoder {
 
       do throws(WasmError) {
         switch id {
-        case .custom, .tag:
-          // Custom sections are handled above; the tag section is not implemented yet.
+        case .custom:
+          // Custom sections are handled above.
           throw WasmError.malformed("malformed section id", at: sectionStart)
+        case .tag: try decodeTagSection(into: &module)
         case .type: try decodeTypeSection(into: &module)
         case .import: try decodeImportSection(into: &module)
         case .function: try decodeFunctionSection(into: &module)

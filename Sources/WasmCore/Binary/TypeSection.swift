@@ -1,6 +1,10 @@
-// The type section: a vector of function types.
+// The type section: recursion groups of (sub)types.
 // https://webassembly.github.io/spec/core/binary/modules.html#type-section
-// https://webassembly.github.io/spec/core/binary/types.html#function-types
+// https://webassembly.github.io/spec/core/binary/types.html#recursive-types
+//
+// A plain function type (0x60) is a recursion group of one final type. Explicit
+// groups (0x4E), `sub` (0x50) and `sub final` (0x4F) are read with typed references
+// (`Features.functionReferences` or `.gc`); struct and array types come with GC.
 
 extension SectionDecoder {
   mutating func decodeTypeSection(into module: inout Module) throws(WasmError) {
@@ -8,18 +12,53 @@ extension SectionDecoder {
     module.types.reserveCapacity(reservation(for: count, minimumSize: 3))
     for _ in 0..<count {
       let start = reader.offset
-      let form = try reader.readByte()
-      // Wasm 3.0 (GC) adds recursive groups (0x4E) and subtypes (0x50, 0x4F) here,
-      // gated by `.gc`; only plain function types (0x60) exist in 2.0.
-      guard form == 0x60 else {
-        // The form is a one-byte signed LEB128 number (-0x20).
-        if form & 0x80 != 0 { throw .malformed("integer representation too long", at: start) }
-        throw .malformed("malformed function type", at: start)
+      if reader.peekByte() == 0x4E, ByteReader.acceptsTypedReferences(features) {
+        _ = try reader.readByte()
+        let members = try readCount()
+        let first = UInt32(module.types.count)
+        // The group's indices must stay within u32 (a count is bounded by the bytes).
+        let (end, overflow) = first.addingReportingOverflow(UInt32(members))
+        guard !overflow else { throw .malformed("too many types", at: start) }
+        for _ in 0..<members {
+          module.types.append(try readSubType(group: first..<end))
+        }
+      } else {
+        let index = UInt32(module.types.count)
+        guard index < UInt32.max else { throw .malformed("too many types", at: start) }
+        module.types.append(try readSubType(group: index..<(index + 1)))
       }
-      let parameters = try readResultType()
-      let results = try readResultType()
-      module.types.append(FunctionType(parameters: parameters, results: results))
     }
+  }
+
+  /// `sub final? typeidx* comptype`, or a bare composite type (final, no supertype).
+  private mutating func readSubType(group: Range<UInt32>) throws(WasmError) -> SubType {
+    var isFinal = true
+    var supertypes: [UInt32] = []
+    if let byte = reader.peekByte(), byte == 0x50 || byte == 0x4F,
+      ByteReader.acceptsTypedReferences(features)
+    {
+      _ = try reader.readByte()
+      isFinal = byte == 0x4F
+      let count = try readCount()
+      supertypes.reserveCapacity(count)
+      for _ in 0..<count { supertypes.append(try readIndex()) }
+    }
+    return SubType(
+      try readCompositeType(), supertypes: supertypes, isFinal: isFinal, recursionGroup: group)
+  }
+
+  private mutating func readCompositeType() throws(WasmError) -> CompositeType {
+    let start = reader.offset
+    let form = try reader.readByte()
+    guard form == 0x60 else {
+      // The form is a one-byte signed LEB128 number (-0x20).
+      if form & 0x80 != 0 { throw .malformed("integer representation too long", at: start) }
+      throw .malformed(
+        features.contains(.gc) ? "malformed type" : "malformed function type", at: start)
+    }
+    let parameters = try readResultType()
+    let results = try readResultType()
+    return .function(FunctionType(parameters: parameters, results: results))
   }
 
   /// A vector of value types.

@@ -1,4 +1,6 @@
-// Decoding of a function body's instructions into visitor calls.
+// Decoding of a function body's instructions into visitor calls: the body loop
+// and the readers of immediates. Which opcode goes to which visitor method is
+// generated from the instruction table (InstructionDecoder+Opcodes.swift).
 // https://webassembly.github.io/spec/core/binary/instructions.html
 //
 // The decoder keeps no instruction list and no control stack: only a count of open
@@ -9,19 +11,19 @@
 /// Reads the instructions of one function body and calls a visitor for each.
 public struct InstructionDecoder {
   /// The reader, positioned at the next instruction.
-  public var reader: ByteReader
-  public let features: Features
+  @usableFromInline package var reader: ByteReader
+  @usableFromInline package let features: Features
   /// Whether the module has a data count section (`memory.init` and `data.drop`
   /// require one).
-  public let hasDataCount: Bool
+  @usableFromInline package let hasDataCount: Bool
   /// Blocks opened and not yet ended, counting the function body itself: the body
   /// is complete when this reaches zero.
-  public var openBlocks: Int = 1
+  @usableFromInline package var openBlocks: Int = 1
 
   /// A decoder over `reader`, which covers a body's instructions (after the local
   /// declarations, through the final `end`).
   @inlinable
-  public init(_ reader: ByteReader, features: Features, hasDataCount: Bool) {
+  package init(_ reader: ByteReader, features: Features, hasDataCount: Bool) {
     self.reader = reader
     self.features = features
     self.hasDataCount = hasDataCount
@@ -30,7 +32,7 @@ public struct InstructionDecoder {
   /// Decodes the whole body: instructions through the final `end`, which must be the
   /// last byte.
   @inlinable
-  public mutating func decodeBody<V: InstructionVisitor>(into visitor: inout V) throws(WasmError) {
+  package mutating func decodeBody<V: InstructionVisitor>(into visitor: inout V) throws(WasmError) {
     while openBlocks > 0 {
       guard !reader.isAtEnd else {
         throw reader.error("unexpected end of section or function")
@@ -38,157 +40,6 @@ public struct InstructionDecoder {
       try decodeInstruction(into: &visitor)
     }
     guard reader.isAtEnd else { throw reader.error("section size mismatch") }
-  }
-
-  /// Decodes one instruction and calls the visitor for it.
-  @inlinable
-  public mutating func decodeInstruction<V: InstructionVisitor>(
-    into visitor: inout V
-  ) throws(WasmError) {
-    let start = reader.offset
-    visitor.instructionOffset = start
-    let opcode = try reader.readByte()
-    switch opcode {
-    case 0x00: try visitor.visitUnreachable()
-    case 0x01: try visitor.visitNop()
-    case 0x02:
-      let type = try readBlockType()
-      openBlocks += 1
-      try visitor.visitBlock(type)
-    case 0x03:
-      let type = try readBlockType()
-      openBlocks += 1
-      try visitor.visitLoop(type)
-    case 0x04:
-      let type = try readBlockType()
-      openBlocks += 1
-      try visitor.visitIf(type)
-    case 0x05: try visitor.visitElse()
-    case 0x0B:
-      openBlocks -= 1
-      try visitor.visitEnd()
-    case 0x0C: try visitor.visitBr(try reader.readU32())
-    case 0x0D: try visitor.visitBrIf(try reader.readU32())
-    case 0x0E: try visitor.visitBrTable(try readBrTable())
-    case 0x0F: try visitor.visitReturn()
-    case 0x10: try visitor.visitCall(try reader.readU32())
-    case 0x11:
-      let typeIndex = try reader.readU32()
-      let tableIndex = try reader.readU32()
-      try visitor.visitCallIndirect(typeIndex: typeIndex, tableIndex: tableIndex)
-    case 0x1A: try visitor.visitDrop()
-    case 0x1B: try visitor.visitSelect(nil)
-    case 0x1C: try visitor.visitSelect(try readSelectType())
-    case 0x20: try visitor.visitLocalGet(try reader.readU32())
-    case 0x21: try visitor.visitLocalSet(try reader.readU32())
-    case 0x22: try visitor.visitLocalTee(try reader.readU32())
-    case 0x23: try visitor.visitGlobalGet(try reader.readU32())
-    case 0x24: try visitor.visitGlobalSet(try reader.readU32())
-    case 0x25: try visitor.visitTableGet(try reader.readU32())
-    case 0x26: try visitor.visitTableSet(try reader.readU32())
-    case 0x28...0x35:
-      // Every byte in this range is a load.
-      let op = LoadOp(rawValue: UInt16(opcode)).unsafelyUnwrapped
-      try visitor.visitLoad(op, try readMemArg())
-    case 0x36...0x3E:
-      let op = StoreOp(rawValue: UInt16(opcode)).unsafelyUnwrapped
-      try visitor.visitStore(op, try readMemArg())
-    case 0x3F: try visitor.visitMemorySize(try readMemoryIndex())
-    case 0x40: try visitor.visitMemoryGrow(try readMemoryIndex())
-    case 0x41: try visitor.visitI32Const(try reader.readS32())
-    case 0x42: try visitor.visitI64Const(try reader.readS64())
-    case 0x43: try visitor.visitF32Const(try reader.readUInt32LE())
-    case 0x44: try visitor.visitF64Const(try reader.readUInt64LE())
-    case 0x45...0xC4:
-      // Every byte in this range is a numeric instruction.
-      try visitor.visitNumeric(NumericOp(rawValue: UInt16(opcode)).unsafelyUnwrapped)
-    case 0xD0: try visitor.visitRefNull(try readHeapType())
-    case 0xD1: try visitor.visitRefIsNull()
-    case 0xD2: try visitor.visitRefFunc(try reader.readU32())
-    case 0xFC: try decodeMiscInstruction(into: &visitor, start: start)
-    case 0xFD: try decodeVectorInstruction(into: &visitor, start: start)
-    default: throw .malformed("illegal opcode", at: start)
-    }
-  }
-
-  /// The 0xFC prefix: saturating truncation, bulk memory and table instructions.
-  @inlinable
-  mutating func decodeMiscInstruction<V: InstructionVisitor>(
-    into visitor: inout V, start: Int
-  ) throws(WasmError) {
-    let subopcode = try reader.readU32()
-    switch subopcode {
-    case 0...7:
-      let op = NumericOp(rawValue: 0xFC00 | UInt16(truncatingIfNeeded: subopcode)).unsafelyUnwrapped
-      try visitor.visitNumeric(op)
-    case 8:
-      let data = try reader.readU32()
-      let memory = try readMemoryIndex()
-      guard hasDataCount else { throw .malformed("data count section required", at: start) }
-      try visitor.visitMemoryInit(data: data, memory: memory)
-    case 9:
-      let data = try reader.readU32()
-      guard hasDataCount else { throw .malformed("data count section required", at: start) }
-      try visitor.visitDataDrop(data)
-    case 10:
-      let destination = try readMemoryIndex()
-      let source = try readMemoryIndex()
-      try visitor.visitMemoryCopy(destination: destination, source: source)
-    case 11: try visitor.visitMemoryFill(try readMemoryIndex())
-    case 12:
-      let element = try reader.readU32()
-      let table = try reader.readU32()
-      try visitor.visitTableInit(element: element, table: table)
-    case 13: try visitor.visitElemDrop(try reader.readU32())
-    case 14:
-      let destination = try reader.readU32()
-      let source = try reader.readU32()
-      try visitor.visitTableCopy(destination: destination, source: source)
-    case 15: try visitor.visitTableGrow(try reader.readU32())
-    case 16: try visitor.visitTableSize(try reader.readU32())
-    case 17: try visitor.visitTableFill(try reader.readU32())
-    default: throw .malformed("illegal opcode", at: start)
-    }
-  }
-
-  /// The 0xFD prefix: 128-bit SIMD.
-  @inlinable
-  mutating func decodeVectorInstruction<V: InstructionVisitor>(
-    into visitor: inout V, start: Int
-  ) throws(WasmError) {
-    let subopcode = try reader.readU32()
-    guard subopcode <= 0xFF || (subopcode <= 0x113 && features.contains(.relaxedSIMD)) else {
-      throw .malformed("illegal opcode", at: start)
-    }
-    let code = UInt16(truncatingIfNeeded: subopcode)
-    switch code {
-    case 0x00...0x0A, 0x5C, 0x5D:
-      let op = LoadOp(rawValue: 0xFD00 | code).unsafelyUnwrapped
-      try visitor.visitLoad(op, try readMemArg())
-    case 0x0B:
-      try visitor.visitStore(.v128Store, try readMemArg())
-    case 0x0C:
-      let low = try reader.readUInt64LE()
-      let high = try reader.readUInt64LE()
-      try visitor.visitV128Const(V128(low: low, high: high))
-    case 0x0D:
-      let low = try reader.readUInt64LE()
-      let high = try reader.readUInt64LE()
-      try visitor.visitShuffle(V128(low: low, high: high))
-    case 0x15...0x22:
-      let op = LaneOp(rawValue: code).unsafelyUnwrapped
-      try visitor.visitLane(op, lane: try reader.readByte())
-    case 0x54...0x5B:
-      let op = MemoryLaneOp(rawValue: code).unsafelyUnwrapped
-      let memarg = try readMemArg()
-      try visitor.visitMemoryLane(op, memarg, lane: try reader.readByte())
-    default:
-      // The remaining sub-opcodes are SIMDOp cases or unassigned.
-      guard let op = SIMDOp(rawValue: code) else {
-        throw .malformed("illegal opcode", at: start)
-      }
-      try visitor.visitSIMD(op)
-    }
   }
 
   // MARK: Immediates
@@ -205,6 +56,10 @@ public struct InstructionDecoder {
       return .value(type)
     }
     let start = reader.offset
+    // Wasm 3.0 reference types (`exnref`, `(ref null? ht)`, GC shorthands).
+    if byte & 0xC0 == 0x40, !features.isDisjoint(with: [.functionReferences, .gc, .exceptions]) {
+      return .value(try reader.readValueType(features: features))
+    }
     let index = try reader.readS33()
     // A negative s33 that is not a value type code names no type.
     guard index >= 0 else { throw .malformed("malformed block type", at: start) }
@@ -226,9 +81,13 @@ public struct InstructionDecoder {
     }
   }
 
+  /// The heap type of `ref.null`: in Wasm 2.0 only `func` or `extern`.
   @inlinable
   mutating func readHeapType() throws(WasmError) -> HeapType {
     let start = reader.offset
+    if !features.isDisjoint(with: [.functionReferences, .gc, .exceptions]) {
+      return try reader.readHeapType(features: features)
+    }
     switch try reader.readByte() {
     case 0x70: return .function
     case 0x6F: return .extern
@@ -245,10 +104,7 @@ public struct InstructionDecoder {
     // Each type is at least one byte, so the loop is bounded by the input.
     var i: UInt32 = 0
     while i < count {
-      let typeStart = reader.offset
-      guard let type = InstructionDecoder.valueType(try reader.readByte()) else {
-        throw .malformed("malformed value type", at: typeStart)
-      }
+      let type = try reader.readValueType(features: features)
       if first == nil { first = type }
       i += 1
     }
@@ -288,6 +144,33 @@ public struct InstructionDecoder {
     return 0
   }
 
+  /// The 16 bytes of a `v128.const` or an `i8x16.shuffle`, as two little-endian halves.
+  @inlinable
+  mutating func readV128() throws(WasmError) -> V128 {
+    let low = try reader.readUInt64LE()
+    let high = try reader.readUInt64LE()
+    return V128(low: low, high: high)
+  }
+
+  /// Checks every clause of a `try_table` and returns a view over them.
+  @inlinable
+  mutating func readCatches() throws(WasmError) -> TryTableCatches {
+    let count = try reader.readU32()
+    let first = reader.position
+    // Each clause is at least two bytes, so the loop is bounded by the input.
+    var i: UInt32 = 0
+    while i < count {
+      let start = reader.offset
+      guard let kind = CatchClause.Kind(rawValue: try reader.readByte()) else {
+        throw .malformed("malformed catch clause", at: start)
+      }
+      if kind.hasTag { _ = try reader.readU32() }
+      _ = try reader.readU32()
+      i += 1
+    }
+    return TryTableCatches(start: reader.base + first, count: Int(count))
+  }
+
   /// Checks every label of a `br_table` and returns a view over them.
   @inlinable
   mutating func readBrTable() throws(WasmError) -> BrTableTargets {
@@ -306,6 +189,30 @@ public struct InstructionDecoder {
 }
 
 extension InstructionDecoder {
+  /// "illegal opcode" with the opcode's bytes in hex, as the reference interpreter
+  /// words it ("illegal opcode ff", "illegal opcode fc 12").
+  @usableFromInline
+  func illegalOpcode(_ bytes: [UInt8], at offset: Int) -> WasmError {
+    let digits = bytes.map { byte -> String in
+      let text = String(byte, radix: 16)
+      return byte < 16 ? "0" + text : text
+    }
+    return .malformed("illegal opcode " + digits.joined(separator: " "), at: offset)
+  }
+
+  /// The LEB128 bytes of a sub-opcode, for messages.
+  @usableFromInline
+  func leb128(_ value: UInt32) -> [UInt8] {
+    var value = value
+    var bytes: [UInt8] = []
+    repeat {
+      let byte = UInt8(value & 0x7F)
+      value >>= 7
+      bytes.append(value == 0 ? byte : byte | 0x80)
+    } while value != 0
+    return bytes
+  }
+
   /// Decodes the body of defined function `functionIndex` (an index into
   /// `module.codes`) into `visitor`.
   @inlinable

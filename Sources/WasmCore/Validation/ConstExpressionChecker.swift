@@ -2,52 +2,90 @@
 // https://webassembly.github.io/spec/core/valid/instructions.html#constant-expressions
 //
 // Constness itself was enforced while decoding (only constant instructions fit in a
-// `ConstExpression`); what is left is the operands they name and the type they leave.
+// `ConstExpression`); what is left is the operands they name and the types they
+// pop and leave: with extended constant expressions (Wasm 3.0) `i32.add` and
+// friends pop two operands, so the checker keeps a small stack.
 
 struct ConstExpressionChecker {
   /// Every global known so far (imported first).
-  let globals: [GlobalType]
+  var globals: [GlobalType]
   /// How many leading `globals` a constant expression may read.
-  let visibleGlobalCount: Int
-  let functionCount: Int
+  var visibleGlobalCount: Int
+  /// The type index of every function (imports first).
+  let functionTypeIndices: [UInt32]
+  let types: TypeChecker
+  let features: Features
 
-  /// Checks that `expression` leaves exactly one value of type `expected`, and records
-  /// the functions it references (C.refs).
+  init(
+    globals: [GlobalType], visibleGlobalCount: Int, functionTypeIndices: [UInt32],
+    types: TypeChecker,
+    features: Features
+  ) {
+    self.globals = globals
+    self.visibleGlobalCount = visibleGlobalCount
+    self.functionTypeIndices = functionTypeIndices
+    self.types = types
+    self.features = features
+  }
+
+  /// Checks that `expression` leaves exactly one value of a subtype of `expected`, and
+  /// records the functions it references (C.refs).
   func check(
     _ expression: ConstExpression, produces expected: ValueType, references: inout Set<UInt32>
   ) throws(WasmError) {
-    // No Wasm 2.0 constant instruction pops operands, so the stack is described by
-    // its height and top. Extended constant expressions (3.0) will need a real stack.
-    var height = 0
-    var top: ValueType = .i32
+    let offset = expression.offset
+    var stack: [ValueType] = []
+    func pop(_ type: ValueType) throws(WasmError) {
+      guard let top = stack.popLast(), top == type else {
+        throw .invalid("type mismatch", at: offset)
+      }
+    }
     for instruction in expression.instructions {
       switch instruction {
-      case .i32Const: top = .i32
-      case .i64Const: top = .i64
-      case .f32Const: top = .f32
-      case .f64Const: top = .f64
-      case .v128Const: top = .v128
-      case .refNull(let heapType): top = .ref(ReferenceType(heapType: heapType))
+      case .i32Const: stack.append(.i32)
+      case .i64Const: stack.append(.i64)
+      case .f32Const: stack.append(.f32)
+      case .f64Const: stack.append(.f64)
+      case .v128Const: stack.append(.v128)
+      case .refNull(let heapType):
+        try types.check(heapType, at: offset)
+        stack.append(.ref(ReferenceType(heapType: heapType)))
       case .refFunc(let index):
-        guard Int(index) < functionCount else {
-          throw .invalid("unknown function \(index)", at: expression.offset)
+        guard Int(index) < functionTypeIndices.count else {
+          throw .invalid("unknown function \(index)", at: offset)
         }
         references.insert(index)
-        top = .funcRef
+        stack.append(
+          ConstExpressionChecker.referenceType(
+            ofFunction: functionTypeIndices[Int(index)], features: features))
       case .globalGet(let index):
         guard Int(index) < visibleGlobalCount else {
-          throw .invalid("unknown global \(index)", at: expression.offset)
+          throw .invalid("unknown global \(index)", at: offset)
         }
         let global = globals[Int(index)]
         guard global.mutability == .constant else {
-          throw .invalid("constant expression required", at: expression.offset)
+          throw .invalid("constant expression required", at: offset)
         }
-        top = global.valueType
+        stack.append(global.valueType)
+      case .i32Add, .i32Sub, .i32Mul:
+        try pop(.i32)
+        try pop(.i32)
+        stack.append(.i32)
+      case .i64Add, .i64Sub, .i64Mul:
+        try pop(.i64)
+        try pop(.i64)
+        stack.append(.i64)
       }
-      height += 1
     }
-    guard height == 1, top == expected else {
-      throw .invalid("type mismatch", at: expression.offset)
+    guard stack.count == 1, types.table.isSubtype(stack[0], of: expected) else {
+      throw .invalid("type mismatch", at: offset)
     }
+  }
+
+  /// The type of `ref.func` of a function of type `typeIndex`: Wasm 3.0 types it
+  /// precisely, a non-null reference to that type; Wasm 2.0 as `funcref`.
+  static func referenceType(ofFunction typeIndex: UInt32, features: Features) -> ValueType {
+    guard !features.isDisjoint(with: [.functionReferences, .gc]) else { return .funcRef }
+    return .ref(ReferenceType(isNullable: false, heapType: .concrete(typeIndex)))
   }
 }

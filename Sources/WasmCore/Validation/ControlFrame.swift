@@ -5,27 +5,27 @@
 // or a function type of the module), so opening a block allocates nothing.
 
 /// The parameter and result types of a block, or of the function body itself.
-public struct BlockSignature: Hashable, Sendable {
-  public var parameterCount: Int
-  public var resultCount: Int
+package struct BlockSignature: Hashable, Sendable {
+  package var parameterCount: Int
+  package var resultCount: Int
   /// The function type that holds the types, for type-index block types and the
   /// function body; nil for the empty and single-result forms.
-  public var typeIndex: UInt32?
+  package var typeIndex: UInt32?
   /// The result of a single-result block type (`unknown` otherwise).
-  public var singleResult: OperandType
+  package var singleResult: OperandType
 
   /// `[] -> []`.
-  public static let empty = BlockSignature(
+  package static let empty = BlockSignature(
     parameterCount: 0, resultCount: 0, typeIndex: nil, singleResult: .unknown)
 
   /// `[] -> [type]`.
   @inlinable
-  public static func single(_ type: OperandType) -> BlockSignature {
+  package static func single(_ type: OperandType) -> BlockSignature {
     BlockSignature(parameterCount: 0, resultCount: 1, typeIndex: nil, singleResult: type)
   }
 
   @inlinable
-  public init(parameterCount: Int, resultCount: Int, typeIndex: UInt32?, singleResult: OperandType)
+  package init(parameterCount: Int, resultCount: Int, typeIndex: UInt32?, singleResult: OperandType)
   {
     self.parameterCount = parameterCount
     self.resultCount = resultCount
@@ -35,8 +35,8 @@ public struct BlockSignature: Hashable, Sendable {
 }
 
 /// One entry of the validator's control stack.
-public struct ControlFrame: Hashable, Sendable {
-  public enum Kind: UInt8, Hashable, Sendable {
+package struct ControlFrame: Hashable, Sendable {
+  package enum Kind: UInt8, Hashable, Sendable {
     /// The function body (the bottom frame).
     case function
     case block
@@ -45,31 +45,40 @@ public struct ControlFrame: Hashable, Sendable {
     case `if`
     /// The `else` branch of an `if`.
     case `else`
+    /// A `try_table` (exception handling): a block whose catch clauses branch out.
+    case tryTable
   }
 
-  public var kind: Kind
-  public var signature: BlockSignature
+  package var kind: Kind
+  package var signature: BlockSignature
   /// Operand stack height when the frame was entered, below its parameters.
-  public var height: Int
+  package var height: Int
   /// Whether the rest of the frame is unreachable (after `br`, `return`, ...):
   /// operands below `height` then pop as `unknown`.
-  public var unreachable: Bool
+  package var unreachable: Bool
   /// Offset of the instruction that opened the frame.
-  public var offset: Int
+  package var offset: Int
+  /// How many non-defaultable locals were initialised when the frame was entered
+  /// (the frame's end forgets the ones initialised inside it).
+  package var initializationHeight: Int
 
   @inlinable
-  public init(kind: Kind, signature: BlockSignature, height: Int, unreachable: Bool, offset: Int) {
+  package init(
+    kind: Kind, signature: BlockSignature, height: Int, unreachable: Bool, offset: Int,
+    initializationHeight: Int = 0
+  ) {
     self.kind = kind
     self.signature = signature
     self.height = height
     self.unreachable = unreachable
     self.offset = offset
+    self.initializationHeight = initializationHeight
   }
 
   /// How many values a branch to this frame's label carries: a loop's parameters,
   /// otherwise the results.
   @inlinable
-  public var labelArity: Int {
+  package var labelArity: Int {
     kind == .loop ? signature.parameterCount : signature.resultCount
   }
 }

@@ -5,32 +5,32 @@
 extension FunctionValidator: InstructionVisitor {
   // MARK: Control
 
-  public mutating func visitUnreachable() throws(WasmError) {
+  package mutating func visitUnreachable() throws(WasmError) {
     markUnreachable()
   }
 
-  public mutating func visitNop() throws(WasmError) {}
+  package mutating func visitNop() throws(WasmError) {}
 
-  public mutating func visitBlock(_ type: BlockType) throws(WasmError) {
+  package mutating func visitBlock(_ type: BlockType) throws(WasmError) {
     let signature = try resolve(type)
     try popParameters(signature)
     pushFrame(.block, signature)
   }
 
-  public mutating func visitLoop(_ type: BlockType) throws(WasmError) {
+  package mutating func visitLoop(_ type: BlockType) throws(WasmError) {
     let signature = try resolve(type)
     try popParameters(signature)
     pushFrame(.loop, signature)
   }
 
-  public mutating func visitIf(_ type: BlockType) throws(WasmError) {
+  package mutating func visitIf(_ type: BlockType) throws(WasmError) {
     let signature = try resolve(type)
     try pop(.i32)
     try popParameters(signature)
     pushFrame(.if, signature)
   }
 
-  public mutating func visitElse() throws(WasmError) {
+  package mutating func visitElse() throws(WasmError) {
     // The reference interpreter's decoder only accepts `else` inside `if`.
     guard controlFrames[controlFrames.count - 1].kind == .if else {
       throw .malformed("END opcode expected", at: instructionOffset)
@@ -39,7 +39,7 @@ extension FunctionValidator: InstructionVisitor {
     pushFrame(.else, frame.signature)
   }
 
-  public mutating func visitEnd() throws(WasmError) {
+  package mutating func visitEnd() throws(WasmError) {
     let frame = try popFrame()
     // An `if` without `else` passes its parameters through as its results.
     if frame.kind == .if && !ifWithoutElseIsValid(frame.signature) { throw typeMismatch() }
@@ -49,8 +49,9 @@ extension FunctionValidator: InstructionVisitor {
   mutating func ifWithoutElseIsValid(_ signature: BlockSignature) -> Bool {
     guard signature.parameterCount == signature.resultCount else { return false }
     for i in 0..<signature.parameterCount
-    where Self.parameterType(signature, at: i, types: context.types)
-      != Self.resultType(signature, at: i, types: context.types)
+    where !context.typeTable.isSubtype(
+      Self.parameterType(signature, at: i, types: types),
+      of: Self.resultType(signature, at: i, types: types))
     {
       return false
     }
@@ -64,22 +65,22 @@ extension FunctionValidator: InstructionVisitor {
     return frame
   }
 
-  public mutating func visitBr(_ depth: UInt32) throws(WasmError) {
+  package mutating func visitBr(_ depth: UInt32) throws(WasmError) {
     let frame = try labelFrame(depth)
     try popLabelTypes(frame)
     markUnreachable()
   }
 
-  public mutating func visitBrIf(_ depth: UInt32) throws(WasmError) {
+  package mutating func visitBrIf(_ depth: UInt32) throws(WasmError) {
     let frame = try labelFrame(depth)
     try pop(.i32)
     // The spec pops the label types, then pushes them (the declared types, which
     // replaces `unknown`s from unreachable code).
     try popLabelTypes(frame)
-    for i in 0..<frame.labelArity { push(Self.labelType(frame, at: i, types: context.types)) }
+    for i in 0..<frame.labelArity { push(Self.labelType(frame, at: i, types: types)) }
   }
 
-  public mutating func visitBrTable(_ targets: BrTableTargets) throws(WasmError) {
+  package mutating func visitBrTable(_ targets: BrTableTargets) throws(WasmError) {
     try pop(.i32)
     let defaultFrame = try labelFrame(targets.defaultTarget)
     let arity = defaultFrame.labelArity
@@ -87,66 +88,86 @@ extension FunctionValidator: InstructionVisitor {
       let frame = try labelFrame(depth)
       guard frame.labelArity == arity else { throw typeMismatch() }
       for i in 0..<arity {
-        try check(depth: arity - 1 - i, Self.labelType(frame, at: i, types: context.types))
+        try check(depth: arity - 1 - i, Self.labelType(frame, at: i, types: types))
       }
     }
     try popLabelTypes(defaultFrame)
     markUnreachable()
   }
 
-  public mutating func visitReturn() throws(WasmError) {
+  package mutating func visitReturn() throws(WasmError) {
     try popLabelTypes(controlFrames[0])
     markUnreachable()
   }
 
-  public mutating func visitCall(_ function: UInt32) throws(WasmError) {
+  package mutating func visitCall(_ function: UInt32) throws(WasmError) {
     guard let type = context.functionType(at: function) else {
       throw .invalid("unknown function \(function)", at: instructionOffset)
     }
     try applyFunctionType(type)
   }
 
-  public mutating func visitCallIndirect(typeIndex: UInt32, tableIndex: UInt32) throws(WasmError) {
+  package mutating func visitCallIndirect(typeIndex: UInt32, tableIndex: UInt32) throws(WasmError) {
+    let type = try callIndirectType(typeIndex: typeIndex, tableIndex: tableIndex)
+    try applyFunctionType(type)
+  }
+
+  /// Checks `call_indirect`'s table and type, pops the table index, returns the type.
+  mutating func callIndirectType(typeIndex: UInt32, tableIndex: UInt32) throws(WasmError)
+    -> FunctionType
+  {
     let table = try self.table(tableIndex)
-    guard table.elementType == .funcRef else { throw typeMismatch() }
-    guard Int(typeIndex) < context.types.count else {
-      throw .invalid("unknown type \(typeIndex)", at: instructionOffset)
+    guard context.typeTable.isSubtype(table.elementType, of: .funcRef) else {
+      throw typeMismatch()
     }
-    try pop(.i32)
-    try applyFunctionType(context.types[Int(typeIndex)])
+    let type = try functionType(typeIndex)
+    try pop(Self.indexType(table))
+    return type
+  }
+
+  /// The function type at `index` of the type section.
+  mutating func functionType(_ index: UInt32) throws(WasmError) -> FunctionType {
+    guard Int(index) < types.count, context.typeTable.isFunction(index) else {
+      throw .invalid("unknown type \(index)", at: instructionOffset)
+    }
+    return types[Int(index)]
   }
 
   // MARK: Reference
 
-  public mutating func visitRefNull(_ type: HeapType) throws(WasmError) {
-    push(type == .function ? .funcRef : .externRef)
+  package mutating func visitRefNull(_ type: HeapType) throws(WasmError) {
+    try TypeChecker(table: context.typeTable).check(type, at: instructionOffset)
+    push(OperandType(ReferenceType(isNullable: true, heapType: type)))
   }
 
-  public mutating func visitRefIsNull() throws(WasmError) {
-    let type = try pop()
-    guard type.isReference || type.isUnknown else { throw typeMismatch() }
+  package mutating func visitRefIsNull() throws(WasmError) {
+    _ = try popReference()
     push(.i32)
   }
 
-  public mutating func visitRefFunc(_ function: UInt32) throws(WasmError) {
-    guard context.functionType(at: function) != nil else {
+  package mutating func visitRefFunc(_ function: UInt32) throws(WasmError) {
+    guard Int(function) < context.functionTypeIndices.count else {
       throw .invalid("unknown function \(function)", at: instructionOffset)
     }
     guard context.declaredFunctionReferences.contains(function) else {
       throw .invalid("undeclared function reference", at: instructionOffset)
     }
-    push(.funcRef)
+    push(
+      OperandType(
+        ConstExpressionChecker.referenceType(
+          ofFunction: context.functionTypeIndices[Int(function)], features: context.features)))
   }
 
   // MARK: Parametric
 
-  public mutating func visitDrop() throws(WasmError) {
+  package mutating func visitDrop() throws(WasmError) {
     _ = try pop()
   }
 
-  public mutating func visitSelect(_ type: ValueType?) throws(WasmError) {
+  package mutating func visitSelect(_ type: ValueType?) throws(WasmError) {
     try pop(.i32)
     if let type {
+      try TypeChecker(table: context.typeTable).check(type, at: instructionOffset)
       let operand = OperandType(type)
       try pop(operand)
       try pop(operand)
@@ -172,18 +193,41 @@ extension FunctionValidator: InstructionVisitor {
     return type
   }
 
-  public mutating func visitLocalGet(_ index: UInt32) throws(WasmError) {
-    push(try local(index))
+  package mutating func visitLocalGet(_ index: UInt32) throws(WasmError) {
+    let type = try local(index)
+    if hasNonDefaultableLocals { try checkInitialized(index, type) }
+    push(type)
   }
 
-  public mutating func visitLocalSet(_ index: UInt32) throws(WasmError) {
-    try pop(try local(index))
+  /// A non-defaultable local must be set before it is read (kept out of line: most
+  /// functions have no such local).
+  @inline(never)
+  mutating func checkInitialized(_ index: UInt32, _ type: OperandType) throws(WasmError) {
+    if type.isReference, !type.isNullable, index >= UInt32(functionType.parameters.count),
+      !initializedLocals.contains(index)
+    {
+      throw .invalid("uninitialized local \(index)", at: instructionOffset)
+    }
   }
 
-  public mutating func visitLocalTee(_ index: UInt32) throws(WasmError) {
+  package mutating func visitLocalSet(_ index: UInt32) throws(WasmError) {
     let type = try local(index)
     try pop(type)
+    initialize(index, type)
+  }
+
+  package mutating func visitLocalTee(_ index: UInt32) throws(WasmError) {
+    let type = try local(index)
+    try pop(type)
+    initialize(index, type)
     push(type)
+  }
+
+  /// Records the first write of a non-defaultable local on this path.
+  @inline(__always)
+  mutating func initialize(_ index: UInt32, _ type: OperandType) {
+    guard hasNonDefaultableLocals, type.isReference, !type.isNullable else { return }
+    if initializedLocals.insert(index).inserted { initializationOrder.append(index) }
   }
 
   mutating func global(_ index: UInt32) throws(WasmError) -> GlobalType {
@@ -193,14 +237,17 @@ extension FunctionValidator: InstructionVisitor {
     return context.globals[Int(index)]
   }
 
-  public mutating func visitGlobalGet(_ index: UInt32) throws(WasmError) {
+  package mutating func visitGlobalGet(_ index: UInt32) throws(WasmError) {
     push(OperandType(try global(index).valueType))
   }
 
-  public mutating func visitGlobalSet(_ index: UInt32) throws(WasmError) {
+  package mutating func visitGlobalSet(_ index: UInt32) throws(WasmError) {
     let global = try global(index)
     guard global.mutability == .variable else {
-      throw .invalid("global is immutable", at: instructionOffset)
+      // The spec's message changed with Wasm 3.0.
+      throw .invalid(
+        context.features.isEmpty ? "global is immutable" : "immutable global",
+        at: instructionOffset)
     }
     try pop(OperandType(global.valueType))
   }
@@ -226,56 +273,62 @@ extension FunctionValidator: InstructionVisitor {
     return context.elementTypes[Int(index)]
   }
 
-  public mutating func visitTableGet(_ table: UInt32) throws(WasmError) {
+  package mutating func visitTableGet(_ table: UInt32) throws(WasmError) {
     let table = try self.table(table)
     try pop(Self.indexType(table))
     push(OperandType(.ref(table.elementType)))
   }
 
-  public mutating func visitTableSet(_ table: UInt32) throws(WasmError) {
+  package mutating func visitTableSet(_ table: UInt32) throws(WasmError) {
     let table = try self.table(table)
     try pop(OperandType(.ref(table.elementType)))
     try pop(Self.indexType(table))
   }
 
-  public mutating func visitTableSize(_ table: UInt32) throws(WasmError) {
+  package mutating func visitTableSize(_ table: UInt32) throws(WasmError) {
     let table = try self.table(table)
     push(Self.indexType(table))
   }
 
-  public mutating func visitTableGrow(_ table: UInt32) throws(WasmError) {
+  package mutating func visitTableGrow(_ table: UInt32) throws(WasmError) {
     let table = try self.table(table)
     try pop(Self.indexType(table))
     try pop(OperandType(.ref(table.elementType)))
     push(Self.indexType(table))
   }
 
-  public mutating func visitTableFill(_ table: UInt32) throws(WasmError) {
+  package mutating func visitTableFill(_ table: UInt32) throws(WasmError) {
     let table = try self.table(table)
     try pop(Self.indexType(table))
     try pop(OperandType(.ref(table.elementType)))
     try pop(Self.indexType(table))
   }
 
-  public mutating func visitTableCopy(destination: UInt32, source: UInt32) throws(WasmError) {
+  package mutating func visitTableCopy(destination: UInt32, source: UInt32) throws(WasmError) {
     let destinationTable = try table(destination)
     let sourceTable = try table(source)
-    guard destinationTable.elementType == sourceTable.elementType else { throw typeMismatch() }
-    try pop(.i32)
-    try pop(.i32)
-    try pop(.i32)
+    guard context.typeTable.isSubtype(sourceTable.elementType, of: destinationTable.elementType)
+    else { throw typeMismatch() }
+    let destinationIndex = Self.indexType(destinationTable)
+    let sourceIndex = Self.indexType(sourceTable)
+    // With table64, the length is i64 only when both tables are 64-bit.
+    try pop(destinationIndex == .i64 && sourceIndex == .i64 ? .i64 : .i32)
+    try pop(sourceIndex)
+    try pop(destinationIndex)
   }
 
-  public mutating func visitTableInit(element: UInt32, table: UInt32) throws(WasmError) {
+  package mutating func visitTableInit(element: UInt32, table: UInt32) throws(WasmError) {
     let table = try self.table(table)
     let elementType = try elementSegment(element)
-    guard table.elementType == elementType else { throw typeMismatch() }
+    guard context.typeTable.isSubtype(elementType, of: table.elementType) else {
+      throw typeMismatch()
+    }
     try pop(.i32)
     try pop(.i32)
     try pop(Self.indexType(table))
   }
 
-  public mutating func visitElemDrop(_ element: UInt32) throws(WasmError) {
+  package mutating func visitElemDrop(_ element: UInt32) throws(WasmError) {
     _ = try elementSegment(element)
   }
 
@@ -307,23 +360,23 @@ extension FunctionValidator: InstructionVisitor {
     return Self.addressType(memory)
   }
 
-  public mutating func visitLoad(_ op: LoadOp, _ memarg: MemArg) throws(WasmError) {
+  package mutating func visitLoad(_ op: LoadOp, _ memarg: MemArg) throws(WasmError) {
     let address = try checkAccess(memarg, naturalAlignment: op.naturalAlignment)
     try pop(address)
     push(op.resultType)
   }
 
-  public mutating func visitStore(_ op: StoreOp, _ memarg: MemArg) throws(WasmError) {
+  package mutating func visitStore(_ op: StoreOp, _ memarg: MemArg) throws(WasmError) {
     let address = try checkAccess(memarg, naturalAlignment: op.naturalAlignment)
     try pop(op.valueType)
     try pop(address)
   }
 
-  public mutating func visitMemorySize(_ memory: UInt32) throws(WasmError) {
+  package mutating func visitMemorySize(_ memory: UInt32) throws(WasmError) {
     push(Self.addressType(try self.memory(memory)))
   }
 
-  public mutating func visitMemoryGrow(_ memory: UInt32) throws(WasmError) {
+  package mutating func visitMemoryGrow(_ memory: UInt32) throws(WasmError) {
     let address = Self.addressType(try self.memory(memory))
     try pop(address)
     push(address)
@@ -335,7 +388,7 @@ extension FunctionValidator: InstructionVisitor {
     }
   }
 
-  public mutating func visitMemoryInit(data: UInt32, memory: UInt32) throws(WasmError) {
+  package mutating func visitMemoryInit(data: UInt32, memory: UInt32) throws(WasmError) {
     let address = Self.addressType(try self.memory(memory))
     try checkDataSegment(data)
     try pop(.i32)
@@ -343,11 +396,11 @@ extension FunctionValidator: InstructionVisitor {
     try pop(address)
   }
 
-  public mutating func visitDataDrop(_ data: UInt32) throws(WasmError) {
+  package mutating func visitDataDrop(_ data: UInt32) throws(WasmError) {
     try checkDataSegment(data)
   }
 
-  public mutating func visitMemoryCopy(destination: UInt32, source: UInt32) throws(WasmError) {
+  package mutating func visitMemoryCopy(destination: UInt32, source: UInt32) throws(WasmError) {
     let destinationAddress = Self.addressType(try memory(destination))
     let sourceAddress = Self.addressType(try memory(source))
     // With memory64, the length is i64 only when both memories are 64-bit.
@@ -357,7 +410,7 @@ extension FunctionValidator: InstructionVisitor {
     try pop(destinationAddress)
   }
 
-  public mutating func visitMemoryFill(_ memory: UInt32) throws(WasmError) {
+  package mutating func visitMemoryFill(_ memory: UInt32) throws(WasmError) {
     let address = Self.addressType(try self.memory(memory))
     try pop(address)
     try pop(.i32)
@@ -366,20 +419,20 @@ extension FunctionValidator: InstructionVisitor {
 
   // MARK: Numeric
 
-  public mutating func visitI32Const(_ value: Int32) throws(WasmError) { push(.i32) }
-  public mutating func visitI64Const(_ value: Int64) throws(WasmError) { push(.i64) }
-  public mutating func visitF32Const(_ bits: UInt32) throws(WasmError) { push(.f32) }
-  public mutating func visitF64Const(_ bits: UInt64) throws(WasmError) { push(.f64) }
+  package mutating func visitI32Const(_ value: Int32) throws(WasmError) { push(.i32) }
+  package mutating func visitI64Const(_ value: Int64) throws(WasmError) { push(.i64) }
+  package mutating func visitF32Const(_ bits: UInt32) throws(WasmError) { push(.f32) }
+  package mutating func visitF64Const(_ bits: UInt64) throws(WasmError) { push(.f64) }
 
-  public mutating func visitNumeric(_ op: NumericOp) throws(WasmError) {
+  package mutating func visitNumeric(_ op: NumericOp) throws(WasmError) {
     try apply(op.signature)
   }
 
   // MARK: Vector
 
-  public mutating func visitV128Const(_ value: V128) throws(WasmError) { push(.v128) }
+  package mutating func visitV128Const(_ value: V128) throws(WasmError) { push(.v128) }
 
-  public mutating func visitSIMD(_ op: SIMDOp) throws(WasmError) {
+  package mutating func visitSIMD(_ op: SIMDOp) throws(WasmError) {
     try apply(op.signature)
   }
 
@@ -387,12 +440,12 @@ extension FunctionValidator: InstructionVisitor {
     guard lane < count else { throw .invalid("invalid lane index", at: instructionOffset) }
   }
 
-  public mutating func visitLane(_ op: LaneOp, lane: UInt8) throws(WasmError) {
+  package mutating func visitLane(_ op: LaneOp, lane: UInt8) throws(WasmError) {
     try checkLane(lane, below: op.laneCount)
     try apply(op.signature)
   }
 
-  public mutating func visitMemoryLane(_ op: MemoryLaneOp, _ memarg: MemArg, lane: UInt8)
+  package mutating func visitMemoryLane(_ op: MemoryLaneOp, _ memarg: MemArg, lane: UInt8)
     throws(WasmError)
   {
     let address = try checkAccess(memarg, naturalAlignment: op.naturalAlignment)
@@ -402,7 +455,7 @@ extension FunctionValidator: InstructionVisitor {
     if !op.isStore { push(.v128) }
   }
 
-  public mutating func visitShuffle(_ lanes: V128) throws(WasmError) {
+  package mutating func visitShuffle(_ lanes: V128) throws(WasmError) {
     // Every lane byte must select one of the 32 input lanes.
     let highBits: UInt64 = 0xE0E0_E0E0_E0E0_E0E0
     guard lanes.low & highBits == 0, lanes.high & highBits == 0 else {

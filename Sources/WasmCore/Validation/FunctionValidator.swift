@@ -16,31 +16,44 @@
 /// invalid code throws before anything is emitted). State that the validator's call
 /// changes is read before it (e.g. `currentFrame` in `visitEnd`, the operand types a
 /// `select` pops) or after it (e.g. the type a `local.get` pushed).
-public struct FunctionValidator {
-  public let context: ValidationContext
+package struct FunctionValidator {
+  package let context: ValidationContext
   /// The function's type.
-  public let functionType: FunctionType
+  package let functionType: FunctionType
   /// The function's type index.
-  public let typeIndex: UInt32
+  package let typeIndex: UInt32
+
+  /// The function type of every type index (`context.types`, kept here so that the
+  /// hot paths do not reach through the context).
+  @usableFromInline let types: [FunctionType]
 
   /// The operand stack: the type of each value, bottom first.
-  public private(set) var operands: [OperandType] = []
+  package private(set) var operands: [OperandType] = []
   /// The control stack, outermost (the function) first.
-  public private(set) var controlFrames: [ControlFrame] = []
+  package private(set) var controlFrames: [ControlFrame] = []
 
   /// Types of the first locals (parameters first), for a direct lookup.
   @usableFromInline var localTypes: [OperandType] = []
   /// The declared locals beyond `localTypes`, as runs: (index one past the run, type).
   @usableFromInline var localRuns: [(end: UInt64, type: OperandType)] = []
   /// Number of locals, parameters included.
-  public let localCount: UInt64
+  package let localCount: UInt64
 
   // The top frame's height and unreachable flag, mirrored for the hot pop path.
   @usableFromInline var topHeight = 0
   @usableFromInline var topUnreachable = false
 
   /// Offset in the module of the instruction being validated (errors point there).
-  public var instructionOffset = 0
+  package var instructionOffset = 0
+
+  /// Whether the function declares a local without a default value (a non-null
+  /// reference), whose reads must follow a write in the same or an enclosing block.
+  let hasNonDefaultableLocals: Bool
+  /// The non-defaultable locals written so far on the current path, and the order
+  /// they were written in: a block's end forgets what it wrote (spec: the
+  /// initialization status of locals is reset at the end of a block).
+  var initializedLocals = Set<UInt32>()
+  var initializationOrder: [UInt32] = []
 
   /// Locals beyond this many are looked up by binary search over the declarations,
   /// so a body declaring billions of locals costs no memory.
@@ -48,7 +61,8 @@ public struct FunctionValidator {
 
   /// Prepares validation of defined function `functionIndex` (an index into
   /// `module.codes`, not counting imported functions).
-  public init(functionIndex: Int, in module: Module, context: ValidationContext) throws(WasmError) {
+  package init(functionIndex: Int, in module: Module, context: ValidationContext) throws(WasmError)
+  {
     guard functionIndex >= 0, functionIndex < module.codes.count,
       functionIndex < module.functions.count
     else {
@@ -64,7 +78,7 @@ public struct FunctionValidator {
   }
 
   /// Prepares validation of a body of type `typeIndex` declaring `locals`.
-  public init(
+  package init(
     typeIndex: UInt32, locals: [LocalDeclaration], context: ValidationContext, offset: Int = 0
   ) throws(WasmError) {
     guard Int(typeIndex) < context.types.count else {
@@ -72,8 +86,21 @@ public struct FunctionValidator {
     }
     self.context = context
     self.typeIndex = typeIndex
-    self.functionType = context.types[Int(typeIndex)]
+    self.types = context.types
+    self.functionType = types[Int(typeIndex)]
     self.instructionOffset = offset
+    var nonDefaultable = false
+    for declaration in locals {
+      guard case .ref(let reference) = declaration.type else { continue }
+      try TypeChecker(table: context.typeTable).check(reference.heapType, at: offset)
+      if !reference.isNullable {
+        guard !context.features.isDisjoint(with: [.functionReferences, .gc]) else {
+          throw .invalid("non-defaultable local type", at: offset)
+        }
+        nonDefaultable = true
+      }
+    }
+    self.hasNonDefaultableLocals = nonDefaultable
 
     // Typical bodies stay within these; reserving avoids regrowing per function.
     operands.reserveCapacity(64)
@@ -112,12 +139,13 @@ public struct FunctionValidator {
       singleResult: .unknown)
     controlFrames.append(
       ControlFrame(
-        kind: .function, signature: signature, height: 0, unreachable: false, offset: offset))
+        kind: .function, signature: signature, height: 0, unreachable: false, offset: offset,
+        initializationHeight: 0))
   }
 
   /// Validates defined function `functionIndex` of `module` (an index into
   /// `module.codes`).
-  public static func validate(
+  package static func validate(
     functionIndex: Int, in module: Module, context: ValidationContext
   ) throws(WasmError) {
     var validator = try FunctionValidator(
@@ -129,16 +157,16 @@ public struct FunctionValidator {
 
   /// The innermost control frame. There is none after the function's final `end`.
   @inlinable
-  public var currentFrame: ControlFrame { controlFrames[controlFrames.count - 1] }
+  package var currentFrame: ControlFrame { controlFrames[controlFrames.count - 1] }
 
   /// Whether the code being visited is unreachable (after `br`, `return`,
   /// `unreachable`, ... in the current frame).
   @inlinable
-  public var isUnreachable: Bool { topUnreachable }
+  package var isUnreachable: Bool { topUnreachable }
 
   /// The frame a branch to label `depth` targets, or nil when there is none.
   @inlinable
-  public func frame(forLabel depth: UInt32) -> ControlFrame? {
+  package func frame(forLabel depth: UInt32) -> ControlFrame? {
     Self.frame(forLabel: depth, in: controlFrames)
   }
 
@@ -154,7 +182,7 @@ public struct FunctionValidator {
 
   /// The type of local `index`, or nil when there is no such local.
   @inlinable
-  public func localType(_ index: UInt32) -> OperandType? {
+  package func localType(_ index: UInt32) -> OperandType? {
     Self.localType(index, direct: localTypes, runs: localRuns, count: localCount)
   }
 
@@ -176,14 +204,14 @@ public struct FunctionValidator {
   }
 
   /// The signature of a block type; throws "unknown type" for a bad type index.
-  public func signature(of blockType: BlockType) throws(WasmError) -> BlockSignature {
-    try Self.signature(of: blockType, types: context.types, offset: instructionOffset)
+  package func signature(of blockType: BlockType) throws(WasmError) -> BlockSignature {
+    try Self.signature(of: blockType, types: types, offset: instructionOffset)
   }
 
   // Mutating so that `self` is passed by address: calling a non-mutating method
   // from a mutating one copies the whole validator first.
   mutating func resolve(_ blockType: BlockType) throws(WasmError) -> BlockSignature {
-    try Self.signature(of: blockType, types: context.types, offset: instructionOffset)
+    try Self.signature(of: blockType, types: types, offset: instructionOffset)
   }
 
   static func signature(
@@ -191,7 +219,13 @@ public struct FunctionValidator {
   ) throws(WasmError) -> BlockSignature {
     switch blockType {
     case .empty: return .empty
-    case .value(let type): return .single(OperandType(type))
+    case .value(let type):
+      if case .ref(let reference) = type, case .concrete(let index) = reference.heapType,
+        Int(index) >= types.count
+      {
+        throw .invalid("unknown type \(index)", at: offset)
+      }
+      return .single(OperandType(type))
     case .typeIndex(let index):
       guard Int(index) < types.count else {
         throw .invalid("unknown type \(index)", at: offset)
@@ -205,20 +239,20 @@ public struct FunctionValidator {
 
   /// Parameter `i` of a block signature.
   @inlinable
-  public func parameterType(_ signature: BlockSignature, at i: Int) -> OperandType {
-    Self.parameterType(signature, at: i, types: context.types)
+  package func parameterType(_ signature: BlockSignature, at i: Int) -> OperandType {
+    Self.parameterType(signature, at: i, types: types)
   }
 
   /// Result `i` of a block signature.
   @inlinable
-  public func resultType(_ signature: BlockSignature, at i: Int) -> OperandType {
-    Self.resultType(signature, at: i, types: context.types)
+  package func resultType(_ signature: BlockSignature, at i: Int) -> OperandType {
+    Self.resultType(signature, at: i, types: types)
   }
 
   /// Type `i` of the values a branch to `frame` carries.
   @inlinable
-  public func labelType(_ frame: ControlFrame, at i: Int) -> OperandType {
-    Self.labelType(frame, at: i, types: context.types)
+  package func labelType(_ frame: ControlFrame, at i: Int) -> OperandType {
+    Self.labelType(frame, at: i, types: types)
   }
 
   @inlinable
@@ -275,7 +309,18 @@ public struct FunctionValidator {
       }
     }
     let actual = try pop()
-    if actual != expected && !actual.isUnknown && !expected.isUnknown { throw typeMismatch() }
+    if actual != expected && !expected.isUnknown
+      && !context.typeTable.isSubtype(actual, of: expected)
+    {
+      throw typeMismatch()
+    }
+    return actual
+  }
+
+  /// Pops a reference (or `unknown`); throws for a number or vector.
+  mutating func popReference() throws(WasmError) -> OperandType {
+    let actual = try pop()
+    guard actual.isReference || actual.isUnknown else { throw typeMismatch() }
     return actual
   }
 
@@ -288,7 +333,11 @@ public struct FunctionValidator {
       throw typeMismatch()
     }
     let actual = operands[index]
-    if actual != expected && !actual.isUnknown && !expected.isUnknown { throw typeMismatch() }
+    if actual != expected && !expected.isUnknown
+      && !context.typeTable.isSubtype(actual, of: expected)
+    {
+      throw typeMismatch()
+    }
   }
 
   /// Pops the types a branch to `frame` carries.
@@ -296,7 +345,7 @@ public struct FunctionValidator {
     var i = frame.labelArity
     while i > 0 {
       i -= 1
-      try pop(Self.labelType(frame, at: i, types: context.types))
+      try pop(Self.labelType(frame, at: i, types: types))
     }
   }
 
@@ -304,13 +353,13 @@ public struct FunctionValidator {
     var i = signature.parameterCount
     while i > 0 {
       i -= 1
-      try pop(Self.parameterType(signature, at: i, types: context.types))
+      try pop(Self.parameterType(signature, at: i, types: types))
     }
   }
 
   mutating func pushResults(_ signature: BlockSignature) {
     for i in 0..<signature.resultCount {
-      push(Self.resultType(signature, at: i, types: context.types))
+      push(Self.resultType(signature, at: i, types: types))
     }
   }
 
@@ -348,11 +397,11 @@ public struct FunctionValidator {
     controlFrames.append(
       ControlFrame(
         kind: kind, signature: signature, height: height, unreachable: false,
-        offset: instructionOffset))
+        offset: instructionOffset, initializationHeight: initializationOrder.count))
     topHeight = height
     topUnreachable = false
     for i in 0..<signature.parameterCount {
-      push(Self.parameterType(signature, at: i, types: context.types))
+      push(Self.parameterType(signature, at: i, types: types))
     }
   }
 
@@ -362,10 +411,15 @@ public struct FunctionValidator {
     var i = frame.signature.resultCount
     while i > 0 {
       i -= 1
-      try pop(Self.resultType(frame.signature, at: i, types: context.types))
+      try pop(Self.resultType(frame.signature, at: i, types: types))
     }
     guard operands.count == frame.height else { throw typeMismatch() }
     controlFrames.removeLast()
+    if hasNonDefaultableLocals {
+      while initializationOrder.count > frame.initializationHeight {
+        initializedLocals.remove(initializationOrder.removeLast())
+      }
+    }
     if let outer = controlFrames.last {
       topHeight = outer.height
       topUnreachable = outer.unreachable

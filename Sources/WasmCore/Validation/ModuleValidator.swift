@@ -6,12 +6,11 @@
 // index when one is involved ("unknown global 3").
 
 /// Validates the module-level rules and builds the context for function bodies.
-public enum ModuleValidator {
+package enum ModuleValidator {
   /// Checks types, imports, limits, globals, exports, the start function and the
   /// element and data segments of `module`, and returns its validation context.
-  public static func validate(_ module: Module) throws(WasmError) -> ValidationContext {
+  package static func validate(_ module: Module) throws(WasmError) -> ValidationContext {
     let features = module.features
-    let typeCount = module.types.count
     let offsets = module.sectionOffsets
     let importOffset = offsets[2]
     let functionOffset = offsets[3]
@@ -19,6 +18,11 @@ public enum ModuleValidator {
     let memoryOffset = offsets[5]
     let exportOffset = offsets[7]
     let startOffset = offsets[8]
+    let tagOffset = offsets[13]
+
+    let typeTable = TypeTable(types: module.types)
+    try checkTypeSection(typeTable, at: offsets[1])
+    let types = TypeChecker(table: typeTable)
 
     // The index spaces, imports first.
     var functionTypeIndices: [UInt32] = []
@@ -26,34 +30,32 @@ public enum ModuleValidator {
     var tables: [TableType] = []
     var memories: [MemoryType] = []
     var globals: [GlobalType] = []
+    var tags: [TagType] = []
     globals.reserveCapacity(module.importedGlobalCount + module.globals.count)
 
     for entry in module.imports {
       switch entry.descriptor {
       case .function(let typeIndex):
-        guard Int(typeIndex) < typeCount else {
-          throw .invalid("unknown type \(typeIndex)", at: importOffset)
-        }
+        try types.checkFunctionType(typeIndex, at: importOffset)
         functionTypeIndices.append(typeIndex)
       case .table(let type):
+        try types.check(.ref(type.elementType), at: importOffset)
         try checkTableType(type, features: features, at: importOffset)
         tables.append(type)
       case .memory(let type):
         try checkMemoryType(type, features: features, at: importOffset)
         memories.append(type)
       case .global(let type):
+        try types.check(type.valueType, at: importOffset)
         globals.append(type)
+      case .tag(let type):
+        try types.checkTagType(type, at: importOffset)
+        tags.append(type)
       }
     }
     for typeIndex in module.functions {
-      guard Int(typeIndex) < typeCount else {
-        throw .invalid("unknown type \(typeIndex)", at: functionOffset)
-      }
+      try types.checkFunctionType(typeIndex, at: functionOffset)
       functionTypeIndices.append(typeIndex)
-    }
-    for type in module.tables {
-      try checkTableType(type, features: features, at: tableOffset)
-      tables.append(type)
     }
     for type in module.memories {
       try checkMemoryType(type, features: features, at: memoryOffset)
@@ -62,22 +64,43 @@ public enum ModuleValidator {
     if memories.count > 1 && !features.contains(.multiMemory) {
       throw .invalid("multiple memories", at: memoryOffset)
     }
+    for type in module.tags {
+      try types.checkTagType(type, at: tagOffset)
+      tags.append(type)
+    }
 
-    // In Wasm 2.0 a constant expression sees only the imported globals (extended
-    // constant expressions in 3.0 widen this to earlier globals).
+    // A constant expression sees the imported globals, and with Wasm 3.0 also the
+    // globals defined before it (extended constant expressions / GC).
     var references = Set<UInt32>()
-    let constants = ConstExpressionChecker(
-      globals: globals, visibleGlobalCount: globals.count,
-      functionCount: functionTypeIndices.count)
+    let importedGlobals = globals.count
+    var constants = ConstExpressionChecker(
+      globals: globals, visibleGlobalCount: importedGlobals,
+      functionTypeIndices: functionTypeIndices, types: types, features: features)
+    let seesDefinedGlobals = !features.isDisjoint(with: [.extendedConst, .functionReferences, .gc])
+    for (i, type) in module.tables.enumerated() {
+      try types.check(.ref(type.elementType), at: tableOffset)
+      try checkTableType(type, features: features, at: tableOffset)
+      if i < module.tableInitializers.count, let initializer = module.tableInitializers[i] {
+        try constants.check(
+          initializer, produces: .ref(type.elementType), references: &references)
+      } else if !type.elementType.isNullable {
+        throw .invalid("type mismatch", at: tableOffset)
+      }
+      tables.append(type)
+    }
     for global in module.globals {
+      try types.check(global.type.valueType, at: global.initializer.offset)
       try constants.check(
         global.initializer, produces: global.type.valueType, references: &references)
       globals.append(global.type)
+      constants.globals.append(global.type)
+      if seesDefinedGlobals { constants.visibleGlobalCount = globals.count }
     }
 
     var elementTypes: [ReferenceType] = []
     elementTypes.reserveCapacity(module.elements.count)
     for segment in module.elements {
+      try types.check(.ref(segment.type), at: offsets[9])
       try validateElementSegment(
         segment, tables: tables, constants: constants, references: &references,
         sectionOffset: offsets[9])
@@ -90,14 +113,14 @@ public enum ModuleValidator {
         throw .invalid("unknown memory \(memory)", at: offset.offset)
       }
       try constants.check(
-        offset, produces: memories[Int(memory)].limits.indexType, references: &references)
+        offset, produces: memories[Int(memory)].limits.addressType, references: &references)
     }
 
     if let start = module.start {
       guard Int(start) < functionTypeIndices.count else {
         throw .invalid("unknown function \(start)", at: startOffset)
       }
-      let type = module.types[Int(functionTypeIndices[Int(start)])]
+      let type = typeTable.functionTypes[Int(functionTypeIndices[Int(start)])]
       guard type.parameters.isEmpty, type.results.isEmpty else {
         throw .invalid("start function", at: startOffset)
       }
@@ -128,13 +151,45 @@ public enum ModuleValidator {
         guard index < globals.count else {
           throw .invalid("unknown global \(export.index)", at: exportOffset)
         }
+      case .tag:
+        guard index < tags.count else {
+          throw .invalid("unknown tag \(export.index)", at: exportOffset)
+        }
       }
     }
 
     return ValidationContext(
-      features: features, types: module.types, functionTypeIndices: functionTypeIndices,
-      tables: tables, memories: memories, globals: globals, elementTypes: elementTypes,
-      dataCount: module.dataCount, declaredFunctionReferences: references)
+      features: features, typeTable: typeTable, functionTypeIndices: functionTypeIndices,
+      tables: tables, memories: memories, globals: globals, tags: tags,
+      elementTypes: elementTypes, dataCount: module.dataCount,
+      declaredFunctionReferences: references)
+  }
+
+  /// Every type refers only to types of its recursion group or before it, and a
+  /// declared supertype is an earlier, non-final type that it matches (GC).
+  static func checkTypeSection(_ table: TypeTable, at offset: Int) throws(WasmError) {
+    for (i, type) in table.types.enumerated() {
+      let checker = TypeChecker(table: table, limit: type.recursionGroup.upperBound)
+      switch type.composite {
+      case .function(let function):
+        for value in function.parameters { try checker.check(value, at: offset) }
+        for value in function.results { try checker.check(value, at: offset) }
+      }
+      for supertype in type.supertypes {
+        guard supertype < UInt32(i) else { throw .invalid("unknown type \(supertype)", at: offset) }
+        let parent = table.types[Int(supertype)]
+        guard !parent.isFinal else {
+          throw .invalid("sub type \(i) does not match super type \(supertype)", at: offset)
+        }
+        let matches: Bool
+        switch (type.composite, parent.composite) {
+        case (.function(let a), .function(let b)): matches = table.isSubtype(a, of: b)
+        }
+        guard matches else {
+          throw .invalid("sub type \(i) does not match super type \(supertype)", at: offset)
+        }
+      }
+    }
   }
 
   private static func validateElementSegment(
@@ -145,16 +200,16 @@ public enum ModuleValidator {
       guard Int(table) < tables.count else {
         throw .invalid("unknown table \(table)", at: offset.offset)
       }
-      if tables[Int(table)].elementType != segment.type {
+      if !constants.types.table.isSubtype(segment.type, of: tables[Int(table)].elementType) {
         throw .invalid("type mismatch", at: offset.offset)
       }
       try constants.check(
-        offset, produces: tables[Int(table)].limits.indexType, references: &references)
+        offset, produces: tables[Int(table)].limits.addressType, references: &references)
     }
     switch segment.items {
     case .functions(let indices):
       for index in indices {
-        guard Int(index) < constants.functionCount else {
+        guard Int(index) < constants.functionTypeIndices.count else {
           throw .invalid("unknown function \(index)", at: sectionOffset)
         }
         references.insert(index)
@@ -203,11 +258,6 @@ public enum ModuleValidator {
       }
     }
   }
-}
-
-extension Limits {
-  /// The type of addresses into a memory or table with these limits.
-  var indexType: ValueType { is64 ? .i64 : .i32 }
 }
 
 /// An export name compared by its UTF-8 bytes: the spec's names are distinct when

@@ -1,0 +1,27 @@
+// One XDP program per interface: the tests that attach one to the loopback interface
+// (in three test targets of one test process, and in other test runs on the same
+// machine) take turns through a lock file.
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Runs `body` while this process holds the machine-wide lock for XDP on `lo`.
+func withLoopbackXDP<R>(_ body: () throws -> R) rethrows -> R {
+  let descriptor = open("/tmp/wasmbpf-tests-xdp-lo.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o666)
+  if descriptor >= 0 {
+    while flock(descriptor, LOCK_EX) != 0 && errno == EINTR {}
+  }
+  defer { if descriptor >= 0 { close(descriptor) } }
+  return try body()
+}
+
+/// `withLoopbackXDP` for async tests.
+func withLoopbackXDP<R>(_ body: () async throws -> R) async rethrows -> R {
+  let descriptor = open("/tmp/wasmbpf-tests-xdp-lo.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o666)
+  if descriptor >= 0 {
+    while flock(descriptor, LOCK_EX) != 0 && errno == EINTR {}
+  }
+  defer { if descriptor >= 0 { close(descriptor) } }
+  return try await body()
+}
