@@ -19,8 +19,7 @@ public struct Features: OptionSet, Hashable, Sendable {
   public static let memory64 = Features(rawValue: 1 << 2)
   public static let exceptions = Features(rawValue: 1 << 3)
   public static let functionReferences = Features(rawValue: 1 << 4)
-  /// Garbage collection (structs, arrays, i31, casts, recursive types, `sub`):
-  /// decoded behind this flag, not executed yet, so not part of `.wasm3`.
+  /// Garbage collection: structs, arrays, i31, casts and GC's abstract heap types.
   public static let gc = Features(rawValue: 1 << 5)
   public static let extendedConst = Features(rawValue: 1 << 6)
   public static let relaxedSIMD = Features(rawValue: 1 << 7)
@@ -29,11 +28,11 @@ public struct Features: OptionSet, Hashable, Sendable {
   /// memory, reference types and 128-bit SIMD (all always on).
   public static let wasm2: Features = []
 
-  /// Wasm 3.0 as implemented: tail calls, exception handling, memory64, multiple
-  /// memories, extended constant expressions, relaxed SIMD and typed function
-  /// references (GC follows).
+  /// Wasm 3.0: tail calls, exception handling, memory64, multiple memories,
+  /// extended constant expressions, relaxed SIMD, typed function references and
+  /// garbage collection.
   public static let wasm3: Features = [
-    .tailCall, .multiMemory, .memory64, .exceptions, .functionReferences, .extendedConst,
+    .tailCall, .multiMemory, .memory64, .exceptions, .functionReferences, .gc, .extendedConst,
     .relaxedSIMD,
   ]
 
@@ -91,6 +90,15 @@ public enum ConstInstruction: Hashable, Sendable {
   case i64Add
   case i64Sub
   case i64Mul
+  // GC (Wasm 3.0): allocations and conversions.
+  case structNew(UInt32)
+  case structNewDefault(UInt32)
+  case arrayNew(UInt32)
+  case arrayNewDefault(UInt32)
+  case arrayNewFixed(UInt32, count: UInt32)
+  case refI31
+  case anyConvertExtern
+  case externConvertAny
 }
 
 /// A constant expression (global initialisers, segment offsets, element items).

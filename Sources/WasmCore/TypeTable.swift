@@ -83,6 +83,14 @@ public struct TypeTable: Sendable {
         }
       }
     }
+    func field(_ field: FieldType) {
+      switch field.storage {
+      case .value(let type): value(type)
+      case .i8: shape.append(8)
+      case .i16: shape.append(9)
+      }
+      shape.append(field.isMutable ? 1 : 0)
+    }
     for index in group where Int(index) < types.count {
       let type = types[Int(index)]
       shape.append(type.isFinal ? 1 : 0)
@@ -95,6 +103,13 @@ public struct TypeTable: Sendable {
         for p in function.parameters { value(p) }
         shape.append(function.results.count)
         for r in function.results { value(r) }
+      case .struct(let fields):
+        shape.append(0x5F)
+        shape.append(fields.count)
+        for f in fields { field(f) }
+      case .array(let element):
+        shape.append(0x5E)
+        field(element)
       }
     }
     return TypeShape(words: shape)
@@ -114,9 +129,38 @@ public struct TypeTable: Sendable {
   @inlinable
   public func isFunction(_ index: UInt32) -> Bool {
     guard Int(index) < types.count else { return false }
-    switch types[Int(index)].composite {
-    case .function: return true
-    }
+    if case .function = types[Int(index)].composite { return true }
+    return false
+  }
+
+  /// Whether type index `index` is a struct type.
+  @inlinable
+  public func isStruct(_ index: UInt32) -> Bool {
+    guard Int(index) < types.count else { return false }
+    if case .struct = types[Int(index)].composite { return true }
+    return false
+  }
+
+  /// Whether type index `index` is an array type.
+  @inlinable
+  public func isArray(_ index: UInt32) -> Bool {
+    guard Int(index) < types.count else { return false }
+    if case .array = types[Int(index)].composite { return true }
+    return false
+  }
+
+  /// The fields of struct type `index`, or nil when it is none.
+  @inlinable
+  public func structFields(_ index: UInt32) -> [FieldType]? {
+    guard Int(index) < types.count else { return nil }
+    return types[Int(index)].structFields
+  }
+
+  /// The element type of array type `index`, or nil when it is none.
+  @inlinable
+  public func arrayElement(_ index: UInt32) -> FieldType? {
+    guard Int(index) < types.count else { return nil }
+    return types[Int(index)].arrayElement
   }
 
   // MARK: Subtyping
@@ -147,9 +191,10 @@ public struct TypeTable: Sendable {
       return isSubtype(index: i, of: j)
     case (.concrete(let i), .function):
       return isFunction(i)
-    case (.concrete, .any), (.concrete, .eq), (.concrete, .struct), (.concrete, .array):
-      // Struct and array types come with GC.
-      return false
+    case (.concrete(let i), .any), (.concrete(let i), .eq):
+      return Int(i) < types.count && !isFunction(i)
+    case (.concrete(let i), .struct): return isStruct(i)
+    case (.concrete(let i), .array): return isArray(i)
     case (.noFunction, .function): return true
     case (.noFunction, .concrete(let j)): return isFunction(j)
     case (.noExtern, .extern): return true
@@ -158,7 +203,7 @@ public struct TypeTable: Sendable {
     case (.i31, .eq), (.struct, .eq), (.array, .eq): return true
     case (.noAny, .any), (.noAny, .eq), (.noAny, .i31), (.noAny, .struct), (.noAny, .array):
       return true
-    case (.noAny, .concrete(let j)): return !isFunction(j)
+    case (.noAny, .concrete(let j)): return Int(j) < types.count && !isFunction(j)
     default: return false
     }
   }
@@ -184,6 +229,34 @@ public struct TypeTable: Sendable {
     guard a.isReference, b.isReference else { return false }
     if a.isNullable && !b.isNullable { return false }
     return isSubtype(a.heapType, of: b.heapType)
+  }
+
+  /// Storage type subtyping: packed types match only themselves.
+  public func isSubtype(_ a: StorageType, of b: StorageType) -> Bool {
+    switch (a, b) {
+    case (.value(let x), .value(let y)): return isSubtype(x, of: y)
+    default: return a == b
+    }
+  }
+
+  /// Field subtyping: an immutable field is covariant, a mutable one invariant.
+  public func isSubtype(_ a: FieldType, of b: FieldType) -> Bool {
+    guard a.mutability == b.mutability, isSubtype(a.storage, of: b.storage) else { return false }
+    return !a.isMutable || isSubtype(b.storage, of: a.storage)
+  }
+
+  /// Composite type subtyping: functions as below, structs by width and depth
+  /// (a prefix of matching fields), arrays by their element.
+  public func isSubtype(_ a: CompositeType, of b: CompositeType) -> Bool {
+    switch (a, b) {
+    case (.function(let x), .function(let y)): return isSubtype(x, of: y)
+    case (.struct(let x), .struct(let y)):
+      guard x.count >= y.count else { return false }
+      for (f, g) in zip(x, y) where !isSubtype(f, of: g) { return false }
+      return true
+    case (.array(let x), .array(let y)): return isSubtype(x, of: y)
+    default: return false
+    }
   }
 
   /// Function type subtyping: contravariant parameters, covariant results.

@@ -107,11 +107,65 @@ public struct FunctionType: Hashable, Sendable {
   }
 }
 
-/// The structure of a defined type. Only function types until GC adds structs and
-/// arrays (issue 19): switches over it are meant to be exhaustive.
+/// What a struct field or array element stores: a value type, or a packed integer
+/// (GC's `i8` and `i16`, read back as i32 with `_s`/`_u`).
+/// https://webassembly.github.io/spec/core/syntax/types.html#aggregate-types
+public enum StorageType: Hashable, Sendable {
+  case value(ValueType)
+  case i8
+  case i16
+
+  /// The type a read pushes (`i32` for a packed type).
+  @inlinable
+  public var unpacked: ValueType {
+    switch self {
+    case .value(let type): return type
+    case .i8, .i16: return .i32
+    }
+  }
+
+  /// Whether the type is packed (`i8` or `i16`).
+  @inlinable
+  public var isPacked: Bool {
+    if case .value = self { return false }
+    return true
+  }
+
+  /// Bytes one value takes in an object.
+  @inlinable
+  public var byteSize: Int {
+    switch self {
+    case .i8: return 1
+    case .i16: return 2
+    case .value(.i32), .value(.f32): return 4
+    case .value(.v128): return 16
+    case .value: return 8
+    }
+  }
+}
+
+/// A struct field or the element of an array: its storage type and mutability.
+public struct FieldType: Hashable, Sendable {
+  public var storage: StorageType
+  public var mutability: Mutability
+
+  public init(_ storage: StorageType, mutability: Mutability = .constant) {
+    self.storage = storage
+    self.mutability = mutability
+  }
+
+  public var isMutable: Bool { mutability == .variable }
+}
+
+/// The structure of a defined type: a function, a struct or an array. Switches over
+/// it are exhaustive.
 /// https://webassembly.github.io/spec/core/syntax/types.html#composite-types
 public enum CompositeType: Hashable, Sendable {
   case function(FunctionType)
+  /// A struct (GC): its fields, in order.
+  case `struct`([FieldType])
+  /// An array (GC): its element type.
+  case array(FieldType)
 }
 
 /// One entry of the type section: a composite type with its declared supertype
@@ -140,9 +194,22 @@ public struct SubType: Hashable, Sendable {
   /// The function type, when the composite type is one.
   @inlinable
   public var functionType: FunctionType? {
-    switch composite {
-    case .function(let type): return type
-    }
+    if case .function(let type) = composite { return type }
+    return nil
+  }
+
+  /// The fields, when the composite type is a struct.
+  @inlinable
+  public var structFields: [FieldType]? {
+    if case .struct(let fields) = composite { return fields }
+    return nil
+  }
+
+  /// The element type, when the composite type is an array.
+  @inlinable
+  public var arrayElement: FieldType? {
+    if case .array(let element) = composite { return element }
+    return nil
   }
 }
 

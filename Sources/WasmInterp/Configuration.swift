@@ -17,6 +17,10 @@ public struct InterpreterConfiguration: Sendable {
   /// Translate each function on its first call (true) or all at instantiation.
   /// Bodies are validated when the module is loaded either way.
   public var lazyTranslation: Bool = true
+  /// Bytes of GC objects (structs and arrays, headers included) a store may hold;
+  /// an allocation beyond traps with "allocation too large". Objects live as long
+  /// as the store until the collector lands (docs/gc.md).
+  public var maxGCHeapBytes: Int = 1 << 30
 
   public init() {}
 }

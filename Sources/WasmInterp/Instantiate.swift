@@ -137,7 +137,9 @@ extension StoreRuntime {
       dataSegments: instance.dataSegments,
       elementSegments: instance.elementSegments,
       tags: instance.tags.map(\.state),
-      tagTypes: instance.tags.map(\.type))
+      tagTypes: instance.tags.map(\.type),
+      composites: module.types.map(\.composite),
+      gcLayouts: gcLayouts(module, ids))
     if !configuration.lazyTranslation {
       for f in instance.functions where f.instance === instance {
         if translate(storeIndex: f.entry.pointee.storeIndex) != nil {
@@ -204,6 +206,73 @@ extension StoreRuntime {
     is64 ? cell : UInt64(UInt32(truncatingIfNeeded: cell))
   }
 
+  /// The GC layout address of each module type (0 for function types).
+  func gcLayouts(_ module: Module, _ ids: [Int]) -> [Int] {
+    zip(module.types, ids).map { type, id in
+      if case .function = type.composite { return 0 }
+      return WasmInterp.address(gcLayout(id: id, type.composite))
+    }
+  }
+
+  /// Allocates a struct or array in a constant expression, its values taken from
+  /// the top of `stack`.
+  func evaluateAllocation(
+    _ instruction: ConstInstruction, _ stack: inout [(low: UInt64, high: UInt64)],
+    in instance: InstanceRuntime
+  ) throws(InstantiationError) {
+    let typeIndex: UInt32
+    switch instruction {
+    case .structNew(let t), .structNewDefault(let t), .arrayNew(let t), .arrayNewDefault(let t),
+      .arrayNewFixed(let t, _):
+      typeIndex = t
+    default: throw .unsupported("constant expression")
+    }
+    let t = Int(typeIndex)
+    guard t < instance.module.types.count, t < instance.typeIDs.count else {
+      throw .unsupported("unknown type")
+    }
+    let composite = instance.module.types[t].composite
+    let layout = gcLayout(id: instance.typeIDs[t], composite)
+    func pop() throws(InstantiationError) -> (low: UInt64, high: UInt64) {
+      guard let top = stack.popLast() else { throw .unsupported("malformed constant expression") }
+      return top
+    }
+    var values: [(low: UInt64, high: UInt64)] = []
+    var count = 0
+    switch instruction {
+    case .structNew:
+      for _ in 0..<layout[GCLayout.fieldCount] { values.append(try pop()) }
+      values.reverse()
+    case .arrayNew:
+      count = Int(UInt32(truncatingIfNeeded: try pop().low))
+      let value = try pop()
+      values = [(low: UInt64, high: UInt64)](repeating: value, count: count)
+    case .arrayNewDefault:
+      count = Int(UInt32(truncatingIfNeeded: try pop().low))
+    case .arrayNewFixed(_, let n):
+      count = Int(n)
+      for _ in 0..<count { values.append(try pop()) }
+      values.reverse()
+    default: break
+    }
+    let isStruct = layout[GCLayout.kind] == Int(GCHeader.structKind)
+    let per = layout[GCLayout.cells]
+    guard
+      let object = allocateObject(
+        kind: isStruct ? GCHeader.structKind : GCHeader.arrayKind, typeID: instance.typeIDs[t],
+        count: isStruct ? per : count, cellsPerElement: isStruct ? 0 : per,
+        cells: isStruct ? per : count * per, references: layout[GCLayout.references] != 0)
+    else { throw .trap(Trap(.allocationTooLarge)) }
+    let cells = GCHeader.cells(object)
+    for (i, value) in values.enumerated() {
+      let offset = isStruct ? layout[GCLayout.fields + 2 * i] : i * per
+      let mode = isStruct ? layout[GCLayout.fields + 2 * i + 1] : layout[GCLayout.fields]
+      cells[offset] = GCStorage.pack(value.low, mode)
+      if mode == GCStorage.v128.rawValue { cells[offset + 1] = value.high }
+    }
+    stack.append((object, 0))
+  }
+
   /// Evaluates a constant expression.
   func evaluate(_ expression: ConstExpression, in instance: InstanceRuntime)
     throws(InstantiationError) -> UInt64
@@ -246,6 +315,13 @@ extension StoreRuntime {
         default: value = a &* b
         }
         stack.append((value, 0))
+      case .refI31:
+        guard let top = stack.popLast() else { throw .unsupported("malformed constant expression") }
+        stack.append((GCRef.i31(top.low), 0))
+      case .anyConvertExtern, .externConvertAny:
+        break  // One encoding for both hierarchies.
+      case .structNew, .structNewDefault, .arrayNew, .arrayNewDefault, .arrayNewFixed:
+        try evaluateAllocation(instruction, &stack, in: instance)
       }
     }
     return stack.last ?? (0, 0)

@@ -148,6 +148,14 @@ final class StoreRuntime {
   var types = TypeRegistry()
   /// Exceptions an `exnref` may refer to: they live as long as the store.
   var exposedExceptions: [ExceptionPointer] = []
+  /// The GC heap (GCCollector.swift): every object's address, the bytes they take,
+  /// and the size at which the next allocation from running code collects first.
+  var gcObjects: Set<UInt> = []
+  var gcBytes = 0
+  var gcThreshold = GCStatistics.minimumThreshold
+  var gcStatistics = GCStatistics()
+  /// Struct and array layouts by store type id (GCObjects.swift).
+  var gcLayouts: [Int: UnsafeMutablePointer<Int>] = [:]
   /// Every tag of the store, by the address of its state (exceptions name their tag
   /// by that address).
   var tags: [UnsafeMutableRawPointer: TagInstance] = [:]
@@ -184,6 +192,7 @@ final class StoreRuntime {
     instances.removeAll()
     functions.removeAll()
     for exception in exposedExceptions { releaseException(exception) }
+    releaseObjects()
     if let pending = context.pointee.pendingException, !pending.pointee.isExposed {
       releaseException(pending)
     }
@@ -237,8 +246,11 @@ final class StoreRuntime {
       guard let r, r.storeIndex >= 0, r.storeIndex < functions.count else { return 0 }
       return UInt64(UInt(bitPattern: functions[r.storeIndex].entry))
     case .externRef(let r):
-      guard let r else { return 0 }
-      return r &+ 1
+      guard let r, r <= GCRef.maxHostValue else { return 0 }
+      return GCRef.host(r)
+    case .anyRef(let r):
+      guard let r, r.runtime == nil || r.runtime === self else { return 0 }
+      return r.bits
     case .exnRef(let r):
       guard let r, r.runtime === self else { return 0 }
       return UInt64(UInt(bitPattern: r.object))
@@ -275,9 +287,19 @@ final class StoreRuntime {
           let entry = UnsafeMutablePointer<FunctionEntry>(
             bitPattern: UInt(truncatingIfNeeded: cell))
         else { return .funcRef(nil) }
+        // A concrete reference type may be a struct or array type.
+        if GCHeader.isObject(cell) {
+          pin(cell)
+          return .anyRef(AnyReference(bits: cell, runtime: self))
+        }
         return .funcRef(FunctionReference(storeIndex: entry.pointee.storeIndex))
-      case .extern:
-        return .externRef(cell == 0 ? nil : cell &- 1)
+      case .extern, .any:
+        if cell == 0 {
+          return Value.Kind(r.heapType) == .extern ? .externRef(nil) : .anyRef(nil)
+        }
+        if GCRef.isHost(cell) { return .externRef(GCRef.hostValue(cell)) }
+        pin(cell)
+        return .anyRef(AnyReference(bits: cell, runtime: self))
       case .exception:
         guard let exception = ExceptionPointer(bitPattern: UInt(truncatingIfNeeded: cell)) else {
           return .exnRef(nil)

@@ -34,6 +34,9 @@ public final class Store {
   /// A handle another thread can use to stop guests running in this store.
   public var interruptHandle: InterruptHandle { InterruptHandle(runtime: runtime) }
 
+  /// The GC heap's counters: bytes allocated, collections and their pauses.
+  public var gcStatistics: GCStatistics { runtime.gcStatistics }
+
   /// A host function that guests can import.
   public func hostFunction(type: FunctionType, _ body: @escaping HostFunctionBody) -> Function {
     let f = runtime.addFunction(

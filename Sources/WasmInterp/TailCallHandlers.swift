@@ -27,7 +27,8 @@ func returnCallIndirectOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> 
     c.pointee.trapIndex = index
     return .trap(.uninitializedElement)
   }
-  guard callee.pointee.typeID == pc[3] else { return .trap(.indirectCallTypeMismatch) }
+  guard callee.pointee.typeID == pc[3] || isDeclaredSubtype(callee.pointee.typeID, of: pc[3], c)
+  else { return .trap(.indirectCallTypeMismatch) }
   return tailEnter(callee, fp + pc[4], pc[5], fp, c)
 }
 

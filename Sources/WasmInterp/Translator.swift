@@ -38,6 +38,10 @@ struct TranslationEnvironment {
   /// Every tag of the instance (imports first), and its values' types.
   var tags: [UnsafeMutablePointer<TagState>] = []
   var tagTypes: [FunctionType] = []
+  /// Each module type's definition, and the address of its GC layout (0 for a
+  /// function type; GCObjects.swift).
+  var composites: [CompositeType] = []
+  var gcLayouts: [Int] = []
 }
 
 /// The result of translating one body.

@@ -37,6 +37,18 @@ public enum TrapKind: UInt8, Hashable, Sendable, CustomStringConvertible {
   /// A Wasm exception was thrown and nothing in the guest caught it; `Trap.exception`
   /// carries it (tag and values), so the host can catch or rethrow it.
   case uncaughtException
+  /// GC (Wasm 3.0): a struct access through a null reference.
+  case nullStructureReference
+  /// GC: an array access through a null reference.
+  case nullArrayReference
+  /// GC: `i31.get_s`/`_u` of a null reference.
+  case nullI31Reference
+  /// GC: `ref.cast` of a value that is not of the target type.
+  case castFailure
+  /// GC: an array index or range beyond the array's length.
+  case outOfBoundsArrayAccess
+  /// GC: an allocation beyond the store's GC heap limit.
+  case allocationTooLarge
 
   public var description: String {
     switch self {
@@ -59,6 +71,12 @@ public enum TrapKind: UInt8, Hashable, Sendable, CustomStringConvertible {
     case .nullReference: return "null reference"
     case .nullExceptionReference: return "null exception reference"
     case .uncaughtException: return "uncaught exception"
+    case .nullStructureReference: return "null structure reference"
+    case .nullArrayReference: return "null array reference"
+    case .nullI31Reference: return "null i31 reference"
+    case .castFailure: return "cast failure"
+    case .outOfBoundsArrayAccess: return "out of bounds array access"
+    case .allocationTooLarge: return "allocation too large"
     }
   }
 }

@@ -18,6 +18,13 @@ struct TypeRegistry {
   /// Id 0 is no type.
   private(set) var functionTypes: [FunctionType] = [FunctionType(parameters: [], results: [])]
   private(set) var supertypes: [Int] = [0]
+  /// What each id defines (function, struct or array).
+  private(set) var kinds: [Kind] = [.function]
+
+  enum Kind { case function, structure, array }
+
+  /// What type `id` defines (a function for an unknown id).
+  func kind(of id: Int) -> Kind { id > 0 && id < kinds.count ? kinds[id] : .function }
 
   /// The store id of every type of a module's type section.
   mutating func register(_ types: [SubType]) -> [Int] {
@@ -40,6 +47,11 @@ struct TypeRegistry {
           functionTypes.append(
             types[member].functionType ?? FunctionType(parameters: [], results: []))
           supertypes.append(0)
+          switch types[member].composite {
+          case .function: kinds.append(.function)
+          case .struct: kinds.append(.structure)
+          case .array: kinds.append(.array)
+          }
         }
         for member in index..<end {
           if let supertype = types[member].supertypes.first, Int(supertype) < types.count {
@@ -63,6 +75,7 @@ struct TypeRegistry {
     groups[shape] = id
     functionTypes.append(type)
     supertypes.append(0)
+    kinds.append(.function)
     return id
   }
 
@@ -107,7 +120,12 @@ struct TypeRegistry {
     if a.isNullable && !b.isNullable { return false }
     switch (a.heapType, b.heapType) {
     case (.concrete(let x), .concrete(let y)): return isSubtype(Int(x), of: Int(y))
-    case (.concrete, .function), (.noFunction, .concrete): return true
+    case (.concrete(let x), .function): return kind(of: Int(x)) == .function
+    case (.noFunction, .concrete(let y)): return kind(of: Int(y)) == .function
+    case (.concrete(let x), .any), (.concrete(let x), .eq): return kind(of: Int(x)) != .function
+    case (.concrete(let x), .struct): return kind(of: Int(x)) == .structure
+    case (.concrete(let x), .array): return kind(of: Int(x)) == .array
+    case (.noAny, .concrete(let y)): return kind(of: Int(y)) != .function
     default:
       // Abstract types: the module-independent rules of WasmCore's TypeTable.
       return TypeTable(types: []).isSubtype(a.heapType, of: b.heapType)

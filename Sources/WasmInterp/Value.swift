@@ -15,13 +15,17 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
   case f64(UInt64)
   /// A function reference (nil: `ref.null func`).
   case funcRef(FunctionReference?)
-  /// An external reference: an opaque host value (nil: `ref.null extern`).
-  /// `UInt64.max` is reserved.
+  /// An external reference: an opaque host value below 2^62 (nil: `ref.null
+  /// extern`). A host value is also an `anyref` (GC's `any.convert_extern` of it).
   case externRef(UInt64?)
   /// A 128-bit vector (lane 0 in the lowest bits of `low`).
   case v128(V128)
   /// An exception reference (nil: `ref.null exn`), as `catch_ref` gives it.
   case exnRef(ExceptionReference?)
+  /// A GC reference (an i31, a struct or an array; nil: `ref.null any` and the
+  /// other nulls of GC's `any` hierarchy). Also what an `externref` result holds
+  /// when it is an `extern.convert_any` of one.
+  case anyRef(AnyReference?)
 
   public static func float(_ v: Float) -> Value { .f32(v.bitPattern) }
   public static func double(_ v: Double) -> Value { .f64(v.bitPattern) }
@@ -53,8 +57,12 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
       return Kind(r.heapType) == .function && (f != nil || r.isNullable)
         && (f == nil || r.heapType != .noFunction)
     case (.externRef(let e), .ref(let r)):
-      return Kind(r.heapType) == .extern && (e != nil || r.isNullable)
-        && (e == nil || r.heapType != .noExtern)
+      guard let e else { return r.isNullable && Kind(r.heapType) == .extern }
+      // A host value is an externref, or an anyref of no more precise type.
+      return e <= GCRef.maxHostValue && (r.heapType == .extern || r.heapType == .any)
+    case (.anyRef(let a), .ref(let r)):
+      guard let a else { return r.isNullable && Kind(r.heapType) == .any }
+      return a.hasHeapType(r.heapType)
     case (.exnRef(let x), .ref(let r)):
       return Kind(r.heapType) == .exception && (x != nil || r.isNullable)
         && (x == nil || r.heapType != .noException)
@@ -64,12 +72,13 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
 
   /// Which kind of reference value a heap type holds.
   enum Kind {
-    case function, extern, exception
+    case function, extern, exception, any
     init(_ heap: HeapType) {
       switch heap {
       case .extern, .noExtern: self = .extern
       case .exception, .noException: self = .exception
-      // GC's `any` hierarchy has no values yet (issue 19): functions stand in.
+      case .any, .eq, .i31, .struct, .array, .noAny: self = .any
+      // A concrete type may also be a struct or array: decoding tells by the value.
       default: self = .function
       }
     }
@@ -85,6 +94,7 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
     case .externRef(let r): return r.map { "externref:\($0)" } ?? "externref:null"
     case .v128(let v): return "v128:\(String(v.high, radix: 16)):\(String(v.low, radix: 16))"
     case .exnRef(let r): return r == nil ? "exnref:null" : "exnref"
+    case .anyRef(let r): return r.map { "anyref:\($0)" } ?? "anyref:null"
     }
   }
 }
@@ -112,7 +122,65 @@ extension Value {
       case .function: return .funcRef(nil)
       case .extern: return .externRef(nil)
       case .exception: return .exnRef(nil)
+      case .any: return .anyRef(nil)
       }
+    }
+  }
+}
+
+/// A non-null GC reference: an i31 or an object (struct or array) of a store.
+/// Compares by identity (objects) or value (i31), as `ref.eq` does.
+public struct AnyReference: Hashable, @unchecked Sendable, CustomStringConvertible {
+  /// The cell encoding (GCObjects.swift).
+  let bits: UInt64
+  /// The store of an object (nil for an i31).
+  let runtime: StoreRuntime?
+
+  init(bits: UInt64, runtime: StoreRuntime?) {
+    self.bits = bits
+    self.runtime = GCRef.isI31(bits) ? nil : runtime
+  }
+
+  /// An `i31ref` of the low 31 bits of `value`.
+  public static func i31(_ value: Int32) -> AnyReference {
+    AnyReference(bits: GCRef.i31(UInt64(UInt32(bitPattern: value))), runtime: nil)
+  }
+
+  public static func == (a: AnyReference, b: AnyReference) -> Bool { a.bits == b.bits }
+  public func hash(into hasher: inout Hasher) { hasher.combine(bits) }
+
+  /// What the reference is.
+  public enum Kind: Hashable, Sendable {
+    /// An i31, sign-extended.
+    case i31(Int32)
+    case structure
+    case array
+  }
+
+  public var kind: Kind {
+    if GCRef.isI31(bits) {
+      let raw = UInt32(truncatingIfNeeded: bits >> 1)
+      return .i31(Int32(bitPattern: raw << 1) >> 1)
+    }
+    return GCHeader.header(bits).pointee.tag & 0xFF == GCHeader.arrayKind ? .array : .structure
+  }
+
+  public var description: String {
+    switch kind {
+    case .i31(let v): return "i31:\(v)"
+    case .structure: return "struct"
+    case .array: return "array"
+    }
+  }
+
+  /// Whether the reference has heap type `heap` as far as it can tell without a
+  /// module (a concrete type is checked by the store).
+  func hasHeapType(_ heap: HeapType) -> Bool {
+    switch (heap, kind) {
+    case (.any, _), (.extern, _), (.eq, _), (.concrete, .structure), (.concrete, .array):
+      return true
+    case (.i31, .i31), (.struct, .structure), (.array, .array): return true
+    default: return false
     }
   }
 }

@@ -173,6 +173,12 @@ public final class InterpreterWastExecutor: WastExecutor {
     case .exnRef(let x):
       guard x == nil else { throw WastExecutionError(.unsupported, "exception reference argument") }
       return .exnRef(nil)
+    case .anyRef(let x):
+      switch x {
+      case nil: return .anyRef(nil)
+      case .i31(let v)?: return .anyRef(.i31(v))
+      default: throw WastExecutionError(.unsupported, "GC object argument")
+      }
     }
   }
 
@@ -186,6 +192,15 @@ public final class InterpreterWastExecutor: WastExecutor {
     case .externRef(let x): return .externRef(x.map { UInt32(truncatingIfNeeded: $0) })
     case .v128(let x): return .v128(x)
     case .exnRef(let x): return .exnRef(x.map { UInt32(truncatingIfNeeded: $0.hashValue) })
+    case .anyRef(let x):
+      return .anyRef(
+        x.map {
+          switch $0.kind {
+          case .i31(let v): return .i31(v)
+          case .structure: return .structure
+          case .array: return .array
+          }
+        })
     }
   }
 }

@@ -25,10 +25,6 @@ extension WastCommand {
         contents: module.bytes)
     }
     let kind: Kind
-    if let unsupported = Self.unsupportedValue(in: command.kind) {
-      self.init(line: line, kind: .unknown(type: unsupported))
-      return
-    }
     switch command.kind {
     case .module(let module): kind = .module(file(module), name: module.name)
     case .moduleDefinition(let module): kind = .moduleDefinition(file(module), name: module.name)
@@ -59,42 +55,6 @@ extension WastCommand {
   }
 }
 
-extension WastCommand {
-  /// A command whose values the runner cannot represent (`ref.host`), by name.
-  static func unsupportedValue(in kind: ScriptCommand.Kind) -> String? {
-    let action: ScriptAction
-    let name: String
-    switch kind {
-    case .action(let a): (action, name) = (a, "action")
-    case .assertReturn(let a, let results):
-      (action, name) = (a, "assert_return")
-      if results.contains(where: isHost) {
-        return "\(name) with a ref.host value"
-      }
-    case .assertTrap(let a, _): (action, name) = (a, "assert_trap")
-    case .assertExhaustion(let a, _): (action, name) = (a, "assert_exhaustion")
-    case .assertException(let a): (action, name) = (a, "assert_exception")
-    default: return nil
-    }
-    guard case .invoke(_, _, let arguments) = action else { return nil }
-    for argument in arguments {
-      switch argument {
-      case .hostReference, .nullAnyReference: return "\(name) with a GC reference argument"
-      default: continue
-      }
-    }
-    return nil
-  }
-
-  private static func isHost(_ result: ScriptResult) -> Bool {
-    switch result {
-    case .value(.hostReference): return true
-    case .either(let alternatives): return alternatives.contains(where: isHost)
-    default: return false
-    }
-  }
-}
-
 extension WastAction {
   init(script action: ScriptAction) {
     switch action {
@@ -119,11 +79,10 @@ extension WastValue {
     case .nullExceptionReference: self = .exnRef(nil)
     case .externalReference(let payload): self = .externRef(payload)
     case .hostReference(let payload):
-      // Unreachable: commands with host references become `.unknown` first.
+      // Host values are externrefs (an `anyref` parameter takes them too).
       self = .externRef(payload)
     case .nullAnyReference:
-      // As an argument: unreachable, as above.
-      self = .externRef(nil)
+      self = .anyRef(nil)
     }
   }
 }
@@ -132,7 +91,7 @@ extension WastExpectedValue {
   init(_ result: ScriptResult) {
     switch result {
     case .value(.nullAnyReference):
-      self = .either([.value(.funcRef(nil)), .value(.externRef(nil))])
+      self = .either([.value(.funcRef(nil)), .value(.externRef(nil)), .value(.anyRef(nil))])
     case .value(let value): self = .value(WastValue(value))
     case .f32NaN(let canonical): self = .f32NaN(canonical ? .canonical : .arithmetic)
     case .f64NaN(let canonical): self = .f64NaN(canonical ? .canonical : .arithmetic)
@@ -148,9 +107,16 @@ extension WastExpectedValue {
     case .anyFunctionReference: self = .anyFuncRef
     case .anyExternalReference: self = .anyExternRef
     case .anyExceptionReference: self = .anyExnRef
-    case .unsupportedReference: self = .either([])
+    case .unsupportedReference(let name):
+      if name.hasPrefix("ref."), let type = WastGCHeapType(rawValue: String(name.dropFirst(4))) {
+        self = .gcRef(type)
+      } else {
+        self = .either([])
+      }
     case .anyNullReference:
-      self = .either([.value(.funcRef(nil)), .value(.externRef(nil)), .value(.exnRef(nil))])
+      self = .either([
+        .value(.funcRef(nil)), .value(.externRef(nil)), .value(.exnRef(nil)), .value(.anyRef(nil)),
+      ])
     case .either(let alternatives): self = .either(alternatives.map(WastExpectedValue.init))
     }
   }

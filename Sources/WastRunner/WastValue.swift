@@ -24,6 +24,9 @@ public enum WastValue: Hashable, Sendable, CustomStringConvertible {
   case externRef(UInt32?)
   /// An exception reference: nil is `ref.null exn`; otherwise an id of the executor's.
   case exnRef(UInt32?)
+  /// A GC reference of the `any` hierarchy: nil is its null. (A host value, `ref.host
+  /// N`, is an `externRef`: the interpreter keeps host values as externrefs.)
+  case anyRef(WastGCReference?)
 
   public var description: String {
     switch self {
@@ -35,8 +38,29 @@ public enum WastValue: Hashable, Sendable, CustomStringConvertible {
     case .funcRef(let v): return v.map { "funcref:\($0)" } ?? "funcref:null"
     case .externRef(let v): return v.map { "externref:\($0)" } ?? "externref:null"
     case .exnRef(let v): return v.map { "exnref:\($0)" } ?? "exnref:null"
+    case .anyRef(let v): return v.map { "anyref:\($0)" } ?? "anyref:null"
     }
   }
+}
+
+/// What a non-null GC reference is.
+public enum WastGCReference: Hashable, Sendable, CustomStringConvertible {
+  case i31(Int32)
+  case structure
+  case array
+
+  public var description: String {
+    switch self {
+    case .i31(let v): return "i31:\(v)"
+    case .structure: return "struct"
+    case .array: return "array"
+    }
+  }
+}
+
+/// The abstract heap types a GC result may be written with.
+public enum WastGCHeapType: String, Hashable, Sendable {
+  case any, eq, i31, structure = "struct", array
 }
 
 /// Which NaNs a `nan:canonical` or `nan:arithmetic` result allows.
@@ -100,6 +124,9 @@ public indirect enum WastExpectedValue: Hashable, Sendable, CustomStringConverti
   case anyExternRef
   /// Any non-null exception reference (`(ref.exn)`).
   case anyExnRef
+  /// GC's `(ref.i31)`, `(ref.struct)`, `(ref.array)`, `(ref.eq)`, `(ref.any)`: any
+  /// non-null reference of that heap type.
+  case gcRef(WastGCHeapType)
   /// One of several alternatives (wasm-tools' `either`, used by relaxed SIMD).
   case either([WastExpectedValue])
 
@@ -121,8 +148,19 @@ public indirect enum WastExpectedValue: Hashable, Sendable, CustomStringConverti
       if case .funcRef(let id) = actual { return id != nil }
       return false
     case .anyExternRef:
+      // An externref is a host value or an externalised GC reference.
       if case .externRef(let id) = actual { return id != nil }
+      if case .anyRef(let r) = actual { return r != nil }
       return false
+    case .gcRef(let type):
+      switch (type, actual) {
+      case (.any, .externRef(let host)): return host != nil
+      case (.any, .anyRef(let r)), (.eq, .anyRef(let r)): return r != nil
+      case (.i31, .anyRef(.i31?)), (.structure, .anyRef(.structure?)),
+        (.array, .anyRef(.array?)):
+        return true
+      default: return false
+      }
     case .anyExnRef:
       if case .exnRef(let id) = actual { return id != nil }
       return false
@@ -175,6 +213,7 @@ public indirect enum WastExpectedValue: Hashable, Sendable, CustomStringConverti
       }
       return "v128:\(type.rawValue)x\(type.laneCount)[\(text.joined(separator: " "))]"
     case .anyFuncRef: return "funcref:non-null"
+    case .gcRef(let type): return "\(type.rawValue)ref:non-null"
     case .anyExternRef: return "externref:non-null"
     case .anyExnRef: return "exnref:non-null"
     case .either(let alternatives):

@@ -9,8 +9,8 @@
 // - Wasm 2.0 (decoded as 2.0 only): no assert_malformed or assert_invalid command
 //   fails, and no file passes fewer commands than Expectations/wasm-2.0.txt records;
 // - Wasm 3.0 (every script, subfolders included, decoded as 3.0): every file passes
-//   completely, except those Expectations/wasm-3.0.txt marks `pending` (GC, issue
-//   19), which must not pass fewer commands than recorded.
+//   completely, except those Expectations/wasm-3.0.txt marks `pending` (none since
+//   GC, issue 19), which must not pass fewer commands than recorded.
 // When a file passes more, the test says so; record the gain with
 // `WASMBPF_UPDATE_EXPECTATIONS=1 swift test --filter SpecConformance`.
 
@@ -90,7 +90,7 @@ func scripts(in directory: String, recursive: Bool) -> [String] {
   static let header3 = """
     # Wasm 3.0 spec conformance: commands passed per .wast script (interpreter), every
     # script of wasm-3.0/ and its subfolders. A file must pass all its commands unless
-    # marked `pending` (GC, issue 19: it may fail some, never pass fewer than recorded).
+    # marked `pending` (it may then fail some, never pass fewer than recorded).
     # Regenerate after a gain:
     #   WASMBPF_UPDATE_EXPECTATIONS=1 swift test --filter SpecConformance
 

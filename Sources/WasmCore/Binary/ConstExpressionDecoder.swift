@@ -6,7 +6,8 @@
 // expression is decoded into `ConstInstruction`s, which have no room for other
 // instructions. A known instruction that is not constant is therefore `invalid`
 // ("constant expression required"); an unknown opcode is `malformed`.
-// Extended constant expressions (Wasm 3.0) add i32/i64 add, sub and mul.
+// Extended constant expressions (Wasm 3.0) add i32/i64 add, sub and mul; GC adds
+// struct and array allocation, `ref.i31` and the any/extern conversions.
 
 extension SectionDecoder {
   mutating func readConstExpression() throws(WasmError) -> ConstExpression {
@@ -41,6 +42,21 @@ extension SectionDecoder {
         case 0x7C: instructions.append(.i64Add)
         case 0x7D: instructions.append(.i64Sub)
         default: instructions.append(.i64Mul)
+        }
+      case 0xFB where features.contains(.gc):
+        let subopcode = try reader.readU32()
+        switch subopcode {
+        case 0: instructions.append(.structNew(try readIndex()))
+        case 1: instructions.append(.structNewDefault(try readIndex()))
+        case 6: instructions.append(.arrayNew(try readIndex()))
+        case 7: instructions.append(.arrayNewDefault(try readIndex()))
+        case 8:
+          let type = try readIndex()
+          instructions.append(.arrayNewFixed(type, count: try readIndex()))
+        case 26: instructions.append(.anyConvertExtern)
+        case 27: instructions.append(.externConvertAny)
+        case 28: instructions.append(.refI31)
+        default: throw try nonConstantError(at: start)
         }
       case 0xFD:
         let subopcode = try reader.readU32()

@@ -4,7 +4,8 @@
 //
 // A plain function type (0x60) is a recursion group of one final type. Explicit
 // groups (0x4E), `sub` (0x50) and `sub final` (0x4F) are read with typed references
-// (`Features.functionReferences` or `.gc`); struct and array types come with GC.
+// (`Features.functionReferences` or `.gc`); struct (0x5F) and array (0x5E) types
+// come with GC.
 
 extension SectionDecoder {
   mutating func decodeTypeSection(into module: inout Module) throws(WasmError) {
@@ -50,15 +51,47 @@ extension SectionDecoder {
   private mutating func readCompositeType() throws(WasmError) -> CompositeType {
     let start = reader.offset
     let form = try reader.readByte()
-    guard form == 0x60 else {
+    switch form {
+    case 0x60:
+      let parameters = try readResultType()
+      let results = try readResultType()
+      return .function(FunctionType(parameters: parameters, results: results))
+    case 0x5F where features.contains(.gc):
+      let count = try readCount()
+      var fields: [FieldType] = []
+      fields.reserveCapacity(count)  // `readCount` bounded it by the bytes left
+      for _ in 0..<count { fields.append(try readFieldType()) }
+      return .struct(fields)
+    case 0x5E where features.contains(.gc):
+      return .array(try readFieldType())
+    default:
       // The form is a one-byte signed LEB128 number (-0x20).
       if form & 0x80 != 0 { throw .malformed("integer representation too long", at: start) }
       throw .malformed(
         features.contains(.gc) ? "malformed type" : "malformed function type", at: start)
     }
-    let parameters = try readResultType()
-    let results = try readResultType()
-    return .function(FunctionType(parameters: parameters, results: results))
+  }
+
+  /// A field type: a storage type (a value type, or packed `i8` 0x78 / `i16` 0x77),
+  /// then its mutability.
+  private mutating func readFieldType() throws(WasmError) -> FieldType {
+    let storage: StorageType
+    switch reader.peekByte() {
+    case 0x78:
+      _ = try reader.readByte()
+      storage = .i8
+    case 0x77:
+      _ = try reader.readByte()
+      storage = .i16
+    default:
+      storage = .value(try reader.readValueType(features: features))
+    }
+    let start = reader.offset
+    switch try reader.readByte() {
+    case 0x00: return FieldType(storage, mutability: .constant)
+    case 0x01: return FieldType(storage, mutability: .variable)
+    default: throw .malformed("malformed mutability", at: start)
+    }
   }
 
   /// A vector of value types.

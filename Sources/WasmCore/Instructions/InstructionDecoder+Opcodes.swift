@@ -109,6 +109,11 @@ extension InstructionDecoder {
     case 0xD0: try visitor.visitRefNull(try readHeapType())
     case 0xD1: try visitor.visitRefIsNull()
     case 0xD2: try visitor.visitRefFunc(try reader.readU32())
+    case 0xD3:
+      guard features.contains(.gc) else {
+        throw illegalOpcode([opcode], at: start)
+      }
+      try visitor.visitRefEq()
     case 0xD4:
       guard features.contains(.functionReferences) else {
         throw illegalOpcode([opcode], at: start)
@@ -124,9 +129,198 @@ extension InstructionDecoder {
         throw illegalOpcode([opcode], at: start)
       }
       try visitor.visitBrOnNonNull(try reader.readU32())
+    case 0xFB: try decodeGCInstruction(into: &visitor, start: start)
     case 0xFC: try decodeMiscInstruction(into: &visitor, start: start)
     case 0xFD: try decodeVectorInstruction(into: &visitor, start: start)
     default: throw illegalOpcode([opcode], at: start)
+    }
+  }
+
+  /// The instructions after the 0xFB prefix.
+  @inlinable
+  mutating func decodeGCInstruction<V: InstructionVisitor>(
+    into visitor: inout V, start: Int
+  ) throws(WasmError) {
+    let subopcode = try reader.readU32()
+    switch subopcode {
+    case 0x00:
+      guard features.contains(.gc) else {
+        throw illegalOpcode([0xFB] + leb128(subopcode), at: start)
+      }
+      try visitor.visitStructNew(try reader.readU32())
+    case 0x01:
+      guard features.contains(.gc) else {
+        throw illegalOpcode([0xFB] + leb128(subopcode), at: start)
+      }
+      try visitor.visitStructNewDefault(try reader.readU32())
+    case 0x02:
+      guard features.contains(.gc) else {
+        throw illegalOpcode([0xFB] + leb128(subopcode), at: start)
+      }
+      let typeIndex = try reader.readU32()
+      let field = try reader.readU32()
+      try visitor.visitStructGet(typeIndex: typeIndex, field: field)
+    case 0x03:
+      guard features.contains(.gc) else {
+        throw illegalOpcode([0xFB] + leb128(subopcode), at: start)
+      }
+      let typeIndex = try reader.readU32()
+      let field = try reader.readU32()
+      try visitor.visitStructGetS(typeIndex: typeIndex, field: field)
+    case 0x04:
+      guard features.contains(.gc) else {
+        throw illegalOpcode([0xFB] + leb128(subopcode), at: start)
+      }
+      let typeIndex = try reader.readU32()
+      let field = try reader.readU32()
+      try visitor.visitStructGetU(typeIndex: typeIndex, field: field)
+    case 0x05:
+      guard features.contains(.gc) else {
+        throw illegalOpcode([0xFB] + leb128(subopcode), at: start)
+      }
+      let typeIndex = try reader.readU32()
+      let field = try reader.readU32()
+      try visitor.visitStructSet(typeIndex: typeIndex, field: field)
+    case 0x06:
+      guard features.contains(.gc) else {
+        throw illegalOpcode([0xFB] + leb128(subopcode), at: start)
+      }
+      try visitor.visitArrayNew(try reader.readU32())
+    case 0x07:
+      guard features.contains(.gc) else {
+        throw illegalOpcode([0xFB] + leb128(subopcode), at: start)
+      }
+      try visitor.visitArrayNewDefault(try reader.readU32())
+    case 0x08:
+      guard features.contains(.gc) else {
+        throw illegalOpcode([0xFB] + leb128(subopcode), at: start)
+      }
+      let typeIndex = try reader.readU32()
+      let count = try reader.readU32()
+      try visitor.visitArrayNewFixed(typeIndex: typeIndex, count: count)
+    case 0x09:
+      guard features.contains(.gc) else {
+        throw illegalOpcode([0xFB] + leb128(subopcode), at: start)
+      }
+      let typeIndex = try reader.readU32()
+      let data = try reader.readU32()
+      guard hasDataCount else { throw .malformed("data count section required", at: start) }
+      try visitor.visitArrayNewData(typeIndex: typeIndex, data: data)
+    case 0x0A:
+      guard features.contains(.gc) else {
+        throw illegalOpcode([0xFB] + leb128(subopcode), at: start)
+      }
+      let typeIndex = try reader.readU32()
+      let element = try reader.readU32()
+      try visitor.visitArrayNewElem(typeIndex: typeIndex, element: element)
+    case 0x0B:
+      guard features.contains(.gc) else {
+        throw illegalOpcode([0xFB] + leb128(subopcode), at: start)
+      }
+      try visitor.visitArrayGet(try reader.readU32())
+    case 0x0C:
+      guard features.contains(.gc) else {
+        throw illegalOpcode([0xFB] + leb128(subopcode), at: start)
+      }
+      try visitor.visitArrayGetS(try reader.readU32())
+    case 0x0D:
+      guard features.contains(.gc) else {
+        throw illegalOpcode([0xFB] + leb128(subopcode), at: start)
+      }
+      try visitor.visitArrayGetU(try reader.readU32())
+    case 0x0E:
+      guard features.contains(.gc) else {
+        throw illegalOpcode([0xFB] + leb128(subopcode), at: start)
+      }
+      try visitor.visitArraySet(try reader.readU32())
+    case 0x0F:
+      guard features.contains(.gc) else {
+        throw illegalOpcode([0xFB] + leb128(subopcode), at: start)
+      }
+      try visitor.visitArrayLen()
+    case 0x10:
+      guard features.contains(.gc) else {
+        throw illegalOpcode([0xFB] + leb128(subopcode), at: start)
+      }
+      try visitor.visitArrayFill(try reader.readU32())
+    case 0x11:
+      guard features.contains(.gc) else {
+        throw illegalOpcode([0xFB] + leb128(subopcode), at: start)
+      }
+      let destination = try reader.readU32()
+      let source = try reader.readU32()
+      try visitor.visitArrayCopy(destination: destination, source: source)
+    case 0x12:
+      guard features.contains(.gc) else {
+        throw illegalOpcode([0xFB] + leb128(subopcode), at: start)
+      }
+      let typeIndex = try reader.readU32()
+      let data = try reader.readU32()
+      guard hasDataCount else { throw .malformed("data count section required", at: start) }
+      try visitor.visitArrayInitData(typeIndex: typeIndex, data: data)
+    case 0x13:
+      guard features.contains(.gc) else {
+        throw illegalOpcode([0xFB] + leb128(subopcode), at: start)
+      }
+      let typeIndex = try reader.readU32()
+      let element = try reader.readU32()
+      try visitor.visitArrayInitElem(typeIndex: typeIndex, element: element)
+    case 0x14:
+      guard features.contains(.gc) else {
+        throw illegalOpcode([0xFB] + leb128(subopcode), at: start)
+      }
+      try visitor.visitRefTest(try readCastType(nullable: false))
+    case 0x15:
+      guard features.contains(.gc) else {
+        throw illegalOpcode([0xFB] + leb128(subopcode), at: start)
+      }
+      try visitor.visitRefTest(try readCastType(nullable: true))
+    case 0x16:
+      guard features.contains(.gc) else {
+        throw illegalOpcode([0xFB] + leb128(subopcode), at: start)
+      }
+      try visitor.visitRefCast(try readCastType(nullable: false))
+    case 0x17:
+      guard features.contains(.gc) else {
+        throw illegalOpcode([0xFB] + leb128(subopcode), at: start)
+      }
+      try visitor.visitRefCast(try readCastType(nullable: true))
+    case 0x18:
+      guard features.contains(.gc) else {
+        throw illegalOpcode([0xFB] + leb128(subopcode), at: start)
+      }
+      try visitor.visitBrOnCast(try readCastBranch())
+    case 0x19:
+      guard features.contains(.gc) else {
+        throw illegalOpcode([0xFB] + leb128(subopcode), at: start)
+      }
+      try visitor.visitBrOnCastFail(try readCastBranch())
+    case 0x1A:
+      guard features.contains(.gc) else {
+        throw illegalOpcode([0xFB] + leb128(subopcode), at: start)
+      }
+      try visitor.visitAnyConvertExtern()
+    case 0x1B:
+      guard features.contains(.gc) else {
+        throw illegalOpcode([0xFB] + leb128(subopcode), at: start)
+      }
+      try visitor.visitExternConvertAny()
+    case 0x1C:
+      guard features.contains(.gc) else {
+        throw illegalOpcode([0xFB] + leb128(subopcode), at: start)
+      }
+      try visitor.visitRefI31()
+    case 0x1D:
+      guard features.contains(.gc) else {
+        throw illegalOpcode([0xFB] + leb128(subopcode), at: start)
+      }
+      try visitor.visitI31GetS()
+    case 0x1E:
+      guard features.contains(.gc) else {
+        throw illegalOpcode([0xFB] + leb128(subopcode), at: start)
+      }
+      try visitor.visitI31GetU()
+    default: throw illegalOpcode([0xFB] + leb128(subopcode), at: start)
     }
   }
 

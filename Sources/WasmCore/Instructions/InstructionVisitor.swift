@@ -110,12 +110,72 @@ public protocol InstructionVisitor {
   mutating func visitRefIsNull() throws(WasmError)
   /// `ref.func`.
   mutating func visitRefFunc(_ function: UInt32) throws(WasmError)
+  /// `ref.eq`.
+  mutating func visitRefEq() throws(WasmError)
   /// `ref.as_non_null`.
   mutating func visitRefAsNonNull() throws(WasmError)
   /// `br_on_null`.
   mutating func visitBrOnNull(_ depth: UInt32) throws(WasmError)
   /// `br_on_non_null`.
   mutating func visitBrOnNonNull(_ depth: UInt32) throws(WasmError)
+  /// `struct.new`.
+  mutating func visitStructNew(_ typeIndex: UInt32) throws(WasmError)
+  /// `struct.new_default`.
+  mutating func visitStructNewDefault(_ typeIndex: UInt32) throws(WasmError)
+  /// `struct.get`.
+  mutating func visitStructGet(typeIndex: UInt32, field: UInt32) throws(WasmError)
+  /// `struct.get_s`.
+  mutating func visitStructGetS(typeIndex: UInt32, field: UInt32) throws(WasmError)
+  /// `struct.get_u`.
+  mutating func visitStructGetU(typeIndex: UInt32, field: UInt32) throws(WasmError)
+  /// `struct.set`.
+  mutating func visitStructSet(typeIndex: UInt32, field: UInt32) throws(WasmError)
+  /// `array.new`.
+  mutating func visitArrayNew(_ typeIndex: UInt32) throws(WasmError)
+  /// `array.new_default`.
+  mutating func visitArrayNewDefault(_ typeIndex: UInt32) throws(WasmError)
+  /// `array.new_fixed`.
+  mutating func visitArrayNewFixed(typeIndex: UInt32, count: UInt32) throws(WasmError)
+  /// `array.new_data`.
+  mutating func visitArrayNewData(typeIndex: UInt32, data: UInt32) throws(WasmError)
+  /// `array.new_elem`.
+  mutating func visitArrayNewElem(typeIndex: UInt32, element: UInt32) throws(WasmError)
+  /// `array.get`.
+  mutating func visitArrayGet(_ typeIndex: UInt32) throws(WasmError)
+  /// `array.get_s`.
+  mutating func visitArrayGetS(_ typeIndex: UInt32) throws(WasmError)
+  /// `array.get_u`.
+  mutating func visitArrayGetU(_ typeIndex: UInt32) throws(WasmError)
+  /// `array.set`.
+  mutating func visitArraySet(_ typeIndex: UInt32) throws(WasmError)
+  /// `array.len`.
+  mutating func visitArrayLen() throws(WasmError)
+  /// `array.fill`.
+  mutating func visitArrayFill(_ typeIndex: UInt32) throws(WasmError)
+  /// `array.copy`.
+  mutating func visitArrayCopy(destination: UInt32, source: UInt32) throws(WasmError)
+  /// `array.init_data`.
+  mutating func visitArrayInitData(typeIndex: UInt32, data: UInt32) throws(WasmError)
+  /// `array.init_elem`.
+  mutating func visitArrayInitElem(typeIndex: UInt32, element: UInt32) throws(WasmError)
+  /// `ref.test`. The nullability comes from the opcode (ref.test/ref.cast and their `null` forms).
+  mutating func visitRefTest(_ type: ReferenceType) throws(WasmError)
+  /// `ref.cast`. The nullability comes from the opcode (ref.test/ref.cast and their `null` forms).
+  mutating func visitRefCast(_ type: ReferenceType) throws(WasmError)
+  /// `br_on_cast`.
+  mutating func visitBrOnCast(_ cast: CastBranch) throws(WasmError)
+  /// `br_on_cast_fail`.
+  mutating func visitBrOnCastFail(_ cast: CastBranch) throws(WasmError)
+  /// `any.convert_extern`.
+  mutating func visitAnyConvertExtern() throws(WasmError)
+  /// `extern.convert_any`.
+  mutating func visitExternConvertAny() throws(WasmError)
+  /// `ref.i31`.
+  mutating func visitRefI31() throws(WasmError)
+  /// `i31.get_s`.
+  mutating func visitI31GetS() throws(WasmError)
+  /// `i31.get_u`.
+  mutating func visitI31GetU() throws(WasmError)
   /// `memory.init`.
   mutating func visitMemoryInit(data: UInt32, memory: UInt32) throws(WasmError)
   /// `data.drop`.
@@ -233,12 +293,72 @@ public enum Instruction {
   case refIsNull
   /// `ref.func`.
   case refFunc(UInt32)
+  /// `ref.eq`.
+  case refEq
   /// `ref.as_non_null`.
   case refAsNonNull
   /// `br_on_null`.
   case brOnNull(UInt32)
   /// `br_on_non_null`.
   case brOnNonNull(UInt32)
+  /// `struct.new`.
+  case structNew(UInt32)
+  /// `struct.new_default`.
+  case structNewDefault(UInt32)
+  /// `struct.get`.
+  case structGet(typeIndex: UInt32, field: UInt32)
+  /// `struct.get_s`.
+  case structGetS(typeIndex: UInt32, field: UInt32)
+  /// `struct.get_u`.
+  case structGetU(typeIndex: UInt32, field: UInt32)
+  /// `struct.set`.
+  case structSet(typeIndex: UInt32, field: UInt32)
+  /// `array.new`.
+  case arrayNew(UInt32)
+  /// `array.new_default`.
+  case arrayNewDefault(UInt32)
+  /// `array.new_fixed`.
+  case arrayNewFixed(typeIndex: UInt32, count: UInt32)
+  /// `array.new_data`.
+  case arrayNewData(typeIndex: UInt32, data: UInt32)
+  /// `array.new_elem`.
+  case arrayNewElem(typeIndex: UInt32, element: UInt32)
+  /// `array.get`.
+  case arrayGet(UInt32)
+  /// `array.get_s`.
+  case arrayGetS(UInt32)
+  /// `array.get_u`.
+  case arrayGetU(UInt32)
+  /// `array.set`.
+  case arraySet(UInt32)
+  /// `array.len`.
+  case arrayLen
+  /// `array.fill`.
+  case arrayFill(UInt32)
+  /// `array.copy`.
+  case arrayCopy(destination: UInt32, source: UInt32)
+  /// `array.init_data`.
+  case arrayInitData(typeIndex: UInt32, data: UInt32)
+  /// `array.init_elem`.
+  case arrayInitElem(typeIndex: UInt32, element: UInt32)
+  /// `ref.test`. The nullability comes from the opcode (ref.test/ref.cast and their `null` forms).
+  case refTest(ReferenceType)
+  /// `ref.cast`. The nullability comes from the opcode (ref.test/ref.cast and their `null` forms).
+  case refCast(ReferenceType)
+  /// `br_on_cast`.
+  case brOnCast(CastBranch)
+  /// `br_on_cast_fail`.
+  case brOnCastFail(CastBranch)
+  /// `any.convert_extern`.
+  case anyConvertExtern
+  /// `extern.convert_any`.
+  case externConvertAny
+  /// `ref.i31`.
+  case refI31
+  /// `i31.get_s`.
+  case i31GetS
+  /// `i31.get_u`.
+  case i31GetU
   /// `memory.init`.
   case memoryInit(data: UInt32, memory: UInt32)
   /// `data.drop`.
@@ -314,9 +434,39 @@ public enum Instruction {
     case .refNull: return "ref.null"
     case .refIsNull: return "ref.is_null"
     case .refFunc: return "ref.func"
+    case .refEq: return "ref.eq"
     case .refAsNonNull: return "ref.as_non_null"
     case .brOnNull: return "br_on_null"
     case .brOnNonNull: return "br_on_non_null"
+    case .structNew: return "struct.new"
+    case .structNewDefault: return "struct.new_default"
+    case .structGet: return "struct.get"
+    case .structGetS: return "struct.get_s"
+    case .structGetU: return "struct.get_u"
+    case .structSet: return "struct.set"
+    case .arrayNew: return "array.new"
+    case .arrayNewDefault: return "array.new_default"
+    case .arrayNewFixed: return "array.new_fixed"
+    case .arrayNewData: return "array.new_data"
+    case .arrayNewElem: return "array.new_elem"
+    case .arrayGet: return "array.get"
+    case .arrayGetS: return "array.get_s"
+    case .arrayGetU: return "array.get_u"
+    case .arraySet: return "array.set"
+    case .arrayLen: return "array.len"
+    case .arrayFill: return "array.fill"
+    case .arrayCopy: return "array.copy"
+    case .arrayInitData: return "array.init_data"
+    case .arrayInitElem: return "array.init_elem"
+    case .refTest: return "ref.test"
+    case .refCast: return "ref.cast"
+    case .brOnCast: return "br_on_cast"
+    case .brOnCastFail: return "br_on_cast_fail"
+    case .anyConvertExtern: return "any.convert_extern"
+    case .externConvertAny: return "extern.convert_any"
+    case .refI31: return "ref.i31"
+    case .i31GetS: return "i31.get_s"
+    case .i31GetU: return "i31.get_u"
     case .memoryInit: return "memory.init"
     case .dataDrop: return "data.drop"
     case .memoryCopy: return "memory.copy"
@@ -550,6 +700,11 @@ extension InstructionVisitor {
   }
 
   @inlinable
+  public mutating func visitRefEq() throws(WasmError) {
+    try visit(.refEq)
+  }
+
+  @inlinable
   public mutating func visitRefAsNonNull() throws(WasmError) {
     try visit(.refAsNonNull)
   }
@@ -562,6 +717,151 @@ extension InstructionVisitor {
   @inlinable
   public mutating func visitBrOnNonNull(_ depth: UInt32) throws(WasmError) {
     try visit(.brOnNonNull(depth))
+  }
+
+  @inlinable
+  public mutating func visitStructNew(_ typeIndex: UInt32) throws(WasmError) {
+    try visit(.structNew(typeIndex))
+  }
+
+  @inlinable
+  public mutating func visitStructNewDefault(_ typeIndex: UInt32) throws(WasmError) {
+    try visit(.structNewDefault(typeIndex))
+  }
+
+  @inlinable
+  public mutating func visitStructGet(typeIndex: UInt32, field: UInt32) throws(WasmError) {
+    try visit(.structGet(typeIndex: typeIndex, field: field))
+  }
+
+  @inlinable
+  public mutating func visitStructGetS(typeIndex: UInt32, field: UInt32) throws(WasmError) {
+    try visit(.structGetS(typeIndex: typeIndex, field: field))
+  }
+
+  @inlinable
+  public mutating func visitStructGetU(typeIndex: UInt32, field: UInt32) throws(WasmError) {
+    try visit(.structGetU(typeIndex: typeIndex, field: field))
+  }
+
+  @inlinable
+  public mutating func visitStructSet(typeIndex: UInt32, field: UInt32) throws(WasmError) {
+    try visit(.structSet(typeIndex: typeIndex, field: field))
+  }
+
+  @inlinable
+  public mutating func visitArrayNew(_ typeIndex: UInt32) throws(WasmError) {
+    try visit(.arrayNew(typeIndex))
+  }
+
+  @inlinable
+  public mutating func visitArrayNewDefault(_ typeIndex: UInt32) throws(WasmError) {
+    try visit(.arrayNewDefault(typeIndex))
+  }
+
+  @inlinable
+  public mutating func visitArrayNewFixed(typeIndex: UInt32, count: UInt32) throws(WasmError) {
+    try visit(.arrayNewFixed(typeIndex: typeIndex, count: count))
+  }
+
+  @inlinable
+  public mutating func visitArrayNewData(typeIndex: UInt32, data: UInt32) throws(WasmError) {
+    try visit(.arrayNewData(typeIndex: typeIndex, data: data))
+  }
+
+  @inlinable
+  public mutating func visitArrayNewElem(typeIndex: UInt32, element: UInt32) throws(WasmError) {
+    try visit(.arrayNewElem(typeIndex: typeIndex, element: element))
+  }
+
+  @inlinable
+  public mutating func visitArrayGet(_ typeIndex: UInt32) throws(WasmError) {
+    try visit(.arrayGet(typeIndex))
+  }
+
+  @inlinable
+  public mutating func visitArrayGetS(_ typeIndex: UInt32) throws(WasmError) {
+    try visit(.arrayGetS(typeIndex))
+  }
+
+  @inlinable
+  public mutating func visitArrayGetU(_ typeIndex: UInt32) throws(WasmError) {
+    try visit(.arrayGetU(typeIndex))
+  }
+
+  @inlinable
+  public mutating func visitArraySet(_ typeIndex: UInt32) throws(WasmError) {
+    try visit(.arraySet(typeIndex))
+  }
+
+  @inlinable
+  public mutating func visitArrayLen() throws(WasmError) {
+    try visit(.arrayLen)
+  }
+
+  @inlinable
+  public mutating func visitArrayFill(_ typeIndex: UInt32) throws(WasmError) {
+    try visit(.arrayFill(typeIndex))
+  }
+
+  @inlinable
+  public mutating func visitArrayCopy(destination: UInt32, source: UInt32) throws(WasmError) {
+    try visit(.arrayCopy(destination: destination, source: source))
+  }
+
+  @inlinable
+  public mutating func visitArrayInitData(typeIndex: UInt32, data: UInt32) throws(WasmError) {
+    try visit(.arrayInitData(typeIndex: typeIndex, data: data))
+  }
+
+  @inlinable
+  public mutating func visitArrayInitElem(typeIndex: UInt32, element: UInt32) throws(WasmError) {
+    try visit(.arrayInitElem(typeIndex: typeIndex, element: element))
+  }
+
+  @inlinable
+  public mutating func visitRefTest(_ type: ReferenceType) throws(WasmError) {
+    try visit(.refTest(type))
+  }
+
+  @inlinable
+  public mutating func visitRefCast(_ type: ReferenceType) throws(WasmError) {
+    try visit(.refCast(type))
+  }
+
+  @inlinable
+  public mutating func visitBrOnCast(_ cast: CastBranch) throws(WasmError) {
+    try visit(.brOnCast(cast))
+  }
+
+  @inlinable
+  public mutating func visitBrOnCastFail(_ cast: CastBranch) throws(WasmError) {
+    try visit(.brOnCastFail(cast))
+  }
+
+  @inlinable
+  public mutating func visitAnyConvertExtern() throws(WasmError) {
+    try visit(.anyConvertExtern)
+  }
+
+  @inlinable
+  public mutating func visitExternConvertAny() throws(WasmError) {
+    try visit(.externConvertAny)
+  }
+
+  @inlinable
+  public mutating func visitRefI31() throws(WasmError) {
+    try visit(.refI31)
+  }
+
+  @inlinable
+  public mutating func visitI31GetS() throws(WasmError) {
+    try visit(.i31GetS)
+  }
+
+  @inlinable
+  public mutating func visitI31GetU() throws(WasmError) {
+    try visit(.i31GetU)
   }
 
   @inlinable

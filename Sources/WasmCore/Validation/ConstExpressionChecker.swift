@@ -35,10 +35,33 @@ struct ConstExpressionChecker {
   ) throws(WasmError) {
     let offset = expression.offset
     var stack: [ValueType] = []
+    let table = types.table
     func pop(_ type: ValueType) throws(WasmError) {
-      guard let top = stack.popLast(), top == type else {
+      guard let top = stack.popLast(), table.isSubtype(top, of: type) else {
         throw .invalid("type mismatch", at: offset)
       }
+    }
+    func structFields(_ index: UInt32) throws(WasmError) -> [FieldType] {
+      guard let fields = table.structFields(index) else {
+        throw .invalid("unknown type \(index)", at: offset)
+      }
+      return fields
+    }
+    func arrayElement(_ index: UInt32) throws(WasmError) -> ValueType {
+      guard let element = table.arrayElement(index) else {
+        throw .invalid("unknown type \(index)", at: offset)
+      }
+      return element.storage.unpacked
+    }
+    func reference(_ index: UInt32) -> ValueType {
+      .ref(ReferenceType(isNullable: false, heapType: .concrete(index)))
+    }
+    /// Pops a reference of the hierarchy of `top`; returns whether it may be null.
+    func popConvertible(_ top: HeapType) throws(WasmError) -> Bool {
+      guard case .ref(let reference)? = stack.popLast(),
+        table.isSubtype(reference, of: ReferenceType(isNullable: true, heapType: top))
+      else { throw .invalid("type mismatch", at: offset) }
+      return reference.isNullable
     }
     for instruction in expression.instructions {
       switch instruction {
@@ -75,6 +98,45 @@ struct ConstExpressionChecker {
         try pop(.i64)
         try pop(.i64)
         stack.append(.i64)
+      case .structNew(let index):
+        let fields = try structFields(index)
+        for field in fields.reversed() { try pop(field.storage.unpacked) }
+        stack.append(reference(index))
+      case .structNewDefault(let index):
+        guard try structFields(index).allSatisfy({ $0.storage.unpacked.isDefaultable }) else {
+          throw .invalid("type mismatch", at: offset)
+        }
+        stack.append(reference(index))
+      case .arrayNew(let index):
+        let element = try arrayElement(index)
+        try pop(.i32)
+        try pop(element)
+        stack.append(reference(index))
+      case .arrayNewDefault(let index):
+        guard try arrayElement(index).isDefaultable else {
+          throw .invalid("type mismatch", at: offset)
+        }
+        try pop(.i32)
+        stack.append(reference(index))
+      case .arrayNewFixed(let index, let count):
+        let element = try arrayElement(index)
+        // Each operand is an instruction of the expression: a count beyond them
+        // fails at the first pop that finds nothing.
+        var i: UInt32 = 0
+        while i < count {
+          try pop(element)
+          i += 1
+        }
+        stack.append(reference(index))
+      case .refI31:
+        try pop(.i32)
+        stack.append(.ref(ReferenceType(isNullable: false, heapType: .i31)))
+      case .anyConvertExtern:
+        let nullable = try popConvertible(.extern)
+        stack.append(.ref(ReferenceType(isNullable: nullable, heapType: .any)))
+      case .externConvertAny:
+        let nullable = try popConvertible(.any)
+        stack.append(.ref(ReferenceType(isNullable: nullable, heapType: .extern)))
       }
     }
     guard stack.count == 1, types.table.isSubtype(stack[0], of: expected) else {

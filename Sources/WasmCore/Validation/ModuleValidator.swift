@@ -174,6 +174,10 @@ package enum ModuleValidator {
       case .function(let function):
         for value in function.parameters { try checker.check(value, at: offset) }
         for value in function.results { try checker.check(value, at: offset) }
+      case .struct(let fields):
+        for field in fields { try checker.check(field.storage.unpacked, at: offset) }
+      case .array(let element):
+        try checker.check(element.storage.unpacked, at: offset)
       }
       for supertype in type.supertypes {
         guard supertype < UInt32(i) else { throw .invalid("unknown type \(supertype)", at: offset) }
@@ -181,11 +185,7 @@ package enum ModuleValidator {
         guard !parent.isFinal else {
           throw .invalid("sub type \(i) does not match super type \(supertype)", at: offset)
         }
-        let matches: Bool
-        switch (type.composite, parent.composite) {
-        case (.function(let a), .function(let b)): matches = table.isSubtype(a, of: b)
-        }
-        guard matches else {
+        guard table.isSubtype(type.composite, of: parent.composite) else {
           throw .invalid("sub type \(i) does not match super type \(supertype)", at: offset)
         }
       }
