@@ -12,10 +12,13 @@ let package = Package(
   targets: [
     // The native peer of the eBPF benchmarks: libbpf driven from C.
     .target(name: "NativeBpf", linkerSettings: [.linkedLibrary("bpf")]),
+    // Runs a command for the whole-process benchmarks: times, and VmHWM through ptrace.
+    .target(name: "ProcessProbe"),
     .executableTarget(
       name: "wasmbpf-bench",
       dependencies: [
         "NativeBpf",
+        "ProcessProbe",
         .product(name: "WasmCore", package: "wasmbpf"),
         .product(name: "WasmInterp", package: "wasmbpf"),
         .product(name: "WasiPreview1", package: "wasmbpf"),

@@ -5,6 +5,10 @@
 #   work/modules/quickjs.wasm  QuickJS 2021-03-27 (PyPI sdist `quickjs`)
 #   work/kernels/*.wasm        the compute kernels of Benchmarks/Kernels/*.c (the .wat
 #                              kernels are read as text by the benchmarks themselves)
+#   work/native/NAME.so        each kernel built natively (clang -O2), loaded by
+#                              wasmbpf-bench for the in-process "native" column
+#   work/native/NAME           each kernel as a native executable, for the
+#                              whole-process comparison (Scripts/bench-process.sh)
 # Third-party sources are downloaded with pip into work/src and never committed.
 #
 # Needs: clang with the wasm32 target (the Swift toolchain's), Debian's wasi-libc and
@@ -17,6 +21,7 @@ work="$root/Benchmarks/work"
 src="$work/src"
 modules="$work/modules"
 kernels="$work/kernels"
+native="$work/native"
 objects="$work/obj"
 mkdir -p "$src" "$modules" "$kernels" "$objects"
 
@@ -82,6 +87,20 @@ build_kernels() {
   done
 }
 
+# The same kernels compiled for this machine by the same clang at the same -O2 (no
+# -march: the baseline x86-64 a distribution builds for). simd.c is written against
+# wasm_simd128.h and has no native build; simd_scalar.c is its scalar twin.
+build_native_kernels() {
+  mkdir -p "$native"
+  for file in "$root"/Benchmarks/Kernels/*.c; do
+    local name
+    name="$(basename "$file" .c)"
+    [ "$name" = simd ] && continue
+    clang -O2 -fPIC -shared "$file" -o "$native/$name.so" -lm
+    clang -O2 "$file" -o "$native/$name" -lm
+  done
+}
+
 # Prints the size of the code section of a module (section id 10).
 code_size() {
   python3 - "$1" <<'PY'
@@ -103,6 +122,7 @@ PY
 }
 
 build_kernels
+build_native_kernels
 if [ "${1:-}" != "--kernels-only" ]; then
   build_quickjs
   build_sqlite

@@ -1,14 +1,33 @@
 #!/usr/bin/env bash
-# Builds wasmbpf-run for use: release, with the Swift runtime linked in
-# (--static-swift-stdlib), so the binary runs on machines without a Swift toolchain
-# (it needs only Debian's libbpf1, libelf1, zlib1g and libstdc++6). Prints the binary's
-# path on its last line. The install (Scripts/install.sh), the demo (Scripts/demo.sh)
-# and CI's check (Scripts/check-release-cli.sh) all build through here.
+# Builds wasmbpf-run for use: release, one self-contained static binary that needs no
+# shared library at all (not even libc: it runs on any x86-64 Linux), so that an empty
+# WASI command starts in about a millisecond and a few MB (wasmbpf-oci: see below).
+# Prints the binary's path on its last line. The install (Scripts/install.sh), the demo (Scripts/demo.sh) and CI's
+# check (Scripts/check-release-cli.sh) all build through here.
+#
+# How, and what each part saves (measured in docs/performance.md, "Start-up"):
+# - --static-swift-stdlib: the Swift runtime linked in, not loaded from a toolchain.
+# - -static-pie: libc, libstdc++, libbpf, libelf and zlib linked in too (Debian's
+#   libbpf-dev, libelf-dev and zlib1g-dev have the archives), so there is no dynamic
+#   loader at start: no libraries to find and map, no symbol look-ups. Still a PIE,
+#   so the binary keeps ASLR; --disable-local-rpath because a static PIE may carry no
+#   RUNPATH (glibc asserts).
+# - lld with -z pack-relative-relocs: the ~42,000 relocations a PIE applies to itself
+#   take 8 KB (RELR) instead of 1 MB that start-up would read.
+# - --symbol-ordering-file: what start-up touches placed first, in the order it is
+#   touched (Scripts/release-symbol-order.txt, from Scripts/gen-startup-order.py), so
+#   that it fills a few pages instead of being spread over the 30 MB binary. SwiftPM
+#   does not see the file, so a newer list removes the binary to have it linked again.
+# - -disable-concrete-type-metadata-mangled-name-accessors: generic types such as
+#   `Dictionary<Name, Extern>` get their metadata from an accessor that is handed the
+#   `Hashable` conformance, instead of from their mangled name, which makes the runtime
+#   search every conformance record of the binary (~4,000) for it, once per type: half
+#   of an empty command's instructions.
 #
 # Usage: Scripts/build-release.sh [PRODUCT]
 #   PRODUCT        wasmbpf-run (the default), or wasmbpf-oci: the registry commands,
 #                  which wasmbpf-run execs from its own folder (docs/oci.md)
-#   SCRATCH_PATH   build folder (default .build-release)
+#   SCRATCH_PATH   build folder (default .build-release; wasmbpf-oci's is SCRATCH_PATH-oci)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -19,5 +38,26 @@ case "$product" in
   *) echo "build-release: unknown product $product (wasmbpf-run or wasmbpf-oci)" >&2; exit 2 ;;
 esac
 
-swift build -c release --static-swift-stdlib --product "$product" --scratch-path "$scratch" >&2
-echo "$scratch/release/$product"
+if [ "$product" = wasmbpf-oci ]; then
+  # The registry client resolves host names through glibc's NSS, which a static
+  # binary can only use with the very glibc it was linked against: this one keeps the
+  # Swift runtime linked in and the C libraries shared. Its own build folder: the
+  # flags differ from wasmbpf-run's, and SwiftPM rebuilds every module when they
+  # change, so one folder for both would rebuild everything at each alternation.
+  swift build -c release --static-swift-stdlib --product "$product" \
+    --scratch-path "$scratch-oci" >&2
+  echo "$scratch-oci/release/$product"
+  exit 0
+fi
+
+order=$PWD/Scripts/release-symbol-order.txt
+for binary in "$scratch"/release/wasmbpf-run "$scratch"/*/release/wasmbpf-run; do
+  if [ -f "$binary" ] && [ "$order" -nt "$binary" ]; then rm -f "$binary"; fi
+done
+swift build -c release --static-swift-stdlib --disable-local-rpath --product wasmbpf-run \
+  --scratch-path "$scratch" \
+  -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors \
+  -Xswiftc -use-ld=lld -Xswiftc -Xclang-linker -Xswiftc -static-pie \
+  -Xlinker -z -Xlinker pack-relative-relocs \
+  -Xlinker "--symbol-ordering-file=$order" -Xlinker --no-warn-symbol-ordering >&2
+echo "$scratch/release/wasmbpf-run"

@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Builds wasmbpf-run the way README.md's install step builds it
-# (Scripts/build-release.sh: release, Swift runtime linked in) and checks the binary:
-# no Swift shared library is loaded, and it runs a WASI command and an exported
-# function; then the install step, into a scratch prefix. CI runs this before the
-# tests, so that the documented build and install cannot break unnoticed.
+# (Scripts/build-release.sh: release, one static PIE) and checks the binary: no
+# shared library is loaded, no registry library is linked, and it runs a WASI command
+# and an exported function; then the install step, into a scratch prefix, with
+# wasmbpf-oci beside it (a registry command exec'd through it). CI runs this before
+# the tests, so that the documented build and install cannot break unnoticed.
 #
 # Then, on the kernel (root, tracefs mounted, as CI runs it), the lifetime the
 # optimiser could break and a debug build would hide: a guest closes its BPF object
 # from inside its own ring-buffer callback while the poll is iterating that buffer;
 # the poll must finish on its own references, and everything must be released.
 #
-#   SCRATCH_PATH   build folder (default .build-release)
+#   SCRATCH_PATH   build folder (default .build-release; wasmbpf-oci's: SCRATCH_PATH-oci)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -21,9 +22,21 @@ fail() {
   exit 1
 }
 
-if ldd "$binary" | grep -q 'libswift'; then
-  ldd "$binary" >&2
-  fail "$binary loads Swift shared libraries"
+# One static binary (Scripts/build-release.sh): no program interpreter, no shared
+# library, still position-independent (ASLR).
+if readelf -l "$binary" | grep -q 'INTERP\|Requesting program interpreter'; then
+  readelf -l "$binary" >&2
+  fail "$binary is dynamically linked"
+fi
+if readelf -d "$binary" | grep -q 'NEEDED'; then
+  readelf -d "$binary" >&2
+  fail "$binary needs shared libraries"
+fi
+readelf -h "$binary" | grep -q 'DYN (Position-Independent' || fail "$binary is not a PIE"
+# Running a local file must not pay for the registry client: none of SwiftNIO,
+# AsyncHTTPClient or BoringSSL is linked into wasmbpf-run (wasmbpf-oci holds them).
+if nm "$binary" | grep -q '7NIOCore\|15AsyncHTTPClient\|CNIOBoringSSL_'; then
+  fail "$binary links the registry client's libraries"
 fi
 
 work=$(mktemp -d)
@@ -59,6 +72,13 @@ for file in bin/wasmbpf-run share/bash-completion/completions/wasmbpf-run \
   [[ -s "$work/prefix/$file" ]] || fail "the install step left no $file"
 done
 cmp -s "$binary" "$work/prefix/bin/wasmbpf-run" || fail "the installed binary is not the release build"
+[[ -x "$work/prefix/bin/wasmbpf-oci" ]] || fail "the install step left no bin/wasmbpf-oci"
+# The installed wasmbpf-run execs its sibling for the registry's commands: an empty
+# cache (no registry needed) lists through wasmbpf-oci.
+status=0
+output=$(WASMBPF_CACHE_DIR="$work/cache" "$work/prefix/bin/wasmbpf-run" cache list 2>&1) || status=$?
+[[ $status -eq 0 && "$output" == *"(empty)"* ]] ||
+  fail "wasmbpf-run cache list (through wasmbpf-oci): status $status: $output"
 
 Scripts/build-fixtures.sh >/dev/null
 hostile=Fixtures/generated/bpf/guests/hostile.wasm

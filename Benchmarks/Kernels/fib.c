@@ -1,11 +1,17 @@
-/* Naive recursive Fibonacci: a call-heavy kernel. */
-#include <stdio.h>
+/* Naive recursive Fibonacci: a call-heavy kernel. Checked against the iterative sum. */
+#include "kernel.h"
 
-static unsigned fib(unsigned n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }
+static uint32_t fib(uint32_t n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }
 
-__attribute__((export_name("run"))) unsigned run(unsigned n) { return fib(n); }
-
-int main(void) {
-  printf("%u\n", run(27));
-  return 0;
+KERNEL_EXPORT unsigned run(unsigned n) {
+  uint32_t result = fib(n), previous = 0, current = 1;
+  for (uint32_t i = 0; i < n; i++) {
+    uint32_t next = previous + current;
+    previous = current;
+    current = next;
+  }
+  CHECK(result == previous);
+  return result;
 }
+
+KERNEL_MAIN(27)

@@ -1,7 +1,6 @@
 /* A mixed integer workload: build and walk linked lists, run a byte-driven state
  * machine (a switch the compiler turns into br_table), and CRC-32 the state trace. */
-#include <stdint.h>
-#include <stdio.h>
+#include "kernel.h"
 
 typedef struct Node { struct Node *next; uint32_t value; } Node;
 
@@ -34,8 +33,12 @@ static unsigned step(unsigned state, uint8_t byte) {
   }
 }
 
-__attribute__((export_name("run"))) unsigned run(unsigned rounds) {
+KERNEL_EXPORT unsigned run(unsigned rounds) {
   crc_init();
+  /* Self-check: CRC-32 of "123456789" is cbf43926. */
+  uint32_t check = 0xffffffffu;
+  for (const char *p = "123456789"; *p; p++) check = crc_update(check, (uint8_t)*p);
+  CHECK((check ^ 0xffffffffu) == 0xcbf43926u);
   uint32_t seed = 7, crc = 0xffffffffu, sum = 0;
   for (unsigned r = 0; r < rounds; r++) {
     /* Link the pool in a scrambled order, then walk it. */
@@ -57,15 +60,4 @@ __attribute__((export_name("run"))) unsigned run(unsigned rounds) {
   return (crc ^ 0xffffffffu) + sum;
 }
 
-int main(void) {
-  /* Self-check: CRC-32 of "123456789" is cbf43926. */
-  crc_init();
-  uint32_t crc = 0xffffffffu;
-  for (const char *p = "123456789"; *p; p++) crc = crc_update(crc, (uint8_t)*p);
-  if ((crc ^ 0xffffffffu) != 0xcbf43926u) {
-    printf("crc self-check failed\n");
-    return 1;
-  }
-  printf("%u\n", run(64));
-  return 0;
-}
+KERNEL_MAIN(64)

@@ -1,7 +1,6 @@
 /* Quicksort of n pseudo-random integers with the comparison behind a function pointer
  * (so every comparison is a call_indirect). */
-#include <stdint.h>
-#include <stdio.h>
+#include "kernel.h"
 
 typedef int (*compare_fn)(const void *, const void *);
 
@@ -32,7 +31,7 @@ static int32_t values[MAX];
 /* volatile so that the compiler cannot turn the indirect call into a direct one. */
 static compare_fn volatile comparator = compare_ints;
 
-__attribute__((export_name("run"))) unsigned run(unsigned n) {
+KERNEL_EXPORT unsigned run(unsigned n) {
   if (n > MAX) n = MAX;
   uint32_t seed = 12345;
   for (unsigned i = 0; i < n; i++) {
@@ -42,13 +41,10 @@ __attribute__((export_name("run"))) unsigned run(unsigned n) {
   if (n > 0) quicksort(values, 0, (long)n - 1, comparator);
   uint32_t check = 0;
   for (unsigned i = 1; i < n; i++) {
-    if (values[i - 1] > values[i]) return 0; /* not sorted: report failure */
+    CHECK(values[i - 1] <= values[i]);
     check = check * 31 + (uint32_t)values[i];
   }
   return check;
 }
 
-int main(void) {
-  printf("%u\n", run(MAX));
-  return 0;
-}
+KERNEL_MAIN(MAX)

@@ -1,13 +1,12 @@
 /* SIMD kernel (wasm_simd128.h): f32 saxpy and dot products, i32x4 checksums. */
-#include <stdint.h>
-#include <stdio.h>
+#include "kernel.h"
 #include <wasm_simd128.h>
 
 #define MAX 65536
 static float x[MAX], y[MAX];
 static int32_t w[MAX];
 
-__attribute__((export_name("run"))) unsigned run(unsigned rounds) {
+KERNEL_EXPORT unsigned run(unsigned rounds) {
   for (unsigned i = 0; i < MAX; i++) {
     x[i] = (float)(i % 97) * 0.25f;
     y[i] = (float)(i % 89) * 0.5f;
@@ -40,7 +39,4 @@ __attribute__((export_name("run"))) unsigned run(unsigned rounds) {
   return lanes + (uint32_t)(dot > 0 ? dot : -dot);
 }
 
-int main(void) {
-  printf("%u\n", run(16));
-  return 0;
-}
+KERNEL_MAIN(16)

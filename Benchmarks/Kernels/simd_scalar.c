@@ -2,14 +2,13 @@
  * same arrays, the same four-lane accumulators and checksum lanes, operations in
  * the same order, so run(n) returns the same checksum as simd.c's run(n). Lets a
  * benchmark compare v128 code with the best scalar code for the same work. */
-#include <stdint.h>
-#include <stdio.h>
+#include "kernel.h"
 
 #define MAX 65536
 static float x[MAX], y[MAX];
 static int32_t w[MAX];
 
-__attribute__((export_name("run"))) unsigned run(unsigned rounds) {
+KERNEL_EXPORT unsigned run(unsigned rounds) {
   for (unsigned i = 0; i < MAX; i++) {
     x[i] = (float)(i % 97) * 0.25f;
     y[i] = (float)(i % 89) * 0.5f;
@@ -42,7 +41,4 @@ __attribute__((export_name("run"))) unsigned run(unsigned rounds) {
   return lanes + (uint32_t)(dot > 0 ? dot : -dot);
 }
 
-int main(void) {
-  printf("%u\n", run(16));
-  return 0;
-}
+KERNEL_MAIN(16)

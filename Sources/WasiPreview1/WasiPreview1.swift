@@ -29,15 +29,15 @@ public final class WasiPreview1 {
   public var capturedStdout: WasiOutputBuffer { context.stdoutBuffer }
   public var capturedStderr: WasiOutputBuffer { context.stderrBuffer }
 
-  /// Defines every function of `wasi_snapshot_preview1` in `linker`.
+  /// Defines every function of `wasi_snapshot_preview1` in `linker`, each made in
+  /// `store` when an import asks for it (`Linker.defineOnDemand`).
   public func define(in linker: inout Linker, store: Store) {
-    for function in WasiImport.all {
-      linker.defineFunction(
-        module: WasiImport.moduleName, name: function.name, in: store,
-        parameters: function.type.parameters, results: function.type.results
-      ) { caller, arguments in
-        try self.call(function, caller: caller, arguments: arguments)
-      }
+    linker.defineOnDemand(module: WasiImport.moduleName) { [self] name in
+      guard let function = WasiImport.all.first(where: { $0.name == name }) else { return nil }
+      return .function(
+        store.hostFunction(type: function.type) { caller, arguments in
+          try self.call(function, caller: caller, arguments: arguments)
+        })
     }
   }
 

@@ -99,12 +99,27 @@ public final class Instance {
 /// wazero's host module builder).
 public struct Linker {
   var definitions: [Name: [Name: Extern]] = [:]
+  /// Modules whose definitions are made when an import asks for one (see
+  /// `defineOnDemand`).
+  var resolvers: [Name: (String) -> Extern?] = [:]
 
   public init() {}
 
   /// Defines `module`.`name`.
   public mutating func define(module: String, name: String, _ value: Extern) {
     definitions[Name(module), default: [:]][Name(name)] = value
+  }
+
+  /// Defines the names of `module` on demand: an import from `module` that no
+  /// `define` names is asked of `resolve` (nil: undefined). For a host module of which
+  /// a guest imports a few functions: WASI has 46, and defining them all up front was a
+  /// third of an empty command's start-up (docs/performance.md, "Start-up"). Each
+  /// look-up calls `resolve` again; it should make what it returns in the store the
+  /// module will be instantiated in.
+  public mutating func defineOnDemand(
+    module: String, _ resolve: @escaping (_ name: String) -> Extern?
+  ) {
+    resolvers[Name(module)] = resolve
   }
 
   /// Defines a host function `module`.`name` in `store`.
@@ -125,7 +140,9 @@ public struct Linker {
 
   /// The definition of `module`.`name`, if any.
   public func lookup(module: String, name: String) -> Extern? {
-    definitions[Name(module)]?[Name(name)]
+    let moduleName = Name(module)
+    if let defined = definitions[moduleName]?[Name(name)] { return defined }
+    return resolvers[moduleName]?(name)
   }
 
   /// Resolves the module's imports and instantiates it in `store`.

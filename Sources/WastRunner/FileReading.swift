@@ -34,9 +34,35 @@ public func readFile(_ path: String) throws(FileReadError) -> [UInt8] {
   guard (status.st_mode & S_IFMT) == S_IFREG else {
     throw FileReadError(path: path, reason: "not a regular file")
   }
-  var bytes: [UInt8] = []
-  // The size is a hint; reading until end of file also copes with a file that changes.
-  bytes.reserveCapacity(max(0, Int(status.st_size)))
+  // Straight into the result, sized from fstat plus one byte so that the end of the
+  // file shows without another allocation (a zeroed 64 KB buffer here was a tenth of
+  // an empty command's start-up). The size is only a hint: a file that grows while
+  // being read is read on in chunks.
+  var failure: Int32 = 0
+  var atEnd = false
+  let size = min(Int(clamping: max(status.st_size, 0)), Int.max - 1)
+  var bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, count in
+    count = 0
+    guard let base = buffer.baseAddress else { return }
+    while count < buffer.count {
+      let got = read(descriptor, base + count, buffer.count - count)
+      if got < 0 {
+        if errno == EINTR { continue }
+        failure = errno
+        return
+      }
+      if got == 0 {
+        atEnd = true
+        return
+      }
+      count += got
+    }
+  }
+  if failure != 0 {
+    errno = failure
+    throw FileReadError(path: path, reason: currentErrorText())
+  }
+  if atEnd { return bytes }
   var chunk = [UInt8](repeating: 0, count: 1 << 16)
   while true {
     let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }

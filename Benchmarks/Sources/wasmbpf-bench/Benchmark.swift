@@ -12,6 +12,9 @@ struct BenchmarkCase {
   /// instantiating). Timed in the same interleaved rounds and reported apart, so the
   /// reader can see how much of the peer's time it is; never subtracted silently.
   var peerOverhead: (() throws -> Void)? = nil
+  /// The same work compiled natively (the compute kernels), timed in the same rounds
+  /// for an ours/native column; not part of the WasmKit ratio.
+  var native: (() throws -> Void)? = nil
   /// Input bytes one run processes, for a throughput column (MB/s). `nil` when a
   /// throughput makes no sense for the benchmark.
   var bytesPerRun: Int? = nil

@@ -7,6 +7,8 @@ struct BenchmarkInputs {
   var modulesDirectory: String
   /// Compute kernels (Benchmarks/work/kernels/*.wasm), for execution benchmarks.
   var kernelsDirectory: String
+  /// The kernels built natively (Benchmarks/work/native/NAME.so and NAME).
+  var nativeDirectory: String
 
   /// Inputs next to this package, found from this source file's path so that the
   /// tool works from any current directory.
@@ -17,7 +19,8 @@ struct BenchmarkInputs {
     let work = packageRoot.appendingPathComponent("work")
     return BenchmarkInputs(
       modulesDirectory: work.appendingPathComponent("modules").path,
-      kernelsDirectory: work.appendingPathComponent("kernels").path)
+      kernelsDirectory: work.appendingPathComponent("kernels").path,
+      nativeDirectory: work.appendingPathComponent("native").path)
   }
 
   /// The `.wasm` files of a directory, sorted by name; empty when it does not exist.

@@ -2,8 +2,11 @@
 // exporting `run(n) -> i32` (a checksum). `prepare` instantiates both (placeholder
 // imports; `run` calls none) and checks that both return the same checksum; the
 // timed closures call `run(n)` on the live instance. Translation is lazy on both
-// sides and happens in the untimed checking call.
+// sides and happens in the untimed checking call. The native build of the same C
+// (work/native/NAME.so, loaded with dlopen) is a third side when it exists: same
+// checksum required, timed in the same rounds, shown as ours/native.
 
+import Foundation
 import WasmCore
 import WasmInterp
 
@@ -11,7 +14,8 @@ enum KernelBenchmarks {
   /// The argument of `run` per kernel: a run of a few milliseconds on an interpreter.
   static let sizes: [String: UInt32] = [
     "fib": 25, "sieve": 1 << 18, "matmul": 64, "sha256": 1 << 16, "qsort": 1 << 14, "mixed": 4,
-    "simd": 2, "simd_scalar": 2, "tailcall": 20_000,
+    "simd": 2, "simd_scalar": 2, "strscan": 2, "linkedlist": 1, "intmatrix": 20, "statevm": 1,
+    "bitops": 3, "memops": 2, "tailcall": 20_000,
   ]
   /// Kernels our interpreter cannot execute yet, with the reason (shown, not hidden).
   static let notYetExecutable: [String: String] = [:]
@@ -32,9 +36,14 @@ enum KernelBenchmarks {
           guard expected == actual else {
             throw BenchmarkFailure("checksums differ: ours \(actual), WasmKit \(expected)")
           }
+          let native = try nativeKernel(inputs.nativeDirectory + "/" + name + ".so")
+          if let native, native(n) != actual {
+            throw BenchmarkFailure("checksums differ: ours \(actual), native \(native(n))")
+          }
           return BenchmarkCase(
             ours: { blackHole(try ours(n)) },
-            peer: { blackHole(try peer(n)) })
+            peer: { blackHole(try peer(n)) },
+            native: native.map { run in { blackHole(run(n)) } })
         })
     }
   }
@@ -53,6 +62,21 @@ enum KernelBenchmarks {
       emit("kernel/\(name): FAILED: \(error)")
       return 1
     }
+  }
+
+  /// The `run` of a kernel's native build, or nil when it was not built (simd.c has
+  /// none). The library stays loaded for the life of the process.
+  static func nativeKernel(_ path: String) throws -> ((UInt32) -> UInt32)? {
+    guard FileManager.default.fileExists(atPath: path) else { return nil }
+    guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL) else {
+      throw BenchmarkFailure("cannot load \(path): \(String(cString: dlerror()))")
+    }
+    guard let symbol = dlsym(handle, "run") else {
+      throw BenchmarkFailure("\(path) has no run")
+    }
+    typealias Run = @convention(c) (UInt32) -> UInt32
+    let run = unsafeBitCast(symbol, to: Run.self)
+    return { n in run(n) }
   }
 
   /// Instantiates a kernel on our interpreter (lazy translation, the default) and

@@ -42,7 +42,7 @@ func pad(_ text: String, _ width: Int, left: Bool = false) -> String {
 func printTableHeader() {
   emit(
     pad("benchmark", 34, left: true) + pad("ours", 12) + pad("WasmKit", 12) + pad("ours/WK", 9)
-      + pad("ours MB/s", 11) + pad("WK MB/s", 10) + pad("spread o/p", 14))
+      + pad("ours MB/s", 11) + pad("WK MB/s", 10) + pad("spread o/p", 14) + pad("ours/native", 12))
 }
 
 func printRow(_ m: Measurement) {
@@ -50,7 +50,8 @@ func printRow(_ m: Measurement) {
   emit(
     pad(m.name, 34, left: true) + pad(formatSeconds(m.ours), 12) + pad(formatSeconds(m.peer), 12)
       + pad(String(format: "%.3f", m.ratio), 9) + pad(megabytesPerSecond(m.bytesPerRun, m.ours), 11)
-      + pad(megabytesPerSecond(m.bytesPerRun, m.peer), 10) + pad(spread, 14))
+      + pad(megabytesPerSecond(m.bytesPerRun, m.peer), 10) + pad(spread, 14)
+      + pad(m.native.map { String(format: "%.2f×", m.ours / $0) } ?? "-", 12))
   if let overhead = m.peerOverhead {
     let share = overhead / m.peer * 100
     let adjusted = m.ours / max(m.peer - overhead, 1e-12)
@@ -68,4 +69,10 @@ func printSummary(_ all: [Measurement]) {
   emit(
     "geometric mean of ours/WasmKit over \(measurements.count) benchmark(s): "
       + String(format: "%.3f", mean) + " (below 1: ours faster)")
+  let natives = measurements.compactMap { m in m.native.map { m.ours / $0 } }
+  if let nativeMean = geometricMean(natives) {
+    emit(
+      "geometric mean of ours/native over \(natives.count) benchmark(s): "
+        + String(format: "%.2f×", nativeMean))
+  }
 }

@@ -1,19 +1,37 @@
 // wasmbpf-bench: runs the registered benchmarks, ours and WasmKit interleaved.
 //
-// Usage: wasmbpf-bench [--list] [--check] [--rounds N] [--min-sample-ms N] [--modules DIR] [FILTER...]
-// A benchmark runs when its name contains any FILTER (all run without one).
+// Usage: wasmbpf-bench [--list] [--check] [--rounds N] [--min-sample-ms N] [--modules DIR]
+//                      [--cpu-time] [--instructions] [--profile ours|peer|native [--profile-runs N]]
+//                      [FILTER...]
+// A benchmark runs when its name contains any FILTER (all run without one). The
+// whole-process comparisons (`process`, `process/NAME`) run only when asked for.
 
 import Foundation
 
 var options = RunnerOptions()
 var filters = [String]()
 var listOnly = false
+var instructions = false
+var profileSide: String? = nil
+var profileRuns = 10
 var checkOnly = false
 var inputs = BenchmarkInputs.defaultLocation()
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
   switch argument {
   case "--list": listOnly = true
+  case "--instructions": instructions = true
+  case "--cpu-time": sampleClock = CLOCK_THREAD_CPUTIME_ID
+  case "--profile":
+    guard let side = arguments.popFirst(), ["ours", "peer", "native"].contains(side) else {
+      fatalError("--profile needs ours, peer or native")
+    }
+    profileSide = side
+  case "--profile-runs":
+    guard let value = arguments.popFirst().flatMap({ Int($0) }), value > 0 else {
+      fatalError("--profile-runs needs a positive integer")
+    }
+    profileRuns = value
   case "--check": checkOnly = true
   case "--rounds":
     guard let value = arguments.popFirst().flatMap({ Int($0) }), value > 0 else {
@@ -36,11 +54,49 @@ while let argument = arguments.popFirst() {
     inputs.modulesDirectory = value
   case "-h", "--help":
     emit(
-      "usage: wasmbpf-bench [--list] [--check] [--rounds N] [--min-sample-ms N] [--modules DIR] [FILTER...]"
+      "usage: wasmbpf-bench [--list] [--check] [--rounds N] [--min-sample-ms N] [--modules DIR] "
+        + "[--cpu-time] [--instructions] [--profile ours|peer|native [--profile-runs N]] [FILTER...]"
     )
     exit(0)
   default: filters.append(argument)
   }
+}
+
+if ProcessReport.isSelected(filters) {
+  if listOnly {
+    for entry in try ProcessReport.allCases(inputs) {
+      emit(
+        pad("process/" + entry.name, 34, left: true)
+          + "whole processes: ours, WasmKit's CLI, native")
+    }
+    exit(0)
+  }
+  do {
+    let failures = try ProcessReport.run(
+      filters: filters, rounds: options.rounds, minimumSampleSeconds: options.minimumSampleSeconds,
+      instructions: instructions, inputs: inputs)
+    exit(failures == 0 ? 0 : 1)
+  } catch {
+    emit("process: FAILED: \(error)")
+    exit(1)
+  }
+}
+
+// Profiling: one side of each selected benchmark, untimed, inside `timeRuns` only, so
+// that `valgrind --tool=callgrind --toggle-collect='*timeRuns*'` counts nothing but
+// that side's runs (docs/performance.md has the procedure).
+if let side = profileSide {
+  for benchmark in BenchmarkRegistry.all(inputs: inputs)
+  where filters.contains(where: { benchmark.name.contains($0) }) {
+    let work = try benchmark.prepare()
+    guard let run = side == "ours" ? work.ours : side == "peer" ? work.peer : work.native else {
+      emit("\(benchmark.name): no \(side) side")
+      exit(1)
+    }
+    _ = try timeRuns(profileRuns, run)
+    emit("\(benchmark.name): \(profileRuns) run(s) of \(side)")
+  }
+  exit(0)
 }
 
 let wantsRSS = filters.isEmpty || filters.contains { RSSReport.name.contains($0) }
@@ -83,6 +139,8 @@ if checkOnly {
 
 emit(
   "wasmbpf-bench: \(selected.count) benchmark(s), \(options.rounds) interleaved rounds, medians per run"
+    + (sampleClock == CLOCK_THREAD_CPUTIME_ID ? " (thread CPU time)" : "")
+    + "; load average \(ProcessReport.loadAverage())"
 )
 printTableHeader()
 let runner = Runner(options: options)
