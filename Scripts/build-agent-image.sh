@@ -6,7 +6,9 @@
 # package manager.
 #
 #   Scripts/build-agent-image.sh [IMAGE]     (default localhost/wasmbpfd:dev)
-#   SCRATCH_PATH    build folder (default .build-release; .build-static for debug)
+#   SCRATCH_PATH    build folder (default .build-release-oci, where the install step
+#                   built wasmbpf-oci with the same flags, so NIO and the registry
+#                   client are compiled once; .build-static for debug)
 #   CONFIGURATION   release (default) or debug (a quicker image for trying things;
 #                   its own folder, because objects built for a static link do not
 #                   link dynamically, and .build is the tests' dynamic build)
@@ -16,7 +18,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 image=${1:-localhost/wasmbpfd:dev}
 configuration=${CONFIGURATION:-release}
 case "$configuration" in
-  release) scratch=${SCRATCH_PATH:-.build-release} ;;
+  release) scratch=${SCRATCH_PATH:-.build-release-oci} ;;
   debug) scratch=${SCRATCH_PATH:-.build-static} ;;
   *) echo "build-agent-image: CONFIGURATION is release or debug" >&2; exit 2 ;;
 esac

@@ -16,7 +16,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 image=localhost/wasmbpfd:test
 configuration=${CONFIGURATION:-release}
-scratch=${SCRATCH_PATH:-$([[ "$configuration" == debug ]] && echo .build-static || echo .build-release)}
+scratch=${SCRATCH_PATH:-$([[ "$configuration" == debug ]] && echo .build-static || echo .build-release-oci)}
 started=$(date +%s)
 
 fail() {
