@@ -2,8 +2,8 @@
 ;; `run(n)` builds a stretch tree of depth n+1, keeps a long-lived tree of depth n,
 ;; and builds and checks 2^(n-d+4) short-lived trees of each depth d = 4, 6, ... n;
 ;; it returns the sum of the node counts (run(16) = 14985902, about 15 million
-;; allocations). Not yet part of wasmbpf-bench: docs/gc.md gives the commands and
-;; the numbers measured by hand against wasmtime.
+;; allocations). `wasmbpf-bench --gc-once binarytrees 16 [ours|wasmtime]` runs it
+;; (GCBenchmarks.swift); docs/gc.md has the numbers.
 (module
   (type $node (struct (field $l (ref null $node)) (field $r (ref null $node))))
   (func $make (param $d i32) (result (ref $node))

@@ -8,8 +8,8 @@
 // so an integer that happens to equal an address only keeps that object a little
 // longer. Objects never move, so a conservative root is always safe. Precise roots:
 // the globals, tables and element segments of every instance, the payloads of
-// exceptions an `exnref` may reach and of the one propagating, and objects handed
-// to the host (pinned: kept as long as the store, docs/gc.md). Inside objects,
+// exceptions an `exnref` may reach and of the one propagating, and objects the
+// host holds (until it releases them, GCHostReferences.swift). Inside objects,
 // only those whose type has reference fields are scanned. docs/gc.md says why.
 
 #if canImport(Glibc)
@@ -28,6 +28,8 @@ public struct GCStatistics: Sendable {
   public var totalPause: Duration = .zero
   /// Bytes of objects alive after the last collection.
   public var liveBytesAfterLastCollection = 0
+  /// Objects the host holds (not yet released with `Store.release(_:)`).
+  public var hostHeldObjects = 0
 
   /// The heap size below which no collection runs.
   static let minimumThreshold = 4 << 20
@@ -74,12 +76,7 @@ extension StoreRuntime {
     for exception in exceptions {
       visit(ExceptionHeader.payload(exception), count: exception.pointee.cellCount)
     }
-    for address in gcObjects {
-      let header = UnsafeMutablePointer<GCHeader>(bitPattern: address).unsafelyUnwrapped
-      if header.pointee.tag & GCHeader.pinnedBit != 0 {
-        visit(UInt64(address))
-      }
-    }
+    for (address, _) in hostHandles { visit(UInt64(address)) }
     // Everything reachable from them.
     while let address = work.popLast() {
       let cell = UInt64(address)
@@ -121,9 +118,4 @@ extension StoreRuntime {
     return MemoryLayout<GCHeader>.stride + cells * 8
   }
 
-  /// Keeps an object the host now holds for as long as the store lives.
-  func pin(_ cell: UInt64) {
-    guard GCRef.isObject(cell), gcObjects.contains(UInt(truncatingIfNeeded: cell)) else { return }
-    GCHeader.header(cell).pointee.tag |= GCHeader.pinnedBit
-  }
 }

@@ -50,10 +50,9 @@ struct GCHeader {
   static let magic: UInt64 = 0xC0DE_6C00_0000_0000
   static let structKind: UInt64 = 1
   static let arrayKind: UInt64 = 2
-  /// Tag bits beside the kind: reached by the running collection; handed to the
-  /// host (never collected, see docs/gc.md); cells may hold references.
+  /// Tag bits beside the kind: reached by the running collection; cells may hold
+  /// references.
   static let markBit: UInt64 = 1 << 8
-  static let pinnedBit: UInt64 = 1 << 9
   static let referencesBit: UInt64 = 1 << 10
   static let flagMask: UInt64 = 0x7FF
 

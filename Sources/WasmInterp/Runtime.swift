@@ -154,6 +154,8 @@ final class StoreRuntime {
   var gcBytes = 0
   var gcThreshold = GCStatistics.minimumThreshold
   var gcStatistics = GCStatistics()
+  /// Objects the host holds, by address: roots until released (GCHostReferences.swift).
+  var hostHandles: [UInt: GCHostHandle] = [:]
   /// Struct and array layouts by store type id (GCObjects.swift).
   var gcLayouts: [Int: UnsafeMutablePointer<Int>] = [:]
   /// Every tag of the store, by the address of its state (exceptions name their tag
@@ -192,6 +194,7 @@ final class StoreRuntime {
     instances.removeAll()
     functions.removeAll()
     for exception in exposedExceptions { releaseException(exception) }
+    for (_, handle) in hostHandles { handle.isReleased = true }
     releaseObjects()
     if let pending = context.pointee.pendingException, !pending.pointee.isExposed {
       releaseException(pending)
@@ -249,8 +252,9 @@ final class StoreRuntime {
       guard let r, r <= GCRef.maxHostValue else { return 0 }
       return GCRef.host(r)
     case .anyRef(let r):
-      guard let r, r.runtime == nil || r.runtime === self else { return 0 }
-      return r.bits
+      guard let r else { return 0 }
+      guard let handle = r.handle else { return r.bits }
+      return handle.runtime === self && !handle.isReleased ? r.bits : 0
     case .exnRef(let r):
       guard let r, r.runtime === self else { return 0 }
       return UInt64(UInt(bitPattern: r.object))
@@ -288,18 +292,14 @@ final class StoreRuntime {
             bitPattern: UInt(truncatingIfNeeded: cell))
         else { return .funcRef(nil) }
         // A concrete reference type may be a struct or array type.
-        if GCHeader.isObject(cell) {
-          pin(cell)
-          return .anyRef(AnyReference(bits: cell, runtime: self))
-        }
+        if GCHeader.isObject(cell) { return .anyRef(hostReference(cell)) }
         return .funcRef(FunctionReference(storeIndex: entry.pointee.storeIndex))
       case .extern, .any:
         if cell == 0 {
           return Value.Kind(r.heapType) == .extern ? .externRef(nil) : .anyRef(nil)
         }
         if GCRef.isHost(cell) { return .externRef(GCRef.hostValue(cell)) }
-        pin(cell)
-        return .anyRef(AnyReference(bits: cell, runtime: self))
+        return .anyRef(hostReference(cell))
       case .exception:
         guard let exception = ExceptionPointer(bitPattern: UInt(truncatingIfNeeded: cell)) else {
           return .exnRef(nil)

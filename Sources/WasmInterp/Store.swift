@@ -34,8 +34,13 @@ public final class Store {
   /// A handle another thread can use to stop guests running in this store.
   public var interruptHandle: InterruptHandle { InterruptHandle(runtime: runtime) }
 
-  /// The GC heap's counters: bytes allocated, collections and their pauses.
-  public var gcStatistics: GCStatistics { runtime.gcStatistics }
+  /// The GC heap's counters: bytes allocated, collections and their pauses, and
+  /// the objects the host holds.
+  public var gcStatistics: GCStatistics {
+    var statistics = runtime.gcStatistics
+    statistics.hostHeldObjects = runtime.hostHandles.count
+    return statistics
+  }
 
   /// A host function that guests can import.
   public func hostFunction(type: FunctionType, _ body: @escaping HostFunctionBody) -> Function {

@@ -20,6 +20,9 @@ struct TypeRegistry {
   private(set) var supertypes: [Int] = [0]
   /// What each id defines (function, struct or array).
   private(set) var kinds: [Kind] = [.function]
+  /// The fields of each struct id, the element of each array id (one field), none
+  /// for a function id, in store form: what the host's typed accessors decode.
+  private(set) var fieldTypes: [[FieldType]] = [[]]
 
   enum Kind { case function, structure, array }
 
@@ -47,6 +50,7 @@ struct TypeRegistry {
           functionTypes.append(
             types[member].functionType ?? FunctionType(parameters: [], results: []))
           supertypes.append(0)
+          fieldTypes.append([])
           switch types[member].composite {
           case .function: kinds.append(.function)
           case .struct: kinds.append(.structure)
@@ -54,6 +58,14 @@ struct TypeRegistry {
           }
         }
         for member in index..<end {
+          // In store form, now that every id of the group is known.
+          switch types[member].composite {
+          case .function: break
+          case .struct(let fields):
+            fieldTypes[first + (member - index)] = fields.map { Self.storeForm($0, ids) }
+          case .array(let element):
+            fieldTypes[first + (member - index)] = [Self.storeForm(element, ids)]
+          }
           if let supertype = types[member].supertypes.first, Int(supertype) < types.count {
             supertypes[first + (member - index)] =
               Int(supertype) < index ? ids[Int(supertype)] : first + (Int(supertype) - index)
@@ -76,6 +88,7 @@ struct TypeRegistry {
     functionTypes.append(type)
     supertypes.append(0)
     kinds.append(.function)
+    fieldTypes.append([])
     return id
   }
 
@@ -106,6 +119,11 @@ struct TypeRegistry {
     let id = Int(index) < ids.count ? ids[Int(index)] : 0
     return ReferenceType(
       isNullable: type.isNullable, heapType: .concrete(UInt32(truncatingIfNeeded: id)))
+  }
+
+  static func storeForm(_ field: FieldType, _ ids: [Int]) -> FieldType {
+    guard case .value(let type) = field.storage else { return field }
+    return FieldType(.value(storeForm(type, ids)), mutability: field.mutability)
   }
 
   /// Subtyping of value types in store form.

@@ -61,7 +61,12 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
       // A host value is an externref, or an anyref of no more precise type.
       return e <= GCRef.maxHostValue && (r.heapType == .extern || r.heapType == .any)
     case (.anyRef(let a), .ref(let r)):
-      guard let a else { return r.isNullable && Kind(r.heapType) == .any }
+      // A null of a concrete type may be a struct's or an array's (GC's null).
+      guard let a else {
+        guard r.isNullable else { return false }
+        if case .concrete = r.heapType { return true }
+        return Kind(r.heapType) == .any
+      }
       return a.hasHeapType(r.heapType)
     case (.exnRef(let x), .ref(let r)):
       return Kind(r.heapType) == .exception && (x != nil || r.isNullable)
@@ -129,24 +134,32 @@ extension Value {
 }
 
 /// A non-null GC reference: an i31 or an object (struct or array) of a store.
-/// Compares by identity (objects) or value (i31), as `ref.eq` does.
+///
+/// An object the host receives is held (a root of the store's collector) until the
+/// host calls `Store.release(_:)`; afterwards every copy of the reference is
+/// refused by the store (`GCAccessError.released` from the accessors, a type
+/// mismatch when passed to a guest), because the object may be freed. Equality is
+/// `ref.eq`'s: an i31 by value, an object by identity (copies of one reference are
+/// equal; a reference the host released equals only its own copies).
 public struct AnyReference: Hashable, @unchecked Sendable, CustomStringConvertible {
   /// The cell encoding (GCObjects.swift).
   let bits: UInt64
-  /// The store of an object (nil for an i31).
-  let runtime: StoreRuntime?
+  /// The host's hold on an object (nil for an i31).
+  let handle: GCHostHandle?
 
-  init(bits: UInt64, runtime: StoreRuntime?) {
+  init(bits: UInt64, handle: GCHostHandle?) {
     self.bits = bits
-    self.runtime = GCRef.isI31(bits) ? nil : runtime
+    self.handle = GCRef.isI31(bits) ? nil : handle
   }
 
   /// An `i31ref` of the low 31 bits of `value`.
   public static func i31(_ value: Int32) -> AnyReference {
-    AnyReference(bits: GCRef.i31(UInt64(UInt32(bitPattern: value))), runtime: nil)
+    AnyReference(bits: GCRef.i31(UInt64(UInt32(bitPattern: value))), handle: nil)
   }
 
-  public static func == (a: AnyReference, b: AnyReference) -> Bool { a.bits == b.bits }
+  public static func == (a: AnyReference, b: AnyReference) -> Bool {
+    a.bits == b.bits && a.handle === b.handle
+  }
   public func hash(into hasher: inout Hasher) { hasher.combine(bits) }
 
   /// What the reference is.
@@ -157,12 +170,13 @@ public struct AnyReference: Hashable, @unchecked Sendable, CustomStringConvertib
     case array
   }
 
+  /// What the reference is (an object's kind stays known after it is released).
   public var kind: Kind {
     if GCRef.isI31(bits) {
       let raw = UInt32(truncatingIfNeeded: bits >> 1)
       return .i31(Int32(bitPattern: raw << 1) >> 1)
     }
-    return GCHeader.header(bits).pointee.tag & 0xFF == GCHeader.arrayKind ? .array : .structure
+    return handle?.isArray == true ? .array : .structure
   }
 
   public var description: String {
@@ -174,8 +188,10 @@ public struct AnyReference: Hashable, @unchecked Sendable, CustomStringConvertib
   }
 
   /// Whether the reference has heap type `heap` as far as it can tell without a
-  /// module (a concrete type is checked by the store).
+  /// module (a concrete type is checked by the store). A released object has none:
+  /// it may be freed.
   func hasHeapType(_ heap: HeapType) -> Bool {
+    if let handle, handle.live == nil { return false }
     switch (heap, kind) {
     case (.any, _), (.extern, _), (.eq, _), (.concrete, .structure), (.concrete, .array):
       return true

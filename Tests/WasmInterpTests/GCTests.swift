@@ -123,4 +123,122 @@ import WasmInterp
     // Host values from 2^62 up do not fit the encoding: the call is refused.
     #expect(trap(calling: instance.function("id"), .externRef(1 << 62)) != nil)
   }
+
+  /// A guest handing the host a 2,000,000-element array (16 MB), structs with every
+  /// kind of field, and a way to churn garbage.
+  static let hostModule = """
+    (module
+      (type $big (array (mut i64)))
+      (type $pair (struct (field $a i8) (field $b (mut i16)) (field $c f64)
+                          (field $d (ref null $big)) (field $e i31ref)))
+      (type $bytes (array (mut i8)))
+      (func $churn (export "churn") (param $n i32)
+        (loop $again
+          (drop (array.new_default $big (i32.const 1000)))
+          (br_if $again (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+      (func (export "big") (result (ref $big))
+        (array.new $big (i64.const 7) (i32.const 2000000)))
+      (func (export "pair") (param (ref null $big)) (result (ref $pair))
+        (struct.new $pair (i32.const 0xF0) (i32.const 0x8001) (f64.const 2.5)
+          (local.get 0) (ref.i31 (i32.const -3))))
+      (func (export "bytes") (result (ref $bytes))
+        (array.new_fixed $bytes 3 (i32.const 1) (i32.const 0xFF) (i32.const 0x80)))
+      (func (export "same") (param eqref eqref) (result i32)
+        (ref.eq (local.get 0) (local.get 1)))
+    )
+    """
+
+  /// The host's reference from a call's single result.
+  static func reference(_ results: [Value]) throws -> AnyReference {
+    guard case .anyRef(let reference?)? = results.first else {
+      throw GCAccessError.notAStruct(.i31(0))
+    }
+    return reference
+  }
+
+  @Test func aReleasedObjectIsReclaimedAndAHeldOneSurvives() throws {
+    let store = Self.store()
+    let instance = try instantiate(text: Self.hostModule, store: store)
+    let released = try Self.reference(instance.function("big")!.call())
+    let held = try Self.reference(instance.function("big")!.call())
+    #expect(store.gcStatistics.hostHeldObjects == 2)
+    _ = try instance.function("churn")!.call(.i32(10_000))
+    // Both 16 MB arrays are still alive: the host holds them.
+    #expect(store.gcStatistics.collections > 0)
+    #expect(store.gcStatistics.liveBytesAfterLastCollection > 32_000_000)
+    store.release(released)
+    #expect(store.gcStatistics.hostHeldObjects == 1)
+    let before = store.gcStatistics.collections
+    _ = try instance.function("churn")!.call(.i32(10_000))
+    #expect(store.gcStatistics.collections > before)
+    let live = store.gcStatistics.liveBytesAfterLastCollection
+    #expect(live > 16_000_000 && live < 17_000_000)
+    // The held array is intact; the released one is refused, never read.
+    #expect(try held.arrayLength() == 2_000_000)
+    #expect(try held.element(1_999_999) == .i64(7))
+    #expect(throws: GCAccessError.released) { try released.arrayLength() }
+    #expect(trap(calling: instance.function("same"), .anyRef(released), .anyRef(held)) != nil)
+    store.release(released)  // twice: nothing happens
+    store.release(held)
+    #expect(store.gcStatistics.hostHeldObjects == 0)
+  }
+
+  @Test func referencesCompareAsRefEqDoes() throws {
+    let store = Self.store()
+    let instance = try instantiate(text: Self.hostModule, store: store)
+    let big = try Self.reference(instance.function("big")!.call())
+    let pair = try Self.reference(instance.function("pair")!.call(.anyRef(big)))
+    // The same object reached twice is one reference; two objects are two.
+    #expect(try pair.field(3) == .anyRef(big))
+    #expect(pair != big)
+    #expect(AnyReference.i31(5) == AnyReference.i31(5))
+    #expect(AnyReference.i31(5) != AnyReference.i31(6))
+    let same = instance.function("same")!
+    #expect(try same.call(.anyRef(big), .anyRef(big)) == [.i32(1)])
+    #expect(try same.call(.anyRef(big), .anyRef(pair)) == [.i32(0)])
+    // Released and reached again: a new reference, which works.
+    store.release(big)
+    let again = try pair.field(3)
+    #expect(again != .anyRef(big))
+    guard case .anyRef(let fresh?) = again else {
+      Issue.record("field 3 is \(again)")
+      return
+    }
+    #expect(try fresh.arrayLength() == 2_000_000)
+  }
+
+  @Test func typedAccessorsReadFieldsAndElements() throws {
+    let instance = try instantiate(text: Self.hostModule)
+    let pair = try Self.reference(instance.function("pair")!.call(.anyRef(nil)))
+    #expect(pair.kind == .structure)
+    #expect(try pair.field(0) == .i32(0xF0))
+    #expect(try pair.field(0, signExtended: true) == .int32(-16))
+    #expect(try pair.field(1) == .i32(0x8001))
+    #expect(try pair.field(1, signExtended: true) == .int32(-32767))
+    #expect(try pair.field(2) == .double(2.5))
+    #expect(try pair.field(3) == .anyRef(nil))
+    #expect(try pair.field(4) == .anyRef(.i31(-3)))
+    let bytes = try Self.reference(instance.function("bytes")!.call())
+    #expect(bytes.kind == .array)
+    #expect(try bytes.arrayLength() == 3)
+    #expect(try bytes.element(1) == .i32(0xFF))
+    #expect(try bytes.element(2, signExtended: true) == .int32(-128))
+    // Wrong kind, wrong index: clear errors.
+    #expect(throws: GCAccessError.indexOutOfBounds(index: 5, count: 5)) { try pair.field(5) }
+    #expect(throws: GCAccessError.indexOutOfBounds(index: -1, count: 5)) { try pair.field(-1) }
+    #expect(throws: GCAccessError.indexOutOfBounds(index: 3, count: 3)) { try bytes.element(3) }
+    #expect(throws: GCAccessError.notAnArray(.structure)) { try pair.arrayLength() }
+    #expect(throws: GCAccessError.notAStruct(.array)) { try bytes.field(0) }
+    #expect(throws: GCAccessError.notAStruct(.i31(4))) { try AnyReference.i31(4).field(0) }
+  }
+
+  @Test func aReferenceOutlivingItsStoreIsRefused() throws {
+    var reference: AnyReference?
+    do {
+      let store = Self.store()
+      let instance = try instantiate(text: Self.hostModule, store: store)
+      reference = try Self.reference(instance.function("bytes")!.call())
+    }
+    #expect(throws: GCAccessError.released) { try reference?.arrayLength() }
+  }
 }

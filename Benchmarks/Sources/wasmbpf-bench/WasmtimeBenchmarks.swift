@@ -75,13 +75,15 @@ final class WasmtimePeer {
   let output = Pipe()
   var buffer: [UInt8] = []
 
-  init(kernel: String) throws {
-    let environment = ProcessInfo.processInfo.environment
+  /// WASMBPF_PEER_PYTHON, else the venv Scripts/bench-smoke.sh makes, else the system's.
+  static var python: String {
     let venv = WasmtimeBenchmarks.packageRoot + "/work/peer-venv/bin/python3"
-    let python =
-      environment["WASMBPF_PEER_PYTHON"]
+    return ProcessInfo.processInfo.environment["WASMBPF_PEER_PYTHON"]
       ?? (FileManager.default.isExecutableFile(atPath: venv) ? venv : "/usr/bin/python3")
-    process.executableURL = URL(fileURLWithPath: python)
+  }
+
+  init(kernel: String) throws {
+    process.executableURL = URL(fileURLWithPath: Self.python)
     process.arguments = [WasmtimeBenchmarks.packageRoot + "/Peers/wasmtime_peer.py", kernel]
     process.standardInput = input
     process.standardOutput = output

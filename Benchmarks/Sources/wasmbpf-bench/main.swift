@@ -49,6 +49,10 @@ while let argument = arguments.popFirst() {
   case "--kernel-once":  // hidden: one fixed run of a kernel on ours only (callgrind)
     guard let name = arguments.popFirst() else { fatalError("--kernel-once needs a kernel name") }
     exit(KernelBenchmarks.runOnce(name: name, inputs: inputs))
+  case "--gc-once":  // hidden: one run of a GC workload, ours or wasmtime (GCBenchmarks.swift)
+    guard let name = arguments.popFirst(), let n = arguments.popFirst().flatMap({ UInt32($0) })
+    else { fatalError("--gc-once needs a workload name and a size") }
+    exit(GCBenchmarks.runOnce(name: name, n: n, side: arguments.popFirst() ?? "ours"))
   case "--modules":
     guard let value = arguments.popFirst() else { fatalError("--modules needs a directory") }
     inputs.modulesDirectory = value
