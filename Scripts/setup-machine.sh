@@ -23,6 +23,7 @@ packages=(
   ca-certificates            # the system trust store the registry client verifies with
   docker-registry            # the CNCF distribution server the registry tests run
   groff-base                 # renders the man page (tests check it)
+  hyperfine                  # Scripts/bench-startup.sh's cross-check of start-up times
   iproute2                   # network namespaces for the XDP example's test
   libbpf-dev                 # the BpfSys module (libbpf)
   libclang-rt-14-dev-wasm32  # wasm32 compiler builtins (Scripts/wasi-toolchain.sh)
