@@ -39,13 +39,17 @@ public enum APIDecodingFailure: Error, Equatable, CustomStringConvertible {
   case malformed(String)
   case unknownField(path: String, known: [String])
   case invalidField(path: String, reason: String)
+  /// Every field is valid on its own (the OpenAPI schema accepts the request) but
+  /// together they ask for what cannot be done: a 422, not a 400.
+  case conflictingPolicy(path: String, reason: String)
 
   public var description: String {
     switch self {
     case .malformed(let detail): "malformed JSON: \(detail)"
     case .unknownField(let path, let known):
       "unknown field '\(path)' (known here: \(known.joined(separator: ", ")))"
-    case .invalidField(let path, let reason): "field '\(path)': \(reason)"
+    case .invalidField(let path, let reason), .conflictingPolicy(let path, let reason):
+      "field '\(path)': \(reason)"
     }
   }
 
@@ -55,6 +59,7 @@ public enum APIDecodingFailure: Error, Equatable, CustomStringConvertible {
     case .malformed: .malformedJSON
     case .unknownField: .unknownField
     case .invalidField: .invalidField
+    case .conflictingPolicy: .invalidPolicy
     }
   }
 }

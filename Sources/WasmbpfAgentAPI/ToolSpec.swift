@@ -74,7 +74,7 @@ public struct ToolSpec: Codable, Equatable, Sendable {
     }
     // An artifact's policy exists only for a module that is an artifact.
     if policy.artifact != nil, module.oci == nil {
-      throw APIDecodingFailure.invalidField(
+      throw APIDecodingFailure.conflictingPolicy(
         path: "policy.artifact",
         reason: "applies the policy an OCI artifact carries: give module.oci")
     }

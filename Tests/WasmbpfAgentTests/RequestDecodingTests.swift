@@ -92,9 +92,11 @@ import WasmbpfAgentAPI
     }
     #expect(
       failure(spec(#""file":"/a.wasm""#, "true"))
-        == .invalidField(
+        == .conflictingPolicy(
           path: "policy.artifact",
           reason: "applies the policy an OCI artifact carries: give module.oci"))
+    // Schema-valid (the OpenAPI document cannot say "only with module.oci"): a 422.
+    #expect(failure(spec(#""file":"/a.wasm""#, "true"))?.code.httpStatus == 422)
     // Exactly one source of policy.
     #expect(
       failure(
