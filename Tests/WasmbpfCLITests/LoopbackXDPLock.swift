@@ -1,6 +1,7 @@
 // One XDP program per interface: the tests that attach one to the loopback interface
-// (in three test targets of one test process, and in other test runs on the same
-// machine) take turns through a lock file.
+// (in two test targets of one test process, and in other test runs on the same
+// machine) take turns through a lock file. Synchronous only: a holder that awaited
+// could wait for a pool thread that a blocked waiter holds.
 
 #if canImport(Glibc)
   import Glibc
@@ -16,12 +17,3 @@ func withLoopbackXDP<R>(_ body: () throws -> R) rethrows -> R {
   return try body()
 }
 
-/// `withLoopbackXDP` for async tests.
-func withLoopbackXDP<R>(_ body: () async throws -> R) async rethrows -> R {
-  let descriptor = open("/tmp/wasmbpf-tests-xdp-lo.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o666)
-  if descriptor >= 0 {
-    while flock(descriptor, LOCK_EX) != 0 && errno == EINTR {}
-  }
-  defer { if descriptor >= 0 { close(descriptor) } }
-  return try await body()
-}
