@@ -55,6 +55,9 @@ struct CodeBuffer {
   private(set) var words: [Int] = []
   private var latest: Record?
   private var previous: Record?
+  /// The handler word of every instruction emitted, in order, with its replica
+  /// family (HandlerReplicas.swift) or -1.
+  private var sites: [(start: Int, family: Int)] = []
 
   var count: Int { words.count }
 
@@ -83,11 +86,32 @@ struct CodeBuffer {
     _ handler: Handler, _ operands: [Int], shape: Shape = .other, writesResult: Bool = false
   ) {
     let start = words.count
-    words.append(word(handler))
+    let handlerWord = word(handler)
+    sites.append((start, replicaFamilies[handlerWord] ?? -1))
+    words.append(handlerWord)
     words.append(contentsOf: operands)
     previous = latest
     latest = Record(
       start: start, end: words.count, shape: shape, resultWord: writesResult ? start + 1 : nil)
+  }
+
+  /// The finished code: every replicated handler's site gets the copy picked by
+  /// the word of the instruction after it, from the last instruction back, so that
+  /// sites followed by the same code share a copy (whose jump then keeps going to
+  /// one place) and sites followed by different code mostly do not. Peepholes look at
+  /// records, never at handler words, so the copies do not matter to them.
+  var finishedWords: [Int] {
+    var finished = words
+    var following = 0
+    for site in sites.reversed() {
+      if site.family >= 0 {
+        let copies = replicaCopies[site.family]
+        let mixed = UInt64(truncatingIfNeeded: following) &* 0x9E37_79B9_7F4A_7C15
+        finished[site.start] = copies[Int(truncatingIfNeeded: mixed >> 32) % copies.count]
+      }
+      following = finished[site.start]
+    }
+    return finished
   }
 
   /// Appends words that belong to the instruction before them (branch offsets,
@@ -102,6 +126,7 @@ struct CodeBuffer {
   /// records of it.
   mutating func retract(to start: Int) {
     words.removeLast(words.count - start)
+    while let site = sites.last, site.start >= start { sites.removeLast() }
     if let record = latest, record.end > start {
       latest = previous
       previous = nil

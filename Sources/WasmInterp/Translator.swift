@@ -153,7 +153,7 @@ struct Translator: InstructionVisitor {
 
   var result: TranslatedCode {
     TranslatedCode(
-      words: code.words, frameSize: stride * (localCount + maxHeight + 1),
+      words: code.finishedWords, frameSize: stride * (localCount + maxHeight + 1),
       localCount: stride * (localCount - paramCount), paramCells: stride * paramCount,
       handlers: handlerEntryCount == 0 ? nil : [handlerEntryCount, stride] + handlerEntries)
   }
