@@ -16,17 +16,27 @@ import sys
 COPIES = 16
 
 # Handlers the translator emits itself: (name in `SharedHandlers`, what it is, the
-# handler function). The translator emits `SharedHandlers.NAME[0]`.
+# handler function[, copies]). The translator emits `SharedHandlers.NAME[0]`.
 SHARED = [
     ("constant", "`const`", "constOp"),
     ("copy", "a move of one value", "copyOp"),
     ("branchLoop", "`br` to a loop", "brLoopOp"),
     ("branch", "`br`", "brOp"),
     ("branchIfZero", "`br_if` after `eqz`, and `if`", "brIfNotOp"),
+    ("copyPair", "two moves (`local.set` after a move)", "copyPairOp", 8),
+    ("i32ShlImmAdd", "fused `i32.shl` by a constant, `i32.add`", "i32ShlImmAdd", 8),
+    ("i32RotlImmXor", "fused `i32.rotl` by a constant, `i32.xor`", "i32RotlImmXor", 8),
+    ("i32ShrUImmXor", "fused `i32.shr_u` by a constant, `i32.xor`", "i32ShrUImmXor", 8),
+    ("i32AddAdd", "fused `i32.add`, `i32.add`", "i32AddAdd", 8),
+    ("f64AddAddSecond", "fused `f64.add`, `f64.add` (second operand)", "f64AddAddSecond", 8),
+    ("f64MulLoad", "fused `f64.load`, `f64.mul`", "f64MulLoad", 8),
+    ("i32AddLoad", "fused `i32.load`, `i32.add`", "i32AddLoad", 8),
+    ("i32ShrUImmAndImm", "fused `i32.shr_u`, `i32.and` by constants", "i32ShrUImmAndImm", 8),
+    ("i32AndImmShlImm", "fused `i32.and`, `i32.shl` by constants", "i32AndImmShlImm", 8),
 ]
 
 # Handlers from the generated tables: (the expression giving the table's own closure,
-# the body of a copy).
+# the body of a copy[, copies]).
 TABLE = [
     ("numericHandlers(.i32Add).1!", "i32AddImm($0, $1, $2, $3, $4)"),
     ("numericHandlers(.i32Add).0", "i32Add($0, $1, $2, $3, $4)"),
@@ -39,6 +49,41 @@ TABLE = [
     ("loadHandler(.i64Load, .memory32)", "scalarLoad($0, $1, $2, $3, $4, UInt64.self) { $0 }"),
     ("storeHandler(.i32Store, .memory32)", "scalarStore($0, $1, $2, $3, $4, UInt32.self)"),
     ("storeHandler(.i32Store8, .memory32)", "scalarStore($0, $1, $2, $3, $4, UInt8.self)"),
+    ("numericHandlers(.i32Xor).0", "i32Xor($0, $1, $2, $3, $4)", 8),
+    ("numericHandlers(.i32Or).0", "i32Or($0, $1, $2, $3, $4)", 8),
+    ("numericHandlers(.i32Sub).0", "i32Sub($0, $1, $2, $3, $4)", 8),
+    ("numericHandlers(.i32And).0", "i32And($0, $1, $2, $3, $4)", 8),
+    ("numericHandlers(.i32ShrU).0", "i32ShrU($0, $1, $2, $3, $4)", 8),
+    ("numericHandlers(.i32Shl).1!", "i32ShlImm($0, $1, $2, $3, $4)", 8),
+    ("numericHandlers(.i32Xor).1!", "i32XorImm($0, $1, $2, $3, $4)", 8),
+    ("numericHandlers(.i32ShrU).1!", "i32ShrUImm($0, $1, $2, $3, $4)", 8),
+    ("numericHandlers(.i32ShrS).1!", "i32ShrSImm($0, $1, $2, $3, $4)", 8),
+    ("numericHandlers(.i32Mul).1!", "i32MulImm($0, $1, $2, $3, $4)", 8),
+    ("numericHandlers(.i32Or).1!", "i32OrImm($0, $1, $2, $3, $4)", 8),
+    ("loadAddedHandler(.i32Load)!", "i32LoadAdded($0, $1, $2, $3, $4)", 8),
+    ("loadAddedHandler(.i32Load8U)!", "i32Load8UAdded($0, $1, $2, $3, $4)", 8),
+    ("loadAddedHandler(.f32Load)!", "f32LoadAdded($0, $1, $2, $3, $4)", 8),
+    ("loadAddedHandler(.i64Load)!", "i64LoadAdded($0, $1, $2, $3, $4)", 8),
+    ("fusedBranch(.i32Eq, negated: false, immediate: false)!.0", "brIfI32Eq($0, $1, $2, $3, $4)", 8),
+    ("fusedBranch(.i32Eq, negated: false, immediate: true)!.0", "brIfI32EqImm($0, $1, $2, $3, $4)", 8),
+    ("fusedBranch(.i32Ne, negated: false, immediate: false)!.0", "brIfI32Ne($0, $1, $2, $3, $4)", 8),
+    ("fusedBranch(.i32Ne, negated: false, immediate: true)!.0", "brIfI32NeImm($0, $1, $2, $3, $4)", 8),
+    ("fusedBranch(.i32LtU, negated: false, immediate: false)!.0", "brIfI32LtU($0, $1, $2, $3, $4)", 8),
+    ("fusedBranch(.i32LtU, negated: false, immediate: true)!.0", "brIfI32LtUImm($0, $1, $2, $3, $4)", 8),
+    ("fusedBranch(.i32LtS, negated: false, immediate: false)!.0", "brIfI32LtS($0, $1, $2, $3, $4)", 8),
+    ("fusedBranch(.i32LtS, negated: false, immediate: true)!.0", "brIfI32LtSImm($0, $1, $2, $3, $4)", 8),
+    ("fusedBranch(.i32GtU, negated: false, immediate: false)!.0", "brIfI32GtU($0, $1, $2, $3, $4)", 8),
+    ("fusedBranch(.i32GtU, negated: false, immediate: true)!.0", "brIfI32GtUImm($0, $1, $2, $3, $4)", 8),
+    ("fusedBranch(.i32GtS, negated: false, immediate: false)!.0", "brIfI32GtS($0, $1, $2, $3, $4)", 8),
+    ("fusedBranch(.i32GtS, negated: false, immediate: true)!.0", "brIfI32GtSImm($0, $1, $2, $3, $4)", 8),
+    ("fusedBranch(.i32GeU, negated: false, immediate: false)!.0", "brIfI32GeU($0, $1, $2, $3, $4)", 8),
+    ("fusedBranch(.i32GeU, negated: false, immediate: true)!.0", "brIfI32GeUImm($0, $1, $2, $3, $4)", 8),
+    ("fusedBranch(.i32GeS, negated: false, immediate: false)!.0", "brIfI32GeS($0, $1, $2, $3, $4)", 8),
+    ("fusedBranch(.i32GeS, negated: false, immediate: true)!.0", "brIfI32GeSImm($0, $1, $2, $3, $4)", 8),
+    ("fusedBranch(.i32LeU, negated: false, immediate: false)!.0", "brIfI32LeU($0, $1, $2, $3, $4)", 8),
+    ("fusedBranch(.i32LeU, negated: false, immediate: true)!.0", "brIfI32LeUImm($0, $1, $2, $3, $4)", 8),
+    ("fusedBranch(.i32LeS, negated: false, immediate: false)!.0", "brIfI32LeS($0, $1, $2, $3, $4)", 8),
+    ("fusedBranch(.i32LeS, negated: false, immediate: true)!.0", "brIfI32LeSImm($0, $1, $2, $3, $4)", 8),
 ]
 
 HEADER = """\
@@ -63,21 +108,23 @@ def generate():
     out.append("/// The handlers the translator emits directly (not through a generated table); the")
     out.append("/// first of each is the one it emits, the others its copies.")
     out.append("enum SharedHandlers {")
-    for name, what, function in SHARED:
+    for name, what, function, *copies in SHARED:
         out.append(f"  /// {what}.")
         out.append(f"  static let {name}: [Handler] = [")
-        out += [f"    {{ {function}($0, $1, $2, $3, $4) }}," for _ in range(COPIES)]
+        # A member named like its handler function would shadow it in the closures.
+        call = f"WasmInterp.{function}" if function == name else function
+        out += [f"    {{ {call}($0, $1, $2, $3, $4) }}," for _ in range((copies or [COPIES])[0])]
         out.append("  ]")
     out.append("}")
     out.append("")
     out.append("/// Copies of handlers that come from the generated tables: the table's own closure")
     out.append("/// is the first copy.")
     out.append("private let tableCopies: [(original: Handler, copies: [Handler])] = [")
-    for original, body in TABLE:
+    for original, body, *copies in TABLE:
         out.append("  (")
         out.append(f"    {original},")
         out.append("    [")
-        out += [f"      {{ {body} }}," for _ in range(COPIES - 1)]
+        out += [f"      {{ {body} }}," for _ in range((copies or [COPIES])[0] - 1)]
         out.append("    ]")
         out.append("  ),")
     out.append("]")
@@ -85,7 +132,7 @@ def generate():
     out.append("/// The words of each family's copies, the original first.")
     out.append("let replicaCopies: [[Int]] = {")
     out.append("  var families: [[Int]] = [")
-    out += [f"    SharedHandlers.{name}.map(word)," for name, _, _ in SHARED]
+    out += [f"    SharedHandlers.{entry[0]}.map(word)," for entry in SHARED]
     out.append("  ]")
     out.append("  for (original, copies) in tableCopies { families.append([word(original)] + copies.map(word)) }")
     out.append("  return families")

@@ -95,23 +95,42 @@ struct CodeBuffer {
       start: start, end: words.count, shape: shape, resultWord: writesResult ? start + 1 : nil)
   }
 
-  /// The finished code: every replicated handler's site gets the copy picked by
-  /// the word of the instruction after it, from the last instruction back, so that
-  /// sites followed by the same code share a copy (whose jump then keeps going to
-  /// one place) and sites followed by different code mostly do not. Peepholes look at
-  /// records, never at handler words, so the copies do not matter to them.
+  /// The finished code: each replicated handler's sites get their copies by the
+  /// word of the instruction after them, from the last instruction back. Sites of
+  /// a family followed by the same word share a copy (whose jump then keeps going to
+  /// one place); each new following word takes the family's next copy in turn, so
+  /// the sites of one function share a copy only once it has more distinct followers
+  /// than the family has copies. Peepholes look at records, never at handler words,
+  /// so the copies do not matter to them.
   var finishedWords: [Int] {
+    guard sites.contains(where: { $0.family >= 0 }) else { return words }
     var finished = words
+    var copyFor: [Pair: Int] = [:]
+    var turns = [Int](repeating: 0, count: replicaCopies.count)
     var following = 0
     for site in sites.reversed() {
       if site.family >= 0 {
         let copies = replicaCopies[site.family]
-        let mixed = UInt64(truncatingIfNeeded: following) &* 0x9E37_79B9_7F4A_7C15
-        finished[site.start] = copies[Int(truncatingIfNeeded: mixed >> 32) % copies.count]
+        let key = Pair(family: site.family, following: following)
+        let copy: Int
+        if let known = copyFor[key] {
+          copy = known
+        } else {
+          copy = turns[site.family] % copies.count
+          turns[site.family] += 1
+          copyFor[key] = copy
+        }
+        finished[site.start] = copies[copy]
       }
       following = finished[site.start]
     }
     return finished
+  }
+
+  /// A replica family and the handler word after one of its sites.
+  private struct Pair: Hashable {
+    var family: Int
+    var following: Int
   }
 
   /// Appends words that belong to the instruction before them (branch offsets,

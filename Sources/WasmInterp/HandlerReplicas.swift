@@ -110,6 +110,116 @@ enum SharedHandlers {
     { brIfNotOp($0, $1, $2, $3, $4) },
     { brIfNotOp($0, $1, $2, $3, $4) },
   ]
+  /// two moves (`local.set` after a move).
+  static let copyPair: [Handler] = [
+    { copyPairOp($0, $1, $2, $3, $4) },
+    { copyPairOp($0, $1, $2, $3, $4) },
+    { copyPairOp($0, $1, $2, $3, $4) },
+    { copyPairOp($0, $1, $2, $3, $4) },
+    { copyPairOp($0, $1, $2, $3, $4) },
+    { copyPairOp($0, $1, $2, $3, $4) },
+    { copyPairOp($0, $1, $2, $3, $4) },
+    { copyPairOp($0, $1, $2, $3, $4) },
+  ]
+  /// fused `i32.shl` by a constant, `i32.add`.
+  static let i32ShlImmAdd: [Handler] = [
+    { WasmInterp.i32ShlImmAdd($0, $1, $2, $3, $4) },
+    { WasmInterp.i32ShlImmAdd($0, $1, $2, $3, $4) },
+    { WasmInterp.i32ShlImmAdd($0, $1, $2, $3, $4) },
+    { WasmInterp.i32ShlImmAdd($0, $1, $2, $3, $4) },
+    { WasmInterp.i32ShlImmAdd($0, $1, $2, $3, $4) },
+    { WasmInterp.i32ShlImmAdd($0, $1, $2, $3, $4) },
+    { WasmInterp.i32ShlImmAdd($0, $1, $2, $3, $4) },
+    { WasmInterp.i32ShlImmAdd($0, $1, $2, $3, $4) },
+  ]
+  /// fused `i32.rotl` by a constant, `i32.xor`.
+  static let i32RotlImmXor: [Handler] = [
+    { WasmInterp.i32RotlImmXor($0, $1, $2, $3, $4) },
+    { WasmInterp.i32RotlImmXor($0, $1, $2, $3, $4) },
+    { WasmInterp.i32RotlImmXor($0, $1, $2, $3, $4) },
+    { WasmInterp.i32RotlImmXor($0, $1, $2, $3, $4) },
+    { WasmInterp.i32RotlImmXor($0, $1, $2, $3, $4) },
+    { WasmInterp.i32RotlImmXor($0, $1, $2, $3, $4) },
+    { WasmInterp.i32RotlImmXor($0, $1, $2, $3, $4) },
+    { WasmInterp.i32RotlImmXor($0, $1, $2, $3, $4) },
+  ]
+  /// fused `i32.shr_u` by a constant, `i32.xor`.
+  static let i32ShrUImmXor: [Handler] = [
+    { WasmInterp.i32ShrUImmXor($0, $1, $2, $3, $4) },
+    { WasmInterp.i32ShrUImmXor($0, $1, $2, $3, $4) },
+    { WasmInterp.i32ShrUImmXor($0, $1, $2, $3, $4) },
+    { WasmInterp.i32ShrUImmXor($0, $1, $2, $3, $4) },
+    { WasmInterp.i32ShrUImmXor($0, $1, $2, $3, $4) },
+    { WasmInterp.i32ShrUImmXor($0, $1, $2, $3, $4) },
+    { WasmInterp.i32ShrUImmXor($0, $1, $2, $3, $4) },
+    { WasmInterp.i32ShrUImmXor($0, $1, $2, $3, $4) },
+  ]
+  /// fused `i32.add`, `i32.add`.
+  static let i32AddAdd: [Handler] = [
+    { WasmInterp.i32AddAdd($0, $1, $2, $3, $4) },
+    { WasmInterp.i32AddAdd($0, $1, $2, $3, $4) },
+    { WasmInterp.i32AddAdd($0, $1, $2, $3, $4) },
+    { WasmInterp.i32AddAdd($0, $1, $2, $3, $4) },
+    { WasmInterp.i32AddAdd($0, $1, $2, $3, $4) },
+    { WasmInterp.i32AddAdd($0, $1, $2, $3, $4) },
+    { WasmInterp.i32AddAdd($0, $1, $2, $3, $4) },
+    { WasmInterp.i32AddAdd($0, $1, $2, $3, $4) },
+  ]
+  /// fused `f64.add`, `f64.add` (second operand).
+  static let f64AddAddSecond: [Handler] = [
+    { WasmInterp.f64AddAddSecond($0, $1, $2, $3, $4) },
+    { WasmInterp.f64AddAddSecond($0, $1, $2, $3, $4) },
+    { WasmInterp.f64AddAddSecond($0, $1, $2, $3, $4) },
+    { WasmInterp.f64AddAddSecond($0, $1, $2, $3, $4) },
+    { WasmInterp.f64AddAddSecond($0, $1, $2, $3, $4) },
+    { WasmInterp.f64AddAddSecond($0, $1, $2, $3, $4) },
+    { WasmInterp.f64AddAddSecond($0, $1, $2, $3, $4) },
+    { WasmInterp.f64AddAddSecond($0, $1, $2, $3, $4) },
+  ]
+  /// fused `f64.load`, `f64.mul`.
+  static let f64MulLoad: [Handler] = [
+    { WasmInterp.f64MulLoad($0, $1, $2, $3, $4) },
+    { WasmInterp.f64MulLoad($0, $1, $2, $3, $4) },
+    { WasmInterp.f64MulLoad($0, $1, $2, $3, $4) },
+    { WasmInterp.f64MulLoad($0, $1, $2, $3, $4) },
+    { WasmInterp.f64MulLoad($0, $1, $2, $3, $4) },
+    { WasmInterp.f64MulLoad($0, $1, $2, $3, $4) },
+    { WasmInterp.f64MulLoad($0, $1, $2, $3, $4) },
+    { WasmInterp.f64MulLoad($0, $1, $2, $3, $4) },
+  ]
+  /// fused `i32.load`, `i32.add`.
+  static let i32AddLoad: [Handler] = [
+    { WasmInterp.i32AddLoad($0, $1, $2, $3, $4) },
+    { WasmInterp.i32AddLoad($0, $1, $2, $3, $4) },
+    { WasmInterp.i32AddLoad($0, $1, $2, $3, $4) },
+    { WasmInterp.i32AddLoad($0, $1, $2, $3, $4) },
+    { WasmInterp.i32AddLoad($0, $1, $2, $3, $4) },
+    { WasmInterp.i32AddLoad($0, $1, $2, $3, $4) },
+    { WasmInterp.i32AddLoad($0, $1, $2, $3, $4) },
+    { WasmInterp.i32AddLoad($0, $1, $2, $3, $4) },
+  ]
+  /// fused `i32.shr_u`, `i32.and` by constants.
+  static let i32ShrUImmAndImm: [Handler] = [
+    { WasmInterp.i32ShrUImmAndImm($0, $1, $2, $3, $4) },
+    { WasmInterp.i32ShrUImmAndImm($0, $1, $2, $3, $4) },
+    { WasmInterp.i32ShrUImmAndImm($0, $1, $2, $3, $4) },
+    { WasmInterp.i32ShrUImmAndImm($0, $1, $2, $3, $4) },
+    { WasmInterp.i32ShrUImmAndImm($0, $1, $2, $3, $4) },
+    { WasmInterp.i32ShrUImmAndImm($0, $1, $2, $3, $4) },
+    { WasmInterp.i32ShrUImmAndImm($0, $1, $2, $3, $4) },
+    { WasmInterp.i32ShrUImmAndImm($0, $1, $2, $3, $4) },
+  ]
+  /// fused `i32.and`, `i32.shl` by constants.
+  static let i32AndImmShlImm: [Handler] = [
+    { WasmInterp.i32AndImmShlImm($0, $1, $2, $3, $4) },
+    { WasmInterp.i32AndImmShlImm($0, $1, $2, $3, $4) },
+    { WasmInterp.i32AndImmShlImm($0, $1, $2, $3, $4) },
+    { WasmInterp.i32AndImmShlImm($0, $1, $2, $3, $4) },
+    { WasmInterp.i32AndImmShlImm($0, $1, $2, $3, $4) },
+    { WasmInterp.i32AndImmShlImm($0, $1, $2, $3, $4) },
+    { WasmInterp.i32AndImmShlImm($0, $1, $2, $3, $4) },
+    { WasmInterp.i32AndImmShlImm($0, $1, $2, $3, $4) },
+  ]
 }
 
 /// Copies of handlers that come from the generated tables: the table's own closure
@@ -335,6 +445,426 @@ private let tableCopies: [(original: Handler, copies: [Handler])] = [
       { scalarStore($0, $1, $2, $3, $4, UInt8.self) },
     ]
   ),
+  (
+    numericHandlers(.i32Xor).0,
+    [
+      { i32Xor($0, $1, $2, $3, $4) },
+      { i32Xor($0, $1, $2, $3, $4) },
+      { i32Xor($0, $1, $2, $3, $4) },
+      { i32Xor($0, $1, $2, $3, $4) },
+      { i32Xor($0, $1, $2, $3, $4) },
+      { i32Xor($0, $1, $2, $3, $4) },
+      { i32Xor($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    numericHandlers(.i32Or).0,
+    [
+      { i32Or($0, $1, $2, $3, $4) },
+      { i32Or($0, $1, $2, $3, $4) },
+      { i32Or($0, $1, $2, $3, $4) },
+      { i32Or($0, $1, $2, $3, $4) },
+      { i32Or($0, $1, $2, $3, $4) },
+      { i32Or($0, $1, $2, $3, $4) },
+      { i32Or($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    numericHandlers(.i32Sub).0,
+    [
+      { i32Sub($0, $1, $2, $3, $4) },
+      { i32Sub($0, $1, $2, $3, $4) },
+      { i32Sub($0, $1, $2, $3, $4) },
+      { i32Sub($0, $1, $2, $3, $4) },
+      { i32Sub($0, $1, $2, $3, $4) },
+      { i32Sub($0, $1, $2, $3, $4) },
+      { i32Sub($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    numericHandlers(.i32And).0,
+    [
+      { i32And($0, $1, $2, $3, $4) },
+      { i32And($0, $1, $2, $3, $4) },
+      { i32And($0, $1, $2, $3, $4) },
+      { i32And($0, $1, $2, $3, $4) },
+      { i32And($0, $1, $2, $3, $4) },
+      { i32And($0, $1, $2, $3, $4) },
+      { i32And($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    numericHandlers(.i32ShrU).0,
+    [
+      { i32ShrU($0, $1, $2, $3, $4) },
+      { i32ShrU($0, $1, $2, $3, $4) },
+      { i32ShrU($0, $1, $2, $3, $4) },
+      { i32ShrU($0, $1, $2, $3, $4) },
+      { i32ShrU($0, $1, $2, $3, $4) },
+      { i32ShrU($0, $1, $2, $3, $4) },
+      { i32ShrU($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    numericHandlers(.i32Shl).1!,
+    [
+      { i32ShlImm($0, $1, $2, $3, $4) },
+      { i32ShlImm($0, $1, $2, $3, $4) },
+      { i32ShlImm($0, $1, $2, $3, $4) },
+      { i32ShlImm($0, $1, $2, $3, $4) },
+      { i32ShlImm($0, $1, $2, $3, $4) },
+      { i32ShlImm($0, $1, $2, $3, $4) },
+      { i32ShlImm($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    numericHandlers(.i32Xor).1!,
+    [
+      { i32XorImm($0, $1, $2, $3, $4) },
+      { i32XorImm($0, $1, $2, $3, $4) },
+      { i32XorImm($0, $1, $2, $3, $4) },
+      { i32XorImm($0, $1, $2, $3, $4) },
+      { i32XorImm($0, $1, $2, $3, $4) },
+      { i32XorImm($0, $1, $2, $3, $4) },
+      { i32XorImm($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    numericHandlers(.i32ShrU).1!,
+    [
+      { i32ShrUImm($0, $1, $2, $3, $4) },
+      { i32ShrUImm($0, $1, $2, $3, $4) },
+      { i32ShrUImm($0, $1, $2, $3, $4) },
+      { i32ShrUImm($0, $1, $2, $3, $4) },
+      { i32ShrUImm($0, $1, $2, $3, $4) },
+      { i32ShrUImm($0, $1, $2, $3, $4) },
+      { i32ShrUImm($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    numericHandlers(.i32ShrS).1!,
+    [
+      { i32ShrSImm($0, $1, $2, $3, $4) },
+      { i32ShrSImm($0, $1, $2, $3, $4) },
+      { i32ShrSImm($0, $1, $2, $3, $4) },
+      { i32ShrSImm($0, $1, $2, $3, $4) },
+      { i32ShrSImm($0, $1, $2, $3, $4) },
+      { i32ShrSImm($0, $1, $2, $3, $4) },
+      { i32ShrSImm($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    numericHandlers(.i32Mul).1!,
+    [
+      { i32MulImm($0, $1, $2, $3, $4) },
+      { i32MulImm($0, $1, $2, $3, $4) },
+      { i32MulImm($0, $1, $2, $3, $4) },
+      { i32MulImm($0, $1, $2, $3, $4) },
+      { i32MulImm($0, $1, $2, $3, $4) },
+      { i32MulImm($0, $1, $2, $3, $4) },
+      { i32MulImm($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    numericHandlers(.i32Or).1!,
+    [
+      { i32OrImm($0, $1, $2, $3, $4) },
+      { i32OrImm($0, $1, $2, $3, $4) },
+      { i32OrImm($0, $1, $2, $3, $4) },
+      { i32OrImm($0, $1, $2, $3, $4) },
+      { i32OrImm($0, $1, $2, $3, $4) },
+      { i32OrImm($0, $1, $2, $3, $4) },
+      { i32OrImm($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    loadAddedHandler(.i32Load)!,
+    [
+      { i32LoadAdded($0, $1, $2, $3, $4) },
+      { i32LoadAdded($0, $1, $2, $3, $4) },
+      { i32LoadAdded($0, $1, $2, $3, $4) },
+      { i32LoadAdded($0, $1, $2, $3, $4) },
+      { i32LoadAdded($0, $1, $2, $3, $4) },
+      { i32LoadAdded($0, $1, $2, $3, $4) },
+      { i32LoadAdded($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    loadAddedHandler(.i32Load8U)!,
+    [
+      { i32Load8UAdded($0, $1, $2, $3, $4) },
+      { i32Load8UAdded($0, $1, $2, $3, $4) },
+      { i32Load8UAdded($0, $1, $2, $3, $4) },
+      { i32Load8UAdded($0, $1, $2, $3, $4) },
+      { i32Load8UAdded($0, $1, $2, $3, $4) },
+      { i32Load8UAdded($0, $1, $2, $3, $4) },
+      { i32Load8UAdded($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    loadAddedHandler(.f32Load)!,
+    [
+      { f32LoadAdded($0, $1, $2, $3, $4) },
+      { f32LoadAdded($0, $1, $2, $3, $4) },
+      { f32LoadAdded($0, $1, $2, $3, $4) },
+      { f32LoadAdded($0, $1, $2, $3, $4) },
+      { f32LoadAdded($0, $1, $2, $3, $4) },
+      { f32LoadAdded($0, $1, $2, $3, $4) },
+      { f32LoadAdded($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    loadAddedHandler(.i64Load)!,
+    [
+      { i64LoadAdded($0, $1, $2, $3, $4) },
+      { i64LoadAdded($0, $1, $2, $3, $4) },
+      { i64LoadAdded($0, $1, $2, $3, $4) },
+      { i64LoadAdded($0, $1, $2, $3, $4) },
+      { i64LoadAdded($0, $1, $2, $3, $4) },
+      { i64LoadAdded($0, $1, $2, $3, $4) },
+      { i64LoadAdded($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    fusedBranch(.i32Eq, negated: false, immediate: false)!.0,
+    [
+      { brIfI32Eq($0, $1, $2, $3, $4) },
+      { brIfI32Eq($0, $1, $2, $3, $4) },
+      { brIfI32Eq($0, $1, $2, $3, $4) },
+      { brIfI32Eq($0, $1, $2, $3, $4) },
+      { brIfI32Eq($0, $1, $2, $3, $4) },
+      { brIfI32Eq($0, $1, $2, $3, $4) },
+      { brIfI32Eq($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    fusedBranch(.i32Eq, negated: false, immediate: true)!.0,
+    [
+      { brIfI32EqImm($0, $1, $2, $3, $4) },
+      { brIfI32EqImm($0, $1, $2, $3, $4) },
+      { brIfI32EqImm($0, $1, $2, $3, $4) },
+      { brIfI32EqImm($0, $1, $2, $3, $4) },
+      { brIfI32EqImm($0, $1, $2, $3, $4) },
+      { brIfI32EqImm($0, $1, $2, $3, $4) },
+      { brIfI32EqImm($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    fusedBranch(.i32Ne, negated: false, immediate: false)!.0,
+    [
+      { brIfI32Ne($0, $1, $2, $3, $4) },
+      { brIfI32Ne($0, $1, $2, $3, $4) },
+      { brIfI32Ne($0, $1, $2, $3, $4) },
+      { brIfI32Ne($0, $1, $2, $3, $4) },
+      { brIfI32Ne($0, $1, $2, $3, $4) },
+      { brIfI32Ne($0, $1, $2, $3, $4) },
+      { brIfI32Ne($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    fusedBranch(.i32Ne, negated: false, immediate: true)!.0,
+    [
+      { brIfI32NeImm($0, $1, $2, $3, $4) },
+      { brIfI32NeImm($0, $1, $2, $3, $4) },
+      { brIfI32NeImm($0, $1, $2, $3, $4) },
+      { brIfI32NeImm($0, $1, $2, $3, $4) },
+      { brIfI32NeImm($0, $1, $2, $3, $4) },
+      { brIfI32NeImm($0, $1, $2, $3, $4) },
+      { brIfI32NeImm($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    fusedBranch(.i32LtU, negated: false, immediate: false)!.0,
+    [
+      { brIfI32LtU($0, $1, $2, $3, $4) },
+      { brIfI32LtU($0, $1, $2, $3, $4) },
+      { brIfI32LtU($0, $1, $2, $3, $4) },
+      { brIfI32LtU($0, $1, $2, $3, $4) },
+      { brIfI32LtU($0, $1, $2, $3, $4) },
+      { brIfI32LtU($0, $1, $2, $3, $4) },
+      { brIfI32LtU($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    fusedBranch(.i32LtU, negated: false, immediate: true)!.0,
+    [
+      { brIfI32LtUImm($0, $1, $2, $3, $4) },
+      { brIfI32LtUImm($0, $1, $2, $3, $4) },
+      { brIfI32LtUImm($0, $1, $2, $3, $4) },
+      { brIfI32LtUImm($0, $1, $2, $3, $4) },
+      { brIfI32LtUImm($0, $1, $2, $3, $4) },
+      { brIfI32LtUImm($0, $1, $2, $3, $4) },
+      { brIfI32LtUImm($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    fusedBranch(.i32LtS, negated: false, immediate: false)!.0,
+    [
+      { brIfI32LtS($0, $1, $2, $3, $4) },
+      { brIfI32LtS($0, $1, $2, $3, $4) },
+      { brIfI32LtS($0, $1, $2, $3, $4) },
+      { brIfI32LtS($0, $1, $2, $3, $4) },
+      { brIfI32LtS($0, $1, $2, $3, $4) },
+      { brIfI32LtS($0, $1, $2, $3, $4) },
+      { brIfI32LtS($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    fusedBranch(.i32LtS, negated: false, immediate: true)!.0,
+    [
+      { brIfI32LtSImm($0, $1, $2, $3, $4) },
+      { brIfI32LtSImm($0, $1, $2, $3, $4) },
+      { brIfI32LtSImm($0, $1, $2, $3, $4) },
+      { brIfI32LtSImm($0, $1, $2, $3, $4) },
+      { brIfI32LtSImm($0, $1, $2, $3, $4) },
+      { brIfI32LtSImm($0, $1, $2, $3, $4) },
+      { brIfI32LtSImm($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    fusedBranch(.i32GtU, negated: false, immediate: false)!.0,
+    [
+      { brIfI32GtU($0, $1, $2, $3, $4) },
+      { brIfI32GtU($0, $1, $2, $3, $4) },
+      { brIfI32GtU($0, $1, $2, $3, $4) },
+      { brIfI32GtU($0, $1, $2, $3, $4) },
+      { brIfI32GtU($0, $1, $2, $3, $4) },
+      { brIfI32GtU($0, $1, $2, $3, $4) },
+      { brIfI32GtU($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    fusedBranch(.i32GtU, negated: false, immediate: true)!.0,
+    [
+      { brIfI32GtUImm($0, $1, $2, $3, $4) },
+      { brIfI32GtUImm($0, $1, $2, $3, $4) },
+      { brIfI32GtUImm($0, $1, $2, $3, $4) },
+      { brIfI32GtUImm($0, $1, $2, $3, $4) },
+      { brIfI32GtUImm($0, $1, $2, $3, $4) },
+      { brIfI32GtUImm($0, $1, $2, $3, $4) },
+      { brIfI32GtUImm($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    fusedBranch(.i32GtS, negated: false, immediate: false)!.0,
+    [
+      { brIfI32GtS($0, $1, $2, $3, $4) },
+      { brIfI32GtS($0, $1, $2, $3, $4) },
+      { brIfI32GtS($0, $1, $2, $3, $4) },
+      { brIfI32GtS($0, $1, $2, $3, $4) },
+      { brIfI32GtS($0, $1, $2, $3, $4) },
+      { brIfI32GtS($0, $1, $2, $3, $4) },
+      { brIfI32GtS($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    fusedBranch(.i32GtS, negated: false, immediate: true)!.0,
+    [
+      { brIfI32GtSImm($0, $1, $2, $3, $4) },
+      { brIfI32GtSImm($0, $1, $2, $3, $4) },
+      { brIfI32GtSImm($0, $1, $2, $3, $4) },
+      { brIfI32GtSImm($0, $1, $2, $3, $4) },
+      { brIfI32GtSImm($0, $1, $2, $3, $4) },
+      { brIfI32GtSImm($0, $1, $2, $3, $4) },
+      { brIfI32GtSImm($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    fusedBranch(.i32GeU, negated: false, immediate: false)!.0,
+    [
+      { brIfI32GeU($0, $1, $2, $3, $4) },
+      { brIfI32GeU($0, $1, $2, $3, $4) },
+      { brIfI32GeU($0, $1, $2, $3, $4) },
+      { brIfI32GeU($0, $1, $2, $3, $4) },
+      { brIfI32GeU($0, $1, $2, $3, $4) },
+      { brIfI32GeU($0, $1, $2, $3, $4) },
+      { brIfI32GeU($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    fusedBranch(.i32GeU, negated: false, immediate: true)!.0,
+    [
+      { brIfI32GeUImm($0, $1, $2, $3, $4) },
+      { brIfI32GeUImm($0, $1, $2, $3, $4) },
+      { brIfI32GeUImm($0, $1, $2, $3, $4) },
+      { brIfI32GeUImm($0, $1, $2, $3, $4) },
+      { brIfI32GeUImm($0, $1, $2, $3, $4) },
+      { brIfI32GeUImm($0, $1, $2, $3, $4) },
+      { brIfI32GeUImm($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    fusedBranch(.i32GeS, negated: false, immediate: false)!.0,
+    [
+      { brIfI32GeS($0, $1, $2, $3, $4) },
+      { brIfI32GeS($0, $1, $2, $3, $4) },
+      { brIfI32GeS($0, $1, $2, $3, $4) },
+      { brIfI32GeS($0, $1, $2, $3, $4) },
+      { brIfI32GeS($0, $1, $2, $3, $4) },
+      { brIfI32GeS($0, $1, $2, $3, $4) },
+      { brIfI32GeS($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    fusedBranch(.i32GeS, negated: false, immediate: true)!.0,
+    [
+      { brIfI32GeSImm($0, $1, $2, $3, $4) },
+      { brIfI32GeSImm($0, $1, $2, $3, $4) },
+      { brIfI32GeSImm($0, $1, $2, $3, $4) },
+      { brIfI32GeSImm($0, $1, $2, $3, $4) },
+      { brIfI32GeSImm($0, $1, $2, $3, $4) },
+      { brIfI32GeSImm($0, $1, $2, $3, $4) },
+      { brIfI32GeSImm($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    fusedBranch(.i32LeU, negated: false, immediate: false)!.0,
+    [
+      { brIfI32LeU($0, $1, $2, $3, $4) },
+      { brIfI32LeU($0, $1, $2, $3, $4) },
+      { brIfI32LeU($0, $1, $2, $3, $4) },
+      { brIfI32LeU($0, $1, $2, $3, $4) },
+      { brIfI32LeU($0, $1, $2, $3, $4) },
+      { brIfI32LeU($0, $1, $2, $3, $4) },
+      { brIfI32LeU($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    fusedBranch(.i32LeU, negated: false, immediate: true)!.0,
+    [
+      { brIfI32LeUImm($0, $1, $2, $3, $4) },
+      { brIfI32LeUImm($0, $1, $2, $3, $4) },
+      { brIfI32LeUImm($0, $1, $2, $3, $4) },
+      { brIfI32LeUImm($0, $1, $2, $3, $4) },
+      { brIfI32LeUImm($0, $1, $2, $3, $4) },
+      { brIfI32LeUImm($0, $1, $2, $3, $4) },
+      { brIfI32LeUImm($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    fusedBranch(.i32LeS, negated: false, immediate: false)!.0,
+    [
+      { brIfI32LeS($0, $1, $2, $3, $4) },
+      { brIfI32LeS($0, $1, $2, $3, $4) },
+      { brIfI32LeS($0, $1, $2, $3, $4) },
+      { brIfI32LeS($0, $1, $2, $3, $4) },
+      { brIfI32LeS($0, $1, $2, $3, $4) },
+      { brIfI32LeS($0, $1, $2, $3, $4) },
+      { brIfI32LeS($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    fusedBranch(.i32LeS, negated: false, immediate: true)!.0,
+    [
+      { brIfI32LeSImm($0, $1, $2, $3, $4) },
+      { brIfI32LeSImm($0, $1, $2, $3, $4) },
+      { brIfI32LeSImm($0, $1, $2, $3, $4) },
+      { brIfI32LeSImm($0, $1, $2, $3, $4) },
+      { brIfI32LeSImm($0, $1, $2, $3, $4) },
+      { brIfI32LeSImm($0, $1, $2, $3, $4) },
+      { brIfI32LeSImm($0, $1, $2, $3, $4) },
+    ]
+  ),
 ]
 
 /// The words of each family's copies, the original first.
@@ -345,6 +875,16 @@ let replicaCopies: [[Int]] = {
     SharedHandlers.branchLoop.map(word),
     SharedHandlers.branch.map(word),
     SharedHandlers.branchIfZero.map(word),
+    SharedHandlers.copyPair.map(word),
+    SharedHandlers.i32ShlImmAdd.map(word),
+    SharedHandlers.i32RotlImmXor.map(word),
+    SharedHandlers.i32ShrUImmXor.map(word),
+    SharedHandlers.i32AddAdd.map(word),
+    SharedHandlers.f64AddAddSecond.map(word),
+    SharedHandlers.f64MulLoad.map(word),
+    SharedHandlers.i32AddLoad.map(word),
+    SharedHandlers.i32ShrUImmAndImm.map(word),
+    SharedHandlers.i32AndImmShlImm.map(word),
   ]
   for (original, copies) in tableCopies { families.append([word(original)] + copies.map(word)) }
   return families

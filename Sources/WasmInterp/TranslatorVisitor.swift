@@ -399,7 +399,7 @@ extension Translator {
         // Two moves in a row become one handler (no label can sit between them).
         let d1 = code[previous.start + 1], s1 = code[previous.start + 2]
         code.retract(to: previous.start)
-        emit({ copyPairOp($0, $1, $2, $3, $4) }, d1, s1, local, value)
+        emit(SharedHandlers.copyPair[0], d1, s1, local, value)
       } else {
         emitCopy(local, value, shape: stride == 1 ? .copy : .other)
       }
