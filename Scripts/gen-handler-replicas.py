@@ -16,23 +16,23 @@ import sys
 COPIES = 16
 
 # Handlers the translator emits itself: (name in `SharedHandlers`, what it is, the
-# handler function[, copies]). The translator emits `SharedHandlers.NAME[0]`.
+# handler function[, copies]). The translator emits `SharedHandlers.NAME`.
 SHARED = [
     ("constant", "`const`", "constOp"),
-    ("copy", "a move of one value", "copyOp"),
+    ("copy", "A move of one value", "copyOp"),
     ("branchLoop", "`br` to a loop", "brLoopOp"),
     ("branch", "`br`", "brOp"),
     ("branchIfZero", "`br_if` after `eqz`, and `if`", "brIfNotOp"),
-    ("copyPair", "two moves (`local.set` after a move)", "copyPairOp", 8),
-    ("i32ShlImmAdd", "fused `i32.shl` by a constant, `i32.add`", "i32ShlImmAdd", 8),
-    ("i32RotlImmXor", "fused `i32.rotl` by a constant, `i32.xor`", "i32RotlImmXor", 8),
-    ("i32ShrUImmXor", "fused `i32.shr_u` by a constant, `i32.xor`", "i32ShrUImmXor", 8),
-    ("i32AddAdd", "fused `i32.add`, `i32.add`", "i32AddAdd", 8),
-    ("f64AddAddSecond", "fused `f64.add`, `f64.add` (second operand)", "f64AddAddSecond", 8),
-    ("f64MulLoad", "fused `f64.load`, `f64.mul`", "f64MulLoad", 8),
-    ("i32AddLoad", "fused `i32.load`, `i32.add`", "i32AddLoad", 8),
-    ("i32ShrUImmAndImm", "fused `i32.shr_u`, `i32.and` by constants", "i32ShrUImmAndImm", 8),
-    ("i32AndImmShlImm", "fused `i32.and`, `i32.shl` by constants", "i32AndImmShlImm", 8),
+    ("copyPair", "Two moves (`local.set` after a move)", "copyPairOp", 8),
+    ("i32ShlImmAdd", "Fused `i32.shl` by a constant, `i32.add`", "i32ShlImmAdd", 8),
+    ("i32RotlImmXor", "Fused `i32.rotl` by a constant, `i32.xor`", "i32RotlImmXor", 8),
+    ("i32ShrUImmXor", "Fused `i32.shr_u` by a constant, `i32.xor`", "i32ShrUImmXor", 8),
+    ("i32AddAdd", "Fused `i32.add`, `i32.add`", "i32AddAdd", 8),
+    ("f64AddAddSecond", "Fused `f64.add`, `f64.add` (second operand)", "f64AddAddSecond", 8),
+    ("f64MulLoad", "Fused `f64.load`, `f64.mul`", "f64MulLoad", 8),
+    ("i32AddLoad", "Fused `i32.load`, `i32.add`", "i32AddLoad", 8),
+    ("i32ShrUImmAndImm", "Fused `i32.shr_u`, `i32.and` by constants", "i32ShrUImmAndImm", 8),
+    ("i32AndImmShlImm", "Fused `i32.and`, `i32.shl` by constants", "i32AndImmShlImm", 8),
 ]
 
 # Handlers from the generated tables: (the expression giving the table's own closure,
@@ -103,24 +103,27 @@ HEADER = """\
 """
 
 
+def call(name, function):
+    """The call of a shared handler: a member named like its handler function would
+    shadow the function inside `SharedHandlers`."""
+    qualified = f"WasmInterp.{function}" if function == name else function
+    return f"{qualified}($0, $1, $2, $3, $4)"
+
+
 def generate():
     out = [HEADER]
-    out.append("/// The handlers the translator emits directly (not through a generated table); the")
-    out.append("/// first of each is the one it emits, the others its copies.")
+    out.append("/// The handlers the translator emits directly (not through a generated table).")
     out.append("enum SharedHandlers {")
     for name, what, function, *copies in SHARED:
         out.append(f"  /// {what}.")
-        out.append(f"  static let {name}: [Handler] = [")
-        # A member named like its handler function would shadow it in the closures.
-        call = f"WasmInterp.{function}" if function == name else function
-        out += [f"    {{ {call}($0, $1, $2, $3, $4) }}," for _ in range((copies or [COPIES])[0])]
-        out.append("  ]")
+        out.append(f"  static let {name}: Handler = {{ {call(name, function)} }}")
     out.append("}")
     out.append("")
-    out.append("/// Copies of handlers that come from the generated tables: the table's own closure")
-    out.append("/// is the first copy.")
-    out.append("private let tableCopies: [(original: Handler, copies: [Handler])] = [")
-    for original, body, *copies in TABLE:
+    out.append("/// Each replicated handler (the translator's, then the tables') and its other copies.")
+    out.append("private let handlerCopies: [(original: Handler, copies: [Handler])] = [")
+    families = [(f"SharedHandlers.{name}", call(name, function), *copies)
+                for name, _, function, *copies in SHARED] + TABLE
+    for original, body, *copies in families:
         out.append("  (")
         out.append(f"    {original},")
         out.append("    [")
@@ -130,20 +133,36 @@ def generate():
     out.append("]")
     out.append("")
     out.append("/// The words of each family's copies, the original first.")
-    out.append("let replicaCopies: [[Int]] = {")
-    out.append("  var families: [[Int]] = [")
-    out += [f"    SharedHandlers.{entry[0]}.map(word)," for entry in SHARED]
-    out.append("  ]")
-    out.append("  for (original, copies) in tableCopies { families.append([word(original)] + copies.map(word)) }")
-    out.append("  return families")
+    out.append("let replicaCopies: [[Int]] = handlerCopies.map { [word($0.original)] + $0.copies.map(word) }")
+    out.append("")
+    out.append("/// Every replicated handler's original word and its family's index in `replicaCopies`,")
+    out.append("/// open-addressed by the word's bits above the alignment (looked up at every emit,")
+    out.append("/// so without hashing through `Hasher`).")
+    out.append("private let replicaSlots: [(word: Int, family: Int)] = {")
+    out.append("  var slots = [(word: Int, family: Int)](repeating: (0, -1), count: replicaSlotCount)")
+    out.append("  for (family, words) in replicaCopies.enumerated() {")
+    out.append("    var slot = replicaSlot(words[0])")
+    out.append("    while slots[slot].family >= 0 { slot = (slot + 1) % replicaSlotCount }")
+    out.append("    slots[slot] = (words[0], family)")
+    out.append("  }")
+    out.append("  return slots")
     out.append("}()")
     out.append("")
-    out.append("/// Every replicated handler's original word → its family's index in `replicaCopies`.")
-    out.append("let replicaFamilies: [Int: Int] = {")
-    out.append("  var table: [Int: Int] = [:]")
-    out.append("  for (index, words) in replicaCopies.enumerated() { table[words[0]] = index }")
-    out.append("  return table")
-    out.append("}()")
+    out.append("private let replicaSlotCount = 1024")
+    out.append("")
+    out.append("@inline(__always)")
+    out.append("private func replicaSlot(_ word: Int) -> Int { ((word >> 4) ^ (word >> 14)) & (replicaSlotCount - 1) }")
+    out.append("")
+    out.append("/// The family of a replicated handler's original word, nil for any other handler.")
+    out.append("func replicaFamily(of word: Int) -> Int? {")
+    out.append("  var slot = replicaSlot(word)")
+    out.append("  while true {")
+    out.append("    let entry = replicaSlots[slot]")
+    out.append("    if entry.family < 0 { return nil }")
+    out.append("    if entry.word == word { return entry.family }")
+    out.append("    slot = (slot + 1) % replicaSlotCount")
+    out.append("  }")
+    out.append("}")
     return "\n".join(out) + "\n"
 
 

@@ -55,9 +55,16 @@ struct CodeBuffer {
   private(set) var words: [Int] = []
   private var latest: Record?
   private var previous: Record?
-  /// The handler word of every instruction emitted, in order, with its replica
-  /// family (HandlerReplicas.swift) or -1.
-  private var sites: [(start: Int, family: Int)] = []
+  /// The sites of replicated handlers (HandlerReplicas.swift), in order.
+  private var sites: [ReplicaSite] = []
+
+  /// Where a replicated handler was emitted, and where the instruction after it
+  /// starts (-1 until one is emitted).
+  private struct ReplicaSite {
+    var start: Int
+    var family: Int
+    var next: Int
+  }
 
   var count: Int { words.count }
 
@@ -87,7 +94,10 @@ struct CodeBuffer {
   ) {
     let start = words.count
     let handlerWord = word(handler)
-    sites.append((start, replicaFamilies[handlerWord] ?? -1))
+    if let site = sites.last, site.next < 0 { sites[sites.count - 1].next = start }
+    if let family = replicaFamily(of: handlerWord) {
+      sites.append(ReplicaSite(start: start, family: family, next: -1))
+    }
     words.append(handlerWord)
     words.append(contentsOf: operands)
     previous = latest
@@ -103,34 +113,32 @@ struct CodeBuffer {
   /// than the family has copies. Peepholes look at records, never at handler words,
   /// so the copies do not matter to them.
   var finishedWords: [Int] {
-    guard sites.contains(where: { $0.family >= 0 }) else { return words }
+    if sites.isEmpty { return words }
     var finished = words
-    var copyFor: [Pair: Int] = [:]
+    // (family, following word) → copy, open-addressed in a table twice the sites' size
+    // (a power of two): this runs for every translated body, so no `Hasher`.
+    var size = 16
+    while size < 2 * sites.count { size *= 2 }
+    var keys = [(family: Int, following: Int)](repeating: (-1, 0), count: size)
+    var chosen = [Int](repeating: 0, count: size)
     var turns = [Int](repeating: 0, count: replicaCopies.count)
-    var following = 0
     for site in sites.reversed() {
-      if site.family >= 0 {
-        let copies = replicaCopies[site.family]
-        let key = Pair(family: site.family, following: following)
-        let copy: Int
-        if let known = copyFor[key] {
-          copy = known
-        } else {
-          copy = turns[site.family] % copies.count
-          turns[site.family] += 1
-          copyFor[key] = copy
-        }
-        finished[site.start] = copies[copy]
+      let following = site.next >= 0 ? finished[site.next] : 0
+      let copies = replicaCopies[site.family]
+      var slot = ((following >> 4) &* 31 &+ site.family) & (size - 1)
+      while keys[slot].family >= 0,
+        keys[slot].family != site.family || keys[slot].following != following
+      {
+        slot = (slot + 1) & (size - 1)
       }
-      following = finished[site.start]
+      if keys[slot].family < 0 {
+        keys[slot] = (site.family, following)
+        chosen[slot] = turns[site.family] % copies.count
+        turns[site.family] += 1
+      }
+      finished[site.start] = copies[chosen[slot]]
     }
     return finished
-  }
-
-  /// A replica family and the handler word after one of its sites.
-  private struct Pair: Hashable {
-    var family: Int
-    var following: Int
   }
 
   /// Appends words that belong to the instruction before them (branch offsets,
@@ -146,6 +154,7 @@ struct CodeBuffer {
   mutating func retract(to start: Int) {
     words.removeLast(words.count - start)
     while let site = sites.last, site.start >= start { sites.removeLast() }
+    if let site = sites.last, site.next >= start { sites[sites.count - 1].next = -1 }
     if let record = latest, record.end > start {
       latest = previous
       previous = nil

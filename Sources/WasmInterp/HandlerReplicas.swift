@@ -12,219 +12,262 @@
 // code; they stay distinct functions because the interpreter is built without LLVM's
 // function merging (Package.swift).
 
-/// The handlers the translator emits directly (not through a generated table); the
-/// first of each is the one it emits, the others its copies.
+/// The handlers the translator emits directly (not through a generated table).
 enum SharedHandlers {
   /// `const`.
-  static let constant: [Handler] = [
-    { constOp($0, $1, $2, $3, $4) },
-    { constOp($0, $1, $2, $3, $4) },
-    { constOp($0, $1, $2, $3, $4) },
-    { constOp($0, $1, $2, $3, $4) },
-    { constOp($0, $1, $2, $3, $4) },
-    { constOp($0, $1, $2, $3, $4) },
-    { constOp($0, $1, $2, $3, $4) },
-    { constOp($0, $1, $2, $3, $4) },
-    { constOp($0, $1, $2, $3, $4) },
-    { constOp($0, $1, $2, $3, $4) },
-    { constOp($0, $1, $2, $3, $4) },
-    { constOp($0, $1, $2, $3, $4) },
-    { constOp($0, $1, $2, $3, $4) },
-    { constOp($0, $1, $2, $3, $4) },
-    { constOp($0, $1, $2, $3, $4) },
-    { constOp($0, $1, $2, $3, $4) },
-  ]
-  /// a move of one value.
-  static let copy: [Handler] = [
-    { copyOp($0, $1, $2, $3, $4) },
-    { copyOp($0, $1, $2, $3, $4) },
-    { copyOp($0, $1, $2, $3, $4) },
-    { copyOp($0, $1, $2, $3, $4) },
-    { copyOp($0, $1, $2, $3, $4) },
-    { copyOp($0, $1, $2, $3, $4) },
-    { copyOp($0, $1, $2, $3, $4) },
-    { copyOp($0, $1, $2, $3, $4) },
-    { copyOp($0, $1, $2, $3, $4) },
-    { copyOp($0, $1, $2, $3, $4) },
-    { copyOp($0, $1, $2, $3, $4) },
-    { copyOp($0, $1, $2, $3, $4) },
-    { copyOp($0, $1, $2, $3, $4) },
-    { copyOp($0, $1, $2, $3, $4) },
-    { copyOp($0, $1, $2, $3, $4) },
-    { copyOp($0, $1, $2, $3, $4) },
-  ]
+  static let constant: Handler = { constOp($0, $1, $2, $3, $4) }
+  /// A move of one value.
+  static let copy: Handler = { copyOp($0, $1, $2, $3, $4) }
   /// `br` to a loop.
-  static let branchLoop: [Handler] = [
-    { brLoopOp($0, $1, $2, $3, $4) },
-    { brLoopOp($0, $1, $2, $3, $4) },
-    { brLoopOp($0, $1, $2, $3, $4) },
-    { brLoopOp($0, $1, $2, $3, $4) },
-    { brLoopOp($0, $1, $2, $3, $4) },
-    { brLoopOp($0, $1, $2, $3, $4) },
-    { brLoopOp($0, $1, $2, $3, $4) },
-    { brLoopOp($0, $1, $2, $3, $4) },
-    { brLoopOp($0, $1, $2, $3, $4) },
-    { brLoopOp($0, $1, $2, $3, $4) },
-    { brLoopOp($0, $1, $2, $3, $4) },
-    { brLoopOp($0, $1, $2, $3, $4) },
-    { brLoopOp($0, $1, $2, $3, $4) },
-    { brLoopOp($0, $1, $2, $3, $4) },
-    { brLoopOp($0, $1, $2, $3, $4) },
-    { brLoopOp($0, $1, $2, $3, $4) },
-  ]
+  static let branchLoop: Handler = { brLoopOp($0, $1, $2, $3, $4) }
   /// `br`.
-  static let branch: [Handler] = [
-    { brOp($0, $1, $2, $3, $4) },
-    { brOp($0, $1, $2, $3, $4) },
-    { brOp($0, $1, $2, $3, $4) },
-    { brOp($0, $1, $2, $3, $4) },
-    { brOp($0, $1, $2, $3, $4) },
-    { brOp($0, $1, $2, $3, $4) },
-    { brOp($0, $1, $2, $3, $4) },
-    { brOp($0, $1, $2, $3, $4) },
-    { brOp($0, $1, $2, $3, $4) },
-    { brOp($0, $1, $2, $3, $4) },
-    { brOp($0, $1, $2, $3, $4) },
-    { brOp($0, $1, $2, $3, $4) },
-    { brOp($0, $1, $2, $3, $4) },
-    { brOp($0, $1, $2, $3, $4) },
-    { brOp($0, $1, $2, $3, $4) },
-    { brOp($0, $1, $2, $3, $4) },
-  ]
+  static let branch: Handler = { brOp($0, $1, $2, $3, $4) }
   /// `br_if` after `eqz`, and `if`.
-  static let branchIfZero: [Handler] = [
-    { brIfNotOp($0, $1, $2, $3, $4) },
-    { brIfNotOp($0, $1, $2, $3, $4) },
-    { brIfNotOp($0, $1, $2, $3, $4) },
-    { brIfNotOp($0, $1, $2, $3, $4) },
-    { brIfNotOp($0, $1, $2, $3, $4) },
-    { brIfNotOp($0, $1, $2, $3, $4) },
-    { brIfNotOp($0, $1, $2, $3, $4) },
-    { brIfNotOp($0, $1, $2, $3, $4) },
-    { brIfNotOp($0, $1, $2, $3, $4) },
-    { brIfNotOp($0, $1, $2, $3, $4) },
-    { brIfNotOp($0, $1, $2, $3, $4) },
-    { brIfNotOp($0, $1, $2, $3, $4) },
-    { brIfNotOp($0, $1, $2, $3, $4) },
-    { brIfNotOp($0, $1, $2, $3, $4) },
-    { brIfNotOp($0, $1, $2, $3, $4) },
-    { brIfNotOp($0, $1, $2, $3, $4) },
-  ]
-  /// two moves (`local.set` after a move).
-  static let copyPair: [Handler] = [
-    { copyPairOp($0, $1, $2, $3, $4) },
-    { copyPairOp($0, $1, $2, $3, $4) },
-    { copyPairOp($0, $1, $2, $3, $4) },
-    { copyPairOp($0, $1, $2, $3, $4) },
-    { copyPairOp($0, $1, $2, $3, $4) },
-    { copyPairOp($0, $1, $2, $3, $4) },
-    { copyPairOp($0, $1, $2, $3, $4) },
-    { copyPairOp($0, $1, $2, $3, $4) },
-  ]
-  /// fused `i32.shl` by a constant, `i32.add`.
-  static let i32ShlImmAdd: [Handler] = [
-    { WasmInterp.i32ShlImmAdd($0, $1, $2, $3, $4) },
-    { WasmInterp.i32ShlImmAdd($0, $1, $2, $3, $4) },
-    { WasmInterp.i32ShlImmAdd($0, $1, $2, $3, $4) },
-    { WasmInterp.i32ShlImmAdd($0, $1, $2, $3, $4) },
-    { WasmInterp.i32ShlImmAdd($0, $1, $2, $3, $4) },
-    { WasmInterp.i32ShlImmAdd($0, $1, $2, $3, $4) },
-    { WasmInterp.i32ShlImmAdd($0, $1, $2, $3, $4) },
-    { WasmInterp.i32ShlImmAdd($0, $1, $2, $3, $4) },
-  ]
-  /// fused `i32.rotl` by a constant, `i32.xor`.
-  static let i32RotlImmXor: [Handler] = [
-    { WasmInterp.i32RotlImmXor($0, $1, $2, $3, $4) },
-    { WasmInterp.i32RotlImmXor($0, $1, $2, $3, $4) },
-    { WasmInterp.i32RotlImmXor($0, $1, $2, $3, $4) },
-    { WasmInterp.i32RotlImmXor($0, $1, $2, $3, $4) },
-    { WasmInterp.i32RotlImmXor($0, $1, $2, $3, $4) },
-    { WasmInterp.i32RotlImmXor($0, $1, $2, $3, $4) },
-    { WasmInterp.i32RotlImmXor($0, $1, $2, $3, $4) },
-    { WasmInterp.i32RotlImmXor($0, $1, $2, $3, $4) },
-  ]
-  /// fused `i32.shr_u` by a constant, `i32.xor`.
-  static let i32ShrUImmXor: [Handler] = [
-    { WasmInterp.i32ShrUImmXor($0, $1, $2, $3, $4) },
-    { WasmInterp.i32ShrUImmXor($0, $1, $2, $3, $4) },
-    { WasmInterp.i32ShrUImmXor($0, $1, $2, $3, $4) },
-    { WasmInterp.i32ShrUImmXor($0, $1, $2, $3, $4) },
-    { WasmInterp.i32ShrUImmXor($0, $1, $2, $3, $4) },
-    { WasmInterp.i32ShrUImmXor($0, $1, $2, $3, $4) },
-    { WasmInterp.i32ShrUImmXor($0, $1, $2, $3, $4) },
-    { WasmInterp.i32ShrUImmXor($0, $1, $2, $3, $4) },
-  ]
-  /// fused `i32.add`, `i32.add`.
-  static let i32AddAdd: [Handler] = [
-    { WasmInterp.i32AddAdd($0, $1, $2, $3, $4) },
-    { WasmInterp.i32AddAdd($0, $1, $2, $3, $4) },
-    { WasmInterp.i32AddAdd($0, $1, $2, $3, $4) },
-    { WasmInterp.i32AddAdd($0, $1, $2, $3, $4) },
-    { WasmInterp.i32AddAdd($0, $1, $2, $3, $4) },
-    { WasmInterp.i32AddAdd($0, $1, $2, $3, $4) },
-    { WasmInterp.i32AddAdd($0, $1, $2, $3, $4) },
-    { WasmInterp.i32AddAdd($0, $1, $2, $3, $4) },
-  ]
-  /// fused `f64.add`, `f64.add` (second operand).
-  static let f64AddAddSecond: [Handler] = [
-    { WasmInterp.f64AddAddSecond($0, $1, $2, $3, $4) },
-    { WasmInterp.f64AddAddSecond($0, $1, $2, $3, $4) },
-    { WasmInterp.f64AddAddSecond($0, $1, $2, $3, $4) },
-    { WasmInterp.f64AddAddSecond($0, $1, $2, $3, $4) },
-    { WasmInterp.f64AddAddSecond($0, $1, $2, $3, $4) },
-    { WasmInterp.f64AddAddSecond($0, $1, $2, $3, $4) },
-    { WasmInterp.f64AddAddSecond($0, $1, $2, $3, $4) },
-    { WasmInterp.f64AddAddSecond($0, $1, $2, $3, $4) },
-  ]
-  /// fused `f64.load`, `f64.mul`.
-  static let f64MulLoad: [Handler] = [
-    { WasmInterp.f64MulLoad($0, $1, $2, $3, $4) },
-    { WasmInterp.f64MulLoad($0, $1, $2, $3, $4) },
-    { WasmInterp.f64MulLoad($0, $1, $2, $3, $4) },
-    { WasmInterp.f64MulLoad($0, $1, $2, $3, $4) },
-    { WasmInterp.f64MulLoad($0, $1, $2, $3, $4) },
-    { WasmInterp.f64MulLoad($0, $1, $2, $3, $4) },
-    { WasmInterp.f64MulLoad($0, $1, $2, $3, $4) },
-    { WasmInterp.f64MulLoad($0, $1, $2, $3, $4) },
-  ]
-  /// fused `i32.load`, `i32.add`.
-  static let i32AddLoad: [Handler] = [
-    { WasmInterp.i32AddLoad($0, $1, $2, $3, $4) },
-    { WasmInterp.i32AddLoad($0, $1, $2, $3, $4) },
-    { WasmInterp.i32AddLoad($0, $1, $2, $3, $4) },
-    { WasmInterp.i32AddLoad($0, $1, $2, $3, $4) },
-    { WasmInterp.i32AddLoad($0, $1, $2, $3, $4) },
-    { WasmInterp.i32AddLoad($0, $1, $2, $3, $4) },
-    { WasmInterp.i32AddLoad($0, $1, $2, $3, $4) },
-    { WasmInterp.i32AddLoad($0, $1, $2, $3, $4) },
-  ]
-  /// fused `i32.shr_u`, `i32.and` by constants.
-  static let i32ShrUImmAndImm: [Handler] = [
-    { WasmInterp.i32ShrUImmAndImm($0, $1, $2, $3, $4) },
-    { WasmInterp.i32ShrUImmAndImm($0, $1, $2, $3, $4) },
-    { WasmInterp.i32ShrUImmAndImm($0, $1, $2, $3, $4) },
-    { WasmInterp.i32ShrUImmAndImm($0, $1, $2, $3, $4) },
-    { WasmInterp.i32ShrUImmAndImm($0, $1, $2, $3, $4) },
-    { WasmInterp.i32ShrUImmAndImm($0, $1, $2, $3, $4) },
-    { WasmInterp.i32ShrUImmAndImm($0, $1, $2, $3, $4) },
-    { WasmInterp.i32ShrUImmAndImm($0, $1, $2, $3, $4) },
-  ]
-  /// fused `i32.and`, `i32.shl` by constants.
-  static let i32AndImmShlImm: [Handler] = [
-    { WasmInterp.i32AndImmShlImm($0, $1, $2, $3, $4) },
-    { WasmInterp.i32AndImmShlImm($0, $1, $2, $3, $4) },
-    { WasmInterp.i32AndImmShlImm($0, $1, $2, $3, $4) },
-    { WasmInterp.i32AndImmShlImm($0, $1, $2, $3, $4) },
-    { WasmInterp.i32AndImmShlImm($0, $1, $2, $3, $4) },
-    { WasmInterp.i32AndImmShlImm($0, $1, $2, $3, $4) },
-    { WasmInterp.i32AndImmShlImm($0, $1, $2, $3, $4) },
-    { WasmInterp.i32AndImmShlImm($0, $1, $2, $3, $4) },
-  ]
+  static let branchIfZero: Handler = { brIfNotOp($0, $1, $2, $3, $4) }
+  /// Two moves (`local.set` after a move).
+  static let copyPair: Handler = { copyPairOp($0, $1, $2, $3, $4) }
+  /// Fused `i32.shl` by a constant, `i32.add`.
+  static let i32ShlImmAdd: Handler = { WasmInterp.i32ShlImmAdd($0, $1, $2, $3, $4) }
+  /// Fused `i32.rotl` by a constant, `i32.xor`.
+  static let i32RotlImmXor: Handler = { WasmInterp.i32RotlImmXor($0, $1, $2, $3, $4) }
+  /// Fused `i32.shr_u` by a constant, `i32.xor`.
+  static let i32ShrUImmXor: Handler = { WasmInterp.i32ShrUImmXor($0, $1, $2, $3, $4) }
+  /// Fused `i32.add`, `i32.add`.
+  static let i32AddAdd: Handler = { WasmInterp.i32AddAdd($0, $1, $2, $3, $4) }
+  /// Fused `f64.add`, `f64.add` (second operand).
+  static let f64AddAddSecond: Handler = { WasmInterp.f64AddAddSecond($0, $1, $2, $3, $4) }
+  /// Fused `f64.load`, `f64.mul`.
+  static let f64MulLoad: Handler = { WasmInterp.f64MulLoad($0, $1, $2, $3, $4) }
+  /// Fused `i32.load`, `i32.add`.
+  static let i32AddLoad: Handler = { WasmInterp.i32AddLoad($0, $1, $2, $3, $4) }
+  /// Fused `i32.shr_u`, `i32.and` by constants.
+  static let i32ShrUImmAndImm: Handler = { WasmInterp.i32ShrUImmAndImm($0, $1, $2, $3, $4) }
+  /// Fused `i32.and`, `i32.shl` by constants.
+  static let i32AndImmShlImm: Handler = { WasmInterp.i32AndImmShlImm($0, $1, $2, $3, $4) }
 }
 
-/// Copies of handlers that come from the generated tables: the table's own closure
-/// is the first copy.
-private let tableCopies: [(original: Handler, copies: [Handler])] = [
+/// Each replicated handler (the translator's, then the tables') and its other copies.
+private let handlerCopies: [(original: Handler, copies: [Handler])] = [
+  (
+    SharedHandlers.constant,
+    [
+      { constOp($0, $1, $2, $3, $4) },
+      { constOp($0, $1, $2, $3, $4) },
+      { constOp($0, $1, $2, $3, $4) },
+      { constOp($0, $1, $2, $3, $4) },
+      { constOp($0, $1, $2, $3, $4) },
+      { constOp($0, $1, $2, $3, $4) },
+      { constOp($0, $1, $2, $3, $4) },
+      { constOp($0, $1, $2, $3, $4) },
+      { constOp($0, $1, $2, $3, $4) },
+      { constOp($0, $1, $2, $3, $4) },
+      { constOp($0, $1, $2, $3, $4) },
+      { constOp($0, $1, $2, $3, $4) },
+      { constOp($0, $1, $2, $3, $4) },
+      { constOp($0, $1, $2, $3, $4) },
+      { constOp($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    SharedHandlers.copy,
+    [
+      { copyOp($0, $1, $2, $3, $4) },
+      { copyOp($0, $1, $2, $3, $4) },
+      { copyOp($0, $1, $2, $3, $4) },
+      { copyOp($0, $1, $2, $3, $4) },
+      { copyOp($0, $1, $2, $3, $4) },
+      { copyOp($0, $1, $2, $3, $4) },
+      { copyOp($0, $1, $2, $3, $4) },
+      { copyOp($0, $1, $2, $3, $4) },
+      { copyOp($0, $1, $2, $3, $4) },
+      { copyOp($0, $1, $2, $3, $4) },
+      { copyOp($0, $1, $2, $3, $4) },
+      { copyOp($0, $1, $2, $3, $4) },
+      { copyOp($0, $1, $2, $3, $4) },
+      { copyOp($0, $1, $2, $3, $4) },
+      { copyOp($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    SharedHandlers.branchLoop,
+    [
+      { brLoopOp($0, $1, $2, $3, $4) },
+      { brLoopOp($0, $1, $2, $3, $4) },
+      { brLoopOp($0, $1, $2, $3, $4) },
+      { brLoopOp($0, $1, $2, $3, $4) },
+      { brLoopOp($0, $1, $2, $3, $4) },
+      { brLoopOp($0, $1, $2, $3, $4) },
+      { brLoopOp($0, $1, $2, $3, $4) },
+      { brLoopOp($0, $1, $2, $3, $4) },
+      { brLoopOp($0, $1, $2, $3, $4) },
+      { brLoopOp($0, $1, $2, $3, $4) },
+      { brLoopOp($0, $1, $2, $3, $4) },
+      { brLoopOp($0, $1, $2, $3, $4) },
+      { brLoopOp($0, $1, $2, $3, $4) },
+      { brLoopOp($0, $1, $2, $3, $4) },
+      { brLoopOp($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    SharedHandlers.branch,
+    [
+      { brOp($0, $1, $2, $3, $4) },
+      { brOp($0, $1, $2, $3, $4) },
+      { brOp($0, $1, $2, $3, $4) },
+      { brOp($0, $1, $2, $3, $4) },
+      { brOp($0, $1, $2, $3, $4) },
+      { brOp($0, $1, $2, $3, $4) },
+      { brOp($0, $1, $2, $3, $4) },
+      { brOp($0, $1, $2, $3, $4) },
+      { brOp($0, $1, $2, $3, $4) },
+      { brOp($0, $1, $2, $3, $4) },
+      { brOp($0, $1, $2, $3, $4) },
+      { brOp($0, $1, $2, $3, $4) },
+      { brOp($0, $1, $2, $3, $4) },
+      { brOp($0, $1, $2, $3, $4) },
+      { brOp($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    SharedHandlers.branchIfZero,
+    [
+      { brIfNotOp($0, $1, $2, $3, $4) },
+      { brIfNotOp($0, $1, $2, $3, $4) },
+      { brIfNotOp($0, $1, $2, $3, $4) },
+      { brIfNotOp($0, $1, $2, $3, $4) },
+      { brIfNotOp($0, $1, $2, $3, $4) },
+      { brIfNotOp($0, $1, $2, $3, $4) },
+      { brIfNotOp($0, $1, $2, $3, $4) },
+      { brIfNotOp($0, $1, $2, $3, $4) },
+      { brIfNotOp($0, $1, $2, $3, $4) },
+      { brIfNotOp($0, $1, $2, $3, $4) },
+      { brIfNotOp($0, $1, $2, $3, $4) },
+      { brIfNotOp($0, $1, $2, $3, $4) },
+      { brIfNotOp($0, $1, $2, $3, $4) },
+      { brIfNotOp($0, $1, $2, $3, $4) },
+      { brIfNotOp($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    SharedHandlers.copyPair,
+    [
+      { copyPairOp($0, $1, $2, $3, $4) },
+      { copyPairOp($0, $1, $2, $3, $4) },
+      { copyPairOp($0, $1, $2, $3, $4) },
+      { copyPairOp($0, $1, $2, $3, $4) },
+      { copyPairOp($0, $1, $2, $3, $4) },
+      { copyPairOp($0, $1, $2, $3, $4) },
+      { copyPairOp($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    SharedHandlers.i32ShlImmAdd,
+    [
+      { WasmInterp.i32ShlImmAdd($0, $1, $2, $3, $4) },
+      { WasmInterp.i32ShlImmAdd($0, $1, $2, $3, $4) },
+      { WasmInterp.i32ShlImmAdd($0, $1, $2, $3, $4) },
+      { WasmInterp.i32ShlImmAdd($0, $1, $2, $3, $4) },
+      { WasmInterp.i32ShlImmAdd($0, $1, $2, $3, $4) },
+      { WasmInterp.i32ShlImmAdd($0, $1, $2, $3, $4) },
+      { WasmInterp.i32ShlImmAdd($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    SharedHandlers.i32RotlImmXor,
+    [
+      { WasmInterp.i32RotlImmXor($0, $1, $2, $3, $4) },
+      { WasmInterp.i32RotlImmXor($0, $1, $2, $3, $4) },
+      { WasmInterp.i32RotlImmXor($0, $1, $2, $3, $4) },
+      { WasmInterp.i32RotlImmXor($0, $1, $2, $3, $4) },
+      { WasmInterp.i32RotlImmXor($0, $1, $2, $3, $4) },
+      { WasmInterp.i32RotlImmXor($0, $1, $2, $3, $4) },
+      { WasmInterp.i32RotlImmXor($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    SharedHandlers.i32ShrUImmXor,
+    [
+      { WasmInterp.i32ShrUImmXor($0, $1, $2, $3, $4) },
+      { WasmInterp.i32ShrUImmXor($0, $1, $2, $3, $4) },
+      { WasmInterp.i32ShrUImmXor($0, $1, $2, $3, $4) },
+      { WasmInterp.i32ShrUImmXor($0, $1, $2, $3, $4) },
+      { WasmInterp.i32ShrUImmXor($0, $1, $2, $3, $4) },
+      { WasmInterp.i32ShrUImmXor($0, $1, $2, $3, $4) },
+      { WasmInterp.i32ShrUImmXor($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    SharedHandlers.i32AddAdd,
+    [
+      { WasmInterp.i32AddAdd($0, $1, $2, $3, $4) },
+      { WasmInterp.i32AddAdd($0, $1, $2, $3, $4) },
+      { WasmInterp.i32AddAdd($0, $1, $2, $3, $4) },
+      { WasmInterp.i32AddAdd($0, $1, $2, $3, $4) },
+      { WasmInterp.i32AddAdd($0, $1, $2, $3, $4) },
+      { WasmInterp.i32AddAdd($0, $1, $2, $3, $4) },
+      { WasmInterp.i32AddAdd($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    SharedHandlers.f64AddAddSecond,
+    [
+      { WasmInterp.f64AddAddSecond($0, $1, $2, $3, $4) },
+      { WasmInterp.f64AddAddSecond($0, $1, $2, $3, $4) },
+      { WasmInterp.f64AddAddSecond($0, $1, $2, $3, $4) },
+      { WasmInterp.f64AddAddSecond($0, $1, $2, $3, $4) },
+      { WasmInterp.f64AddAddSecond($0, $1, $2, $3, $4) },
+      { WasmInterp.f64AddAddSecond($0, $1, $2, $3, $4) },
+      { WasmInterp.f64AddAddSecond($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    SharedHandlers.f64MulLoad,
+    [
+      { WasmInterp.f64MulLoad($0, $1, $2, $3, $4) },
+      { WasmInterp.f64MulLoad($0, $1, $2, $3, $4) },
+      { WasmInterp.f64MulLoad($0, $1, $2, $3, $4) },
+      { WasmInterp.f64MulLoad($0, $1, $2, $3, $4) },
+      { WasmInterp.f64MulLoad($0, $1, $2, $3, $4) },
+      { WasmInterp.f64MulLoad($0, $1, $2, $3, $4) },
+      { WasmInterp.f64MulLoad($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    SharedHandlers.i32AddLoad,
+    [
+      { WasmInterp.i32AddLoad($0, $1, $2, $3, $4) },
+      { WasmInterp.i32AddLoad($0, $1, $2, $3, $4) },
+      { WasmInterp.i32AddLoad($0, $1, $2, $3, $4) },
+      { WasmInterp.i32AddLoad($0, $1, $2, $3, $4) },
+      { WasmInterp.i32AddLoad($0, $1, $2, $3, $4) },
+      { WasmInterp.i32AddLoad($0, $1, $2, $3, $4) },
+      { WasmInterp.i32AddLoad($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    SharedHandlers.i32ShrUImmAndImm,
+    [
+      { WasmInterp.i32ShrUImmAndImm($0, $1, $2, $3, $4) },
+      { WasmInterp.i32ShrUImmAndImm($0, $1, $2, $3, $4) },
+      { WasmInterp.i32ShrUImmAndImm($0, $1, $2, $3, $4) },
+      { WasmInterp.i32ShrUImmAndImm($0, $1, $2, $3, $4) },
+      { WasmInterp.i32ShrUImmAndImm($0, $1, $2, $3, $4) },
+      { WasmInterp.i32ShrUImmAndImm($0, $1, $2, $3, $4) },
+      { WasmInterp.i32ShrUImmAndImm($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    SharedHandlers.i32AndImmShlImm,
+    [
+      { WasmInterp.i32AndImmShlImm($0, $1, $2, $3, $4) },
+      { WasmInterp.i32AndImmShlImm($0, $1, $2, $3, $4) },
+      { WasmInterp.i32AndImmShlImm($0, $1, $2, $3, $4) },
+      { WasmInterp.i32AndImmShlImm($0, $1, $2, $3, $4) },
+      { WasmInterp.i32AndImmShlImm($0, $1, $2, $3, $4) },
+      { WasmInterp.i32AndImmShlImm($0, $1, $2, $3, $4) },
+      { WasmInterp.i32AndImmShlImm($0, $1, $2, $3, $4) },
+    ]
+  ),
   (
     numericHandlers(.i32Add).1!,
     [
@@ -868,31 +911,33 @@ private let tableCopies: [(original: Handler, copies: [Handler])] = [
 ]
 
 /// The words of each family's copies, the original first.
-let replicaCopies: [[Int]] = {
-  var families: [[Int]] = [
-    SharedHandlers.constant.map(word),
-    SharedHandlers.copy.map(word),
-    SharedHandlers.branchLoop.map(word),
-    SharedHandlers.branch.map(word),
-    SharedHandlers.branchIfZero.map(word),
-    SharedHandlers.copyPair.map(word),
-    SharedHandlers.i32ShlImmAdd.map(word),
-    SharedHandlers.i32RotlImmXor.map(word),
-    SharedHandlers.i32ShrUImmXor.map(word),
-    SharedHandlers.i32AddAdd.map(word),
-    SharedHandlers.f64AddAddSecond.map(word),
-    SharedHandlers.f64MulLoad.map(word),
-    SharedHandlers.i32AddLoad.map(word),
-    SharedHandlers.i32ShrUImmAndImm.map(word),
-    SharedHandlers.i32AndImmShlImm.map(word),
-  ]
-  for (original, copies) in tableCopies { families.append([word(original)] + copies.map(word)) }
-  return families
+let replicaCopies: [[Int]] = handlerCopies.map { [word($0.original)] + $0.copies.map(word) }
+
+/// Every replicated handler's original word and its family's index in `replicaCopies`,
+/// open-addressed by the word's bits above the alignment (looked up at every emit,
+/// so without hashing through `Hasher`).
+private let replicaSlots: [(word: Int, family: Int)] = {
+  var slots = [(word: Int, family: Int)](repeating: (0, -1), count: replicaSlotCount)
+  for (family, words) in replicaCopies.enumerated() {
+    var slot = replicaSlot(words[0])
+    while slots[slot].family >= 0 { slot = (slot + 1) % replicaSlotCount }
+    slots[slot] = (words[0], family)
+  }
+  return slots
 }()
 
-/// Every replicated handler's original word → its family's index in `replicaCopies`.
-let replicaFamilies: [Int: Int] = {
-  var table: [Int: Int] = [:]
-  for (index, words) in replicaCopies.enumerated() { table[words[0]] = index }
-  return table
-}()
+private let replicaSlotCount = 1024
+
+@inline(__always)
+private func replicaSlot(_ word: Int) -> Int { ((word >> 4) ^ (word >> 14)) & (replicaSlotCount - 1) }
+
+/// The family of a replicated handler's original word, nil for any other handler.
+func replicaFamily(of word: Int) -> Int? {
+  var slot = replicaSlot(word)
+  while true {
+    let entry = replicaSlots[slot]
+    if entry.family < 0 { return nil }
+    if entry.word == word { return entry.family }
+    slot = (slot + 1) % replicaSlotCount
+  }
+}

@@ -341,15 +341,15 @@ struct Translator: InstructionVisitor {
     let handler: Handler
     switch (prevOp, prevImmediate, op) {
     case (.i32Shl, true, .i32Add):
-      handler = SharedHandlers.i32ShlImmAdd[0]
+      handler = SharedHandlers.i32ShlImmAdd
     case (.i32Rotl, true, .i32Xor):
-      handler = SharedHandlers.i32RotlImmXor[0]
+      handler = SharedHandlers.i32RotlImmXor
     case (.i32Rotr, true, .i32Xor):
       handler = { i32RotrImmXor($0, $1, $2, $3, $4) }
     case (.i32ShrU, true, .i32Xor):
-      handler = SharedHandlers.i32ShrUImmXor[0]
+      handler = SharedHandlers.i32ShrUImmXor
     case (.i32Add, false, .i32Add):
-      handler = SharedHandlers.i32AddAdd[0]
+      handler = SharedHandlers.i32AddAdd
     case (.i32Xor, false, .i32Xor):
       handler = { i32XorXor($0, $1, $2, $3, $4) }
     case (.i32Xor, false, .i32And):
@@ -361,7 +361,7 @@ struct Translator: InstructionVisitor {
     case (.f64Add, false, .f64Add):
       handler =
         producedIsFirst
-        ? { f64AddAdd($0, $1, $2, $3, $4) } : SharedHandlers.f64AddAddSecond[0]
+        ? { f64AddAdd($0, $1, $2, $3, $4) } : SharedHandlers.f64AddAddSecond
     case (.f64Mul, false, .f64Add):
       handler =
         producedIsFirst ? { f64MulAdd($0, $1, $2, $3, $4) } : { f64AddMul($0, $1, $2, $3, $4) }
