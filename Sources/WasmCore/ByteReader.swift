@@ -111,9 +111,32 @@
     return try readUnsigned(bits: 64)
   }
 
-  @inlinable
+  @inlinable @inline(__always)
   package mutating func readS32() throws(WasmError) -> Int32 {
-    Int32(truncatingIfNeeded: try readSigned(bits: 32))
+    if let value = readShortSigned() { return Int32(truncatingIfNeeded: value) }
+    return Int32(truncatingIfNeeded: try readSigned(bits: 32))
+  }
+
+  /// A signed LEB128 of one or two bytes, or nil (and nothing read) when it is longer
+  /// or the input ends: the fast path of `readS32` and `readS64`, whose constants
+  /// are mostly small. Two bytes carry 14 bits, within both widths, so no range
+  /// check applies.
+  @inlinable @inline(__always)
+  mutating func readShortSigned() -> Int64? {
+    guard position < end else { return nil }
+    let first = base[position]
+    if first & 0x80 == 0 {
+      position &+= 1
+      // Sign-extend the 7 payload bits.
+      return Int64(Int8(bitPattern: first << 1) >> 1)
+    }
+    guard position &+ 1 < end else { return nil }
+    let second = base[position &+ 1]
+    guard second & 0x80 == 0 else { return nil }
+    position &+= 2
+    // Bits 7-13 from the second byte, sign-extended from bit 13.
+    let high = (Int64(Int8(bitPattern: second << 1)) >> 1) << 7
+    return high | Int64(first & 0x7F)
   }
 
   /// A signed 33-bit integer (block types).
@@ -122,9 +145,10 @@
     try readSigned(bits: 33)
   }
 
-  @inlinable
+  @inlinable @inline(__always)
   package mutating func readS64() throws(WasmError) -> Int64 {
-    try readSigned(bits: 64)
+    if let value = readShortSigned() { return value }
+    return try readSigned(bits: 64)
   }
 
   @usableFromInline

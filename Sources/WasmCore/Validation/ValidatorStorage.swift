@@ -1,0 +1,133 @@
+// Memory the function validator works in, and the module's function types in the
+// validator's own form.
+//
+// Validating a large module runs the validator over thousands of bodies and
+// hundreds of thousands of instructions. Swift arrays as stacks cost a uniqueness
+// check (a runtime call) on every push and pop and an allocation per body; and a
+// `FunctionType` read for every `call` retains and releases two arrays and converts
+// each `ValueType` (an enum with payloads) to an `OperandType`. Here the stacks are
+// plain buffers that one validation reuses for every body it checks (the validator
+// keeps the pointers in its own stored properties, so a push is a store and an
+// increment), and the function types are flattened once per module into
+// `OperandType` codes.
+
+/// The buffers of a validator's operand stack, control stack and local types.
+///
+/// Owned by a class so that they are freed when the last validator using them
+/// goes; validators copy the pointers and hand a buffer back here when they grow
+/// it. One storage serves one validator at a time (one thread).
+package final class ValidatorStorage {
+  private(set) var operands: UnsafeMutablePointer<OperandType>
+  private(set) var operandCapacity: Int
+  private(set) var frames: UnsafeMutablePointer<ControlFrame>
+  private(set) var frameCapacity: Int
+  private(set) var locals: UnsafeMutablePointer<OperandType>
+  private(set) var localCapacity: Int
+
+  package init() {
+    // Typical bodies stay within these, so most validations never grow them.
+    operandCapacity = 64
+    operands = .allocate(capacity: operandCapacity)
+    frameCapacity = 16
+    frames = .allocate(capacity: frameCapacity)
+    localCapacity = 64
+    locals = .allocate(capacity: localCapacity)
+  }
+
+  deinit {
+    operands.deallocate()
+    frames.deallocate()
+    locals.deallocate()
+  }
+
+  /// Doubles the operand buffer (at least), keeping its first `count` entries.
+  func growOperands(count: Int) -> (UnsafeMutablePointer<OperandType>, Int) {
+    (operands, operandCapacity) = Self.grow(operands, count: count, capacity: operandCapacity)
+    return (operands, operandCapacity)
+  }
+
+  func growFrames(count: Int) -> (UnsafeMutablePointer<ControlFrame>, Int) {
+    (frames, frameCapacity) = Self.grow(frames, count: count, capacity: frameCapacity)
+    return (frames, frameCapacity)
+  }
+
+  /// Makes room for `capacity` local types (contents not kept).
+  func reserveLocals(_ capacity: Int) -> UnsafeMutablePointer<OperandType> {
+    if capacity > localCapacity {
+      locals.deallocate()
+      localCapacity = capacity
+      locals = .allocate(capacity: capacity)
+    }
+    return locals
+  }
+
+  private static func grow<T>(
+    _ buffer: UnsafeMutablePointer<T>, count: Int, capacity: Int
+  ) -> (UnsafeMutablePointer<T>, Int) {
+    // Each entry was pushed by an instruction of a body (at least one byte), so
+    // capacities stay far below overflow.
+    let newCapacity = capacity * 2
+    let bigger = UnsafeMutablePointer<T>.allocate(capacity: newCapacity)
+    bigger.moveInitialize(from: buffer, count: count)
+    buffer.deallocate()
+    return (bigger, newCapacity)
+  }
+}
+
+/// Every function type of a module as `OperandType` codes: parameters then results,
+/// one run per type index, and the type index of every function.
+///
+/// Immutable once built, so validators on several threads share it.
+package final class SignatureTable: @unchecked Sendable {
+  /// The codes of all types, each type's parameters followed by its results.
+  @usableFromInline let codes: UnsafeMutablePointer<OperandType>
+  /// For type index `t`: where its run starts in `codes`, its parameter count and its
+  /// result count.
+  @usableFromInline let runs: UnsafeMutablePointer<(start: Int, parameters: Int, results: Int)>
+  @usableFromInline let typeCount: Int
+  /// The type index of each function (imports first).
+  @usableFromInline let functionTypes: UnsafeMutablePointer<UInt32>
+  @usableFromInline let functionCount: Int
+
+  package init(types: [FunctionType], functionTypeIndices: [UInt32]) {
+    var total = 0
+    for type in types { total += type.parameters.count + type.results.count }
+    codes = .allocate(capacity: max(total, 1))
+    runs = .allocate(capacity: max(types.count, 1))
+    typeCount = types.count
+    var next = 0
+    for (t, type) in types.enumerated() {
+      runs[t] = (start: next, parameters: type.parameters.count, results: type.results.count)
+      for value in type.parameters {
+        (codes + next).initialize(to: OperandType(value))
+        next += 1
+      }
+      for value in type.results {
+        (codes + next).initialize(to: OperandType(value))
+        next += 1
+      }
+    }
+    functionCount = functionTypeIndices.count
+    functionTypes = .allocate(capacity: max(functionCount, 1))
+    for (i, index) in functionTypeIndices.enumerated() { functionTypes[i] = index }
+  }
+
+  deinit {
+    codes.deallocate()
+    runs.deallocate()
+    functionTypes.deallocate()
+  }
+
+  /// Parameter `i` of type `typeIndex` (which must exist).
+  @inlinable
+  func parameter(_ typeIndex: UInt32, _ i: Int) -> OperandType {
+    codes[runs[Int(typeIndex)].start + i]
+  }
+
+  /// Result `i` of type `typeIndex` (which must exist).
+  @inlinable
+  func result(_ typeIndex: UInt32, _ i: Int) -> OperandType {
+    let run = runs[Int(typeIndex)]
+    return codes[run.start + run.parameters + i]
+  }
+}
