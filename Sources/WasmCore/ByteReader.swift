@@ -45,7 +45,8 @@
     position < end ? base[position] : nil
   }
 
-  @inlinable
+  // Always inlined: the instruction decoder reads every opcode with it.
+  @inlinable @inline(__always)
   package mutating func readByte() throws(WasmError) -> UInt8 {
     guard position < end else { throw error("unexpected end") }
     let b = base[position]
@@ -97,6 +98,10 @@
       position &+= 1
       return UInt32(b)
     }
+    if let (value, length) = peekWideLEB(), length < 5 || value >> 32 == 0 {
+      position &+= length
+      return UInt32(truncatingIfNeeded: value)
+    }
     return UInt32(truncatingIfNeeded: try readUnsigned(bits: 32))
   }
 
@@ -108,12 +113,50 @@
       position &+= 1
       return UInt64(b)
     }
+    // Up to five bytes (35 bits) are always within range of a u64.
+    if let (value, length) = peekWideLEB() {
+      position &+= length
+      return value
+    }
     return try readUnsigned(bits: 64)
+  }
+
+  /// The payload and length of a LEB128 of one to five bytes at the position,
+  /// read with one 8-byte load; nil when it is longer or fewer than 8 bytes remain
+  /// (the byte-by-byte readers then decide, with their errors). Linkers write
+  /// relocated immediates (call targets, addresses of data) as 5-byte LEB128s, so
+  /// large modules are full of them. The range of the last byte is the caller's to
+  /// check.
+  @inlinable @inline(__always)
+  func peekWideLEB() -> (UInt64, Int)? {
+    guard end &- position >= 8 else { return nil }
+    let word = UInt64(
+      littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
+    // The first byte without the continuation bit ends the number.
+    let terminators = ~word & 0x8080_8080_8080_8080
+    let length = (terminators.trailingZeroBitCount &+ 1) >> 3
+    guard length <= 5 else { return nil }
+    // Keep the payload bits of the number's bytes, then close the gaps between them.
+    let x = word & (0x7F7F_7F7F_7F & ((1 << UInt64(length &* 8)) &- 1))
+    let value =
+      (x & 0x7F) | (x >> 1 & 0x3F80) | (x >> 2 & 0x1F_C000) | (x >> 3 & 0xFE0_0000)
+      | (x >> 4 & 0x7_F000_0000)
+    return (value, length)
   }
 
   @inlinable @inline(__always)
   package mutating func readS32() throws(WasmError) -> Int32 {
     if let value = readShortSigned() { return Int32(truncatingIfNeeded: value) }
+    if let (payload, length) = peekWideLEB() {
+      let bits = UInt64(length &* 7)
+      // In a fifth byte, the bits above bit 31 must repeat the sign (bit 31).
+      let top = payload >> 31
+      if length < 5 || top == 0 || top == 0xF {
+        position &+= length
+        // Sign-extend from the last bit read.
+        return Int32(truncatingIfNeeded: Int64(bitPattern: payload << (64 &- bits)) >> (64 &- bits))
+      }
+    }
     return Int32(truncatingIfNeeded: try readSigned(bits: 32))
   }
 

@@ -347,7 +347,13 @@ extension FunctionValidator: InstructionVisitor {
 
   // MARK: Memory
 
+  @inline(__always)
   mutating func memory(_ index: UInt32) throws(WasmError) -> MemoryType {
+    if index == 0, let memory0 { return memory0 }
+    return try otherMemory(index)
+  }
+
+  mutating func otherMemory(_ index: UInt32) throws(WasmError) -> MemoryType {
     guard Int(index) < context.memories.count else {
       throw .invalid("unknown memory \(index)", at: instructionOffset)
     }
@@ -438,6 +444,19 @@ extension FunctionValidator: InstructionVisitor {
   package mutating func visitF64Const(_ bits: UInt64) throws(WasmError) { push(.f64) }
 
   package mutating func visitNumeric(_ op: NumericOp) throws(WasmError) {
+    let raw = op.rawValue
+    if raw < 256 {
+      let packed = numericTable[Int(raw)]
+      if packed != 0 {
+        if packed & 0xFF == 2 {
+          try pop(OperandType(rawValue: UInt64((packed >> 16) & 0xFF)))
+        }
+        try pop(OperandType(rawValue: UInt64((packed >> 8) & 0xFF)))
+        let result = packed >> 24
+        if result != 0 { push(OperandType(rawValue: UInt64(result))) }
+        return
+      }
+    }
     try apply(op.signature)
   }
 

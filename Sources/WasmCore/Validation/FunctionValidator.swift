@@ -17,7 +17,12 @@
 /// changes is read before it (e.g. `currentFrame` in `visitEnd`, the operand types a
 /// `select` pops) or after it (e.g. the type a `local.get` pushed).
 package struct FunctionValidator {
-  package let context: ValidationContext
+  /// What the body is validated against (held by the storage, so that starting a
+  /// body copies no array of it).
+  @inlinable
+  package var context: ValidationContext {
+    _read { yield storage.context }
+  }
   /// The function's type.
   package let functionType: FunctionType
   /// The function's type index.
@@ -46,6 +51,12 @@ package struct FunctionValidator {
   @usableFromInline var localRuns: [(end: UInt64, type: OperandType)] = []
   /// Number of locals, parameters included.
   package let localCount: UInt64
+
+  /// `numericSignatures`, read once per body (a global's every read checks that it
+  /// was initialised).
+  @usableFromInline let numericTable: UnsafeMutablePointer<UInt32>
+  /// Memory 0 (nearly every access names it), when the module has one.
+  @usableFromInline let memory0: MemoryType?
 
   // The top frame's height and unreachable flag, mirrored for the hot pop path.
   @usableFromInline var topHeight = 0
@@ -78,12 +89,18 @@ package struct FunctionValidator {
   static let directLocalLimit: UInt64 = 4096
 
   /// Prepares validation of defined function `functionIndex` (an index into
-  /// `module.codes`, not counting imported functions), in `storage`'s buffers (a
-  /// fresh storage when nil).
-  package init(
-    functionIndex: Int, in module: Module, context: ValidationContext,
-    storage: ValidatorStorage? = nil
-  ) throws(WasmError) {
+  /// `module.codes`, not counting imported functions) against `context`.
+  package init(functionIndex: Int, in module: Module, context: ValidationContext)
+    throws(WasmError)
+  {
+    try self.init(functionIndex: functionIndex, in: module, storage: ValidatorStorage(context))
+  }
+
+  /// Prepares validation of defined function `functionIndex` in `storage`'s buffers,
+  /// against its context.
+  package init(functionIndex: Int, in module: Module, storage: ValidatorStorage)
+    throws(WasmError)
+  {
     guard functionIndex >= 0, functionIndex < module.codes.count,
       functionIndex < module.functions.count
     else {
@@ -91,23 +108,27 @@ package struct FunctionValidator {
     }
     let body = module.codes[functionIndex]
     let typeIndex = module.functions[functionIndex]
-    guard Int(typeIndex) < context.types.count else {
-      throw .invalid("unknown type \(typeIndex)", at: body.code.lowerBound)
-    }
     try self.init(
-      typeIndex: typeIndex, locals: body.locals, context: context, offset: body.code.lowerBound,
-      storage: storage)
+      typeIndex: typeIndex, locals: body.locals, storage: storage, offset: body.code.lowerBound)
   }
 
   /// Prepares validation of a body of type `typeIndex` declaring `locals`.
   package init(
-    typeIndex: UInt32, locals: [LocalDeclaration], context: ValidationContext, offset: Int = 0,
-    storage: ValidatorStorage? = nil
+    typeIndex: UInt32, locals: [LocalDeclaration], context: ValidationContext, offset: Int = 0
   ) throws(WasmError) {
+    try self.init(
+      typeIndex: typeIndex, locals: locals, storage: ValidatorStorage(context), offset: offset)
+  }
+
+  /// Prepares validation of a body of type `typeIndex` declaring `locals`, in
+  /// `storage`'s buffers, against its context.
+  package init(
+    typeIndex: UInt32, locals: [LocalDeclaration], storage: ValidatorStorage, offset: Int = 0
+  ) throws(WasmError) {
+    let context = storage.context
     guard Int(typeIndex) < context.types.count else {
       throw .invalid("unknown type \(typeIndex)", at: offset)
     }
-    self.context = context
     self.typeIndex = typeIndex
     self.signatures = context.signatures
     self.functionType = context.types[Int(typeIndex)]
@@ -125,8 +146,9 @@ package struct FunctionValidator {
     }
     self.hasNonDefaultableLocals = nonDefaultable
 
-    let storage = storage ?? ValidatorStorage()
     self.storage = storage
+    numericTable = numericSignatures
+    memory0 = context.memories.first
     stack = storage.operands
     stackCapacity = storage.operandCapacity
     frames = storage.frames
@@ -184,25 +206,21 @@ package struct FunctionValidator {
   }
 
   /// Validates defined function `functionIndex` of `module` (an index into
-  /// `module.codes`), in `storage`'s buffers when given.
+  /// `module.codes`) against `context`.
   package static func validate(
-    functionIndex: Int, in module: Module, context: ValidationContext,
-    storage: ValidatorStorage? = nil
+    functionIndex: Int, in module: Module, context: ValidationContext
   ) throws(WasmError) {
-    var validator = try FunctionValidator(
-      functionIndex: functionIndex, in: module, context: context, storage: storage)
-    try InstructionDecoder.visitBody(of: functionIndex, in: module, with: &validator)
+    try validate(functionIndex: functionIndex, in: module, storage: ValidatorStorage(context))
   }
 
-  /// Validates every function body of `module`, in order: the error thrown is the
-  /// one of the first invalid body. One set of buffers serves every body.
-  package static func validateBodies(in module: Module, context: ValidationContext)
-    throws(WasmError)
-  {
-    let storage = ValidatorStorage()
-    for index in module.codes.indices {
-      try validate(functionIndex: index, in: module, context: context, storage: storage)
-    }
+  /// Validates defined function `functionIndex` of `module` in `storage`'s buffers,
+  /// against its context.
+  package static func validate(
+    functionIndex: Int, in module: Module, storage: ValidatorStorage
+  ) throws(WasmError) {
+    var validator = try FunctionValidator(
+      functionIndex: functionIndex, in: module, storage: storage)
+    try InstructionDecoder.visitBody(of: functionIndex, in: module, with: &validator)
   }
 
   // MARK: State for translators

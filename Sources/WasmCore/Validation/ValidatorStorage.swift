@@ -11,12 +11,15 @@
 // increment), and the function types are flattened once per module into
 // `OperandType` codes.
 
-/// The buffers of a validator's operand stack, control stack and local types.
+/// The buffers of a validator's operand stack, control stack and local types, and
+/// the context it validates against.
 ///
 /// Owned by a class so that they are freed when the last validator using them
 /// goes; validators copy the pointers and hand a buffer back here when they grow
 /// it. One storage serves one validator at a time (one thread).
 package final class ValidatorStorage {
+  /// The module's context, shared by every body validated here.
+  package let context: ValidationContext
   private(set) var operands: UnsafeMutablePointer<OperandType>
   private(set) var operandCapacity: Int
   private(set) var frames: UnsafeMutablePointer<ControlFrame>
@@ -24,7 +27,8 @@ package final class ValidatorStorage {
   private(set) var locals: UnsafeMutablePointer<OperandType>
   private(set) var localCapacity: Int
 
-  package init() {
+  package init(_ context: ValidationContext) {
+    self.context = context
     // Typical bodies stay within these, so most validations never grow them.
     operandCapacity = 64
     operands = .allocate(capacity: operandCapacity)
@@ -131,3 +135,24 @@ package final class SignatureTable: @unchecked Sendable {
     return codes[run.start + run.parameters + i]
   }
 }
+
+/// The operand and result types of every one-byte numeric opcode (0x45-0xC4),
+/// packed in a word: byte 0 the operand count (1 or 2), bytes 1 and 2 the operand
+/// codes, byte 3 the result code; 0 for opcodes not in the table. Numeric
+/// instructions are the most common kind, and a load from here replaces two
+/// switches (the opcode's case, then its signature).
+@usableFromInline
+nonisolated(unsafe) let numericSignatures: UnsafeMutablePointer<UInt32> = {
+  let table = UnsafeMutablePointer<UInt32>.allocate(capacity: 256)
+  table.initialize(repeating: 0, count: 256)
+  for op in NumericOp.allCases where op.rawValue < 256 {
+    let signature = op.signature
+    // Numeric codes fit in a byte (1-4); anything else stays off the table.
+    let codes = [signature.operands.0, signature.operands.1, signature.result]
+    guard signature.operandCount <= 2, codes.allSatisfy({ $0.rawValue < 256 }) else { continue }
+    table[Int(op.rawValue)] =
+      UInt32(signature.operandCount) | UInt32(codes[0].rawValue) << 8
+      | UInt32(codes[1].rawValue) << 16 | UInt32(codes[2].rawValue) << 24
+  }
+  return table
+}()
