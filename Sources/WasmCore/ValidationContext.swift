@@ -42,8 +42,7 @@ package struct ValidationContext: Sendable {
     self.elementTypes = elementTypes
     self.dataCount = dataCount
     self.declaredFunctionReferences = declaredFunctionReferences
-    self.signatures = SignatureTable(
-      types: typeTable.functionTypes, functionTypeIndices: functionTypeIndices)
+    self.signatures = SignatureTable(typeTable: typeTable, functionTypeIndices: functionTypeIndices)
   }
 
   /// The function type of every type index (empty for other composite types).

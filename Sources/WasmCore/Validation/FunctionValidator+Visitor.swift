@@ -123,10 +123,13 @@ extension FunctionValidator: InstructionVisitor {
   /// Checks `call_indirect`'s table and type (a function type), pops the table index.
   mutating func checkCallIndirect(typeIndex: UInt32, tableIndex: UInt32) throws(WasmError) {
     let table = try self.table(tableIndex)
-    guard context.typeTable.isSubtype(table.elementType, of: .funcRef) else {
+    guard
+      table.elementType == .funcRef
+        || context.typeTable.isSubtype(table.elementType, of: .funcRef)
+    else {
       throw typeMismatch()
     }
-    guard Int(typeIndex) < signatures.typeCount, context.typeTable.isFunction(typeIndex) else {
+    guard Int(typeIndex) < signatures.typeCount, signatures.isFunction[Int(typeIndex)] else {
       throw .invalid("unknown type \(typeIndex)", at: instructionOffset)
     }
     try pop(Self.indexType(table))
@@ -216,7 +219,8 @@ extension FunctionValidator: InstructionVisitor {
   /// functions have no such local).
   @inline(never)
   mutating func checkInitialized(_ index: UInt32, _ type: OperandType) throws(WasmError) {
-    if type.isReference, !type.isNullable, index >= UInt32(functionType.parameters.count),
+    if type.isReference, !type.isNullable,
+      index >= UInt32(signatures.runs[Int(typeIndex)].parameters),
       !initializedLocals.contains(index)
     {
       throw .invalid("uninitialized local \(index)", at: instructionOffset)

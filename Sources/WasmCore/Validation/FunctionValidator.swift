@@ -24,13 +24,15 @@ package struct FunctionValidator {
     _read { yield storage.context }
   }
   /// The function's type.
-  package let functionType: FunctionType
+  package var functionType: FunctionType { context.types[Int(typeIndex)] }
   /// The function's type index.
   package let typeIndex: UInt32
 
   /// The function types as operand codes (`context.signatures`, kept here so that
   /// the hot paths do not reach through the context).
-  @usableFromInline let signatures: SignatureTable
+  /// Unowned: the storage's context holds the table, and a reference counted here
+  /// would be an atomic operation per body on a line every thread shares.
+  @usableFromInline unowned(unsafe) let signatures: SignatureTable
   /// The buffers below belong to this storage, which may outlive this validator
   /// and serve the next body.
   @usableFromInline let storage: ValidatorStorage
@@ -125,20 +127,21 @@ package struct FunctionValidator {
   package init(
     typeIndex: UInt32, locals: [LocalDeclaration], storage: ValidatorStorage, offset: Int = 0
   ) throws(WasmError) {
-    let context = storage.context
-    guard Int(typeIndex) < context.types.count else {
+    // Nothing of the context is copied here: that would retain and release each of
+    // its arrays, shared by every thread validating this module.
+    let signatures = storage.signatures
+    guard Int(typeIndex) < signatures.typeCount else {
       throw .invalid("unknown type \(typeIndex)", at: offset)
     }
     self.typeIndex = typeIndex
-    self.signatures = context.signatures
-    self.functionType = context.types[Int(typeIndex)]
+    self.signatures = signatures
     self.instructionOffset = offset
     var nonDefaultable = false
     for declaration in locals {
       guard case .ref(let reference) = declaration.type else { continue }
-      try TypeChecker(table: context.typeTable).check(reference.heapType, at: offset)
+      try TypeChecker(table: storage.context.typeTable).check(reference.heapType, at: offset)
       if !reference.isNullable {
-        guard !context.features.isDisjoint(with: [.functionReferences, .gc]) else {
+        guard !storage.context.features.isDisjoint(with: [.functionReferences, .gc]) else {
           throw .invalid("non-defaultable local type", at: offset)
         }
         nonDefaultable = true
@@ -148,14 +151,15 @@ package struct FunctionValidator {
 
     self.storage = storage
     numericTable = numericSignatures
-    memory0 = context.memories.first
+    memory0 = storage.memory0
     stack = storage.operands
     stackCapacity = storage.operandCapacity
     frames = storage.frames
     frameCapacity = storage.frameCapacity
 
     // The direct locals: parameters first, then declarations, up to the limit.
-    let parameterCount = functionType.parameters.count
+    let run = signatures.runs[Int(typeIndex)]
+    let parameterCount = run.parameters
     var total = UInt64(parameterCount)
     var declared: UInt64 = 0
     for declaration in locals { declared += UInt64(declaration.count) }
@@ -197,7 +201,7 @@ package struct FunctionValidator {
     }
 
     let signature = BlockSignature(
-      parameterCount: 0, resultCount: functionType.results.count, typeIndex: typeIndex,
+      parameterCount: 0, resultCount: run.results, typeIndex: typeIndex,
       singleResult: .unknown)
     appendFrame(
       ControlFrame(

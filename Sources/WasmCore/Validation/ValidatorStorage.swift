@@ -20,6 +20,11 @@
 package final class ValidatorStorage {
   /// The module's context, shared by every body validated here.
   package let context: ValidationContext
+  /// `context.signatures`, unowned so that validators take it without touching its
+  /// reference count (the context keeps it alive).
+  unowned(unsafe) let signatures: SignatureTable
+  /// Memory 0 of the context, when there is one.
+  let memory0: MemoryType?
   private(set) var operands: UnsafeMutablePointer<OperandType>
   private(set) var operandCapacity: Int
   private(set) var frames: UnsafeMutablePointer<ControlFrame>
@@ -29,6 +34,8 @@ package final class ValidatorStorage {
 
   package init(_ context: ValidationContext) {
     self.context = context
+    signatures = context.signatures
+    memory0 = context.memories.first
     // Typical bodies stay within these, so most validations never grow them.
     operandCapacity = 64
     operands = .allocate(capacity: operandCapacity)
@@ -93,7 +100,13 @@ package final class SignatureTable: @unchecked Sendable {
   @usableFromInline let functionTypes: UnsafeMutablePointer<UInt32>
   @usableFromInline let functionCount: Int
 
-  package init(types: [FunctionType], functionTypeIndices: [UInt32]) {
+  /// Whether each type index is a function type.
+  @usableFromInline let isFunction: UnsafeMutablePointer<Bool>
+
+  package init(typeTable: TypeTable, functionTypeIndices: [UInt32]) {
+    let types = typeTable.functionTypes
+    isFunction = .allocate(capacity: max(types.count, 1))
+    for t in types.indices { (isFunction + t).initialize(to: typeTable.isFunction(UInt32(t))) }
     var total = 0
     for type in types { total += type.parameters.count + type.results.count }
     codes = .allocate(capacity: max(total, 1))
@@ -117,6 +130,7 @@ package final class SignatureTable: @unchecked Sendable {
   }
 
   deinit {
+    isFunction.deallocate()
     codes.deallocate()
     runs.deallocate()
     functionTypes.deallocate()
