@@ -42,7 +42,8 @@ package struct ValidationContext: Sendable {
     self.elementTypes = elementTypes
     self.dataCount = dataCount
     self.declaredFunctionReferences = declaredFunctionReferences
-    self.signatures = SignatureTable(typeTable: typeTable, functionTypeIndices: functionTypeIndices)
+    self.signatures = SignatureTable(
+      typeTable: typeTable, functionTypeIndices: functionTypeIndices, globals: globals)
   }
 
   /// The function type of every type index (empty for other composite types).

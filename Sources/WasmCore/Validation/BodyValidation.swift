@@ -86,6 +86,9 @@ final class BodyValidationJob: @unchecked Sendable {
   /// Takes chunks until none is left (or all left are past a known error).
   func work() {
     let storage = ValidatorStorage(context)
+    // One copy for the loop: passing the property itself would copy the module (a
+    // retain of each of its arrays, shared with the other workers) for every body.
+    let module = self.module
     let count = module.codes.count
     while true {
       let start = next.wrappingAdd(FunctionValidator.chunkSize, ordering: .relaxed).oldValue

@@ -57,6 +57,8 @@ package struct FunctionValidator {
   /// `numericSignatures`, read once per body (a global's every read checks that it
   /// was initialised).
   @usableFromInline let numericTable: UnsafeMutablePointer<UInt32>
+  /// `memoryAccessTable`, likewise.
+  @usableFromInline let memoryTable: UnsafeMutablePointer<UInt32>
   /// Memory 0 (nearly every access names it), when the module has one.
   @usableFromInline let memory0: MemoryType?
 
@@ -151,6 +153,7 @@ package struct FunctionValidator {
 
     self.storage = storage
     numericTable = numericSignatures
+    memoryTable = memoryAccessTable
     memory0 = storage.memory0
     stack = storage.operands
     stackCapacity = storage.operandCapacity
@@ -224,7 +227,25 @@ package struct FunctionValidator {
   ) throws(WasmError) {
     var validator = try FunctionValidator(
       functionIndex: functionIndex, in: module, storage: storage)
-    try InstructionDecoder.visitBody(of: functionIndex, in: module, with: &validator)
+    // As `InstructionDecoder.visitBody`, with the fast path in the loop.
+    let code = module.codes[functionIndex].code
+    let bytes = module.bytes
+    guard code.lowerBound >= 0, code.upperBound <= bytes.count else {
+      throw .malformed("unexpected end", at: code.lowerBound)
+    }
+    // Without data segments every data index is unknown, which validation reports.
+    let hasDataCount = module.dataCount != nil || module.data.isEmpty
+    let features = module.features
+    do throws(WasmError) {
+      try bytes.withUnsafeBufferPointer { (buffer) throws(WasmError) in
+        var decoder = InstructionDecoder(
+          ByteReader(UnsafeBufferPointer(rebasing: buffer[code]), offset: code.lowerBound),
+          features: features, hasDataCount: hasDataCount)
+        try validator.validateBody(&decoder)
+      }
+    } catch {
+      throw InstructionDecoder.missingEndError(error, code: code, bytes: bytes)
+    }
   }
 
   // MARK: State for translators

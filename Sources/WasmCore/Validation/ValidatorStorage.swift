@@ -86,7 +86,8 @@ package final class ValidatorStorage {
 }
 
 /// Every function type of a module as `OperandType` codes: parameters then results,
-/// one run per type index, and the type index of every function.
+/// one run per type index; the type index of every function; the type of every
+/// global.
 ///
 /// Immutable once built, so validators on several threads share it.
 package final class SignatureTable: @unchecked Sendable {
@@ -103,7 +104,19 @@ package final class SignatureTable: @unchecked Sendable {
   /// Whether each type index is a function type.
   @usableFromInline let isFunction: UnsafeMutablePointer<Bool>
 
-  package init(typeTable: TypeTable, functionTypeIndices: [UInt32]) {
+  /// The type of each global as a code, and whether it is mutable.
+  @usableFromInline let globalCodes: UnsafeMutablePointer<OperandType>
+  @usableFromInline let globalMutable: UnsafeMutablePointer<Bool>
+  @usableFromInline let globalCount: Int
+
+  package init(typeTable: TypeTable, functionTypeIndices: [UInt32], globals: [GlobalType]) {
+    globalCount = globals.count
+    globalCodes = .allocate(capacity: max(globals.count, 1))
+    globalMutable = .allocate(capacity: max(globals.count, 1))
+    for (i, global) in globals.enumerated() {
+      (globalCodes + i).initialize(to: OperandType(global.valueType))
+      (globalMutable + i).initialize(to: global.mutability == .variable)
+    }
     let types = typeTable.functionTypes
     isFunction = .allocate(capacity: max(types.count, 1))
     for t in types.indices { (isFunction + t).initialize(to: typeTable.isFunction(UInt32(t))) }
@@ -130,6 +143,8 @@ package final class SignatureTable: @unchecked Sendable {
   }
 
   deinit {
+    globalCodes.deallocate()
+    globalMutable.deallocate()
     isFunction.deallocate()
     codes.deallocate()
     runs.deallocate()
