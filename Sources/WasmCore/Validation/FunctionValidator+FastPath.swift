@@ -18,12 +18,14 @@
 extension FunctionValidator {
   /// Validates `decoder`'s body: each instruction through the fast path when it
   /// can, else through the decoder and the visitor methods.
-  mutating func validateBody(_ decoder: inout InstructionDecoder) throws(WasmError) {
+  mutating func validateBody(_ decoder: inout InstructionDecoder, fastPath: Bool = true)
+    throws(WasmError)
+  {
     while decoder.openBlocks > 0 {
       guard !decoder.reader.isAtEnd else {
         throw decoder.reader.error("unexpected end of section or function")
       }
-      if fastStep(&decoder) { continue }
+      if fastPath && fastStep(&decoder) { continue }
       try decoder.decodeInstruction(into: &self)
     }
     guard decoder.reader.isAtEnd else { throw decoder.reader.error("section size mismatch") }

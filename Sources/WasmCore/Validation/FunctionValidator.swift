@@ -221,9 +221,10 @@ package struct FunctionValidator {
   }
 
   /// Validates defined function `functionIndex` of `module` in `storage`'s buffers,
-  /// against its context.
+  /// against its context. `fastPath: false` sends every instruction through the
+  /// general path (for tests and the fuzzer, which compare the two).
   package static func validate(
-    functionIndex: Int, in module: Module, storage: ValidatorStorage
+    functionIndex: Int, in module: Module, storage: ValidatorStorage, fastPath: Bool = true
   ) throws(WasmError) {
     var validator = try FunctionValidator(
       functionIndex: functionIndex, in: module, storage: storage)
@@ -241,7 +242,7 @@ package struct FunctionValidator {
         var decoder = InstructionDecoder(
           ByteReader(UnsafeBufferPointer(rebasing: buffer[code]), offset: code.lowerBound),
           features: features, hasDataCount: hasDataCount)
-        try validator.validateBody(&decoder)
+        try validator.validateBody(&decoder, fastPath: fastPath)
       }
     } catch {
       throw InstructionDecoder.missingEndError(error, code: code, bytes: bytes)
