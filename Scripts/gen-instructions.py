@@ -647,7 +647,7 @@ def generate_decoder(kinds, rows):
            "",
            "extension InstructionDecoder {",
            "  /// Decodes one instruction and calls the visitor for it.",
-           "  @inlinable @inline(__always)",
+           "  @inlinable",
            "  package mutating func decodeInstruction<V: InstructionVisitor>(",
            "    into visitor: inout V",
            "  ) throws(WasmError) {",

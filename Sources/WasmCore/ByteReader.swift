@@ -45,8 +45,7 @@
     position < end ? base[position] : nil
   }
 
-  // Always inlined: the instruction decoder reads every opcode with it.
-  @inlinable @inline(__always)
+  @inlinable
   package mutating func readByte() throws(WasmError) -> UInt8 {
     guard position < end else { throw error("unexpected end") }
     let b = base[position]
@@ -98,10 +97,6 @@
       position &+= 1
       return UInt32(b)
     }
-    if let (value, length) = peekWideLEB(), length < 5 || value >> 32 == 0 {
-      position &+= length
-      return UInt32(truncatingIfNeeded: value)
-    }
     return UInt32(truncatingIfNeeded: try readUnsigned(bits: 32))
   }
 
@@ -112,11 +107,6 @@
       let b = base[position]
       position &+= 1
       return UInt64(b)
-    }
-    // Up to five bytes (35 bits) are always within range of a u64.
-    if let (value, length) = peekWideLEB() {
-      position &+= length
-      return value
     }
     return try readUnsigned(bits: 64)
   }
@@ -144,42 +134,9 @@
     return (value, length)
   }
 
-  @inlinable @inline(__always)
+  @inlinable
   package mutating func readS32() throws(WasmError) -> Int32 {
-    if let value = readShortSigned() { return Int32(truncatingIfNeeded: value) }
-    if let (payload, length) = peekWideLEB() {
-      let bits = UInt64(length &* 7)
-      // In a fifth byte, the bits above bit 31 must repeat the sign (bit 31).
-      let top = payload >> 31
-      if length < 5 || top == 0 || top == 0xF {
-        position &+= length
-        // Sign-extend from the last bit read.
-        return Int32(truncatingIfNeeded: Int64(bitPattern: payload << (64 &- bits)) >> (64 &- bits))
-      }
-    }
-    return Int32(truncatingIfNeeded: try readSigned(bits: 32))
-  }
-
-  /// A signed LEB128 of one or two bytes, or nil (and nothing read) when it is longer
-  /// or the input ends: the fast path of `readS32` and `readS64`, whose constants
-  /// are mostly small. Two bytes carry 14 bits, within both widths, so no range
-  /// check applies.
-  @inlinable @inline(__always)
-  mutating func readShortSigned() -> Int64? {
-    guard position < end else { return nil }
-    let first = base[position]
-    if first & 0x80 == 0 {
-      position &+= 1
-      // Sign-extend the 7 payload bits.
-      return Int64(Int8(bitPattern: first << 1) >> 1)
-    }
-    guard position &+ 1 < end else { return nil }
-    let second = base[position &+ 1]
-    guard second & 0x80 == 0 else { return nil }
-    position &+= 2
-    // Bits 7-13 from the second byte, sign-extended from bit 13.
-    let high = (Int64(Int8(bitPattern: second << 1)) >> 1) << 7
-    return high | Int64(first & 0x7F)
+    Int32(truncatingIfNeeded: try readSigned(bits: 32))
   }
 
   /// A signed 33-bit integer (block types).
@@ -188,10 +145,9 @@
     try readSigned(bits: 33)
   }
 
-  @inlinable @inline(__always)
+  @inlinable
   package mutating func readS64() throws(WasmError) -> Int64 {
-    if let value = readShortSigned() { return value }
-    return try readSigned(bits: 64)
+    try readSigned(bits: 64)
   }
 
   @usableFromInline

@@ -9,7 +9,7 @@
 
 extension InstructionDecoder {
   /// Decodes one instruction and calls the visitor for it.
-  @inlinable @inline(__always)
+  @inlinable
   package mutating func decodeInstruction<V: InstructionVisitor>(
     into visitor: inout V
   ) throws(WasmError) {
