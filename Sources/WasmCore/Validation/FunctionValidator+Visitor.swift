@@ -448,19 +448,6 @@ extension FunctionValidator: InstructionVisitor {
   package mutating func visitF64Const(_ bits: UInt64) throws(WasmError) { push(.f64) }
 
   package mutating func visitNumeric(_ op: NumericOp) throws(WasmError) {
-    let raw = op.rawValue
-    if raw < 256 {
-      let packed = numericTable[Int(raw)]
-      if packed != 0 {
-        if packed & 0xFF == 2 {
-          try pop(OperandType(rawValue: UInt64((packed >> 16) & 0xFF)))
-        }
-        try pop(OperandType(rawValue: UInt64((packed >> 8) & 0xFF)))
-        let result = packed >> 24
-        if result != 0 { push(OperandType(rawValue: UInt64(result))) }
-        return
-      }
-    }
     try apply(op.signature)
   }
 
