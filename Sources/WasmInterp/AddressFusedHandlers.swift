@@ -175,7 +175,48 @@ func i32AddLoad(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   return next(pc + 6, fp, md, ms, c)
 }
 
+/// Operands: [dst, x, address, k, offset]: `x * load` (f32, the loaded value second).
+func f32MulLoad(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  guard let bits = loadedOperand(pc, fp, md, ms, UInt32.self) else {
+    return .trap(.outOfBoundsMemoryAccess)
+  }
+  fp[pc[1]] = cell(f32(fp[pc[2]]) * Float(bitPattern: bits))
+  return next(pc + 6, fp, md, ms, c)
+}
+/// Operands: [dst, x, address, k, offset]: `load * x` (f32).
+func f32LoadMul(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  guard let bits = loadedOperand(pc, fp, md, ms, UInt32.self) else {
+    return .trap(.outOfBoundsMemoryAccess)
+  }
+  fp[pc[1]] = cell(Float(bitPattern: bits) * f32(fp[pc[2]]))
+  return next(pc + 6, fp, md, ms, c)
+}
+/// Operands: [dst, x, address, k, offset]: `x + load` (f32).
+func f32AddLoad(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  guard let bits = loadedOperand(pc, fp, md, ms, UInt32.self) else {
+    return .trap(.outOfBoundsMemoryAccess)
+  }
+  fp[pc[1]] = cell(f32(fp[pc[2]]) + Float(bitPattern: bits))
+  return next(pc + 6, fp, md, ms, c)
+}
+/// Operands: [dst, x, address, k, offset]: `load + x` (f32).
+func f32LoadAdd(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  guard let bits = loadedOperand(pc, fp, md, ms, UInt32.self) else {
+    return .trap(.outOfBoundsMemoryAccess)
+  }
+  fp[pc[1]] = cell(Float(bitPattern: bits) + f32(fp[pc[2]]))
+  return next(pc + 6, fp, md, ms, c)
+}
+
 // MARK: Translation tables
+
+/// The f32 forms, as single closures so that tests can find them in translated code.
+enum LoadOperandHandlers {
+  static let f32MulLoad: Handler = { WasmInterp.f32MulLoad($0, $1, $2, $3, $4) }
+  static let f32LoadMul: Handler = { WasmInterp.f32LoadMul($0, $1, $2, $3, $4) }
+  static let f32AddLoad: Handler = { WasmInterp.f32AddLoad($0, $1, $2, $3, $4) }
+  static let f32LoadAdd: Handler = { WasmInterp.f32LoadAdd($0, $1, $2, $3, $4) }
+}
 
 /// The `x + k` address form of a scalar load.
 func loadAddedHandler(_ op: LoadOp) -> Handler? {

@@ -488,12 +488,20 @@ func f32Add(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   binary(pc, fp, md, ms, c) { a, b in cell(f32(a) + f32(b)) }
 }
 
+func f32AddImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  binaryImm(pc, fp, md, ms, c) { a, b in cell(f32(a) + f32(b)) }
+}
+
 func f32Sub(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   binary(pc, fp, md, ms, c) { a, b in cell(f32(a) - f32(b)) }
 }
 
 func f32Mul(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   binary(pc, fp, md, ms, c) { a, b in cell(f32(a) * f32(b)) }
+}
+
+func f32MulImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  binaryImm(pc, fp, md, ms, c) { a, b in cell(f32(a) * f32(b)) }
 }
 
 func f32Div(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
@@ -544,12 +552,20 @@ func f64Add(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   binary(pc, fp, md, ms, c) { a, b in cell(f64(a) + f64(b)) }
 }
 
+func f64AddImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  binaryImm(pc, fp, md, ms, c) { a, b in cell(f64(a) + f64(b)) }
+}
+
 func f64Sub(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   binary(pc, fp, md, ms, c) { a, b in cell(f64(a) - f64(b)) }
 }
 
 func f64Mul(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   binary(pc, fp, md, ms, c) { a, b in cell(f64(a) * f64(b)) }
+}
+
+func f64MulImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  binaryImm(pc, fp, md, ms, c) { a, b in cell(f64(a) * f64(b)) }
 }
 
 func f64Div(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {

@@ -21,6 +21,8 @@ final class FunctionInstance {
   /// Index in the defining module's function index space.
   let functionIndex: Int
   var code: UnsafeMutablePointer<Int>?
+  /// Words at `code` (tests read the translated body through it).
+  var codeCount = 0
   /// The translated body's exception handler table (see ExceptionHandlers.swift).
   var handlerTable: UnsafeMutablePointer<Int>?
 
@@ -366,6 +368,7 @@ final class StoreRuntime {
     let code = UnsafeMutablePointer<Int>.allocate(capacity: translated.words.count)
     code.initialize(from: translated.words, count: translated.words.count)
     function.code = code
+    function.codeCount = translated.words.count
     function.entry.pointee.frameSize = translated.frameSize
     function.entry.pointee.localCount = translated.localCount
     function.entry.pointee.paramCount = translated.paramCells

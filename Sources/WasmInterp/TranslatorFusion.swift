@@ -67,6 +67,10 @@ extension Translator {
     case (.f64Load, .f64Add):
       handler =
         loadedIsSecond ? { f64AddLoad($0, $1, $2, $3, $4) } : { f64LoadAdd($0, $1, $2, $3, $4) }
+    case (.f32Load, .f32Mul):
+      handler = loadedIsSecond ? LoadOperandHandlers.f32MulLoad : LoadOperandHandlers.f32LoadMul
+    case (.f32Load, .f32Add):
+      handler = loadedIsSecond ? LoadOperandHandlers.f32AddLoad : LoadOperandHandlers.f32LoadAdd
     case (.i32Load, .i32Add):
       handler = SharedHandlers.i32AddLoad
     default:
@@ -106,6 +110,35 @@ extension Translator {
     _ = pop()
     let d = pushTemp()
     emit(handler, d, x, m, k, writesResult: true)
+    return true
+  }
+
+  /// Fuses `select` with the constant just emitted for its first or second operand
+  /// (the other operand and the condition emitted nothing: locals, or values computed
+  /// before the constant). One-cell values only: the caller checks the stride.
+  /// Returns whether it did.
+  mutating func fuseConstantSelect() -> Bool {
+    guard stack.count >= 3 else { return false }
+    let height = stack.count
+    let a = stack[height - 3], b = stack[height - 2], condition = stack[height - 1]
+    let handler: Handler
+    let operands: (Int, Int)
+    if let k = producer(of: a, at: height - 3), case .constant(let value) = k.shape {
+      code.retract(to: k.start)
+      handler = SelectHandlers.constFirst
+      operands = (value, b)
+    } else if let k = producer(of: b, at: height - 2), case .constant(let value) = k.shape {
+      code.retract(to: k.start)
+      handler = SelectHandlers.constSecond
+      operands = (a, value)
+    } else {
+      return false
+    }
+    _ = pop()
+    _ = pop()
+    _ = pop()
+    let d = pushTemp()
+    emit(handler, d, operands.0, operands.1, condition, writesResult: true)
     return true
   }
 }

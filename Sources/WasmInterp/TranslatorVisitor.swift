@@ -349,6 +349,7 @@ extension Translator {
 
   mutating func visitSelect(_ type: ValueType?) throws(WasmError) {
     if stride == 1, type == .v128 { try requireWide() }
+    if stride == 1, fuseConstantSelect() { return }
     let condition = pop()
     let b = pop()
     let a = pop()
