@@ -4,7 +4,8 @@
 # Usage: Scripts/sanitize.sh address|thread
 #   address  the whole test suite under AddressSanitizer (.build-asan)
 #   thread   the tests that use threads (interrupts, signals, polls, timeouts, the
-#            command line's watcher) under ThreadSanitizer (.build-tsan)
+#            command line's watcher, parallel body validation) under ThreadSanitizer
+#            (.build-tsan)
 #
 # Every binary the tests spawn (wasmbpf-run, wasmbpf-fuzz) comes from the same
 # sanitized build, so their reports count too: a sanitizer that reports makes the
@@ -27,7 +28,7 @@ case "$mode" in
     ;;
   thread)
     scratch=.build-tsan
-    filter=(--filter 'InterruptTests|BlockedGuestTests|RunEndToEndTests|KernelEndToEndTests|GuestEndToEndTests|BpfHostTests|WastLimitsTests|GuestFixtureRunTests|BpfKernelTests')
+    filter=(--filter 'InterruptTests|BlockedGuestTests|RunEndToEndTests|KernelEndToEndTests|GuestEndToEndTests|BpfHostTests|WastLimitsTests|GuestFixtureRunTests|BpfKernelTests|BodyValidationTests')
     export TSAN_OPTIONS="halt_on_error=1:abort_on_error=1"
     ;;
   *)

@@ -111,6 +111,29 @@
     return try readUnsigned(bits: 64)
   }
 
+  /// The payload and length of a LEB128 of one to five bytes at the position,
+  /// read with one 8-byte load; nil when it is longer or fewer than 8 bytes remain
+  /// (the byte-by-byte readers then decide, with their errors). Linkers write
+  /// relocated immediates (call targets, addresses of data) as 5-byte LEB128s, so
+  /// large modules are full of them. The range of the last byte is the caller's to
+  /// check.
+  @inlinable @inline(__always)
+  func peekWideLEB() -> (UInt64, Int)? {
+    guard end &- position >= 8 else { return nil }
+    let word = UInt64(
+      littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
+    // The first byte without the continuation bit ends the number.
+    let terminators = ~word & 0x8080_8080_8080_8080
+    let length = (terminators.trailingZeroBitCount &+ 1) >> 3
+    guard length <= 5 else { return nil }
+    // Keep the payload bits of the number's bytes, then close the gaps between them.
+    let x = word & (0x7F7F_7F7F_7F & ((1 << UInt64(length &* 8)) &- 1))
+    let value =
+      (x & 0x7F) | (x >> 1 & 0x3F80) | (x >> 2 & 0x1F_C000) | (x >> 3 & 0xFE0_0000)
+      | (x >> 4 & 0x7_F000_0000)
+    return (value, length)
+  }
+
   @inlinable
   package mutating func readS32() throws(WasmError) -> Int32 {
     Int32(truncatingIfNeeded: try readSigned(bits: 32))

@@ -22,6 +22,9 @@ package struct ValidationContext: Sendable {
   /// Functions that `ref.func` may name in a function body (C.refs): those referenced
   /// outside function bodies (exports, element segments, global initialisers).
   package var declaredFunctionReferences: Set<UInt32>
+  /// The function types and the type of every function as the validator's codes
+  /// (built here from `typeTable` and `functionTypeIndices`).
+  package let signatures: SignatureTable
 
   package init(
     features: Features, typeTable: TypeTable, functionTypeIndices: [UInt32],
@@ -39,6 +42,8 @@ package struct ValidationContext: Sendable {
     self.elementTypes = elementTypes
     self.dataCount = dataCount
     self.declaredFunctionReferences = declaredFunctionReferences
+    self.signatures = SignatureTable(
+      typeTable: typeTable, functionTypeIndices: functionTypeIndices, globals: globals)
   }
 
   /// The function type of every type index (empty for other composite types).

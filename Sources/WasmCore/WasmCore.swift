@@ -16,7 +16,5 @@ public func decodeModule(_ bytes: [UInt8], features: Features = .default) throws
 /// Validates a decoded module, including every function body.
 public func validateModule(_ module: Module) throws(WasmError) {
   let context = try ModuleValidator.validate(module)
-  for index in module.codes.indices {
-    try FunctionValidator.validate(functionIndex: index, in: module, context: context)
-  }
+  try FunctionValidator.validateBodies(in: module, context: context)
 }

@@ -55,6 +55,16 @@ struct CodeBuffer {
   private(set) var words: [Int] = []
   private var latest: Record?
   private var previous: Record?
+  /// The sites of replicated handlers (HandlerReplicas.swift), in order.
+  private var sites: [ReplicaSite] = []
+
+  /// Where a replicated handler was emitted, and where the instruction after it
+  /// starts (-1 until one is emitted).
+  private struct ReplicaSite {
+    var start: Int
+    var family: Int
+    var next: Int
+  }
 
   var count: Int { words.count }
 
@@ -83,11 +93,52 @@ struct CodeBuffer {
     _ handler: Handler, _ operands: [Int], shape: Shape = .other, writesResult: Bool = false
   ) {
     let start = words.count
-    words.append(word(handler))
+    let handlerWord = word(handler)
+    if let site = sites.last, site.next < 0 { sites[sites.count - 1].next = start }
+    if let family = replicaFamily(of: handlerWord) {
+      sites.append(ReplicaSite(start: start, family: family, next: -1))
+    }
+    words.append(handlerWord)
     words.append(contentsOf: operands)
     previous = latest
     latest = Record(
       start: start, end: words.count, shape: shape, resultWord: writesResult ? start + 1 : nil)
+  }
+
+  /// The finished code: each replicated handler's sites get their copies by the
+  /// word of the instruction after them, from the last instruction back. Sites of
+  /// a family followed by the same word share a copy (whose jump then keeps going to
+  /// one place); each new following word takes the family's next copy in turn, so
+  /// the sites of one function share a copy only once it has more distinct followers
+  /// than the family has copies. Peepholes look at records, never at handler words,
+  /// so the copies do not matter to them.
+  var finishedWords: [Int] {
+    if sites.isEmpty { return words }
+    var finished = words
+    // (family, following word) → copy, open-addressed in a table twice the sites' size
+    // (a power of two): this runs for every translated body, so no `Hasher`.
+    var size = 16
+    while size < 2 * sites.count { size *= 2 }
+    var keys = [(family: Int, following: Int)](repeating: (-1, 0), count: size)
+    var chosen = [Int](repeating: 0, count: size)
+    var turns = [Int](repeating: 0, count: replicaCopies.count)
+    for site in sites.reversed() {
+      let following = site.next >= 0 ? finished[site.next] : 0
+      let copies = replicaCopies[site.family]
+      var slot = ((following >> 4) &* 31 &+ site.family) & (size - 1)
+      while keys[slot].family >= 0,
+        keys[slot].family != site.family || keys[slot].following != following
+      {
+        slot = (slot + 1) & (size - 1)
+      }
+      if keys[slot].family < 0 {
+        keys[slot] = (site.family, following)
+        chosen[slot] = turns[site.family] % copies.count
+        turns[site.family] += 1
+      }
+      finished[site.start] = copies[chosen[slot]]
+    }
+    return finished
   }
 
   /// Appends words that belong to the instruction before them (branch offsets,
@@ -102,6 +153,8 @@ struct CodeBuffer {
   /// records of it.
   mutating func retract(to start: Int) {
     words.removeLast(words.count - start)
+    while let site = sites.last, site.start >= start { sites.removeLast() }
+    if let site = sites.last, site.next >= start { sites[sites.count - 1].next = -1 }
     if let record = latest, record.end > start {
       latest = previous
       previous = nil

@@ -31,9 +31,7 @@ public struct ValidatedModule: Sendable {
     let module = try decodeModule(bytes, features: features)
     let context = try ModuleValidator.validate(module)
     if !deferringBodyValidation {
-      for index in module.codes.indices {
-        try FunctionValidator.validate(functionIndex: index, in: module, context: context)
-      }
+      try FunctionValidator.validateBodies(in: module, context: context)
     }
     self.module = module
     deferredBodyValidation = deferringBodyValidation ? context : nil

@@ -57,7 +57,7 @@ extension Translator {
     if stride == 2 {
       emit({ copy2Op($0, $1, $2, $3, $4) }, dst, src, shape: shape)
     } else {
-      emit({ copyOp($0, $1, $2, $3, $4) }, dst, src, shape: shape)
+      emit(SharedHandlers.copy, dst, src, shape: shape)
     }
   }
 

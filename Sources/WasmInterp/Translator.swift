@@ -153,7 +153,7 @@ struct Translator: InstructionVisitor {
 
   var result: TranslatedCode {
     TranslatedCode(
-      words: code.words, frameSize: stride * (localCount + maxHeight + 1),
+      words: code.finishedWords, frameSize: stride * (localCount + maxHeight + 1),
       localCount: stride * (localCount - paramCount), paramCells: stride * paramCount,
       handlers: handlerEntryCount == 0 ? nil : [handlerEntryCount, stride] + handlerEntries)
   }
@@ -341,15 +341,15 @@ struct Translator: InstructionVisitor {
     let handler: Handler
     switch (prevOp, prevImmediate, op) {
     case (.i32Shl, true, .i32Add):
-      handler = { i32ShlImmAdd($0, $1, $2, $3, $4) }
+      handler = SharedHandlers.i32ShlImmAdd
     case (.i32Rotl, true, .i32Xor):
-      handler = { i32RotlImmXor($0, $1, $2, $3, $4) }
+      handler = SharedHandlers.i32RotlImmXor
     case (.i32Rotr, true, .i32Xor):
       handler = { i32RotrImmXor($0, $1, $2, $3, $4) }
     case (.i32ShrU, true, .i32Xor):
-      handler = { i32ShrUImmXor($0, $1, $2, $3, $4) }
+      handler = SharedHandlers.i32ShrUImmXor
     case (.i32Add, false, .i32Add):
-      handler = { i32AddAdd($0, $1, $2, $3, $4) }
+      handler = SharedHandlers.i32AddAdd
     case (.i32Xor, false, .i32Xor):
       handler = { i32XorXor($0, $1, $2, $3, $4) }
     case (.i32Xor, false, .i32And):
@@ -361,7 +361,7 @@ struct Translator: InstructionVisitor {
     case (.f64Add, false, .f64Add):
       handler =
         producedIsFirst
-        ? { f64AddAdd($0, $1, $2, $3, $4) } : { f64AddAddSecond($0, $1, $2, $3, $4) }
+        ? { f64AddAdd($0, $1, $2, $3, $4) } : SharedHandlers.f64AddAddSecond
     case (.f64Mul, false, .f64Add):
       handler =
         producedIsFirst ? { f64MulAdd($0, $1, $2, $3, $4) } : { f64AddMul($0, $1, $2, $3, $4) }

@@ -63,12 +63,12 @@ extension Translator {
     switch (loadOp, op) {
     case (.f64Load, .f64Mul):
       handler =
-        loadedIsSecond ? { f64MulLoad($0, $1, $2, $3, $4) } : { f64LoadMul($0, $1, $2, $3, $4) }
+        loadedIsSecond ? SharedHandlers.f64MulLoad : { f64LoadMul($0, $1, $2, $3, $4) }
     case (.f64Load, .f64Add):
       handler =
         loadedIsSecond ? { f64AddLoad($0, $1, $2, $3, $4) } : { f64LoadAdd($0, $1, $2, $3, $4) }
     case (.i32Load, .i32Add):
-      handler = { i32AddLoad($0, $1, $2, $3, $4) }
+      handler = SharedHandlers.i32AddLoad
     default:
       return false
     }
@@ -91,8 +91,8 @@ extension Translator {
     else { return false }
     let handler: Handler
     switch (previousOp, op) {
-    case (.i32And, .i32Shl): handler = { i32AndImmShlImm($0, $1, $2, $3, $4) }
-    case (.i32ShrU, .i32And): handler = { i32ShrUImmAndImm($0, $1, $2, $3, $4) }
+    case (.i32And, .i32Shl): handler = SharedHandlers.i32AndImmShlImm
+    case (.i32ShrU, .i32And): handler = SharedHandlers.i32ShrUImmAndImm
     case (.i32Mul, .i32Add): handler = { i32MulImmAddImm($0, $1, $2, $3, $4) }
     case (.i32Shl, .i32And): handler = { i32ShlImmAndImm($0, $1, $2, $3, $4) }
     // A comparison fused here is no longer there for `br_if` to fuse with; the

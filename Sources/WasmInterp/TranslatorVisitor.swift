@@ -59,7 +59,7 @@ extension Translator {
     } else {
       materializeAll()
       at = code.count
-      emit({ brIfNotOp($0, $1, $2, $3, $4) }, condition, 0)
+      emit(SharedHandlers.branchIfZero, condition, 0)
     }
     // The branch's last word is its offset, patched at `else` (or `end`).
     let elseFixup = Fixup(word: code.count - 1, base: at)
@@ -149,7 +149,7 @@ extension Translator {
         let at = code.count
         let handler: Handler =
           switch (is64, isLoop) {
-          case (false, false): { brIfNotOp($0, $1, $2, $3, $4) }
+          case (false, false): SharedHandlers.branchIfZero
           case (false, true): { brIfZeroLoopOp($0, $1, $2, $3, $4) }
           case (true, false): { brIfZero64Op($0, $1, $2, $3, $4) }
           case (true, true): { brIfZero64LoopOp($0, $1, $2, $3, $4) }
@@ -168,7 +168,7 @@ extension Translator {
     // Values must move: skip over the moves and the branch when the condition
     // is false.
     let at = code.count
-    emit({ brIfNotOp($0, $1, $2, $3, $4) }, condition, 0)
+    emit(SharedHandlers.branchIfZero, condition, 0)
     let skip = Fixup(word: code.count - 1, base: at)
     if c.kind == .function {
       emitReturn()
@@ -232,9 +232,9 @@ extension Translator {
   mutating func emitBranch(to target: Int) {
     let at = code.count
     if controls[target].kind == .loop {
-      emit({ brLoopOp($0, $1, $2, $3, $4) })
+      emit(SharedHandlers.branchLoop)
     } else {
-      emit({ brOp($0, $1, $2, $3, $4) })
+      emit(SharedHandlers.branch)
     }
     branchTarget(target, base: at)
   }
@@ -265,7 +265,7 @@ extension Translator {
     }
     let first = stack.count - n
     for k in 0..<n where stack[first + k] != tempSlot(first + k) {
-      emit({ copyOp($0, $1, $2, $3, $4) }, tempSlot(first + k), stack[first + k])
+      emit(SharedHandlers.copy, tempSlot(first + k), stack[first + k])
     }
     emit({ returnOp($0, $1, $2, $3, $4) }, tempSlot(first), n)
   }
@@ -324,7 +324,7 @@ extension Translator {
 
   mutating func pushConstant(_ value: Int) {
     let d = pushTemp()
-    emit({ constOp($0, $1, $2, $3, $4) }, d, value, shape: .constant(value), writesResult: true)
+    emit(SharedHandlers.constant, d, value, shape: .constant(value), writesResult: true)
   }
 
   mutating func visitRefNull(_ type: HeapType) throws(WasmError) {
@@ -399,7 +399,7 @@ extension Translator {
         // Two moves in a row become one handler (no label can sit between them).
         let d1 = code[previous.start + 1], s1 = code[previous.start + 2]
         code.retract(to: previous.start)
-        emit({ copyPairOp($0, $1, $2, $3, $4) }, d1, s1, local, value)
+        emit(SharedHandlers.copyPair, d1, s1, local, value)
       } else {
         emitCopy(local, value, shape: stride == 1 ? .copy : .other)
       }

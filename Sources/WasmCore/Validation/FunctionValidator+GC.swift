@@ -112,7 +112,7 @@ extension FunctionValidator {
     // at the first pop that finds nothing (or is `unknown` in dead code).
     var i: UInt32 = 0
     while i < count {
-      if operands.count == topHeight && topUnreachable { break }
+      if stackCount == topHeight && topUnreachable { break }
       try pop(element)
       i += 1
     }
@@ -314,7 +314,7 @@ extension FunctionValidator {
     let frame = try labelFrame(cast.depth)
     let arity = frame.labelArity
     guard arity >= 1 else { throw typeMismatch() }
-    let last = Self.labelType(frame, at: arity - 1, types: types)
+    let last = Self.labelType(frame, at: arity - 1, signatures: signatures)
     guard last.isUnknown || context.typeTable.isSubtype(OperandType(branchType), of: last) else {
       throw typeMismatch()
     }
@@ -322,9 +322,9 @@ extension FunctionValidator {
     var i = arity - 1
     while i > 0 {
       i -= 1
-      try pop(Self.labelType(frame, at: i, types: types))
+      try pop(Self.labelType(frame, at: i, signatures: signatures))
     }
-    for i in 0..<(arity - 1) { push(Self.labelType(frame, at: i, types: types)) }
+    for i in 0..<(arity - 1) { push(Self.labelType(frame, at: i, signatures: signatures)) }
   }
 
   package mutating func visitBrOnCast(_ cast: CastBranch) throws(WasmError) {

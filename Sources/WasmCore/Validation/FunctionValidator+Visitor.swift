@@ -32,7 +32,7 @@ extension FunctionValidator: InstructionVisitor {
 
   package mutating func visitElse() throws(WasmError) {
     // The reference interpreter's decoder only accepts `else` inside `if`.
-    guard controlFrames[controlFrames.count - 1].kind == .if else {
+    guard frames[frameCount - 1].kind == .if else {
       throw .malformed("END opcode expected", at: instructionOffset)
     }
     let frame = try popFrame()
@@ -50,8 +50,8 @@ extension FunctionValidator: InstructionVisitor {
     guard signature.parameterCount == signature.resultCount else { return false }
     for i in 0..<signature.parameterCount
     where !context.typeTable.isSubtype(
-      Self.parameterType(signature, at: i, types: types),
-      of: Self.resultType(signature, at: i, types: types))
+      Self.parameterType(signature, at: i, signatures: signatures),
+      of: Self.resultType(signature, at: i, signatures: signatures))
     {
       return false
     }
@@ -59,10 +59,10 @@ extension FunctionValidator: InstructionVisitor {
   }
 
   mutating func labelFrame(_ depth: UInt32) throws(WasmError) -> ControlFrame {
-    guard let frame = Self.frame(forLabel: depth, in: controlFrames) else {
+    guard UInt64(depth) < UInt64(frameCount) else {
       throw .invalid("unknown label", at: instructionOffset)
     }
-    return frame
+    return frames[frameCount - 1 - Int(depth)]
   }
 
   package mutating func visitBr(_ depth: UInt32) throws(WasmError) {
@@ -77,7 +77,7 @@ extension FunctionValidator: InstructionVisitor {
     // The spec pops the label types, then pushes them (the declared types, which
     // replaces `unknown`s from unreachable code).
     try popLabelTypes(frame)
-    for i in 0..<frame.labelArity { push(Self.labelType(frame, at: i, types: types)) }
+    for i in 0..<frame.labelArity { push(Self.labelType(frame, at: i, signatures: signatures)) }
   }
 
   package mutating func visitBrTable(_ targets: BrTableTargets) throws(WasmError) {
@@ -88,7 +88,7 @@ extension FunctionValidator: InstructionVisitor {
       let frame = try labelFrame(depth)
       guard frame.labelArity == arity else { throw typeMismatch() }
       for i in 0..<arity {
-        try check(depth: arity - 1 - i, Self.labelType(frame, at: i, types: types))
+        try check(depth: arity - 1 - i, Self.labelType(frame, at: i, signatures: signatures))
       }
     }
     try popLabelTypes(defaultFrame)
@@ -96,41 +96,51 @@ extension FunctionValidator: InstructionVisitor {
   }
 
   package mutating func visitReturn() throws(WasmError) {
-    try popLabelTypes(controlFrames[0])
+    try popLabelTypes(frames[0])
     markUnreachable()
   }
 
   package mutating func visitCall(_ function: UInt32) throws(WasmError) {
-    guard let type = context.functionType(at: function) else {
+    guard Int(function) < signatures.functionCount else {
       throw .invalid("unknown function \(function)", at: instructionOffset)
     }
-    try applyFunctionType(type)
+    try applyFunctionType(signatures.functionTypes[Int(function)])
   }
 
   package mutating func visitCallIndirect(typeIndex: UInt32, tableIndex: UInt32) throws(WasmError) {
-    let type = try callIndirectType(typeIndex: typeIndex, tableIndex: tableIndex)
-    try applyFunctionType(type)
+    try checkCallIndirect(typeIndex: typeIndex, tableIndex: tableIndex)
+    try applyFunctionType(typeIndex)
   }
 
   /// Checks `call_indirect`'s table and type, pops the table index, returns the type.
   mutating func callIndirectType(typeIndex: UInt32, tableIndex: UInt32) throws(WasmError)
     -> FunctionType
   {
+    try checkCallIndirect(typeIndex: typeIndex, tableIndex: tableIndex)
+    return context.types[Int(typeIndex)]
+  }
+
+  /// Checks `call_indirect`'s table and type (a function type), pops the table index.
+  mutating func checkCallIndirect(typeIndex: UInt32, tableIndex: UInt32) throws(WasmError) {
     let table = try self.table(tableIndex)
-    guard context.typeTable.isSubtype(table.elementType, of: .funcRef) else {
+    guard
+      table.elementType == .funcRef
+        || context.typeTable.isSubtype(table.elementType, of: .funcRef)
+    else {
       throw typeMismatch()
     }
-    let type = try functionType(typeIndex)
+    guard Int(typeIndex) < signatures.typeCount, signatures.isFunction[Int(typeIndex)] else {
+      throw .invalid("unknown type \(typeIndex)", at: instructionOffset)
+    }
     try pop(Self.indexType(table))
-    return type
   }
 
   /// The function type at `index` of the type section.
   mutating func functionType(_ index: UInt32) throws(WasmError) -> FunctionType {
-    guard Int(index) < types.count, context.typeTable.isFunction(index) else {
+    guard Int(index) < signatures.typeCount, context.typeTable.isFunction(index) else {
       throw .invalid("unknown type \(index)", at: instructionOffset)
     }
-    return types[Int(index)]
+    return context.types[Int(index)]
   }
 
   // MARK: Reference
@@ -184,10 +194,16 @@ extension FunctionValidator: InstructionVisitor {
 
   // MARK: Variable
 
+  @inline(__always)
   mutating func local(_ index: UInt32) throws(WasmError) -> OperandType {
-    guard
-      let type = Self.localType(index, direct: localTypes, runs: localRuns, count: localCount)
-    else {
+    if Int(index) < directLocalCount { return localTypes[Int(index)] }
+    return try runLocal(index)
+  }
+
+  /// A local beyond the direct ones, or "unknown local".
+  @inline(never)
+  mutating func runLocal(_ index: UInt32) throws(WasmError) -> OperandType {
+    guard let type = Self.runLocalType(index, runs: localRuns, count: localCount) else {
       throw .invalid("unknown local \(index)", at: instructionOffset)
     }
     return type
@@ -203,7 +219,8 @@ extension FunctionValidator: InstructionVisitor {
   /// functions have no such local).
   @inline(never)
   mutating func checkInitialized(_ index: UInt32, _ type: OperandType) throws(WasmError) {
-    if type.isReference, !type.isNullable, index >= UInt32(functionType.parameters.count),
+    if type.isReference, !type.isNullable,
+      index >= UInt32(signatures.runs[Int(typeIndex)].parameters),
       !initializedLocals.contains(index)
     {
       throw .invalid("uninitialized local \(index)", at: instructionOffset)
@@ -334,7 +351,13 @@ extension FunctionValidator: InstructionVisitor {
 
   // MARK: Memory
 
+  @inline(__always)
   mutating func memory(_ index: UInt32) throws(WasmError) -> MemoryType {
+    if index == 0, let memory0 { return memory0 }
+    return try otherMemory(index)
+  }
+
+  mutating func otherMemory(_ index: UInt32) throws(WasmError) -> MemoryType {
     guard Int(index) < context.memories.count else {
       throw .invalid("unknown memory \(index)", at: instructionOffset)
     }

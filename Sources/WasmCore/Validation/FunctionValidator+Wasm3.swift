@@ -72,7 +72,7 @@ extension FunctionValidator {
     let frame = try labelFrame(depth)
     let reference = try popReference()
     try popLabelTypes(frame)
-    for i in 0..<frame.labelArity { push(Self.labelType(frame, at: i, types: types)) }
+    for i in 0..<frame.labelArity { push(Self.labelType(frame, at: i, signatures: signatures)) }
     push(Self.nonNullable(reference))
   }
 
@@ -80,7 +80,7 @@ extension FunctionValidator {
     let frame = try labelFrame(depth)
     let arity = frame.labelArity
     guard arity >= 1 else { throw typeMismatch() }
-    let target = Self.labelType(frame, at: arity - 1, types: types)
+    let target = Self.labelType(frame, at: arity - 1, signatures: signatures)
     guard target.isReference || target.isUnknown else { throw typeMismatch() }
     let reference = try popReference()
     guard context.typeTable.isSubtype(Self.nonNullable(reference), of: target) else {
@@ -89,9 +89,9 @@ extension FunctionValidator {
     var i = arity - 1
     while i > 0 {
       i -= 1
-      try pop(Self.labelType(frame, at: i, types: types))
+      try pop(Self.labelType(frame, at: i, signatures: signatures))
     }
-    for i in 0..<(arity - 1) { push(Self.labelType(frame, at: i, types: types)) }
+    for i in 0..<(arity - 1) { push(Self.labelType(frame, at: i, signatures: signatures)) }
   }
 
   // MARK: Exception handling
@@ -112,7 +112,9 @@ extension FunctionValidator {
   /// Pops operands of `types` (the last on top); a mismatch is reported with the
   /// types required and those on the stack, as the reference interpreter does.
   mutating func popOperands(_ types: [ValueType]) throws(WasmError) {
-    let available = Array(operands[topHeight...].suffix(types.count))
+    let available = Array(
+      UnsafeBufferPointer(start: stack + topHeight, count: stackCount - topHeight).suffix(
+        types.count))
     do throws(WasmError) {
       var i = types.count
       while i > 0 {
@@ -147,7 +149,7 @@ extension FunctionValidator {
       guard values.count == frame.labelArity else { throw typeMismatch() }
       for (i, value) in values.enumerated()
       where !context.typeTable.isSubtype(
-        OperandType(value), of: Self.labelType(frame, at: i, types: types))
+        OperandType(value), of: Self.labelType(frame, at: i, signatures: signatures))
       {
         throw typeMismatch()
       }

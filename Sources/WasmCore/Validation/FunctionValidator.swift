@@ -17,31 +17,64 @@
 /// changes is read before it (e.g. `currentFrame` in `visitEnd`, the operand types a
 /// `select` pops) or after it (e.g. the type a `local.get` pushed).
 package struct FunctionValidator {
-  package let context: ValidationContext
+  /// What the body is validated against (held by the storage, so that starting a
+  /// body copies no array of it).
+  @inlinable
+  package var context: ValidationContext {
+    _read { yield storage.context }
+  }
   /// The function's type.
-  package let functionType: FunctionType
+  package var functionType: FunctionType { context.types[Int(typeIndex)] }
   /// The function's type index.
   package let typeIndex: UInt32
 
-  /// The function type of every type index (`context.types`, kept here so that the
-  /// hot paths do not reach through the context).
-  @usableFromInline let types: [FunctionType]
+  /// The function types as operand codes (`context.signatures`, kept here so that
+  /// the hot paths do not reach through the context).
+  /// Unowned: the storage's context holds the table, and a reference counted here
+  /// would be an atomic operation per body on a line every thread shares.
+  @usableFromInline unowned(unsafe) let signatures: SignatureTable
+  /// The buffers below belong to this storage, which may outlive this validator
+  /// and serve the next body.
+  @usableFromInline let storage: ValidatorStorage
 
-  /// The operand stack: the type of each value, bottom first.
-  package private(set) var operands: [OperandType] = []
+  /// The operand stack: the type of each value, bottom first (`stackCount` of them).
+  @usableFromInline var stack: UnsafeMutablePointer<OperandType>
+  @usableFromInline var stackCount = 0
+  @usableFromInline var stackCapacity: Int
   /// The control stack, outermost (the function) first.
-  package private(set) var controlFrames: [ControlFrame] = []
+  @usableFromInline var frames: UnsafeMutablePointer<ControlFrame>
+  @usableFromInline var frameCount = 0
+  @usableFromInline var frameCapacity: Int
 
   /// Types of the first locals (parameters first), for a direct lookup.
-  @usableFromInline var localTypes: [OperandType] = []
+  @usableFromInline var localTypes: UnsafeMutablePointer<OperandType>
+  @usableFromInline var directLocalCount = 0
   /// The declared locals beyond `localTypes`, as runs: (index one past the run, type).
   @usableFromInline var localRuns: [(end: UInt64, type: OperandType)] = []
   /// Number of locals, parameters included.
   package let localCount: UInt64
 
+  /// `numericSignatures`, read once per body (a global's every read checks that it
+  /// was initialised).
+  @usableFromInline let numericTable: UnsafeMutablePointer<UInt32>
+  /// `memoryAccessTable`, likewise.
+  @usableFromInline let memoryTable: UnsafeMutablePointer<UInt32>
+  /// Memory 0 (nearly every access names it), when the module has one.
+  @usableFromInline let memory0: MemoryType?
+
   // The top frame's height and unreachable flag, mirrored for the hot pop path.
   @usableFromInline var topHeight = 0
   @usableFromInline var topUnreachable = false
+
+  /// The operand stack as an array (a copy), bottom first.
+  package var operands: [OperandType] {
+    Array(UnsafeBufferPointer(start: stack, count: stackCount))
+  }
+
+  /// The control stack as an array (a copy), outermost first.
+  package var controlFrames: [ControlFrame] {
+    Array(UnsafeBufferPointer(start: frames, count: frameCount))
+  }
 
   /// Offset in the module of the instruction being validated (errors point there).
   package var instructionOffset = 0
@@ -60,8 +93,17 @@ package struct FunctionValidator {
   static let directLocalLimit: UInt64 = 4096
 
   /// Prepares validation of defined function `functionIndex` (an index into
-  /// `module.codes`, not counting imported functions).
-  package init(functionIndex: Int, in module: Module, context: ValidationContext) throws(WasmError)
+  /// `module.codes`, not counting imported functions) against `context`.
+  package init(functionIndex: Int, in module: Module, context: ValidationContext)
+    throws(WasmError)
+  {
+    try self.init(functionIndex: functionIndex, in: module, storage: ValidatorStorage(context))
+  }
+
+  /// Prepares validation of defined function `functionIndex` in `storage`'s buffers,
+  /// against its context.
+  package init(functionIndex: Int, in module: Module, storage: ValidatorStorage)
+    throws(WasmError)
   {
     guard functionIndex >= 0, functionIndex < module.codes.count,
       functionIndex < module.functions.count
@@ -70,31 +112,38 @@ package struct FunctionValidator {
     }
     let body = module.codes[functionIndex]
     let typeIndex = module.functions[functionIndex]
-    guard Int(typeIndex) < context.types.count else {
-      throw .invalid("unknown type \(typeIndex)", at: body.code.lowerBound)
-    }
     try self.init(
-      typeIndex: typeIndex, locals: body.locals, context: context, offset: body.code.lowerBound)
+      typeIndex: typeIndex, locals: body.locals, storage: storage, offset: body.code.lowerBound)
   }
 
   /// Prepares validation of a body of type `typeIndex` declaring `locals`.
   package init(
     typeIndex: UInt32, locals: [LocalDeclaration], context: ValidationContext, offset: Int = 0
   ) throws(WasmError) {
-    guard Int(typeIndex) < context.types.count else {
+    try self.init(
+      typeIndex: typeIndex, locals: locals, storage: ValidatorStorage(context), offset: offset)
+  }
+
+  /// Prepares validation of a body of type `typeIndex` declaring `locals`, in
+  /// `storage`'s buffers, against its context.
+  package init(
+    typeIndex: UInt32, locals: [LocalDeclaration], storage: ValidatorStorage, offset: Int = 0
+  ) throws(WasmError) {
+    // Nothing of the context is copied here: that would retain and release each of
+    // its arrays, shared by every thread validating this module.
+    let signatures = storage.signatures
+    guard Int(typeIndex) < signatures.typeCount else {
       throw .invalid("unknown type \(typeIndex)", at: offset)
     }
-    self.context = context
     self.typeIndex = typeIndex
-    self.types = context.types
-    self.functionType = types[Int(typeIndex)]
+    self.signatures = signatures
     self.instructionOffset = offset
     var nonDefaultable = false
     for declaration in locals {
       guard case .ref(let reference) = declaration.type else { continue }
-      try TypeChecker(table: context.typeTable).check(reference.heapType, at: offset)
+      try TypeChecker(table: storage.context.typeTable).check(reference.heapType, at: offset)
       if !reference.isNullable {
-        guard !context.features.isDisjoint(with: [.functionReferences, .gc]) else {
+        guard !storage.context.features.isDisjoint(with: [.functionReferences, .gc]) else {
           throw .invalid("non-defaultable local type", at: offset)
         }
         nonDefaultable = true
@@ -102,62 +151,109 @@ package struct FunctionValidator {
     }
     self.hasNonDefaultableLocals = nonDefaultable
 
-    // Typical bodies stay within these; reserving avoids regrowing per function.
-    operands.reserveCapacity(64)
-    controlFrames.reserveCapacity(16)
-    localTypes.reserveCapacity(
-      min(functionType.parameters.count + locals.count * 4, Int(Self.directLocalLimit)))
+    self.storage = storage
+    numericTable = numericSignatures
+    memoryTable = memoryAccessTable
+    memory0 = storage.memory0
+    stack = storage.operands
+    stackCapacity = storage.operandCapacity
+    frames = storage.frames
+    frameCapacity = storage.frameCapacity
 
-    var total = UInt64(functionType.parameters.count)
-    for parameter in functionType.parameters where UInt64(localTypes.count) < Self.directLocalLimit
-    {
-      localTypes.append(OperandType(parameter))
+    // The direct locals: parameters first, then declarations, up to the limit.
+    let run = signatures.runs[Int(typeIndex)]
+    let parameterCount = run.parameters
+    var total = UInt64(parameterCount)
+    var declared: UInt64 = 0
+    for declaration in locals { declared += UInt64(declaration.count) }
+    // The binary format limits locals to 2^32 - 1 in all.
+    guard total + declared <= UInt64(UInt32.max) else {
+      throw .malformed("too many locals", at: offset)
+    }
+    let direct = Int(min(total + declared, Self.directLocalLimit))
+    localTypes = storage.reserveLocals(max(direct, 1))
+    var filled = 0
+    let firstParameter = signatures.runs[Int(typeIndex)].start
+    while filled < min(parameterCount, direct) {
+      localTypes[filled] = signatures.codes[firstParameter + filled]
+      filled += 1
     }
     for declaration in locals {
       let type = OperandType(declaration.type)
-      let direct = min(UInt64(declaration.count), Self.directLocalLimit - UInt64(localTypes.count))
-      for _ in 0..<direct { localTypes.append(type) }
-      total += UInt64(declaration.count)
-      if direct < UInt64(declaration.count) { localRuns.append((end: total, type: type)) }
-      // The binary format limits locals to 2^32 - 1 in all.
-      guard total <= UInt64(UInt32.max) else { throw .malformed("too many locals", at: offset) }
+      let count = UInt64(declaration.count)
+      let here = min(count, UInt64(direct - filled))
+      var i: UInt64 = 0
+      while i < here {
+        localTypes[filled] = type
+        filled += 1
+        i += 1
+      }
+      total += count
+      if here < count { localRuns.append((end: total, type: type)) }
     }
+    directLocalCount = filled
     self.localCount = total
     // Parameters past the direct limit form one run per parameter (rare: only
     // functions with more than `directLocalLimit` parameters).
-    if functionType.parameters.count > Int(Self.directLocalLimit) {
+    if parameterCount > Int(Self.directLocalLimit) {
       var runs: [(end: UInt64, type: OperandType)] = []
-      for (i, parameter) in functionType.parameters.enumerated()
-      where i >= Int(Self.directLocalLimit) {
-        runs.append((end: UInt64(i + 1), type: OperandType(parameter)))
+      for i in Int(Self.directLocalLimit)..<parameterCount {
+        runs.append((end: UInt64(i + 1), type: signatures.parameter(typeIndex, i)))
       }
       localRuns = runs + localRuns
     }
 
     let signature = BlockSignature(
-      parameterCount: 0, resultCount: functionType.results.count, typeIndex: typeIndex,
+      parameterCount: 0, resultCount: run.results, typeIndex: typeIndex,
       singleResult: .unknown)
-    controlFrames.append(
+    appendFrame(
       ControlFrame(
         kind: .function, signature: signature, height: 0, unreachable: false, offset: offset,
         initializationHeight: 0))
   }
 
   /// Validates defined function `functionIndex` of `module` (an index into
-  /// `module.codes`).
+  /// `module.codes`) against `context`.
   package static func validate(
     functionIndex: Int, in module: Module, context: ValidationContext
   ) throws(WasmError) {
+    try validate(functionIndex: functionIndex, in: module, storage: ValidatorStorage(context))
+  }
+
+  /// Validates defined function `functionIndex` of `module` in `storage`'s buffers,
+  /// against its context. `fastPath: false` sends every instruction through the
+  /// general path (for tests and the fuzzer, which compare the two).
+  package static func validate(
+    functionIndex: Int, in module: Module, storage: ValidatorStorage, fastPath: Bool = true
+  ) throws(WasmError) {
     var validator = try FunctionValidator(
-      functionIndex: functionIndex, in: module, context: context)
-    try InstructionDecoder.visitBody(of: functionIndex, in: module, with: &validator)
+      functionIndex: functionIndex, in: module, storage: storage)
+    // As `InstructionDecoder.visitBody`, with the fast path in the loop.
+    let code = module.codes[functionIndex].code
+    let bytes = module.bytes
+    guard code.lowerBound >= 0, code.upperBound <= bytes.count else {
+      throw .malformed("unexpected end", at: code.lowerBound)
+    }
+    // Without data segments every data index is unknown, which validation reports.
+    let hasDataCount = module.dataCount != nil || module.data.isEmpty
+    let features = module.features
+    do throws(WasmError) {
+      try bytes.withUnsafeBufferPointer { (buffer) throws(WasmError) in
+        var decoder = InstructionDecoder(
+          ByteReader(UnsafeBufferPointer(rebasing: buffer[code]), offset: code.lowerBound),
+          features: features, hasDataCount: hasDataCount)
+        try validator.validateBody(&decoder, fastPath: fastPath)
+      }
+    } catch {
+      throw InstructionDecoder.missingEndError(error, code: code, bytes: bytes)
+    }
   }
 
   // MARK: State for translators
 
   /// The innermost control frame. There is none after the function's final `end`.
   @inlinable
-  package var currentFrame: ControlFrame { controlFrames[controlFrames.count - 1] }
+  package var currentFrame: ControlFrame { frames[frameCount - 1] }
 
   /// Whether the code being visited is unreachable (after `br`, `return`,
   /// `unreachable`, ... in the current frame).
@@ -167,31 +263,26 @@ package struct FunctionValidator {
   /// The frame a branch to label `depth` targets, or nil when there is none.
   @inlinable
   package func frame(forLabel depth: UInt32) -> ControlFrame? {
-    Self.frame(forLabel: depth, in: controlFrames)
+    guard UInt64(depth) < UInt64(frameCount) else { return nil }
+    return frames[frameCount - 1 - Int(depth)]
   }
 
-  // The public accessors are non-mutating; the validator itself uses these static
-  // forms (or mutating helpers), because a non-mutating call from a mutating method
-  // copies the whole validator when it is not inlined.
-
-  @inlinable
-  static func frame(forLabel depth: UInt32, in frames: [ControlFrame]) -> ControlFrame? {
-    guard UInt64(depth) < UInt64(frames.count) else { return nil }
-    return frames[frames.count - 1 - Int(depth)]
-  }
+  // The public accessors are non-mutating; the validator itself uses mutating
+  // helpers, because a non-mutating call from a mutating method copies the whole
+  // validator when it is not inlined.
 
   /// The type of local `index`, or nil when there is no such local.
   @inlinable
   package func localType(_ index: UInt32) -> OperandType? {
-    Self.localType(index, direct: localTypes, runs: localRuns, count: localCount)
+    if Int(index) < directLocalCount { return localTypes[Int(index)] }
+    return Self.runLocalType(index, runs: localRuns, count: localCount)
   }
 
-  @inlinable
-  static func localType(
-    _ index: UInt32, direct: [OperandType], runs: [(end: UInt64, type: OperandType)], count: UInt64
+  /// The type of a local beyond the direct ones.
+  @usableFromInline
+  static func runLocalType(
+    _ index: UInt32, runs: [(end: UInt64, type: OperandType)], count: UInt64
   ) -> OperandType? {
-    let i = Int(index)
-    if i < direct.count { return direct[i] }
     guard UInt64(index) < count else { return nil }
     // Binary search for the first run ending after `index`.
     var low = 0
@@ -205,34 +296,34 @@ package struct FunctionValidator {
 
   /// The signature of a block type; throws "unknown type" for a bad type index.
   package func signature(of blockType: BlockType) throws(WasmError) -> BlockSignature {
-    try Self.signature(of: blockType, types: types, offset: instructionOffset)
+    try Self.signature(of: blockType, signatures: signatures, offset: instructionOffset)
   }
 
   // Mutating so that `self` is passed by address: calling a non-mutating method
   // from a mutating one copies the whole validator first.
   mutating func resolve(_ blockType: BlockType) throws(WasmError) -> BlockSignature {
-    try Self.signature(of: blockType, types: types, offset: instructionOffset)
+    try Self.signature(of: blockType, signatures: signatures, offset: instructionOffset)
   }
 
   static func signature(
-    of blockType: BlockType, types: [FunctionType], offset: Int
+    of blockType: BlockType, signatures: SignatureTable, offset: Int
   ) throws(WasmError) -> BlockSignature {
     switch blockType {
     case .empty: return .empty
     case .value(let type):
       if case .ref(let reference) = type, case .concrete(let index) = reference.heapType,
-        Int(index) >= types.count
+        Int(index) >= signatures.typeCount
       {
         throw .invalid("unknown type \(index)", at: offset)
       }
       return .single(OperandType(type))
     case .typeIndex(let index):
-      guard Int(index) < types.count else {
+      guard Int(index) < signatures.typeCount else {
         throw .invalid("unknown type \(index)", at: offset)
       }
-      let type = types[Int(index)]
+      let run = signatures.runs[Int(index)]
       return BlockSignature(
-        parameterCount: type.parameters.count, resultCount: type.results.count,
+        parameterCount: run.parameters, resultCount: run.results,
         typeIndex: index, singleResult: .unknown)
     }
   }
@@ -240,42 +331,44 @@ package struct FunctionValidator {
   /// Parameter `i` of a block signature.
   @inlinable
   package func parameterType(_ signature: BlockSignature, at i: Int) -> OperandType {
-    Self.parameterType(signature, at: i, types: types)
+    Self.parameterType(signature, at: i, signatures: signatures)
   }
 
   /// Result `i` of a block signature.
   @inlinable
   package func resultType(_ signature: BlockSignature, at i: Int) -> OperandType {
-    Self.resultType(signature, at: i, types: types)
+    Self.resultType(signature, at: i, signatures: signatures)
   }
 
   /// Type `i` of the values a branch to `frame` carries.
   @inlinable
   package func labelType(_ frame: ControlFrame, at i: Int) -> OperandType {
-    Self.labelType(frame, at: i, types: types)
+    Self.labelType(frame, at: i, signatures: signatures)
   }
 
   @inlinable
   static func parameterType(
-    _ signature: BlockSignature, at i: Int, types: [FunctionType]
+    _ signature: BlockSignature, at i: Int, signatures: SignatureTable
   ) -> OperandType {
     guard let typeIndex = signature.typeIndex else { return .unknown }
-    return OperandType(types[Int(typeIndex)].parameters[i])
+    return signatures.parameter(typeIndex, i)
   }
 
   @inlinable
-  static func resultType(_ signature: BlockSignature, at i: Int, types: [FunctionType])
+  static func resultType(_ signature: BlockSignature, at i: Int, signatures: SignatureTable)
     -> OperandType
   {
     guard let typeIndex = signature.typeIndex else { return signature.singleResult }
-    return OperandType(types[Int(typeIndex)].results[i])
+    return signatures.result(typeIndex, i)
   }
 
   @inlinable
-  static func labelType(_ frame: ControlFrame, at i: Int, types: [FunctionType]) -> OperandType {
+  static func labelType(_ frame: ControlFrame, at i: Int, signatures: SignatureTable)
+    -> OperandType
+  {
     frame.kind == .loop
-      ? parameterType(frame.signature, at: i, types: types)
-      : resultType(frame.signature, at: i, types: types)
+      ? parameterType(frame.signature, at: i, signatures: signatures)
+      : resultType(frame.signature, at: i, signatures: signatures)
   }
 
   // MARK: Operand stack (spec: push_val, pop_val, pop_vals)
@@ -286,28 +379,48 @@ package struct FunctionValidator {
 
   @inline(__always)
   mutating func push(_ type: OperandType) {
-    operands.append(type)
+    if stackCount == stackCapacity { growStack() }
+    stack[stackCount] = type
+    stackCount &+= 1
+  }
+
+  @inline(never)
+  mutating func growStack() {
+    (stack, stackCapacity) = storage.growOperands(count: stackCount)
+  }
+
+  /// Drops the top `count` operands (which the caller knows are there).
+  @inline(__always)
+  mutating func drop(_ count: Int) {
+    stackCount &-= count
   }
 
   mutating func pop() throws(WasmError) -> OperandType {
-    if operands.count == topHeight {
+    if stackCount == topHeight {
       if topUnreachable { return .unknown }
       throw typeMismatch()
     }
-    return operands.removeLast()
+    stackCount &-= 1
+    return stack[stackCount]
   }
 
   @discardableResult
   @inline(__always)
   mutating func pop(_ expected: OperandType) throws(WasmError) -> OperandType {
     // Fast path: a value of the expected type above the frame's height.
-    if operands.count > topHeight {
-      let actual = operands[operands.count - 1]
+    if stackCount > topHeight {
+      let actual = stack[stackCount &- 1]
       if actual == expected {
-        operands.removeLast()
+        stackCount &-= 1
         return actual
       }
     }
+    return try popSlow(expected)
+  }
+
+  /// `pop(_:)` off the fast path: unreachable code, subtyping, or a mismatch.
+  @inline(never)
+  mutating func popSlow(_ expected: OperandType) throws(WasmError) -> OperandType {
     let actual = try pop()
     if actual != expected && !expected.isUnknown
       && !context.typeTable.isSubtype(actual, of: expected)
@@ -327,12 +440,12 @@ package struct FunctionValidator {
   /// Checks the operand `depth` values below the top against `expected`, without
   /// popping (`push_vals(pop_vals(...))` of the spec, done in place).
   mutating func check(depth: Int, _ expected: OperandType) throws(WasmError) {
-    let index = operands.count - 1 - depth
+    let index = stackCount - 1 - depth
     guard index >= topHeight else {
       if topUnreachable { return }
       throw typeMismatch()
     }
-    let actual = operands[index]
+    let actual = stack[index]
     if actual != expected && !expected.isUnknown
       && !context.typeTable.isSubtype(actual, of: expected)
     {
@@ -345,7 +458,7 @@ package struct FunctionValidator {
     var i = frame.labelArity
     while i > 0 {
       i -= 1
-      try pop(Self.labelType(frame, at: i, types: types))
+      try pop(Self.labelType(frame, at: i, signatures: signatures))
     }
   }
 
@@ -353,17 +466,31 @@ package struct FunctionValidator {
     var i = signature.parameterCount
     while i > 0 {
       i -= 1
-      try pop(Self.parameterType(signature, at: i, types: types))
+      try pop(Self.parameterType(signature, at: i, signatures: signatures))
     }
   }
 
   mutating func pushResults(_ signature: BlockSignature) {
     for i in 0..<signature.resultCount {
-      push(Self.resultType(signature, at: i, types: types))
+      push(Self.resultType(signature, at: i, signatures: signatures))
     }
   }
 
-  /// Checks the values a function of type `type` takes, pops them, pushes its results.
+  /// Checks the values a function of type `typeIndex` takes, pops them, pushes its
+  /// results.
+  @inline(__always)
+  mutating func applyFunctionType(_ typeIndex: UInt32) throws(WasmError) {
+    let run = signatures.runs[Int(typeIndex)]
+    let codes = signatures.codes + run.start
+    var i = run.parameters
+    while i > 0 {
+      i -= 1
+      try pop(codes[i])
+    }
+    for j in 0..<run.results { push(codes[run.parameters + j]) }
+  }
+
+  /// Checks the values of a function type given as value types (tags, tail calls).
   mutating func applyFunctionType(_ type: FunctionType) throws(WasmError) {
     var i = type.parameters.count
     while i > 0 {
@@ -373,6 +500,7 @@ package struct FunctionValidator {
     for result in type.results { push(OperandType(result)) }
   }
 
+  @inline(__always)
   mutating func apply(_ signature: InstructionSignature) throws(WasmError) {
     switch signature.operandCount {
     case 1:
@@ -390,37 +518,50 @@ package struct FunctionValidator {
 
   // MARK: Control stack (spec: push_ctrl, pop_ctrl, unreachable)
 
+  @inline(__always)
+  mutating func appendFrame(_ frame: ControlFrame) {
+    if frameCount == frameCapacity { growFrames() }
+    frames[frameCount] = frame
+    frameCount &+= 1
+  }
+
+  @inline(never)
+  mutating func growFrames() {
+    (frames, frameCapacity) = storage.growFrames(count: frameCount)
+  }
+
   /// Opens a frame; the parameters were popped (checked) by the caller and are
   /// pushed back here with their declared types.
   mutating func pushFrame(_ kind: ControlFrame.Kind, _ signature: BlockSignature) {
-    let height = operands.count
-    controlFrames.append(
+    let height = stackCount
+    appendFrame(
       ControlFrame(
         kind: kind, signature: signature, height: height, unreachable: false,
         offset: instructionOffset, initializationHeight: initializationOrder.count))
     topHeight = height
     topUnreachable = false
     for i in 0..<signature.parameterCount {
-      push(Self.parameterType(signature, at: i, types: types))
+      push(Self.parameterType(signature, at: i, signatures: signatures))
     }
   }
 
   /// Closes the innermost frame after checking its results are exactly what is left.
   mutating func popFrame() throws(WasmError) -> ControlFrame {
-    let frame = controlFrames[controlFrames.count - 1]
+    let frame = frames[frameCount - 1]
     var i = frame.signature.resultCount
     while i > 0 {
       i -= 1
-      try pop(Self.resultType(frame.signature, at: i, types: types))
+      try pop(Self.resultType(frame.signature, at: i, signatures: signatures))
     }
-    guard operands.count == frame.height else { throw typeMismatch() }
-    controlFrames.removeLast()
+    guard stackCount == frame.height else { throw typeMismatch() }
+    frameCount -= 1
     if hasNonDefaultableLocals {
       while initializationOrder.count > frame.initializationHeight {
         initializedLocals.remove(initializationOrder.removeLast())
       }
     }
-    if let outer = controlFrames.last {
+    if frameCount > 0 {
+      let outer = frames[frameCount - 1]
       topHeight = outer.height
       topUnreachable = outer.unreachable
     }
@@ -429,8 +570,8 @@ package struct FunctionValidator {
 
   /// The rest of the current frame is unreachable: drop its operands.
   mutating func markUnreachable() {
-    operands.removeLast(operands.count - topHeight)
+    stackCount = topHeight
     topUnreachable = true
-    controlFrames[controlFrames.count - 1].unreachable = true
+    frames[frameCount - 1].unreachable = true
   }
 }
