@@ -23,6 +23,10 @@
 #   `Hashable` conformance, instead of from their mangled name, which makes the runtime
 #   search every conformance record of the binary (~4,000) for it, once per type: half
 #   of an empty command's instructions.
+# - -function-sections: each Swift function in a section of its own. Without it a
+#   Swift object file is one text section, which the symbol order can only move
+#   whole, so start-up code stayed spread over the binary, and the kernel maps every
+#   64 KB window around a touched page (docs/performance.md, "Round 4").
 #
 # Usage: Scripts/build-release.sh [PRODUCT]
 #   PRODUCT        wasmbpf-run (the default), or wasmbpf-oci: the registry commands,
@@ -54,10 +58,24 @@ order=$PWD/Scripts/release-symbol-order.txt
 for binary in "$scratch"/release/wasmbpf-run "$scratch"/*/release/wasmbpf-run; do
   if [ -f "$binary" ] && [ "$order" -nt "$binary" ]; then rm -f "$binary"; fi
 done
+codegen=(
+  -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors
+  -Xswiftc -Xfrontend -Xswiftc -function-sections
+)
+# The Swift compiler keeps an existing object file when the hash of its LLVM IR
+# (the object's .swift_modhash section) is unchanged, and code generation options
+# such as -function-sections are not part of that hash: a build folder made with
+# other options would keep its objects, one text section each, whatever the flags
+# say. So objects are dropped once when the options differ from the last build's.
+stamp=$scratch/wasmbpf-run-codegen
+if [ -d "$scratch" ] && [ "$(cat "$stamp" 2>/dev/null)" != "${codegen[*]}" ]; then
+  find "$scratch" -path '*/release/*.build/*.swift.o' -delete
+  rm -f "$scratch"/release/wasmbpf-run "$scratch"/*/release/wasmbpf-run
+fi
 swift build -c release --static-swift-stdlib --disable-local-rpath --product wasmbpf-run \
-  --scratch-path "$scratch" \
-  -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors \
+  --scratch-path "$scratch" "${codegen[@]}" \
   -Xswiftc -use-ld=lld -Xswiftc -Xclang-linker -Xswiftc -static-pie \
   -Xlinker -z -Xlinker pack-relative-relocs \
   -Xlinker "--symbol-ordering-file=$order" -Xlinker --no-warn-symbol-ordering >&2
+echo "${codegen[*]}" >"$stamp"
 echo "$scratch/release/wasmbpf-run"

@@ -39,6 +39,26 @@ if nm "$binary" | grep -q '7NIOCore\|15AsyncHTTPClient\|CNIOBoringSSL_'; then
   fail "$binary links the registry client's libraries"
 fi
 
+# Start-up code is packed in the order of Scripts/release-symbol-order.txt, which
+# needs each Swift function in a section of its own (-function-sections; without it
+# an object's code moves as one block and about 57% of consecutive listed functions
+# come out in order, docs/performance.md "Round 4"). Our modules' listed functions
+# must appear in the binary in the list's order.
+python3 - "$binary" Scripts/release-symbol-order.txt <<'PY' || fail "start-up functions are not in the symbol order"
+import re, subprocess, sys
+binary, order = sys.argv[1], sys.argv[2]
+own = re.compile(r"^\$s(10WasmInterp|8WasmCore|10WasmbpfCLI|12WasmbpfGuest|12WasiPreview1)")
+where = {}
+for line in subprocess.run(["nm", binary], capture_output=True, text=True, check=True).stdout.splitlines():
+    parts = line.split()
+    if len(parts) == 3 and parts[1] in "tT" and own.match(parts[2]):
+        where[parts[2]] = int(parts[0], 16)
+placed = [where[name] for name in (line.strip() for line in open(order)) if name in where]
+ascending = sum(1 for a, b in zip(placed, placed[1:]) if b >= a)
+if len(placed) < 100 or ascending < 0.95 * (len(placed) - 1):
+    sys.exit(f"{ascending} of {len(placed) - 1} consecutive listed functions in order")
+PY
+
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cat >"$work/hello.wat" <<'WAT'
