@@ -1,4 +1,4 @@
-// Round 4c's fusions (docs/performance.md): f32 `add`/`mul` with an operand loaded
+// Round 4d's fusions (docs/performance.md): f32 `add`/`mul` with an operand loaded
 // just before (simd_scalar's `vy + y[i]`), and `select` with a constant operand
 // (strscan's `in_word ? 0 : letter`), and float `add`/`mul` with a constant as
 // their immediate (simd_scalar's `vy * 0.5f`). Each test pins that the fused handler is in
