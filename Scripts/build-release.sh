@@ -75,7 +75,8 @@ fi
 swift build -c release --static-swift-stdlib --disable-local-rpath --product wasmbpf-run \
   --scratch-path "$scratch" "${codegen[@]}" \
   -Xswiftc -use-ld=lld -Xswiftc -Xclang-linker -Xswiftc -static-pie \
-  -Xlinker -z -Xlinker pack-relative-relocs \
+  -Xlinker -z -Xlinker pack-relative-relocs -Xlinker -z -Xlinker max-page-size=65536 \
+  -Xlinker --no-export-dynamic \
   -Xlinker "--symbol-ordering-file=$order" -Xlinker --no-warn-symbol-ordering >&2
 echo "${codegen[*]}" >"$stamp"
 echo "$scratch/release/wasmbpf-run"
