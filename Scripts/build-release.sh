@@ -55,8 +55,16 @@ if [ "$product" = wasmbpf-oci ]; then
 fi
 
 order=$PWD/Scripts/release-symbol-order.txt
+# The link map, beside the binary: Scripts/gen-startup-order.py reads where each
+# input section landed from it.
+case $scratch in
+  /*) map=$scratch/release/wasmbpf-run.map ;;
+  *) map=$PWD/$scratch/release/wasmbpf-run.map ;;
+esac
+sections=$PWD/Scripts/release-startup-sections.ld
 for binary in "$scratch"/release/wasmbpf-run "$scratch"/*/release/wasmbpf-run; do
-  if [ -f "$binary" ] && [ "$order" -nt "$binary" ]; then rm -f "$binary"; fi
+  if [ -f "$binary" ] && { [ "$order" -nt "$binary" ] || [ "$sections" -nt "$binary" ] ||
+    [ ! -f "$binary.map" ]; }; then rm -f "$binary"; fi
 done
 codegen=(
   -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors
@@ -77,6 +85,7 @@ swift build -c release --static-swift-stdlib --disable-local-rpath --product was
   -Xswiftc -use-ld=lld -Xswiftc -Xclang-linker -Xswiftc -static-pie \
   -Xlinker -z -Xlinker pack-relative-relocs -Xlinker -z -Xlinker max-page-size=65536 \
   -Xlinker --no-export-dynamic \
-  -Xlinker "--symbol-ordering-file=$order" -Xlinker --no-warn-symbol-ordering >&2
+  -Xlinker "--symbol-ordering-file=$order" -Xlinker --no-warn-symbol-ordering \
+  -Xlinker -T -Xlinker "$sections" -Xlinker "-Map=$map" >&2
 echo "${codegen[*]}" >"$stamp"
 echo "$scratch/release/wasmbpf-run"
