@@ -27,6 +27,17 @@
 #   Swift object file is one text section, which the symbol order can only move
 #   whole, so start-up code stayed spread over the binary, and the kernel maps every
 #   64 KB window around a touched page (docs/performance.md, "Round 4").
+# - -z max-page-size=65536: each segment's file offsets congruent with its addresses
+#   modulo 64 KB. The kernel maps page-cache folios whole around a fault (64 KB
+#   fault-around windows, 64 KB folios for a file just written); 4 KB apart, every
+#   window straddled two folios of the file and mapped both. Costs no ASLR here: the
+#   kernel places this 17 MB mapping on a 2 MB boundary anyway (docs/performance.md,
+#   "Round 5 rss3").
+# - --no-export-dynamic: no .dynsym/.dynstr/.gnu.hash (~450 KB nothing reads) between
+#   the ELF headers and the relocations and Swift metadata that start-up reads.
+# - -T Scripts/release-startup-sections.ld: start-up's functions without a symbol
+#   (private linkage: closures' objectdestroy, outlined copies), which no symbol order
+#   can move, placed just before .text (generated with the order list).
 #
 # Usage: Scripts/build-release.sh [PRODUCT]
 #   PRODUCT        wasmbpf-run (the default), or wasmbpf-oci: the registry commands,
