@@ -204,6 +204,27 @@ func perform(_ body: () async throws -> Void) async throws {
   }
 }
 
+/// A subcommand that applies one operation to a named guest and prints the guest it
+/// answers with (`get`, `stop`, `rm`, `pause`, `resume`): declared by its operation.
+protocol GuestOperationCommand: AsyncParsableCommand {
+  static var operation: AgentOperation { get }
+  /// How the answer reads without `--json`.
+  static var text: (GuestInfo) -> String { get }
+  var endpoint: EndpointOptions { get }
+  var name: String { get }
+}
+
+extension GuestOperationCommand {
+  static var text: (GuestInfo) -> String { guestLine }
+
+  func run() async throws {
+    try await perform {
+      let guest = try await endpoint.client().call(Self.operation, name: name, as: GuestInfo.self)
+      show(guest, json: endpoint.json, text: Self.text)
+    }
+  }
+}
+
 extension WasmbpfCtlCommand {
   struct List: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List the guests.")
@@ -216,16 +237,12 @@ extension WasmbpfCtlCommand {
     }
   }
 
-  struct Get: AsyncParsableCommand {
+  struct Get: GuestOperationCommand {
     static let configuration = CommandConfiguration(abstract: "Show one guest.")
+    static let operation = AgentOperation.getGuest
+    static var text: (GuestInfo) -> String { guestDetails }
     @OptionGroup var endpoint: EndpointOptions
     @Argument var name: String
-    func run() async throws {
-      try await perform {
-        let guest = try await endpoint.client().call(.getGuest, name: name, as: GuestInfo.self)
-        show(guest, json: endpoint.json, text: guestDetails)
-      }
-    }
   }
 
   struct Load: AsyncParsableCommand {
@@ -242,56 +259,36 @@ extension WasmbpfCtlCommand {
     }
   }
 
-  struct Stop: AsyncParsableCommand {
+  struct Stop: GuestOperationCommand {
     static let configuration = CommandConfiguration(
       abstract: "Stop a guest (every link detached); its record stays.")
+    static let operation = AgentOperation.stopGuest
     @OptionGroup var endpoint: EndpointOptions
     @Argument var name: String
-    func run() async throws {
-      try await perform {
-        let guest = try await endpoint.client().call(.stopGuest, name: name, as: GuestInfo.self)
-        show(guest, json: endpoint.json, text: guestLine)
-      }
-    }
   }
 
-  struct Remove: AsyncParsableCommand {
+  struct Remove: GuestOperationCommand {
     static let configuration = CommandConfiguration(
       commandName: "rm", abstract: "Stop a guest and forget it.")
+    static let operation = AgentOperation.removeGuest
     @OptionGroup var endpoint: EndpointOptions
     @Argument var name: String
-    func run() async throws {
-      try await perform {
-        let guest = try await endpoint.client().call(.removeGuest, name: name, as: GuestInfo.self)
-        show(guest, json: endpoint.json, text: guestLine)
-      }
-    }
   }
 
-  struct Pause: AsyncParsableCommand {
+  struct Pause: GuestOperationCommand {
     static let configuration = CommandConfiguration(
       abstract: "Detach a guest's links, keeping it loaded.")
+    static let operation = AgentOperation.pauseGuest
     @OptionGroup var endpoint: EndpointOptions
     @Argument var name: String
-    func run() async throws {
-      try await perform {
-        let guest = try await endpoint.client().call(.pauseGuest, name: name, as: GuestInfo.self)
-        show(guest, json: endpoint.json, text: guestLine)
-      }
-    }
   }
 
-  struct Resume: AsyncParsableCommand {
+  struct Resume: GuestOperationCommand {
     static let configuration = CommandConfiguration(
       abstract: "Attach a paused guest's links again.")
+    static let operation = AgentOperation.resumeGuest
     @OptionGroup var endpoint: EndpointOptions
     @Argument var name: String
-    func run() async throws {
-      try await perform {
-        let guest = try await endpoint.client().call(.resumeGuest, name: name, as: GuestInfo.self)
-        show(guest, json: endpoint.json, text: guestLine)
-      }
-    }
   }
 
   struct Update: AsyncParsableCommand {
