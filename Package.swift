@@ -154,6 +154,8 @@ let package = Package(
     .systemLibrary(name: "FuzzerDriver"),
     // Their libFuzzer binary (Scripts/fuzz.sh), or a replayer in a plain build.
     .executableTarget(name: "wasmbpf-fuzz", dependencies: ["FuzzHarnesses", "FuzzerDriver"]),
+    // Helpers that more than one test target needs (no product; tests only).
+    .target(name: "WasmbpfTestSupport", path: "Tests/WasmbpfTestSupport"),
     .testTarget(
       name: "WasmCoreTests", dependencies: ["WasmCore"],
       // Raw inputs read through #filePath by FuzzRegressionTests, not resources.
@@ -173,10 +175,13 @@ let package = Package(
       name: "WasmbpfCLITests",
       dependencies: [
         "WasmbpfCLI", "HostIO", "WastRunner", "WasiBpf", "WasmbpfGuest", "wasmbpf-run",
+        "WasmbpfTestSupport",
       ]),
     .testTarget(
       name: "WasiBpfTests",
-      dependencies: ["WasiBpf", "WasiPreview1", "WasmInterp", "WasmCore", "WasmbpfGuest"]),
+      dependencies: [
+        "WasiBpf", "WasiPreview1", "WasmInterp", "WasmCore", "WasmbpfGuest", "WasmbpfTestSupport",
+      ]),
     .testTarget(
       name: "WasmbpfGuestTests",
       dependencies: ["WasmbpfGuest", "WasiBpf", "WasiPreview1", "WasmInterp", "WasmCore"]),
