@@ -171,8 +171,8 @@ func guestLine(_ guest: GuestInfo) -> String {
   return parts.joined(separator: "  ")
 }
 
-/// `guestLine`, then what runs: the module (an OCI reference pinned to its digest) and
-/// the policy, and where that policy came from.
+/// `guestLine`, then what runs: the module (an OCI reference pinned to its digest), the
+/// policy and where that policy came from, and the directories the guest was granted.
 func guestDetails(_ guest: GuestInfo) -> String {
   var lines = [guestLine(guest), "  module: \(guest.module) (sha256 \(guest.moduleDigest))"]
   if let artifact = guest.artifact {
@@ -184,6 +184,14 @@ func guestDetails(_ guest: GuestInfo) -> String {
     }
   }
   lines.append("  policy: \(guest.policy)")
+  // As `load` takes them: --dir / --ro-dir HOST::GUEST, --attach-paths.
+  for preopen in guest.preopens {
+    let guestPath = preopen.guest.map { "::" + $0 } ?? ""
+    lines.append("  \(preopen.readOnly ? "ro-dir" : "dir"): \(preopen.host)\(guestPath)")
+  }
+  if !guest.preopens.isEmpty || guest.attachPaths != .host {
+    lines.append("  attach paths: \(guest.attachPaths.rawValue)")
+  }
   if !guest.args.isEmpty { lines.append("  args: \(guest.args.joined(separator: " "))") }
   return lines.joined(separator: "\n")
 }
