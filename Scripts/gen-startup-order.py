@@ -138,7 +138,7 @@ def symbolless_sections(map_path):
                 source = rest.strip()
                 size = int(match.group(2), 16)
                 # Our objects only: "PATH/Module.build/File.swift.o:(.text..Lname)".
-                if output == ".text" and size and ".build/" in source and source.endswith(")"):
+                if output in (".text", ".text.startup") and size and ".build/" in source and source.endswith(")"):
                     path, section = source[:-1].split(":(", 1)
                     obj = path[path.rindex("/", 0, path.index(".build/")) + 1 :]
                     start = int(match.group(1), 16)
