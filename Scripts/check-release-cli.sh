@@ -61,7 +61,7 @@ PY
 
 # The functions without a symbol (private linkage) that start-up runs are placed by
 # Scripts/release-startup-sections.ld in .text.startup, before .text: without it they
-# stay in their objects' code, five 64 KB windows apart (docs/performance.md, "Round 5").
+# stay in their objects' code, five 64 KB windows apart (docs/performance.md, "Round 5 rss3").
 readelf -SW "$binary" | grep -q ' \.text\.startup ' || fail "no .text.startup section: the start-up linker script was not applied"
 # File offsets congruent with addresses modulo 64 KB (-z max-page-size=65536), so
 # that a fault maps one 64 KB page-cache folio, not two.
