@@ -173,3 +173,22 @@ func f64AddAddSecond(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit 
   fp[pc[1]] = cell(f64(fp[pc[4]]) + sum)
   return next(pc + 5, fp, md, ms, c)
 }
+
+// MARK: Division and remainder by a constant (`x % 10`, `x / 7`: a divisor the
+// translator saw as `i32.const`). The operator still checks the divisor and the
+// overflow case, so a constant 0 (or `INT_MIN / -1`) traps as the instruction does.
+
+/// `dst = op(a, imm)` with operands `[dst, a, imm]`, or the operator's trap.
+@inline(__always)
+func binaryTrappingImm(
+  _ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx,
+  _ op: (UInt64, UInt64) -> Result<UInt64, TrapError>
+) -> Exit {
+  switch op(fp[pc[2]], UInt64(truncatingIfNeeded: pc[3])) {
+  case .success(let v):
+    fp[pc[1]] = v
+    return next(pc + 4, fp, md, ms, c)
+  case .failure(let e):
+    return .trap(e.kind)
+  }
+}

@@ -185,8 +185,17 @@ extension Translator {
     depths.reserveCapacity(targets.count + 1)
     for t in targets { depths.append(t) }
     depths.append(targets.defaultTarget)
-    let at = code.count
-    emit({ brTableOp($0, $1, $2, $3, $4) }, index, targets.count)
+    let at: Int
+    if let (start, handler, load) = loadedIndex(index) {
+      // `load; br_table` (C's `switch (*p)`): one handler loads the index into the
+      // load's own result slot and branches.
+      code.retract(to: start)
+      at = code.count
+      emit(handler, load.dst, load.address, load.k, load.offset, targets.count)
+    } else {
+      at = code.count
+      emit({ brTableOp($0, $1, $2, $3, $4) }, index, targets.count)
+    }
     let table = code.count
     code.append(contentsOf: repeatElement(0, count: depths.count))
     // A forward label that needs no value moves is the entry's target itself (a
