@@ -192,3 +192,24 @@ func binaryTrappingImm(
     return .trap(e.kind)
   }
 }
+
+// MARK: A move, then a branch (`local.set` of a loop-carried value, then `br`)
+
+/// Operands: [dst, src, target].
+func copyBranchOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  fp[pc[1]] = fp[pc[2]]
+  return next(pc + pc[3], fp, md, ms, c)
+}
+/// Operands: [dst, src, target]; a loop back-edge, so it checks fuel and interruption
+/// (after the move: a trap ends the call either way).
+func copyBranchLoopOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  fp[pc[1]] = fp[pc[2]]
+  if let kind = budgetExceeded(c) { return .trap(kind) }
+  return next(pc + pc[3], fp, md, ms, c)
+}
+
+/// One closure per handler, so that every site shares its code and tests can find it.
+enum MoveBranchHandlers {
+  static let copyBranch: Handler = { copyBranchOp($0, $1, $2, $3, $4) }
+  static let copyBranchLoop: Handler = { copyBranchLoopOp($0, $1, $2, $3, $4) }
+}

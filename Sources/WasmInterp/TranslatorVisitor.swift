@@ -239,6 +239,17 @@ extension Translator {
   /// Emits an unconditional branch to control `target` (a back-edge checks the
   /// budget). One closure per handler, so every site shares the same code.
   mutating func emitBranch(to target: Int) {
+    if let move = code.last, case .copy = move.shape {
+      // `local.set` then `br` (a loop-carried value moved at the end of the body, as
+      // strscan's `in_word = letter`): one handler moves and branches.
+      let d = code[move.start + 1], s = code[move.start + 2]
+      code.retract(to: move.start)
+      let at = code.count
+      let isLoop = controls[target].kind == .loop
+      emit(isLoop ? MoveBranchHandlers.copyBranchLoop : MoveBranchHandlers.copyBranch, d, s)
+      branchTarget(target, base: at)
+      return
+    }
     let at = code.count
     if controls[target].kind == .loop {
       emit(SharedHandlers.branchLoop)

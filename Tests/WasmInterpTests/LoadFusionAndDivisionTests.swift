@@ -361,3 +361,50 @@ private func switchBody(_ index: [UInt8], extra: [UInt8]) -> [UInt8] {
   #expect(try big.call(.i32((65532 - 1024) / 4)) == [.i32(0x0403_0201)])
   #expect(try masked.call(.i32(0xFFFF_FFFF)) == [.i32(word(1020 + 512))])
 }
+
+@Test func aMoveThenABranchIsOneHandler() throws {
+  var b = ModuleBuilder()
+  let t = b.type([i32T, i32T, i32T], [i32T])
+  let brIf: [UInt8] = [0x0D], br: [UInt8] = [0x0C]
+  // n times: b = b * 3 + a; a = b (the move, then `br` back to the loop). Returns a.
+  let body: [UInt8] =
+    block + [0x03, 0x40]
+    + localGet(0) + [0x45] + brIf + [1]
+    + localGet(0) + i32Const(-1) + [0x6A] + localSet(0)
+    + localGet(2) + i32Const(3) + [0x6C] + localGet(1) + [0x6A] + localSet(2)
+    + localGet(2) + localSet(1) + br + [0] + end + end + localGet(1)
+  b.function(t, export: "loop", body)
+  // A forward branch after a move: `block (a = b; br 0) end; a`.
+  b.function(t, export: "forward", block + localGet(2) + localSet(1) + br + [0] + end + localGet(1))
+  // Not fused: two moves in a row are one `copyPair`, then a plain `br`.
+  b.function(
+    t, export: "pair",
+    block + localGet(2) + localSet(1) + localGet(1) + localSet(0) + br + [0] + end + localGet(0)
+      + localGet(1) + [0x6A])
+  let store = Store()
+  let instance = try instantiate(b, store: store)
+  let loop = try #require(instance.function("loop"))
+  let forward = try #require(instance.function("forward"))
+  let pair = try #require(instance.function("pair"))
+  for (n, a0, b0) in [(0, 5, 7), (1, 5, 7), (10, 1, 2), (40, 0xFFFF_FFFF, 0x8000_0001)]
+    as [(UInt32, UInt32, UInt32)]
+  {
+    var a = a0, bb = b0
+    for _ in 0..<n {
+      bb = bb &* 3 &+ a
+      a = bb
+    }
+    #expect(try loop.call(.i32(n), .i32(a0), .i32(b0)) == [.i32(a)], "loop \(n)")
+    #expect(try forward.call(.i32(n), .i32(a0), .i32(b0)) == [.i32(b0)])
+    #expect(try pair.call(.i32(n), .i32(a0), .i32(b0)) == [.i32(b0 &+ b0)])
+  }
+  #expect(try holds(loop, MoveBranchHandlers.copyBranchLoop))
+  #expect(try holds(forward, MoveBranchHandlers.copyBranch))
+  #expect(try !holds(pair, MoveBranchHandlers.copyBranch))
+  // The fused back-edge still counts fuel: an endless loop of it runs out.
+  store.fuel = 10_000
+  #expect { try loop.call(.i32(0xFFFF_FFFF), .i32(1), .i32(1)) } throws: {
+    trapKind($0) == .outOfFuel
+  }
+  #expect(store.fuel == 0)
+}
