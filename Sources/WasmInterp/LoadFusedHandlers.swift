@@ -50,6 +50,20 @@ func i32Load16UBrTable(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exi
   loadBrTable(pc, fp, md, ms, c, UInt16.self) { UInt32($0) }
 }
 
+/// Operands: [dst, x, s, k, offset, count, target 0, ..., default]: `i32LoadScaled`,
+/// then `br_table` on the loaded word.
+func i32LoadScaledBrTable(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  let scaled = u32(fp[pc[2]]) &<< UInt32(truncatingIfNeeded: pc[3])
+  let ea = UInt64(scaled &+ UInt32(truncatingIfNeeded: pc[4])) &+ UInt64(truncatingIfNeeded: pc[5])
+  guard let at = checkedAddress(ea, width: 4, ms) else { return .trap(.outOfBoundsMemoryAccess) }
+  let index = md.loadUnaligned(fromByteOffset: at, as: UInt32.self)
+  fp[pc[1]] = UInt64(index)
+  let count = pc[6]
+  let i = Int(index)
+  let entry = i < count ? i : count
+  return next(pc + pc[7 &+ entry], fp, md, ms, c)
+}
+
 /// The fused `load; br_table` handler for a load of `op`, if it has one (the
 /// unsigned i32 loads: a `switch` on a byte, a halfword or a word).
 func loadBrTableHandler(_ op: LoadOp) -> Handler? {
@@ -117,6 +131,9 @@ enum LoadFusedHandlers {
   static let i32Load16UBrTable: Handler = { WasmInterp.i32Load16UBrTable($0, $1, $2, $3, $4) }
   static let i32MulLoad: Handler = { WasmInterp.i32MulLoad($0, $1, $2, $3, $4) }
   static let i32MulLoad16S: Handler = { WasmInterp.i32MulLoad16S($0, $1, $2, $3, $4) }
+  static let i32LoadScaledBrTable: Handler = {
+    WasmInterp.i32LoadScaledBrTable($0, $1, $2, $3, $4)
+  }
   static let i32LoadScaled: Handler = { WasmInterp.i32LoadScaled($0, $1, $2, $3, $4) }
   static let i32LoadMaskedScaled: Handler = {
     WasmInterp.i32LoadMaskedScaled($0, $1, $2, $3, $4)

@@ -151,14 +151,22 @@ extension Translator {
   /// has a fused `load; br_table` handler: where it starts, that handler, and the
   /// load's destination and address operands. The load may have written a local
   /// (`local.tee`): the fused handler still writes it.
-  func loadedIndex(_ index: Int) -> (
-    start: Int, handler: Handler, load: (dst: Int, address: Int, k: Int, offset: Int)
-  )? {
-    guard let load = code.last, let word = load.resultWord, code[word] == index,
-      case .load(let op, let address, let k, let offset) = load.shape,
-      let handler = loadBrTableHandler(op)
-    else { return nil }
-    return (load.start, handler, (index, address, k, offset))
+  /// A load at a scaled index (`i32LoadScaled`: a bytecode machine's
+  /// `switch (code[pc])` on a global array) gives its [x, s, k, offset] instead.
+  func loadedIndex(_ index: Int) -> (start: Int, handler: Handler, operands: [Int])? {
+    guard let load = code.last, let word = load.resultWord, code[word] == index else {
+      return nil
+    }
+    switch load.shape {
+    case .load(let op, let address, let k, let offset):
+      guard let handler = loadBrTableHandler(op) else { return nil }
+      return (load.start, handler, [index, address, k, offset])
+    case .scaledLoad:
+      let operands = (1...5).map { code[load.start + $0] }
+      return (load.start, LoadFusedHandlers.i32LoadScaledBrTable, operands)
+    default:
+      return nil
+    }
   }
 
   /// Fuses `i32.load` with the index computation of its address when that is
@@ -185,7 +193,8 @@ extension Translator {
       let x = code[shift.start + 2], s = code[shift.start + 3]
       code.retract(to: shift.start)
       let d = pushTemp()
-      emit(LoadFusedHandlers.i32LoadScaled, d, x, s, k, offset, writesResult: true)
+      emit(
+        LoadFusedHandlers.i32LoadScaled, d, x, s, k, offset, shape: .scaledLoad, writesResult: true)
     case .maskShift:
       let x = code[shift.start + 2], m = code[shift.start + 3], s = code[shift.start + 4]
       code.retract(to: shift.start)

@@ -186,12 +186,12 @@ extension Translator {
     for t in targets { depths.append(t) }
     depths.append(targets.defaultTarget)
     let at: Int
-    if let (start, handler, load) = loadedIndex(index) {
+    if let (start, handler, operands) = loadedIndex(index) {
       // `load; br_table` (C's `switch (*p)`): one handler loads the index into the
       // load's own result slot and branches.
       code.retract(to: start)
       at = code.count
-      emit(handler, load.dst, load.address, load.k, load.offset, targets.count)
+      code.emit(handler, operands + [targets.count])
     } else {
       at = code.count
       emit({ brTableOp($0, $1, $2, $3, $4) }, index, targets.count)

@@ -22,6 +22,12 @@ private func holds(_ f: Function, _ handler: Handler) throws -> Bool {
 
 private func trapKind(_ error: any Error) -> TrapKind? { (error as? Trap)?.kind }
 
+/// A result or the trap expected instead.
+private enum Outcome<T: Equatable> {
+  case value(T)
+  case trap(TrapKind)
+}
+
 private let block: [UInt8] = [0x02, 0x40]
 private let end: [UInt8] = [0x0B]
 private let ret: [UInt8] = [0x0F]
@@ -53,6 +59,10 @@ private func switchBody(_ index: [UInt8], extra: [UInt8]) -> [UInt8] {
   b.function(
     t, locals: [(1, i32T)], export: "teed",
     switchBody(localGet(0) + load8U + memarg(0) + localTee(1), extra: localGet(1)))
+  // statevm's bytecode dispatch: `switch (code[pc])` on a global array at 1024.
+  let scaledIndex = localGet(0) + i32Const(2) + [0x74] + i32Const(1024) + [0x6A]
+  b.function(
+    t, export: "scaledIndex", switchBody(scaledIndex + load + memarg(0, align: 2), extra: zero))
   // Not fused: a signed load (no fused form), and an index computed after the load.
   b.function(t, export: "signed", switchBody(localGet(0) + load8S + memarg(0), extra: zero))
   b.function(
@@ -60,14 +70,19 @@ private func switchBody(_ index: [UInt8], extra: [UInt8]) -> [UInt8] {
     switchBody(localGet(0) + load8U + memarg(0) + i32Const(1) + [0x6A], extra: zero))
   // A `br_table` whose targets take a value (moved by stubs after the table):
   // `block (result i32) (block (result i32) 7, load, br_table 0 1) 1 i32.add end`.
-  let valued: [UInt8] =
+  let valuedBody: [UInt8] =
     [0x02, 0x7F] + i32Const(7) + localGet(0) + load8U + memarg(0) + [0x0E, 1, 0, 1] + end
-  b.function(t, export: "valued", [0x02, 0x7F] + valued + i32Const(1) + [0x6A] + end)
+  b.function(t, export: "valued", [0x02, 0x7F] + valuedBody + i32Const(1) + [0x6A] + end)
   let instance = try instantiate(b)
   let memory = try #require(instance.memory("mem"))
   let bytes: [UInt8] = [0, 1, 2, 3, 0xFF, 0x80, 1, 0, 2, 0, 0, 0, 0, 1, 0, 0]
   try memory.write(bytes, at: 0)
   try memory.write([1, 0], at: 65534)
+  let program: [UInt32] = [1, 0, 2, 7, 0xFFFF_FFFF, 3, 0x1_0000]
+  for (i, w) in program.enumerated() {
+    try memory.write(
+      (0..<4).map { UInt8(truncatingIfNeeded: w >> (8 * $0)) }, at: UInt64(1024 + 4 * i))
+  }
   func byteAt(_ a: Int) -> UInt32 { a < bytes.count ? UInt32(bytes[a]) : 0 }
   func arm(_ index: UInt32) -> UInt32 { index < 2 ? 100 + 100 * index : 300 }
   let word32 = { (a: Int) -> UInt32 in
@@ -78,6 +93,10 @@ private func switchBody(_ index: [UInt8], extra: [UInt8]) -> [UInt8] {
     ("half", LoadFusedHandlers.i32Load16UBrTable, { a in arm(byteAt(a) | byteAt(a + 1) << 8) }),
     ("word", LoadFusedHandlers.i32LoadBrTable, { a in arm(word32(a + 12)) }),
     ("teed", LoadFusedHandlers.i32Load8UBrTable, { a in arm(byteAt(a)) + byteAt(a) }),
+    (
+      "scaledIndex", LoadFusedHandlers.i32LoadScaledBrTable,
+      { a in arm(a < program.count ? program[a] : 0) }
+    ),
     ("signed", nil, { a in arm(UInt32(bitPattern: Int32(Int8(bitPattern: UInt8(byteAt(a)))))) }),
     ("computed", nil, { a in arm(byteAt(a) &+ 1) }),
   ]
@@ -107,6 +126,12 @@ private func switchBody(_ index: [UInt8], extra: [UInt8]) -> [UInt8] {
   // `a + 8` wraps past 2^32 to a low address; the offset does not wrap.
   #expect(try word.call(.i32(0xFFFF_FFF8)) == [.i32(arm(word32(4)))])
   #expect { try word.call(.i32(0xFFFF_FFF0)) } throws: { trapKind($0) == .outOfBoundsMemoryAccess }
+  let scaledSwitch = try #require(instance.function("scaledIndex"))
+  #expect { try scaledSwitch.call(.i32(16128)) } throws: {
+    trapKind($0) == .outOfBoundsMemoryAccess
+  }
+  // (x << 2) + 1024 wraps past 2^32 to 1024 - 4 * 1 = 1020 (0 there: the first arm).
+  #expect(try scaledSwitch.call(.i32(0x3FFF_FFFF)) == [.i32(100)])
   let valued = try #require(instance.function("valued"))
   for a in 0..<10 {
     // Index 0: out of the inner block with 7, then + 1; otherwise out of the outer one.
@@ -207,28 +232,28 @@ private func switchBody(_ index: [UInt8], extra: [UInt8]) -> [UInt8] {
   b.function(b.type([i32T, i32T], [i32T]), export: "local", localGet(0) + localGet(1) + [0x70])
   let instance = try instantiate(b)
 
-  func expect32(_ op: NumericOp, _ x: Int32, _ k: Int32) -> Result<UInt32, TrapKind> {
+  func expect32(_ op: NumericOp, _ x: Int32, _ k: Int32) -> Outcome<UInt32> {
     let ux = UInt32(bitPattern: x), uk = UInt32(bitPattern: k)
-    if k == 0 { return .failure(.integerDivideByZero) }
+    if k == 0 { return .trap(.integerDivideByZero) }
     switch op {
     case .i32DivS:
-      if x == .min && k == -1 { return .failure(.integerOverflow) }
-      return .success(UInt32(bitPattern: x / k))
-    case .i32DivU: return .success(ux / uk)
-    case .i32RemS: return .success(k == -1 ? 0 : UInt32(bitPattern: x % k))
-    default: return .success(ux % uk)
+      if x == .min && k == -1 { return .trap(.integerOverflow) }
+      return .value(UInt32(bitPattern: x / k))
+    case .i32DivU: return .value(ux / uk)
+    case .i32RemS: return .value(k == -1 ? 0 : UInt32(bitPattern: x % k))
+    default: return .value(ux % uk)
     }
   }
-  func expect64(_ op: NumericOp, _ x: Int64, _ k: Int64) -> Result<UInt64, TrapKind> {
+  func expect64(_ op: NumericOp, _ x: Int64, _ k: Int64) -> Outcome<UInt64> {
     let ux = UInt64(bitPattern: x), uk = UInt64(bitPattern: k)
-    if k == 0 { return .failure(.integerDivideByZero) }
+    if k == 0 { return .trap(.integerDivideByZero) }
     switch op {
     case .i64DivS:
-      if x == .min && k == -1 { return .failure(.integerOverflow) }
-      return .success(UInt64(bitPattern: x / k))
-    case .i64DivU: return .success(ux / uk)
-    case .i64RemS: return .success(k == -1 ? 0 : UInt64(bitPattern: x % k))
-    default: return .success(ux % uk)
+      if x == .min && k == -1 { return .trap(.integerOverflow) }
+      return .value(UInt64(bitPattern: x / k))
+    case .i64DivU: return .value(ux / uk)
+    case .i64RemS: return .value(k == -1 ? 0 : UInt64(bitPattern: x % k))
+    default: return .value(ux % uk)
     }
   }
   let xs32: [Int32] = [0, 1, -1, 12345, -98765, Int32.min, Int32.max]
@@ -238,9 +263,9 @@ private func switchBody(_ index: [UInt8], extra: [UInt8]) -> [UInt8] {
       let f = try #require(instance.function("\(name)32_\(i)"))
       for x in xs32 {
         switch expect32(op, x, k) {
-        case .success(let v):
+        case .value(let v):
           #expect(try f.call(.i32(UInt32(bitPattern: x))) == [.i32(v)], "\(name) \(x) \(k)")
-        case .failure(let kind):
+        case .trap(let kind):
           #expect { try f.call(.i32(UInt32(bitPattern: x))) } throws: { trapKind($0) == kind }
         }
       }
@@ -254,9 +279,9 @@ private func switchBody(_ index: [UInt8], extra: [UInt8]) -> [UInt8] {
       let f = try #require(instance.function("\(name)64_\(i)"))
       for x in xs64 {
         switch expect64(op, x, k) {
-        case .success(let v):
+        case .value(let v):
           #expect(try f.call(.i64(UInt64(bitPattern: x))) == [.i64(v)], "\(name) \(x) \(k)")
-        case .failure(let kind):
+        case .trap(let kind):
           #expect { try f.call(.i64(UInt64(bitPattern: x))) } throws: { trapKind($0) == kind }
         }
       }
