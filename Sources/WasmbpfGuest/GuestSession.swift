@@ -40,7 +40,9 @@ struct GuestSession {
       return .failed(GuestFailure(.configuration, "fuel must be 0 or more, not \(fuel)"))
     }
     let store = Store(configuration: interpreter)
-    if let fuel = limits.fuel { store.fuel = fuel }
+    // Unmetered, the store counts nothing; the guest's counters report the work
+    // done either way, so an unlimited guest gets a budget it cannot exhaust.
+    store.fuel = limits.fuel ?? (.max - 1)
     let fuelAtStart = store.fuel ?? .max
     trace(
       "limits: memory \(interpreter.maxMemoryPages) pages, value stack "
