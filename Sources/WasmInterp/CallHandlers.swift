@@ -91,12 +91,14 @@ func enterWithoutCode(
 }
 
 /// Operands: [function entry address, first argument slot].
+@inline(__always)
 func callOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   let callee = UnsafeMutablePointer<FunctionEntry>(bitPattern: pc[1]).unsafelyUnwrapped
   return enter(callee, fp + pc[2], pc + 3, fp, md, ms, c)
 }
 
 /// Operands: [table state address, index slot, type id, first argument slot].
+@inline(__always)
 func callIndirectOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   let table = UnsafeMutablePointer<TableState>(bitPattern: pc[1]).unsafelyUnwrapped
   let index = Int(u32(fp[pc[2]]))
@@ -106,8 +108,33 @@ func callIndirectOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
     c.pointee.trapIndex = index
     return .trap(.uninitializedElement)
   }
-  guard callee.pointee.typeID == pc[3] || isDeclaredSubtype(callee.pointee.typeID, of: pc[3], c)
-  else { return .trap(.indirectCallTypeMismatch) }
+  return enterIndirect(callee, pc, fp, md, ms, c)
+}
+
+/// Enters `callee` for a `call_indirect` with operands [table, index slot, type id,
+/// first argument slot] when its type is the one expected.
+@inline(__always)
+func enterIndirect(
+  _ callee: UnsafeMutablePointer<FunctionEntry>, _ pc: PC, _ fp: FP, _ md: MD, _ ms: Int,
+  _ c: Ctx
+) -> Exit {
+  guard callee.pointee.typeID == pc[3] else {
+    return enterIndirectSubtype(callee, pc, fp, md, ms, c)
+  }
+  return enter(callee, fp + pc[4], pc + 5, fp, md, ms, c)
+}
+
+/// `enterIndirect` when the type ids differ: the callee's type may still be a declared
+/// subtype. A function of its own, entered by a sibling call, because the check is a
+/// real call: inline, it made every `call_indirect` save and restore four registers.
+@inline(never)
+func enterIndirectSubtype(
+  _ callee: UnsafeMutablePointer<FunctionEntry>, _ pc: PC, _ fp: FP, _ md: MD, _ ms: Int,
+  _ c: Ctx
+) -> Exit {
+  guard isDeclaredSubtype(callee.pointee.typeID, of: pc[3], c) else {
+    return .trap(.indirectCallTypeMismatch)
+  }
   return enter(callee, fp + pc[4], pc + 5, fp, md, ms, c)
 }
 
