@@ -61,6 +61,9 @@ let package = Package(
     .target(name: "WasmCore", exclude: ["Instructions/instructions.txt"]),
     // Translation, execution and the embedding API. Depends on WasmCore only.
     .target(name: "WasmInterp", dependencies: ["WasmCore"], swiftSettings: interpreterSettings),
+    // Whole-file reads over the C library for the host side (CLI, guests, spec runner),
+    // so that none of them loads Foundation to read a file. No dependencies.
+    .target(name: "HostIO"),
     // Header-only shim: openat2(2), which has no glibc wrapper (see docs/wasi.md).
     .systemLibrary(name: "WasiSys"),
     .target(name: "WasiPreview1", dependencies: ["WasmCore", "WasmInterp", "WasiSys"]),
@@ -75,16 +78,17 @@ let package = Package(
     // One running guest (module, WASI, wasm_bpf under a policy, limits, lifecycle,
     // counters): what `wasmbpf-run`, the node agent and embedders all run guests with.
     .target(
-      name: "WasmbpfGuest", dependencies: ["WasmCore", "WasmInterp", "WasiPreview1", "WasiBpf"]),
+      name: "WasmbpfGuest",
+      dependencies: ["HostIO", "WasmCore", "WasmInterp", "WasiPreview1", "WasiBpf"]),
     // The text format (.wat) and spec scripts (.wast): parsed and encoded to binary.
     .target(name: "WasmText", dependencies: ["WasmCore"]),
     // The spec-script runner (.wast files, or JSON command files from wast2json).
-    .target(name: "WastRunner", dependencies: ["WasmCore", "WasmInterp", "WasmText"]),
+    .target(name: "WastRunner", dependencies: ["HostIO", "WasmCore", "WasmInterp", "WasmText"]),
     // The command line's logic, callable from tests; `wasmbpf-run` is a thin main.
     .target(
       name: "WasmbpfCLI",
       dependencies: [
-        "WasmCore", "WasmInterp", "WasmText", "WastRunner", "WasiPreview1", "WasiBpf",
+        "HostIO", "WasmCore", "WasmInterp", "WasmText", "WastRunner", "WasiPreview1", "WasiBpf",
         "WasmbpfGuest", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -104,7 +108,8 @@ let package = Package(
       ]),
     // `push`, `pull`, `cache` and runs of a reference: the command line with the
     // registry client, in an executable of its own that wasmbpf-run execs.
-    .target(name: "WasmbpfOCICLI", dependencies: ["WasmbpfCLI", "WasmbpfOCI", "WasiBpf", "WasmCore"]),
+    .target(
+      name: "WasmbpfOCICLI", dependencies: ["WasmbpfCLI", "WasmbpfOCI", "WasiBpf", "WasmCore"]),
     .executableTarget(name: "wasmbpf-oci", dependencies: ["WasmbpfOCICLI"]),
     // The agent's API as values: operations, requests, responses, errors. Foundation
     // only, shared by the server and the client.
@@ -142,13 +147,15 @@ let package = Package(
     .target(
       name: "FuzzHarnesses",
       dependencies: [
-        "WasmCore", "WasmInterp", "WasmText", "WastRunner", "WasiPreview1", "WasiBpf",
+        "HostIO", "WasmCore", "WasmInterp", "WasmText", "WastRunner", "WasiPreview1", "WasiBpf",
         "BpfSys",
       ]),
     // Header-only: libFuzzer's driver entry, called by the fuzzer build's main.
     .systemLibrary(name: "FuzzerDriver"),
     // Their libFuzzer binary (Scripts/fuzz.sh), or a replayer in a plain build.
     .executableTarget(name: "wasmbpf-fuzz", dependencies: ["FuzzHarnesses", "FuzzerDriver"]),
+    // Helpers that more than one test target needs (no product; tests only).
+    .target(name: "WasmbpfTestSupport", path: "Tests/WasmbpfTestSupport"),
     .testTarget(
       name: "WasmCoreTests", dependencies: ["WasmCore"],
       // Raw inputs read through #filePath by FuzzRegressionTests, not resources.
@@ -156,6 +163,7 @@ let package = Package(
     .testTarget(
       name: "WasmTextTests", dependencies: ["WasmText", "WasmCore", "WastRunner"],
       exclude: ["Expectations"]),
+    .testTarget(name: "HostIOTests", dependencies: ["HostIO"]),
     .testTarget(name: "WasmInterpTests", dependencies: ["WasmInterp", "WasmCore", "WasmText"]),
     .testTarget(
       name: "WastRunnerTests", dependencies: ["WastRunner", "WasmCore"],
@@ -165,10 +173,15 @@ let package = Package(
     // end-to-end tests spawn.
     .testTarget(
       name: "WasmbpfCLITests",
-      dependencies: ["WasmbpfCLI", "WastRunner", "WasiBpf", "WasmbpfGuest", "wasmbpf-run"]),
+      dependencies: [
+        "WasmbpfCLI", "HostIO", "WastRunner", "WasiBpf", "WasmbpfGuest", "wasmbpf-run",
+        "WasmbpfTestSupport",
+      ]),
     .testTarget(
       name: "WasiBpfTests",
-      dependencies: ["WasiBpf", "WasiPreview1", "WasmInterp", "WasmCore", "WasmbpfGuest"]),
+      dependencies: [
+        "WasiBpf", "WasiPreview1", "WasmInterp", "WasmCore", "WasmbpfGuest", "WasmbpfTestSupport",
+      ]),
     .testTarget(
       name: "WasmbpfGuestTests",
       dependencies: ["WasmbpfGuest", "WasiBpf", "WasiPreview1", "WasmInterp", "WasmCore"]),

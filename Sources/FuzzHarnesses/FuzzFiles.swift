@@ -3,7 +3,7 @@
 // repository, as the tests find them.
 
 import Glibc
-import WastRunner
+import HostIO
 
 enum FuzzFiles {
   /// The repository root (WASMBPF_ROOT overrides: a binary moved elsewhere).

@@ -460,6 +460,9 @@ final class ManagedGuest: Sendable {
       name: name, source: source.text, state: phase, generation: generation, restarts: restarts,
       module: tool.moduleLabel, moduleDigest: tool.moduleDigest, artifact: tool.artifact,
       policy: tool.policy.name, args: tool.arguments,
+      preopens: tool.preopens.map {
+        Preopen(host: $0.hostPath, guest: $0.guestPath, readOnly: $0.isReadOnly)
+      }, attachPaths: tool.spec.attachPaths,
       startedAt: run.map { $0.startedAt.formatted(.iso8601) },
       uptimeSeconds: run.map { max(0, Date().timeIntervalSince($0.startedAt)) } ?? 0,
       programs: bpf.programs, links: bpf.links, maps: bpf.maps, events: counters.events,

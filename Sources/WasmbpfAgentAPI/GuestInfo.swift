@@ -61,6 +61,11 @@ public struct GuestInfo: Codable, Equatable, Sendable {
   /// The policy's name, as enforced.
   public var policy: String
   public var args: [String]
+  /// The directories granted to the guest, as enforced: `host` resolved (symlinks,
+  /// `..`) to the directory the guest really gets, `guest` where it sees it.
+  public var preopens: [Preopen]
+  /// How the guest names the files its programs attach to.
+  public var attachPaths: AttachPaths
   public var startedAt: String?
   public var uptimeSeconds: Double
   /// Names of the BPF programs loaded, links attached now, maps of its objects.
@@ -82,7 +87,8 @@ public struct GuestInfo: Codable, Equatable, Sendable {
   public init(
     name: String, source: String, state: GuestState, generation: UInt64, restarts: UInt64,
     module: String, moduleDigest: String, artifact: ArtifactInfo? = nil, policy: String,
-    args: [String], startedAt: String?,
+    args: [String], preopens: [Preopen] = [], attachPaths: AttachPaths = .host,
+    startedAt: String?,
     uptimeSeconds: Double, programs: [String], links: Int, maps: [String], events: UInt64,
     eventsPerSecond: Double, callbackSeconds: Double, fuelUsed: UInt64, fuelLimit: UInt64?,
     memoryBytes: UInt64, traps: UInt64, lastTrap: String?, outcome: GuestOutcome?
@@ -97,6 +103,8 @@ public struct GuestInfo: Codable, Equatable, Sendable {
     self.artifact = artifact
     self.policy = policy
     self.args = args
+    self.preopens = preopens
+    self.attachPaths = attachPaths
     self.startedAt = startedAt
     self.uptimeSeconds = uptimeSeconds
     self.programs = programs

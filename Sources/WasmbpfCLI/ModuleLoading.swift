@@ -1,8 +1,8 @@
 // Where a module enters the command line: `run`, `validate` and `inspect` all read
 // modules through `loadModuleBytes`, which also accepts the text format (.wat).
 
+import HostIO
 import WasmText
-import WasmbpfGuest
 
 /// A module that could not be read, converted to binary or resolved from a reference.
 public struct ModuleLoadError: Error, CustomStringConvertible {
@@ -15,7 +15,7 @@ public struct ModuleLoadError: Error, CustomStringConvertible {
 func loadModuleBytes(_ path: String) throws(ModuleLoadError) -> [UInt8] {
   let bytes: [UInt8]
   do {
-    bytes = try GuestFiles.read(path)
+    bytes = try readFile(path)
   } catch {
     throw ModuleLoadError(description: error.description)
   }

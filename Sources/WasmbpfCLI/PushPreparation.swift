@@ -3,9 +3,9 @@
 // `inspect` shows), and the policy parsed, so that nothing unusable is published.
 // The registry side (wasmbpf-oci) only packs and uploads.
 
+import HostIO
 import WasiBpf
 import WasmCore
-import WastRunner
 
 /// A module and policy ready to push.
 package struct PreparedPush {

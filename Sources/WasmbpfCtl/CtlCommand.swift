@@ -171,8 +171,8 @@ func guestLine(_ guest: GuestInfo) -> String {
   return parts.joined(separator: "  ")
 }
 
-/// `guestLine`, then what runs: the module (an OCI reference pinned to its digest) and
-/// the policy, and where that policy came from.
+/// `guestLine`, then what runs: the module (an OCI reference pinned to its digest), the
+/// policy and where that policy came from, and the directories the guest was granted.
 func guestDetails(_ guest: GuestInfo) -> String {
   var lines = [guestLine(guest), "  module: \(guest.module) (sha256 \(guest.moduleDigest))"]
   if let artifact = guest.artifact {
@@ -184,6 +184,14 @@ func guestDetails(_ guest: GuestInfo) -> String {
     }
   }
   lines.append("  policy: \(guest.policy)")
+  // As `load` takes them: --dir / --ro-dir HOST::GUEST, --attach-paths.
+  for preopen in guest.preopens {
+    let guestPath = preopen.guest.map { "::" + $0 } ?? ""
+    lines.append("  \(preopen.readOnly ? "ro-dir" : "dir"): \(preopen.host)\(guestPath)")
+  }
+  if !guest.preopens.isEmpty || guest.attachPaths != .host {
+    lines.append("  attach paths: \(guest.attachPaths.rawValue)")
+  }
   if !guest.args.isEmpty { lines.append("  args: \(guest.args.joined(separator: " "))") }
   return lines.joined(separator: "\n")
 }
@@ -204,6 +212,27 @@ func perform(_ body: () async throws -> Void) async throws {
   }
 }
 
+/// A subcommand that applies one operation to a named guest and prints the guest it
+/// answers with (`get`, `stop`, `rm`, `pause`, `resume`): declared by its operation.
+protocol GuestOperationCommand: AsyncParsableCommand {
+  static var operation: AgentOperation { get }
+  /// How the answer reads without `--json`.
+  static var text: (GuestInfo) -> String { get }
+  var endpoint: EndpointOptions { get }
+  var name: String { get }
+}
+
+extension GuestOperationCommand {
+  static var text: (GuestInfo) -> String { guestLine }
+
+  func run() async throws {
+    try await perform {
+      let guest = try await endpoint.client().call(Self.operation, name: name, as: GuestInfo.self)
+      show(guest, json: endpoint.json, text: Self.text)
+    }
+  }
+}
+
 extension WasmbpfCtlCommand {
   struct List: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List the guests.")
@@ -216,16 +245,12 @@ extension WasmbpfCtlCommand {
     }
   }
 
-  struct Get: AsyncParsableCommand {
+  struct Get: GuestOperationCommand {
     static let configuration = CommandConfiguration(abstract: "Show one guest.")
+    static let operation = AgentOperation.getGuest
+    static var text: (GuestInfo) -> String { guestDetails }
     @OptionGroup var endpoint: EndpointOptions
     @Argument var name: String
-    func run() async throws {
-      try await perform {
-        let guest = try await endpoint.client().call(.getGuest, name: name, as: GuestInfo.self)
-        show(guest, json: endpoint.json, text: guestDetails)
-      }
-    }
   }
 
   struct Load: AsyncParsableCommand {
@@ -242,56 +267,36 @@ extension WasmbpfCtlCommand {
     }
   }
 
-  struct Stop: AsyncParsableCommand {
+  struct Stop: GuestOperationCommand {
     static let configuration = CommandConfiguration(
       abstract: "Stop a guest (every link detached); its record stays.")
+    static let operation = AgentOperation.stopGuest
     @OptionGroup var endpoint: EndpointOptions
     @Argument var name: String
-    func run() async throws {
-      try await perform {
-        let guest = try await endpoint.client().call(.stopGuest, name: name, as: GuestInfo.self)
-        show(guest, json: endpoint.json, text: guestLine)
-      }
-    }
   }
 
-  struct Remove: AsyncParsableCommand {
+  struct Remove: GuestOperationCommand {
     static let configuration = CommandConfiguration(
       commandName: "rm", abstract: "Stop a guest and forget it.")
+    static let operation = AgentOperation.removeGuest
     @OptionGroup var endpoint: EndpointOptions
     @Argument var name: String
-    func run() async throws {
-      try await perform {
-        let guest = try await endpoint.client().call(.removeGuest, name: name, as: GuestInfo.self)
-        show(guest, json: endpoint.json, text: guestLine)
-      }
-    }
   }
 
-  struct Pause: AsyncParsableCommand {
+  struct Pause: GuestOperationCommand {
     static let configuration = CommandConfiguration(
       abstract: "Detach a guest's links, keeping it loaded.")
+    static let operation = AgentOperation.pauseGuest
     @OptionGroup var endpoint: EndpointOptions
     @Argument var name: String
-    func run() async throws {
-      try await perform {
-        let guest = try await endpoint.client().call(.pauseGuest, name: name, as: GuestInfo.self)
-        show(guest, json: endpoint.json, text: guestLine)
-      }
-    }
   }
 
-  struct Resume: AsyncParsableCommand {
+  struct Resume: GuestOperationCommand {
     static let configuration = CommandConfiguration(
       abstract: "Attach a paused guest's links again.")
+    static let operation = AgentOperation.resumeGuest
     @OptionGroup var endpoint: EndpointOptions
     @Argument var name: String
-    func run() async throws {
-      try await perform {
-        let guest = try await endpoint.client().call(.resumeGuest, name: name, as: GuestInfo.self)
-        show(guest, json: endpoint.json, text: guestLine)
-      }
-    }
   }
 
   struct Update: AsyncParsableCommand {

@@ -4,6 +4,7 @@
 // the outcome. The only composition of a running guest: `wasmbpf-run`, the node agent
 // and embedders all come through here (by `Guest`).
 
+import HostIO
 import WasiBpf
 import WasiPreview1
 import WasmCore
@@ -108,7 +109,7 @@ struct GuestSession {
     case .bytes(let b): bytes = b
     case .file(let path):
       do {
-        bytes = try GuestFiles.read(path)
+        bytes = try readFile(path)
       } catch {
         throw GuestFailure(.module, error.description)
       }

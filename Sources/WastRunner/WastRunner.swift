@@ -5,6 +5,7 @@
 // A failure's expected text must be a prefix of our message, as the reference
 // interpreter's own runner requires.
 
+import HostIO
 import WasmCore
 import WasmText
 
@@ -418,4 +419,12 @@ struct ScriptState {
       }
     }
   }
+}
+
+/// The directory part of a path ("." when it has none): where a JSON command file's
+/// modules are.
+private func directoryName(_ path: String) -> String {
+  guard let slash = path.lastIndex(of: "/") else { return "." }
+  if slash == path.startIndex { return "/" }
+  return String(path[..<slash])
 }

@@ -5,6 +5,7 @@
 import Testing
 import WasiBpf
 import WasiPreview1
+import WasmbpfTestSupport
 
 #if canImport(Glibc)
   import Glibc

@@ -9,6 +9,7 @@ import WasiPreview1
 import WasmCore
 import WasmInterp
 import WasmbpfGuest
+import WasmbpfTestSupport
 
 #if canImport(Glibc)
   import Glibc

@@ -3,6 +3,7 @@
 
 import Testing
 import WasiBpf
+import WasmbpfTestSupport
 
 #if canImport(Glibc)
   import Glibc

@@ -97,6 +97,7 @@ import Testing
         reference: "r", digest: "sha256:" + String(repeating: "0", count: 64),
         format: "Wasm artifact", policyDigest: "sha256:" + String(repeating: "1", count: 64),
         policyApplied: true), policy: "observe", args: [],
+      preopens: [Preopen(host: "/srv/data", guest: "/data", readOnly: true)], attachPaths: .guest,
       startedAt: "2026-01-01T00:00:00Z", uptimeSeconds: 1, programs: [], links: 0, maps: [],
       events: 0, eventsPerSecond: 0, callbackSeconds: 0, fuelUsed: 0, fuelLimit: 1,
       memoryBytes: 0, traps: 0, lastTrap: "t", outcome: outcome)
@@ -127,6 +128,9 @@ import Testing
     #expect(Set(restart["enum"] as? [String] ?? []) == Set(RestartPolicy.allCases.map(\.rawValue)))
     let attach = try #require(spec["attachPaths"] as? [String: Any])
     #expect(Set(attach["enum"] as? [String] ?? []) == Set(AttachPaths.allCases.map(\.rawValue)))
+    let info = try #require(try schema("GuestInfo")["properties"] as? [String: Any])
+    let reported = try #require(info["attachPaths"] as? [String: Any])
+    #expect(Set(reported["enum"] as? [String] ?? []) == Set(AttachPaths.allCases.map(\.rawValue)))
   }
 
   /// Every status code an operation can answer with is documented for it (the codes

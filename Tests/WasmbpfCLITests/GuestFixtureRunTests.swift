@@ -3,6 +3,7 @@
 // runs, and its output checked.
 
 import Testing
+import WasmbpfTestSupport
 
 #if canImport(Glibc)
   import Glibc

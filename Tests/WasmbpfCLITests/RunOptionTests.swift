@@ -1,6 +1,7 @@
 // In-process tests of the command line's pieces: the split of a run's arguments,
 // option values, the search for embedded BPF objects, the proposed policy.
 
+import HostIO
 import Testing
 import WasiBpf
 import WasmCore

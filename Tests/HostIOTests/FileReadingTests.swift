@@ -1,16 +1,11 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Musl)
-  import Musl
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import Glibc
 import Testing
 
-@testable import WastRunner
+@testable import HostIO
 
 /// `readFile` reads into a buffer sized from fstat: files of every size come back
-/// whole, including an empty one and one larger than any chunk.
+/// whole, including an empty one and one larger than any chunk; what cannot be read is
+/// named with the C library's reason.
 @Suite struct FileReadingTests {
   /// Writes `bytes` to a fresh temporary file and returns its path.
   func temporaryFile(_ bytes: [UInt8]) throws -> String {
@@ -31,10 +26,16 @@ import Testing
     #expect(try readFile(path) == bytes)
   }
 
-  @Test func namesTheFileThatCannotBeRead() {
-    #expect(throws: FileReadError.self) { try readFile("/nonexistent/module.wasm") }
+  @Test func namesThePathAndTheReason() {
+    #expect(
+      throws: FileReadError(path: "/nonexistent/module.wasm", reason: "No such file or directory")
+    ) {
+      try readFile("/nonexistent/module.wasm")
+    }
     #expect(throws: FileReadError(path: "/tmp", reason: "not a regular file")) {
       try readFile("/tmp")
     }
+    let error = FileReadError(path: "/nonexistent/module.wasm", reason: "No such file or directory")
+    #expect(error.description == "cannot read /nonexistent/module.wasm: No such file or directory")
   }
 }
