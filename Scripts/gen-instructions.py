@@ -768,11 +768,11 @@ def numeric_handler(row):
     shape = shape.removesuffix("+imm")
     if shape not in NUMERIC_SHAPES or not expression:
         raise TableError(f"line {row.line}: malformed numeric handler {spec!r}")
-    if immediate and shape != "binary":
+    if immediate and shape not in ("binary", "binaryTrapping"):
         raise TableError(f"line {row.line}: only binary handlers have immediate forms")
     definitions = [function_definition(row.case, shape, expression)]
     if immediate:
-        definitions.append(function_definition(row.case + "Imm", "binaryImm", expression))
+        definitions.append(function_definition(row.case + "Imm", shape + "Imm", expression))
     return row.case, definitions, (row.case + "Imm" if immediate else None)
 
 

@@ -36,6 +36,10 @@ struct CodeBuffer {
     /// A scalar load of `u32(address + k) + offset` (words: handler, dst, then the
     /// address operands).
     case load(LoadOp, address: Int, k: Int, offset: Int)
+    /// `(x & m) << s` with both constants immediates (words: handler, dst, x, m, s).
+    case maskShift
+    /// `i32.load` of `u32((x << s) + k) + offset` (words: handler, dst, x, s, k, offset).
+    case scaledLoad
     /// A narrow `copy` emitted by `local.set` (words: handler, dst, src).
     case copy
     /// Anything no peephole looks into.

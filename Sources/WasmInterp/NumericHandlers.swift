@@ -264,16 +264,32 @@ func i32DivS(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   binaryTrapping(pc, fp, md, ms, c) { a, b in divS32(a, b) }
 }
 
+func i32DivSImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  binaryTrappingImm(pc, fp, md, ms, c) { a, b in divS32(a, b) }
+}
+
 func i32DivU(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   binaryTrapping(pc, fp, md, ms, c) { a, b in divU32(a, b) }
+}
+
+func i32DivUImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  binaryTrappingImm(pc, fp, md, ms, c) { a, b in divU32(a, b) }
 }
 
 func i32RemS(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   binaryTrapping(pc, fp, md, ms, c) { a, b in remS32(a, b) }
 }
 
+func i32RemSImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  binaryTrappingImm(pc, fp, md, ms, c) { a, b in remS32(a, b) }
+}
+
 func i32RemU(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   binaryTrapping(pc, fp, md, ms, c) { a, b in remU32(a, b) }
+}
+
+func i32RemUImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  binaryTrappingImm(pc, fp, md, ms, c) { a, b in remU32(a, b) }
 }
 
 func i32And(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
@@ -380,16 +396,32 @@ func i64DivS(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   binaryTrapping(pc, fp, md, ms, c) { a, b in divS64(a, b) }
 }
 
+func i64DivSImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  binaryTrappingImm(pc, fp, md, ms, c) { a, b in divS64(a, b) }
+}
+
 func i64DivU(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   binaryTrapping(pc, fp, md, ms, c) { a, b in divU64(a, b) }
+}
+
+func i64DivUImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  binaryTrappingImm(pc, fp, md, ms, c) { a, b in divU64(a, b) }
 }
 
 func i64RemS(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   binaryTrapping(pc, fp, md, ms, c) { a, b in remS64(a, b) }
 }
 
+func i64RemSImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  binaryTrappingImm(pc, fp, md, ms, c) { a, b in remS64(a, b) }
+}
+
 func i64RemU(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   binaryTrapping(pc, fp, md, ms, c) { a, b in remU64(a, b) }
+}
+
+func i64RemUImm(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  binaryTrappingImm(pc, fp, md, ms, c) { a, b in remU64(a, b) }
 }
 
 func i64And(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {

@@ -173,3 +173,43 @@ func f64AddAddSecond(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit 
   fp[pc[1]] = cell(f64(fp[pc[4]]) + sum)
   return next(pc + 5, fp, md, ms, c)
 }
+
+// MARK: Division and remainder by a constant (`x % 10`, `x / 7`: a divisor the
+// translator saw as `i32.const`). The operator still checks the divisor and the
+// overflow case, so a constant 0 (or `INT_MIN / -1`) traps as the instruction does.
+
+/// `dst = op(a, imm)` with operands `[dst, a, imm]`, or the operator's trap.
+@inline(__always)
+func binaryTrappingImm(
+  _ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx,
+  _ op: (UInt64, UInt64) -> Result<UInt64, TrapError>
+) -> Exit {
+  switch op(fp[pc[2]], UInt64(truncatingIfNeeded: pc[3])) {
+  case .success(let v):
+    fp[pc[1]] = v
+    return next(pc + 4, fp, md, ms, c)
+  case .failure(let e):
+    return .trap(e.kind)
+  }
+}
+
+// MARK: A move, then a branch (`local.set` of a loop-carried value, then `br`)
+
+/// Operands: [dst, src, target].
+func copyBranchOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  fp[pc[1]] = fp[pc[2]]
+  return next(pc + pc[3], fp, md, ms, c)
+}
+/// Operands: [dst, src, target]; a loop back-edge, so it checks fuel and interruption
+/// (after the move: a trap ends the call either way).
+func copyBranchLoopOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  fp[pc[1]] = fp[pc[2]]
+  if let kind = budgetExceeded(c) { return .trap(kind) }
+  return next(pc + pc[3], fp, md, ms, c)
+}
+
+/// One closure per handler, so that every site shares its code and tests can find it.
+enum MoveBranchHandlers {
+  static let copyBranch: Handler = { copyBranchOp($0, $1, $2, $3, $4) }
+  static let copyBranchLoop: Handler = { copyBranchLoopOp($0, $1, $2, $3, $4) }
+}

@@ -73,6 +73,10 @@ extension Translator {
       handler = loadedIsSecond ? LoadOperandHandlers.f32AddLoad : LoadOperandHandlers.f32LoadAdd
     case (.i32Load, .i32Add):
       handler = SharedHandlers.i32AddLoad
+    case (.i32Load, .i32Mul):
+      handler = LoadFusedHandlers.i32MulLoad
+    case (.i32Load16S, .i32Mul):
+      handler = LoadFusedHandlers.i32MulLoad16S
     default:
       return false
     }
@@ -109,7 +113,8 @@ extension Translator {
     code.retract(to: previous.start)
     _ = pop()
     let d = pushTemp()
-    emit(handler, d, x, m, k, writesResult: true)
+    let shape: CodeBuffer.Shape = (previousOp, op) == (.i32And, .i32Shl) ? .maskShift : .other
+    emit(handler, d, x, m, k, shape: shape, writesResult: true)
     return true
   }
 
@@ -139,6 +144,65 @@ extension Translator {
     _ = pop()
     let d = pushTemp()
     emit(handler, d, operands.0, operands.1, condition, writesResult: true)
+    return true
+  }
+
+  /// The load just emitted when it wrote `index` (popped: the `br_table`'s index) and
+  /// has a fused `load; br_table` handler: where it starts, that handler, and the
+  /// load's destination and address operands. The load may have written a local
+  /// (`local.tee`): the fused handler still writes it.
+  /// A load at a scaled index (`i32LoadScaled`: a bytecode machine's
+  /// `switch (code[pc])` on a global array) gives its [x, s, k, offset] instead.
+  func loadedIndex(_ index: Int) -> (start: Int, handler: Handler, operands: [Int])? {
+    guard let load = code.last, let word = load.resultWord, code[word] == index else {
+      return nil
+    }
+    switch load.shape {
+    case .load(let op, let address, let k, let offset):
+      guard let handler = loadBrTableHandler(op) else { return nil }
+      return (load.start, handler, [index, address, k, offset])
+    case .scaledLoad:
+      let operands = (1...5).map { code[load.start + $0] }
+      return (load.start, LoadFusedHandlers.i32LoadScaledBrTable, operands)
+    default:
+      return nil
+    }
+  }
+
+  /// Fuses `i32.load` with the index computation of its address when that is
+  /// `x << s` or `(x & m) << s`, plus a constant or not (C's `table[i]` on a global
+  /// array, `crc_table[(crc ^ b) & 0xff]`). `address` is the load's address operand,
+  /// already popped. Returns whether it did.
+  mutating func fuseScaledLoad(address: Int, offset: Int) -> Bool {
+    let height = stack.count
+    var index = address, k = 0
+    var shift = code.last
+    if let add = producer(of: address, at: height),
+      case .binary(.i32Add, immediate: true) = add.shape
+    {
+      index = code[add.start + 2]
+      k = code[add.start + 3]
+      shift = code.beforeLast
+    }
+    // The shifted index is the temporary the add (or the load) consumed, written by
+    // the instruction just before: nothing else can read it.
+    guard index == tempSlot(height), let shift, let word = shift.resultWord, code[word] == index
+    else { return false }
+    switch shift.shape {
+    case .binary(.i32Shl, immediate: true):
+      let x = code[shift.start + 2], s = code[shift.start + 3]
+      code.retract(to: shift.start)
+      let d = pushTemp()
+      emit(
+        LoadFusedHandlers.i32LoadScaled, d, x, s, k, offset, shape: .scaledLoad, writesResult: true)
+    case .maskShift:
+      let x = code[shift.start + 2], m = code[shift.start + 3], s = code[shift.start + 4]
+      code.retract(to: shift.start)
+      let d = pushTemp()
+      emit(LoadFusedHandlers.i32LoadMaskedScaled, d, x, m, s, k, offset, writesResult: true)
+    default:
+      return false
+    }
     return true
   }
 }

@@ -54,6 +54,7 @@ extension Translator {
       code.emit(handler, [d, address, offset] + extra, writesResult: true)
       return
     }
+    if op == .i32Load, fuseScaledLoad(address: address, offset: offset) { return }
     if let fused = loadAddedHandler(op),
       let (x, k) = takeAddedAddress(producing: address, at: stack.count)
     {

@@ -185,8 +185,17 @@ extension Translator {
     depths.reserveCapacity(targets.count + 1)
     for t in targets { depths.append(t) }
     depths.append(targets.defaultTarget)
-    let at = code.count
-    emit({ brTableOp($0, $1, $2, $3, $4) }, index, targets.count)
+    let at: Int
+    if let (start, handler, operands) = loadedIndex(index) {
+      // `load; br_table` (C's `switch (*p)`): one handler loads the index into the
+      // load's own result slot and branches.
+      code.retract(to: start)
+      at = code.count
+      code.emit(handler, operands + [targets.count])
+    } else {
+      at = code.count
+      emit({ brTableOp($0, $1, $2, $3, $4) }, index, targets.count)
+    }
     let table = code.count
     code.append(contentsOf: repeatElement(0, count: depths.count))
     // A forward label that needs no value moves is the entry's target itself (a
@@ -230,6 +239,17 @@ extension Translator {
   /// Emits an unconditional branch to control `target` (a back-edge checks the
   /// budget). One closure per handler, so every site shares the same code.
   mutating func emitBranch(to target: Int) {
+    if let move = code.last, case .copy = move.shape {
+      // `local.set` then `br` (a loop-carried value moved at the end of the body, as
+      // strscan's `in_word = letter`): one handler moves and branches.
+      let d = code[move.start + 1], s = code[move.start + 2]
+      code.retract(to: move.start)
+      let at = code.count
+      let isLoop = controls[target].kind == .loop
+      emit(isLoop ? MoveBranchHandlers.copyBranchLoop : MoveBranchHandlers.copyBranch, d, s)
+      branchTarget(target, base: at)
+      return
+    }
     let at = code.count
     if controls[target].kind == .loop {
       emit(SharedHandlers.branchLoop)
