@@ -27,6 +27,17 @@
 #   Swift object file is one text section, which the symbol order can only move
 #   whole, so start-up code stayed spread over the binary, and the kernel maps every
 #   64 KB window around a touched page (docs/performance.md, "Round 4").
+# - -z max-page-size=65536: each segment's file offsets congruent with its addresses
+#   modulo 64 KB. The kernel maps page-cache folios whole around a fault (64 KB
+#   fault-around windows, 64 KB folios for a file just written); 4 KB apart, every
+#   window straddled two folios of the file and mapped both. Costs no ASLR here: the
+#   kernel places this 17 MB mapping on a 2 MB boundary anyway (docs/performance.md,
+#   "Round 5 rss3").
+# - --no-export-dynamic: no .dynsym/.dynstr/.gnu.hash (~450 KB nothing reads) between
+#   the ELF headers and the relocations and Swift metadata that start-up reads.
+# - -T Scripts/release-startup-sections.ld: start-up's functions without a symbol
+#   (private linkage: closures' objectdestroy, outlined copies), which no symbol order
+#   can move, placed just before .text (generated with the order list).
 #
 # Usage: Scripts/build-release.sh [PRODUCT]
 #   PRODUCT        wasmbpf-run (the default), or wasmbpf-oci: the registry commands,
@@ -55,8 +66,16 @@ if [ "$product" = wasmbpf-oci ]; then
 fi
 
 order=$PWD/Scripts/release-symbol-order.txt
+# The link map, beside the binary: Scripts/gen-startup-order.py reads where each
+# input section landed from it.
+case $scratch in
+  /*) map=$scratch/release/wasmbpf-run.map ;;
+  *) map=$PWD/$scratch/release/wasmbpf-run.map ;;
+esac
+sections=$PWD/Scripts/release-startup-sections.ld
 for binary in "$scratch"/release/wasmbpf-run "$scratch"/*/release/wasmbpf-run; do
-  if [ -f "$binary" ] && [ "$order" -nt "$binary" ]; then rm -f "$binary"; fi
+  if [ -f "$binary" ] && { [ "$order" -nt "$binary" ] || [ "$sections" -nt "$binary" ] ||
+    [ ! -f "$binary.map" ]; }; then rm -f "$binary"; fi
 done
 codegen=(
   -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors
@@ -75,7 +94,9 @@ fi
 swift build -c release --static-swift-stdlib --disable-local-rpath --product wasmbpf-run \
   --scratch-path "$scratch" "${codegen[@]}" \
   -Xswiftc -use-ld=lld -Xswiftc -Xclang-linker -Xswiftc -static-pie \
-  -Xlinker -z -Xlinker pack-relative-relocs \
-  -Xlinker "--symbol-ordering-file=$order" -Xlinker --no-warn-symbol-ordering >&2
+  -Xlinker -z -Xlinker pack-relative-relocs -Xlinker -z -Xlinker max-page-size=65536 \
+  -Xlinker --no-export-dynamic \
+  -Xlinker "--symbol-ordering-file=$order" -Xlinker --no-warn-symbol-ordering \
+  -Xlinker -T -Xlinker "$sections" -Xlinker "-Map=$map" >&2
 echo "${codegen[*]}" >"$stamp"
 echo "$scratch/release/wasmbpf-run"

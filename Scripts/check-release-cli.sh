@@ -59,6 +59,18 @@ if len(placed) < 100 or ascending < 0.95 * (len(placed) - 1):
     sys.exit(f"{ascending} of {len(placed) - 1} consecutive listed functions in order")
 PY
 
+# The functions without a symbol (private linkage) that start-up runs are placed by
+# Scripts/release-startup-sections.ld in .text.startup, before .text: without it they
+# stay in their objects' code, five 64 KB windows apart (docs/performance.md, "Round 5 rss3").
+readelf -SW "$binary" | grep -q ' \.text\.startup ' || fail "no .text.startup section: the start-up linker script was not applied"
+# File offsets congruent with addresses modulo 64 KB (-z max-page-size=65536), so
+# that a fault maps one 64 KB page-cache folio, not two.
+while read -r type offset address _; do
+  if [[ $type == LOAD ]] && (((address - offset) % 65536)); then
+    fail "a LOAD segment's file offset ($offset) and address ($address) differ modulo 64 KB"
+  fi
+done < <(readelf -lW "$binary")
+
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cat >"$work/hello.wat" <<'WAT'

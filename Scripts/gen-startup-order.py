@@ -16,18 +16,52 @@ in first-touch order, code and data alike. The release build compiles Swift with
 A stale list is harmless: lld ignores names it does not find, and what is not listed
 keeps its usual place.
 
-Usage: Scripts/gen-startup-order.py BINARY [OUTPUT]   (default Scripts/release-symbol-order.txt)
-Needs valgrind, nm (binutils) and readelf.
+Functions the compiler emits with private linkage (closures' `objectdestroy`, outlined
+copies: sections named `.text..L...`) have no symbol, so no symbol order can move
+them, and each sat in a 64 KB window of its own object's code (5 windows, 320 KB
+resident). From the link map (BINARY.map, which Scripts/build-release.sh writes) the
+touched ones of our own objects are listed as input sections in a linker script
+(Scripts/release-startup-sections.ld) that puts them in `.text.startup`, just before
+`.text` and its ordered start. Also harmless when stale: a pattern that matches no
+section places nothing.
+
+Usage: Scripts/gen-startup-order.py BINARY [OUTPUT [SECTIONS]]
+  (defaults Scripts/release-symbol-order.txt, Scripts/release-startup-sections.ld)
+Needs valgrind, nm (binutils), readelf, and BINARY.map.
 """
 
 import bisect
 import os
+import re
 import subprocess
 import sys
 import tempfile
 
-# Runs of each command (see main).
-RUNS = 3
+# What a run may or may not call depending on which thread gets there first, and
+# that valgrind's serialised scheduler never shows: the main thread blocks in
+# pthread_cond_wait for the guest's outcome only when the guest has not finished yet
+# (about a third of the runs natively; the wait's code filled a 64 KB window of its
+# own). Listed after the traced symbols, when the binary has them.
+TIMING_DEPENDENT = (
+    "___pthread_cond_wait",
+    "__pthread_cond_wait",
+    "pthread_cond_wait",
+    "__condvar_confirm_wakeup",
+    "__condvar_release_lock",
+    "__condvar_dec_grefs",
+    "__condvar_cancel_waiting",
+    "__condvar_cleanup_waiting",
+    "__pthread_cleanup_upto",
+    "__futex_abstimed_wait_common",
+    "__futex_abstimed_wait_cancelable64",
+    "__futex_abstimed_wait64",
+)
+
+# Runs of each command (see main). Eight: besides the hash seeds, whether the guest's
+# thread finishes exiting (its Guest's deinit, glibc's thread teardown) before the
+# main thread exits is a race that valgrind's scheduler decides either way, about one
+# run in four here; with 16 runs a list misses that path with odds of about 1%.
+RUNS = 8
 # (module (func (export "_start")))
 EMPTY = bytes.fromhex("0061736d010000000104016000000302010007" "0a01065f73746172740000" "0a040102000b")
 
@@ -103,6 +137,39 @@ def entry_point(binary):
     raise SystemExit("no entry point in " + binary)
 
 
+def symbolless_sections(map_path):
+    """Sorted (start, end, pattern) of the .text input sections of our own objects
+    that define no symbol, from an lld map; pattern is how a linker script names it."""
+    # lld's map: "VMA LMA Size Align" then the output section (no indent), an input
+    # section (8 spaces) or a symbol (16 spaces).
+    row = re.compile(r"^\s*([0-9a-f]+)\s+[0-9a-f]+\s+([0-9a-f]+)\s+\d+ (.*)$")
+    found, current, output = [], None, None
+    with open(map_path) as lines:
+        for line in lines:
+            match = row.match(line.rstrip("\n"))
+            if not match:
+                continue
+            rest = match.group(3)
+            depth = len(rest) - len(rest.lstrip(" "))
+            if depth == 0:
+                output, current = rest.strip(), None
+            elif depth == 8:
+                current = None
+                source = rest.strip()
+                size = int(match.group(2), 16)
+                # Our objects only: "PATH/Module.build/File.swift.o:(.text..Lname)".
+                if output in (".text", ".text.startup") and size and ".build/" in source and source.endswith(")"):
+                    path, section = source[:-1].split(":(", 1)
+                    obj = path[path.rindex("/", 0, path.index(".build/")) + 1 :]
+                    start = int(match.group(1), 16)
+                    current = [start, start + size, f"*{obj}({section})"]
+                    found.append(current)
+            elif current is not None:
+                found.pop()  # it has a symbol: the symbol order moves it
+                current = None
+    return sorted(tuple(entry) for entry in found)
+
+
 def trace(binary, module, log):
     subprocess.run(
         ["valgrind", "--tool=lackey", "--trace-mem=yes", "--log-file=" + log, binary, module],
@@ -117,6 +184,12 @@ def main():
     binary = sys.argv[1]
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     output = sys.argv[2] if len(sys.argv) > 2 else os.path.join(root, "Scripts/release-symbol-order.txt")
+    script = sys.argv[3] if len(sys.argv) > 3 else os.path.join(root, "Scripts/release-startup-sections.ld")
+    if not os.path.exists(binary + ".map"):
+        raise SystemExit(f"no link map {binary}.map: build with Scripts/build-release.sh")
+    private = symbolless_sections(binary + ".map")
+    private_starts = [start for start, _, _ in private]
+    placed, placed_seen = [], set()
     table = symbols(binary)
     addresses = [address for address, _ in table]
     entry = entry_point(binary)
@@ -145,6 +218,13 @@ def main():
                         # The first instruction executed is the entry point: where a
                         # position-independent binary was loaded.
                         base = address - entry
+                    where = bisect.bisect_right(private_starts, address - base) - 1
+                    if where >= 0 and address - base < private[where][1]:
+                        pattern = private[where][2]
+                        if pattern not in placed_seen:
+                            placed_seen.add(pattern)
+                            placed.append(pattern)
+                        continue
                     index = bisect.bisect_right(addresses, address - base) - 1
                     if index < 0:
                         continue
@@ -161,6 +241,11 @@ def main():
                         if name not in seen:
                             seen.add(name)
                             order.append(name)
+    names = {name for _, name in table}
+    for name in TIMING_DEPENDENT:
+        if name in names and name not in seen:
+            seen.add(name)
+            order.append(name)
     with open(output, "w") as file:
         file.write(
             "# Generated by Scripts/gen-startup-order.py from a release build of wasmbpf-run:\n"
@@ -169,7 +254,17 @@ def main():
             "# after changes to the run path; a stale list only packs start-up less tightly.\n"
         )
         file.write("\n".join(order) + "\n")
-    print(f"{output}: {len(order)} symbols")
+    with open(script, "w") as file:
+        file.write(
+            "/* Generated by Scripts/gen-startup-order.py from a release build of wasmbpf-run:\n"
+            "   the symbol-less functions (private linkage) of our objects that an empty and a\n"
+            "   printing WASI command run, in first-touch order, placed just before .text.\n"
+            "   Scripts/build-release.sh links with it. */\n"
+            "SECTIONS {\n  .text.startup : {\n"
+        )
+        file.write("".join(f"    {pattern}\n" for pattern in placed))
+        file.write("  }\n}\nINSERT BEFORE .text;\n")
+    print(f"{output}: {len(order)} symbols; {script}: {len(placed)} sections")
 
 
 if __name__ == "__main__":
