@@ -34,16 +34,20 @@ func enterCode(
       callerMemory: (top - 1).pointee.function.pointee.memory, function: callee))
   c.pointee.frameTop = top + 1
   let locals = callee.pointee.localCount
-  if locals > 0 { zeroLocals(newFP + callee.pointee.paramCount, locals) }
+  // More than four locals take a `memset`, a real call: done in a function of its
+  // own, entered by a sibling call, so that this handler (inlined into every call
+  // handler) calls nothing and needs no saved registers (pushing and popping four
+  // was 11 of the 28 instructions of a direct call).
+  if locals > 4 { return zeroLocalsThenEnter(code, callee, newFP, c) }
+  if locals > 0 { zeroFewLocals(newFP + callee.pointee.paramCount, locals) }
   let m = callee.pointee.memory.pointee
   return next(code, newFP, m.base, m.size, c)
 }
 
-/// Zeroes a callee's declared locals. Most functions declare a few: plain stores
-/// for up to four (a `memset` call costs ~15 instructions plus the call, per Wasm
-/// call: 3 % of a recursive `fib`), `memset` beyond.
+/// Zeroes one to four declared locals with plain stores (a `memset` call costs ~15
+/// instructions plus the call, per Wasm call: 3 % of a recursive `fib`).
 @inline(__always)
-func zeroLocals(_ p: FP, _ count: Int) {
+func zeroFewLocals(_ p: FP, _ count: Int) {
   p[0] = 0
   guard count > 1 else { return }
   p[1] = 0
@@ -51,7 +55,16 @@ func zeroLocals(_ p: FP, _ count: Int) {
   p[2] = 0
   guard count > 3 else { return }
   p[3] = 0
-  if count > 4 { (p + 4).update(repeating: 0, count: count - 4) }
+}
+
+/// Zeroes a callee's declared locals (more than four) and continues in its code.
+@inline(never)
+func zeroLocalsThenEnter(
+  _ code: PC, _ callee: UnsafeMutablePointer<FunctionEntry>, _ newFP: FP, _ c: Ctx
+) -> Exit {
+  (newFP + callee.pointee.paramCount).update(repeating: 0, count: callee.pointee.localCount)
+  let m = callee.pointee.memory.pointee
+  return next(code, newFP, m.base, m.size, c)
 }
 
 /// The slow path of a call: a host function, or a body to translate first.
@@ -78,12 +91,14 @@ func enterWithoutCode(
 }
 
 /// Operands: [function entry address, first argument slot].
+@inline(__always)
 func callOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   let callee = UnsafeMutablePointer<FunctionEntry>(bitPattern: pc[1]).unsafelyUnwrapped
   return enter(callee, fp + pc[2], pc + 3, fp, md, ms, c)
 }
 
 /// Operands: [table state address, index slot, type id, first argument slot].
+@inline(__always)
 func callIndirectOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   let table = UnsafeMutablePointer<TableState>(bitPattern: pc[1]).unsafelyUnwrapped
   let index = Int(u32(fp[pc[2]]))
@@ -93,8 +108,33 @@ func callIndirectOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
     c.pointee.trapIndex = index
     return .trap(.uninitializedElement)
   }
-  guard callee.pointee.typeID == pc[3] || isDeclaredSubtype(callee.pointee.typeID, of: pc[3], c)
-  else { return .trap(.indirectCallTypeMismatch) }
+  return enterIndirect(callee, pc, fp, md, ms, c)
+}
+
+/// Enters `callee` for a `call_indirect` with operands [table, index slot, type id,
+/// first argument slot] when its type is the one expected.
+@inline(__always)
+func enterIndirect(
+  _ callee: UnsafeMutablePointer<FunctionEntry>, _ pc: PC, _ fp: FP, _ md: MD, _ ms: Int,
+  _ c: Ctx
+) -> Exit {
+  guard callee.pointee.typeID == pc[3] else {
+    return enterIndirectSubtype(callee, pc, fp, md, ms, c)
+  }
+  return enter(callee, fp + pc[4], pc + 5, fp, md, ms, c)
+}
+
+/// `enterIndirect` when the type ids differ: the callee's type may still be a declared
+/// subtype. A function of its own, entered by a sibling call, because the check is a
+/// real call: inline, it made every `call_indirect` save and restore four registers.
+@inline(never)
+func enterIndirectSubtype(
+  _ callee: UnsafeMutablePointer<FunctionEntry>, _ pc: PC, _ fp: FP, _ md: MD, _ ms: Int,
+  _ c: Ctx
+) -> Exit {
+  guard isDeclaredSubtype(callee.pointee.typeID, of: pc[3], c) else {
+    return .trap(.indirectCallTypeMismatch)
+  }
   return enter(callee, fp + pc[4], pc + 5, fp, md, ms, c)
 }
 

@@ -107,7 +107,8 @@ struct ExecContext {
   var stackEnd: UnsafeMutablePointer<UInt64>
   /// Remaining fuel; `Int.max` when fuel is not metered.
   var fuel: Int
-  /// Set by another thread to stop execution (read at back-edges and calls).
+  /// `BudgetFlag` bits: set by another thread to stop execution, and by the store
+  /// when fuel is metered (read at back-edges and calls).
   var interrupt: UnsafeMutablePointer<Atomic<UInt8>>
   /// The store, for the slow paths (host calls, lazy translation, grow).
   var runtime: Unmanaged<StoreRuntime>

@@ -48,7 +48,9 @@ extension StoreRuntime {
   func invoke(_ function: FunctionInstance, _ arguments: [Value]) throws(Trap) -> [Value] {
     guard prepareStacks() else { throw Trap(.callStackExhausted) }
     // An interrupted store refuses new calls until reset, even straight-line ones.
-    if interruptFlag.pointee.load(ordering: .relaxed) != 0 { throw Trap(.interrupted) }
+    if interruptFlag.pointee.load(ordering: .relaxed) & BudgetFlag.interrupted != 0 {
+      throw Trap(.interrupted)
+    }
     let type = function.type
     if let host = function.host {
       do {

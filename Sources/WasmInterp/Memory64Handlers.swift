@@ -181,6 +181,7 @@ func tableInit64Op(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
 
 /// Operands: [table state address, index slot, type id, first argument slot]: a
 /// `call_indirect` through a table64.
+@inline(__always)
 func callIndirect64Op(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
   let table = pointer(pc[1], as: TableState.self)
   let i = fp[pc[2]]
@@ -193,9 +194,7 @@ func callIndirect64Op(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit
     c.pointee.trapIndex = index
     return .trap(.uninitializedElement)
   }
-  guard callee.pointee.typeID == pc[3] || isDeclaredSubtype(callee.pointee.typeID, of: pc[3], c)
-  else { return .trap(.indirectCallTypeMismatch) }
-  return enter(callee, fp + pc[4], pc + 5, fp, md, ms, c)
+  return enterIndirect(callee, pc, fp, md, ms, c)
 }
 
 /// Operands: [table state address, index slot, type id, first argument slot,

@@ -11,8 +11,13 @@
 /// below 2^48), so `ea + width` cannot wrap.
 @inline(__always)
 func checkedAddress(_ ea: UInt64, width: UInt64, _ ms: Int) -> Int? {
-  guard ea &+ width <= UInt64(truncatingIfNeeded: ms) else { return nil }
-  return Int(truncatingIfNeeded: ea)
+  // `ea + width <= ms` as `ea < ms - (width - 1)`, signed (`ea` is below 2^49, `ms`
+  // at least 0, so neither side wraps and a memory smaller than `width - 1` bytes
+  // gives a negative limit): the index is then compared as it is, with no sum
+  // computed beside it (for a byte, `ea < ms`).
+  let index = Int(truncatingIfNeeded: ea)
+  guard index < ms &- Int(truncatingIfNeeded: width &- 1) else { return nil }
+  return index
 }
 
 /// The effective address of `[.., address slot at pc[k], .., offset at pc[o]]`, or

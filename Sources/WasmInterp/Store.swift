@@ -17,10 +17,19 @@ public final class Store {
   public var configuration: InterpreterConfiguration { runtime.configuration }
 
   /// The instruction budget: decremented at every call and loop back-edge; when it
-  /// runs out the guest traps with `.outOfFuel`. nil (the default) means unmetered.
+  /// runs out the guest traps with `.outOfFuel`. nil (the default) means unmetered:
+  /// nothing is counted then (set `Int.max - 1` to count work without a limit).
   public var fuel: Int? {
     get { runtime.context.pointee.fuel == .max ? nil : max(runtime.context.pointee.fuel, 0) }
-    set { runtime.context.pointee.fuel = newValue.map { max($0, 0) } ?? .max }
+    set {
+      let fuel = newValue.map { max($0, 0) } ?? .max
+      runtime.context.pointee.fuel = fuel
+      if fuel == .max {
+        runtime.interruptFlag.pointee.bitwiseAnd(~BudgetFlag.metered, ordering: .relaxed)
+      } else {
+        runtime.interruptFlag.pointee.bitwiseOr(BudgetFlag.metered, ordering: .relaxed)
+      }
+    }
   }
 
   /// Called on the guest's thread before each host function a guest calls (not for
@@ -112,8 +121,12 @@ public struct InterruptHandle: @unchecked Sendable {
   // The runtime is kept alive by the handle; only the atomic flag is touched.
   let runtime: StoreRuntime
 
-  public func interrupt() { runtime.interruptFlag.pointee.store(1, ordering: .relaxed) }
-  public func reset() { runtime.interruptFlag.pointee.store(0, ordering: .relaxed) }
+  public func interrupt() {
+    runtime.interruptFlag.pointee.bitwiseOr(BudgetFlag.interrupted, ordering: .relaxed)
+  }
+  public func reset() {
+    runtime.interruptFlag.pointee.bitwiseAnd(~BudgetFlag.interrupted, ordering: .relaxed)
+  }
 }
 
 /// What a host function knows about its caller.
@@ -121,8 +134,9 @@ public struct Caller {
   let runtime: StoreRuntime
   let instance: InstanceRuntime?
 
-  /// The store's remaining fuel (`Store.fuel`); counts down from `Int.max` when fuel
-  /// is not metered, so the difference from the start is the work done either way.
+  /// The store's remaining fuel (`Store.fuel`); `Int.max` when fuel is not metered,
+  /// which counts nothing (a budget of `Int.max - 1` counts the work without a
+  /// practical limit).
   public var remainingFuel: Int { runtime.context.pointee.fuel }
 
   /// The calling instance's memory 0, if any (nil when called from the host).

@@ -61,8 +61,10 @@ func tailEnter(
     i &+= 1
   }
   (c.pointee.frameTop - 1).pointee.function = callee
+  // As `enterCode`: the `memset` of many locals is a sibling call away.
   let locals = callee.pointee.localCount
-  if locals > 0 { zeroLocals(fp + callee.pointee.paramCount, locals) }
+  if locals > 4 { return zeroLocalsThenEnter(code, callee, fp, c) }
+  if locals > 0 { zeroFewLocals(fp + callee.pointee.paramCount, locals) }
   let m = callee.pointee.memory.pointee
   return next(code, fp, m.base, m.size, c)
 }

@@ -29,7 +29,8 @@ struct WasmbpfGuestLauncher: GuestLauncher {
     configuration.limits = WasmbpfGuest.GuestLimits(
       fuel: launch.limits.fuel.map { Int(clamping: $0) },
       maxMemoryBytes: launch.limits.memoryBytes, maxStackBytes: launch.limits.stackBytes,
-      timeout: launch.limits.timeoutMs.map { .milliseconds(Int64(clamping: $0)) })
+      timeout: launch.limits.timeoutMs.map { .milliseconds(Int64(clamping: $0)) },
+      countsFuel: true)  // the agent reports each guest's fuel used
     configuration.preopens = launch.preopens
     // The policy's attach patterns judge the path as the guest names it: a host path,
     // or one beneath the guest's preopens.

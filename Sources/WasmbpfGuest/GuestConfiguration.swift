@@ -36,15 +36,20 @@ public struct GuestLimits: Sendable, Hashable {
   public var maxStackBytes: UInt64?
   /// Wall-clock time from the start after which the guest is stopped (`.timeout`).
   public var timeout: Duration?
+  /// Counts the work done (`GuestCounters.fuelConsumed`) when `fuel` is nil too.
+  /// Off by default: counting is a decrement in memory at every call and loop
+  /// iteration, which an unmetered guest otherwise does not pay.
+  public var countsFuel: Bool
 
   public init(
     fuel: Int? = nil, maxMemoryBytes: UInt64? = nil, maxStackBytes: UInt64? = nil,
-    timeout: Duration? = nil
+    timeout: Duration? = nil, countsFuel: Bool = false
   ) {
     self.fuel = fuel
     self.maxMemoryBytes = maxMemoryBytes
     self.maxStackBytes = maxStackBytes
     self.timeout = timeout
+    self.countsFuel = countsFuel
   }
 }
 

@@ -38,8 +38,8 @@ public struct GuestCounters: Sendable, Hashable {
   public var callbackNanoseconds: UInt64 = 0
   /// Buffer polls the guest made.
   public var pollCalls: UInt64 = 0
-  /// Units of fuel used (one per call and loop iteration; counted when unmetered
-  /// too), as of the guest's last host call.
+  /// Units of fuel used (one per call and loop iteration; when unmetered, counted
+  /// only with `GuestLimits.countsFuel`), as of the guest's last host call.
   public var fuelConsumed: UInt64 = 0
   /// Size of the guest's memory 0, as of its last host call.
   public var memoryBytes: UInt64 = 0

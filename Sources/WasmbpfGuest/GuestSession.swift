@@ -41,7 +41,9 @@ struct GuestSession {
       return .failed(GuestFailure(.configuration, "fuel must be 0 or more, not \(fuel)"))
     }
     let store = Store(configuration: interpreter)
-    if let fuel = limits.fuel { store.fuel = fuel }
+    // Unmetered, the store counts nothing; a guest that reports its work anyway
+    // (`countsFuel`) gets a budget it cannot exhaust.
+    store.fuel = limits.fuel ?? (limits.countsFuel ? .max - 1 : nil)
     let fuelAtStart = store.fuel ?? .max
     trace(
       "limits: memory \(interpreter.maxMemoryPages) pages, value stack "

@@ -155,6 +155,58 @@ func sumLoopModule() -> ModuleBuilder {
   #expect(store.fuel == 0)
 }
 
+@Test func fuelAndInterruptionShareTheBudgetFlagWithoutLosingEachOther() throws {
+  // `loop (local.get 0; i32.const 1; i32.sub; local.tee 0; br_if 0)`: n back-edges.
+  var b = ModuleBuilder()
+  let t = b.type([i32T], [])
+  b.function(
+    t, export: "count",
+    [0x03, 0x40] + localGet(0) + i32Const(1) + [0x6B, 0x22, 0x00, 0x0D, 0x00, 0x0B])
+  let store = Store()
+  let instance = try instantiate(b, store: store)
+  let count = try #require(instance.function("count"))
+  // Unmetered: nothing is counted.
+  try count.call(.i32(1000))
+  #expect(store.fuel == nil)
+  // Metered: every back-edge is charged (999 taken of 1000).
+  store.fuel = 10_000
+  try count.call(.i32(1000))
+  #expect(store.fuel == 10_000 - 999)
+  // An interruption stops the next call; a reset ends it and keeps the metering.
+  store.interruptHandle.interrupt()
+  #expect(throws: Trap.self) { try count.call(.i32(10)) }
+  store.interruptHandle.reset()
+  try count.call(.i32(1000))
+  #expect(store.fuel == 10_000 - 2 * 999)
+  // Interrupted while metered: `.interrupted`; after the reset the metering still
+  // holds, and a small budget runs out.
+  store.fuel = 5
+  store.interruptHandle.interrupt()
+  do {
+    try count.call(.i32(1000))
+    Issue.record("expected an interruption")
+  } catch {
+    #expect(error.kind == .interrupted)
+  }
+  store.interruptHandle.reset()
+  do {
+    try count.call(.i32(1000))
+    Issue.record("expected out of fuel")
+  } catch {
+    #expect(error.kind == .outOfFuel)
+  }
+  // Setting the fuel while interrupted keeps the interruption.
+  store.interruptHandle.interrupt()
+  store.fuel = 1_000
+  store.fuel = nil
+  #expect(throws: Trap.self) { try count.call(.i32(10)) }
+  store.interruptHandle.reset()
+  // Unmetered again: no count, and no trap however long the loop.
+  store.fuel = nil
+  try count.call(.i32(100_000))
+  #expect(store.fuel == nil)
+}
+
 @Test func manyPendingLocalReadsStayCorrect() throws {
   // 100 reads of locals 0 and 1 pushed before any is consumed (more than the
   // translator keeps as lazy references), a write to local 0 in the middle,

@@ -74,7 +74,9 @@ extension GuestOutcome {
 @Suite struct GuestLifecycleTests {
   @Test func aCommandRunsOnTheCallersThreadWithItsOutputInASink() {
     let output = Collected()
-    let guest = Guest(cliGuest(["args", "x", "--y"], stdout: output))
+    var configuration = cliGuest(["args", "x", "--y"], stdout: output)
+    configuration.limits.countsFuel = true
+    let guest = Guest(configuration)
     #expect(guest.state == .created)
     let outcome = guest.run()
     #expect(outcome.exitCode == 0)
@@ -84,7 +86,13 @@ extension GuestOutcome {
     let counters = guest.counters
     #expect(counters.hostCalls > 0)
     #expect(counters.memoryBytes >= 65536)
-    #expect(counters.fuelConsumed > 0, "fuel is counted when unmetered too")
+    #expect(counters.fuelConsumed > 0, "fuel is counted when unmetered too, if asked")
+  }
+
+  @Test func anUnmeteredGuestCountsNoFuelUnlessAsked() {
+    let guest = Guest(cliGuest(["args", "x"], stdout: Collected()))
+    #expect(guest.run().exitCode == 0)
+    #expect(guest.counters.fuelConsumed == 0)
   }
 
   @Test func aGuestStartedOnItsOwnThreadReportsItsExitStatus() throws {
