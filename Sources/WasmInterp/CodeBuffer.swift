@@ -42,6 +42,9 @@ struct CodeBuffer {
     case scaledLoad
     /// A narrow `copy` emitted by `local.set` (words: handler, dst, src).
     case copy
+    /// `select` with a constant operand, the first or the second (words: handler,
+    /// dst, a, b, condition; the constant's value stands for its operand).
+    case constantSelect(first: Bool)
     /// Anything no peephole looks into.
     case other
   }

@@ -208,8 +208,44 @@ func copyBranchLoopOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit
   return next(pc + pc[3], fp, md, ms, c)
 }
 
+/// Operands: [dst, x, k, to, from, target]: `dst = x + k` (i32, wrapping), then the
+/// move `to = from`, then the back-edge: a loop's last steps as clang writes them
+/// (`b++; in_word = letter; continue`, strscan's wc loop). Both writes happen in
+/// order, so a move that reads the stepped value sees the new one; the budget is
+/// checked after them, as `copyBranchLoopOp` does.
+func i32AddImmCopyBranchLoopOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  fp[pc[1]] = cell(u32(fp[pc[2]]) &+ UInt32(truncatingIfNeeded: pc[3]))
+  fp[pc[4]] = fp[pc[5]]
+  if let kind = budgetExceeded(c) { return .trap(kind) }
+  return next(pc + pc[6], fp, md, ms, c)
+}
+
 /// One closure per handler, so that every site shares its code and tests can find it.
 enum MoveBranchHandlers {
   static let copyBranch: Handler = { copyBranchOp($0, $1, $2, $3, $4) }
   static let copyBranchLoop: Handler = { copyBranchLoopOp($0, $1, $2, $3, $4) }
+  static let i32AddImmCopyBranchLoop: Handler = {
+    i32AddImmCopyBranchLoopOp($0, $1, $2, $3, $4)
+  }
+}
+
+// MARK: An addition of a selected value (`count += c ? 0 : x`, a branchless count)
+
+/// Operands: [dst, k, b, condition, y]: `(condition ? k : b) + y` (i32, wrapping).
+func i32AddSelectConstFirstOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  let selected = u32(fp[pc[4]]) != 0 ? UInt32(truncatingIfNeeded: pc[2]) : u32(fp[pc[3]])
+  fp[pc[1]] = cell(selected &+ u32(fp[pc[5]]))
+  return next(pc + 6, fp, md, ms, c)
+}
+/// Operands: [dst, a, k, condition, y]: `(condition ? a : k) + y` (i32, wrapping).
+func i32AddSelectConstSecondOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  let selected = u32(fp[pc[4]]) != 0 ? u32(fp[pc[2]]) : UInt32(truncatingIfNeeded: pc[3])
+  fp[pc[1]] = cell(selected &+ u32(fp[pc[5]]))
+  return next(pc + 6, fp, md, ms, c)
+}
+
+/// One closure per handler, so that every site shares its code and tests can find it.
+enum SelectAddHandlers {
+  static let i32AddSelectConstFirst: Handler = { i32AddSelectConstFirstOp($0, $1, $2, $3, $4) }
+  static let i32AddSelectConstSecond: Handler = { i32AddSelectConstSecondOp($0, $1, $2, $3, $4) }
 }

@@ -128,14 +128,17 @@ extension Translator {
     let a = stack[height - 3], b = stack[height - 2], condition = stack[height - 1]
     let handler: Handler
     let operands: (Int, Int)
+    let constantFirst: Bool
     if let k = producer(of: a, at: height - 3), case .constant(let value) = k.shape {
       code.retract(to: k.start)
       handler = SelectHandlers.constFirst
       operands = (value, b)
+      constantFirst = true
     } else if let k = producer(of: b, at: height - 2), case .constant(let value) = k.shape {
       code.retract(to: k.start)
       handler = SelectHandlers.constSecond
       operands = (a, value)
+      constantFirst = false
     } else {
       return false
     }
@@ -143,7 +146,37 @@ extension Translator {
     _ = pop()
     _ = pop()
     let d = pushTemp()
-    emit(handler, d, operands.0, operands.1, condition, writesResult: true)
+    emit(
+      handler, d, operands.0, operands.1, condition,
+      shape: .constantSelect(first: constantFirst), writesResult: true)
+    return true
+  }
+
+  /// Fuses `i32.add` with the `select` with a constant operand just before it when the
+  /// selected value is one of the addition's operands (a branchless count, strscan's
+  /// `words += letter & !in_word` as clang writes it: `in_word ? 0 : letter` then
+  /// the add). Returns whether it did.
+  mutating func fuseSelectAdd(_ op: NumericOp) -> Bool {
+    guard op == .i32Add, stack.count >= 2, let select = code.last,
+      case .constantSelect(let constantFirst) = select.shape
+    else { return false }
+    let first = stack[stack.count - 2], second = stack[stack.count - 1]
+    let selectedIsSecond = producer(of: second, at: stack.count - 1) != nil
+    guard selectedIsSecond || producer(of: first, at: stack.count - 2) != nil else {
+      return false
+    }
+    let other = selectedIsSecond ? first : second
+    let a = code[select.start + 2], b = code[select.start + 3]
+    let condition = code[select.start + 4]
+    code.retract(to: select.start)
+    _ = pop()
+    _ = pop()
+    let d = pushTemp()
+    let handler =
+      constantFirst
+      ? SelectAddHandlers.i32AddSelectConstFirst
+      : SelectAddHandlers.i32AddSelectConstSecond
+    emit(handler, d, a, b, condition, other, writesResult: true)
     return true
   }
 
@@ -203,6 +236,23 @@ extension Translator {
     default:
       return false
     }
+    return true
+  }
+
+  /// `x += k` (i32), a narrow move, then `br` to a loop (a loop's last steps as clang
+  /// writes them: `b++; in_word = letter; continue`): replaces the step and the move
+  /// with one handler doing both, then the back-edge. Returns whether it did; the
+  /// caller emits the branch otherwise.
+  mutating func fuseStepMoveBackEdge(to target: Int) -> Bool {
+    guard controls[target].kind == .loop, let move = code.last, case .copy = move.shape,
+      let step = code.beforeLast, case .binary(.i32Add, immediate: true) = step.shape
+    else { return false }
+    let to = code[move.start + 1], from = code[move.start + 2]
+    let dst = code[step.start + 1], x = code[step.start + 2], k = code[step.start + 3]
+    code.retract(to: step.start)
+    let at = code.count
+    emit(MoveBranchHandlers.i32AddImmCopyBranchLoop, dst, x, k, to, from)
+    branchTarget(target, base: at)
     return true
   }
 }

@@ -239,6 +239,7 @@ extension Translator {
   /// Emits an unconditional branch to control `target` (a back-edge checks the
   /// budget). One closure per handler, so every site shares the same code.
   mutating func emitBranch(to target: Int) {
+    if fuseStepMoveBackEdge(to: target) { return }
     if let move = code.last, case .copy = move.shape {
       // `local.set` then `br` (a loop-carried value moved at the end of the body, as
       // strscan's `in_word = letter`): one handler moves and branches.
@@ -578,7 +579,7 @@ extension Translator {
       unaryOp(handler, shape: isEqz ? .eqz(is64: op == .i64Eqz) : .other)
       return
     }
-    if fuseLoadOperand(op) { return }
+    if fuseLoadOperand(op) || fuseSelectAdd(op) { return }
     binaryOp(op, handler, immediate: immediate)
   }
 
