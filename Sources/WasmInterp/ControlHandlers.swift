@@ -106,10 +106,17 @@ func brIfNotOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
 /// Operands: [index, count, target 0, ..., target count-1, default target].
 /// Targets point at stubs that move branch values and check budgets as needed.
 func brTableOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
-  let index = Int(u32(fp[pc[1]]))
-  let count = pc[2]
-  let entry = index < count ? index : count
-  return next(pc + pc[3 &+ entry], fp, md, ms, c)
+  next(tableTarget(pc, index: u32(fp[pc[1]]), countAt: 2), fp, md, ms, c)
+}
+
+/// Where a `br_table` whose operands are [..., count, target 0, ..., default] (the
+/// count at `pc[k]`) goes for `index`: its target, or the default when out of range.
+@inline(__always)
+func tableTarget(_ pc: PC, index: UInt32, countAt k: Int) -> PC {
+  let count = pc[k]
+  let i = Int(index)
+  let entry = i < count ? i : count
+  return pc + pc[k &+ 1 &+ entry]
 }
 
 // MARK: Fused compare-and-branch (the condition of a `br_if` computed in place)

@@ -34,10 +34,7 @@ func loadBrTable<T: FixedWidthInteger>(
     return .trap(.outOfBoundsMemoryAccess)
   }
   fp[pc[1]] = UInt64(index)
-  let count = pc[5]
-  let i = Int(index)
-  let entry = i < count ? i : count
-  return next(pc + pc[6 &+ entry], fp, md, ms, c)
+  return next(tableTarget(pc, index: index, countAt: 5), fp, md, ms, c)
 }
 
 func i32LoadBrTable(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
@@ -58,10 +55,7 @@ func i32LoadScaledBrTable(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> 
   guard let at = checkedAddress(ea, width: 4, ms) else { return .trap(.outOfBoundsMemoryAccess) }
   let index = md.loadUnaligned(fromByteOffset: at, as: UInt32.self)
   fp[pc[1]] = UInt64(index)
-  let count = pc[6]
-  let i = Int(index)
-  let entry = i < count ? i : count
-  return next(pc + pc[7 &+ entry], fp, md, ms, c)
+  return next(tableTarget(pc, index: index, countAt: 6), fp, md, ms, c)
 }
 
 /// The fused `load; br_table` handler for a load of `op`, if it has one (the
