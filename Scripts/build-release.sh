@@ -66,11 +66,13 @@ if [ "$product" = wasmbpf-oci ]; then
 fi
 
 order=$PWD/Scripts/release-symbol-order.txt
-# The link map, beside the binary: Scripts/gen-startup-order.py reads where each
-# input section landed from it.
+# The link map: Scripts/gen-startup-order.py reads where each input section landed
+# from it, beside the binary. lld writes it into the build folder itself, which
+# exists when the link runs (the `release` link to the products is only made after
+# a first build), and it is moved beside the binary afterwards.
 case $scratch in
-  /*) map=$scratch/release/wasmbpf-run.map ;;
-  *) map=$PWD/$scratch/release/wasmbpf-run.map ;;
+  /*) map=$scratch/wasmbpf-run.map ;;
+  *) map=$PWD/$scratch/wasmbpf-run.map ;;
 esac
 sections=$PWD/Scripts/release-startup-sections.ld
 for binary in "$scratch"/release/wasmbpf-run "$scratch"/*/release/wasmbpf-run; do
@@ -98,5 +100,6 @@ swift build -c release --static-swift-stdlib --disable-local-rpath --product was
   -Xlinker --no-export-dynamic \
   -Xlinker "--symbol-ordering-file=$order" -Xlinker --no-warn-symbol-ordering \
   -Xlinker -T -Xlinker "$sections" -Xlinker "-Map=$map" >&2
+if [ -f "$map" ]; then mv -f "$map" "$scratch/release/wasmbpf-run.map"; fi
 echo "${codegen[*]}" >"$stamp"
 echo "$scratch/release/wasmbpf-run"
