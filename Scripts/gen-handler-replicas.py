@@ -33,6 +33,9 @@ SHARED = [
     ("i32AddLoad", "Fused `i32.load`, `i32.add`", "i32AddLoad", 8),
     ("i32ShrUImmAndImm", "Fused `i32.shr_u`, `i32.and` by constants", "i32ShrUImmAndImm", 8),
     ("i32AndImmShlImm", "Fused `i32.and`, `i32.shl` by constants", "i32AndImmShlImm", 8),
+    # Round 6: fusions of round 5 whose jumps mispredicted (docs/performance.md, "Round 6").
+    ("i32AndXor", "Fused `i32.and`, `i32.xor`", "i32AndXor", 8),
+    ("i32MulImmAddImm", "Fused `i32.mul`, `i32.add` by constants", "i32MulImmAddImm", 8),
 ]
 
 # Handlers from the generated tables: (the expression giving the table's own closure,
@@ -84,6 +87,14 @@ TABLE = [
     ("fusedBranch(.i32LeU, negated: false, immediate: true)!.0", "brIfI32LeUImm($0, $1, $2, $3, $4)", 8),
     ("fusedBranch(.i32LeS, negated: false, immediate: false)!.0", "brIfI32LeS($0, $1, $2, $3, $4)", 8),
     ("fusedBranch(.i32LeS, negated: false, immediate: true)!.0", "brIfI32LeSImm($0, $1, $2, $3, $4)", 8),
+    # Round 6: the handlers with the most mispredicted jumps left over the 13 scalar
+    # kernels (callgrind --branch-sim, main b3fed2c; docs/performance.md, "Round 6").
+    ("numericHandlers(.i32Rotl).1!", "i32RotlImm($0, $1, $2, $3, $4)", 8),
+    ("numericHandlers(.f32Mul).1!", "f32MulImm($0, $1, $2, $3, $4)", 8),
+    ("LoadFusedHandlers.i32LoadMaskedScaled", "i32LoadMaskedScaled($0, $1, $2, $3, $4)", 8),
+    ("LoadFusedHandlers.i32LoadScaled", "i32LoadScaled($0, $1, $2, $3, $4)", 8),
+    ("LoadFusedHandlers.i32MulLoad16S", "i32MulLoad16S($0, $1, $2, $3, $4)", 8),
+    ("LoadOperandHandlers.f32AddLoad", "f32AddLoad($0, $1, $2, $3, $4)", 8),
 ]
 
 HEADER = """\

@@ -44,6 +44,10 @@ enum SharedHandlers {
   static let i32ShrUImmAndImm: Handler = { WasmInterp.i32ShrUImmAndImm($0, $1, $2, $3, $4) }
   /// Fused `i32.and`, `i32.shl` by constants.
   static let i32AndImmShlImm: Handler = { WasmInterp.i32AndImmShlImm($0, $1, $2, $3, $4) }
+  /// Fused `i32.and`, `i32.xor`.
+  static let i32AndXor: Handler = { WasmInterp.i32AndXor($0, $1, $2, $3, $4) }
+  /// Fused `i32.mul`, `i32.add` by constants.
+  static let i32MulImmAddImm: Handler = { WasmInterp.i32MulImmAddImm($0, $1, $2, $3, $4) }
 }
 
 /// Each replicated handler (the translator's, then the tables') and its other copies.
@@ -266,6 +270,30 @@ private let handlerCopies: [(original: Handler, copies: [Handler])] = [
       { WasmInterp.i32AndImmShlImm($0, $1, $2, $3, $4) },
       { WasmInterp.i32AndImmShlImm($0, $1, $2, $3, $4) },
       { WasmInterp.i32AndImmShlImm($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    SharedHandlers.i32AndXor,
+    [
+      { WasmInterp.i32AndXor($0, $1, $2, $3, $4) },
+      { WasmInterp.i32AndXor($0, $1, $2, $3, $4) },
+      { WasmInterp.i32AndXor($0, $1, $2, $3, $4) },
+      { WasmInterp.i32AndXor($0, $1, $2, $3, $4) },
+      { WasmInterp.i32AndXor($0, $1, $2, $3, $4) },
+      { WasmInterp.i32AndXor($0, $1, $2, $3, $4) },
+      { WasmInterp.i32AndXor($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    SharedHandlers.i32MulImmAddImm,
+    [
+      { WasmInterp.i32MulImmAddImm($0, $1, $2, $3, $4) },
+      { WasmInterp.i32MulImmAddImm($0, $1, $2, $3, $4) },
+      { WasmInterp.i32MulImmAddImm($0, $1, $2, $3, $4) },
+      { WasmInterp.i32MulImmAddImm($0, $1, $2, $3, $4) },
+      { WasmInterp.i32MulImmAddImm($0, $1, $2, $3, $4) },
+      { WasmInterp.i32MulImmAddImm($0, $1, $2, $3, $4) },
+      { WasmInterp.i32MulImmAddImm($0, $1, $2, $3, $4) },
     ]
   ),
   (
@@ -906,6 +934,78 @@ private let handlerCopies: [(original: Handler, copies: [Handler])] = [
       { brIfI32LeSImm($0, $1, $2, $3, $4) },
       { brIfI32LeSImm($0, $1, $2, $3, $4) },
       { brIfI32LeSImm($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    numericHandlers(.i32Rotl).1!,
+    [
+      { i32RotlImm($0, $1, $2, $3, $4) },
+      { i32RotlImm($0, $1, $2, $3, $4) },
+      { i32RotlImm($0, $1, $2, $3, $4) },
+      { i32RotlImm($0, $1, $2, $3, $4) },
+      { i32RotlImm($0, $1, $2, $3, $4) },
+      { i32RotlImm($0, $1, $2, $3, $4) },
+      { i32RotlImm($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    numericHandlers(.f32Mul).1!,
+    [
+      { f32MulImm($0, $1, $2, $3, $4) },
+      { f32MulImm($0, $1, $2, $3, $4) },
+      { f32MulImm($0, $1, $2, $3, $4) },
+      { f32MulImm($0, $1, $2, $3, $4) },
+      { f32MulImm($0, $1, $2, $3, $4) },
+      { f32MulImm($0, $1, $2, $3, $4) },
+      { f32MulImm($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    LoadFusedHandlers.i32LoadMaskedScaled,
+    [
+      { i32LoadMaskedScaled($0, $1, $2, $3, $4) },
+      { i32LoadMaskedScaled($0, $1, $2, $3, $4) },
+      { i32LoadMaskedScaled($0, $1, $2, $3, $4) },
+      { i32LoadMaskedScaled($0, $1, $2, $3, $4) },
+      { i32LoadMaskedScaled($0, $1, $2, $3, $4) },
+      { i32LoadMaskedScaled($0, $1, $2, $3, $4) },
+      { i32LoadMaskedScaled($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    LoadFusedHandlers.i32LoadScaled,
+    [
+      { i32LoadScaled($0, $1, $2, $3, $4) },
+      { i32LoadScaled($0, $1, $2, $3, $4) },
+      { i32LoadScaled($0, $1, $2, $3, $4) },
+      { i32LoadScaled($0, $1, $2, $3, $4) },
+      { i32LoadScaled($0, $1, $2, $3, $4) },
+      { i32LoadScaled($0, $1, $2, $3, $4) },
+      { i32LoadScaled($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    LoadFusedHandlers.i32MulLoad16S,
+    [
+      { i32MulLoad16S($0, $1, $2, $3, $4) },
+      { i32MulLoad16S($0, $1, $2, $3, $4) },
+      { i32MulLoad16S($0, $1, $2, $3, $4) },
+      { i32MulLoad16S($0, $1, $2, $3, $4) },
+      { i32MulLoad16S($0, $1, $2, $3, $4) },
+      { i32MulLoad16S($0, $1, $2, $3, $4) },
+      { i32MulLoad16S($0, $1, $2, $3, $4) },
+    ]
+  ),
+  (
+    LoadOperandHandlers.f32AddLoad,
+    [
+      { f32AddLoad($0, $1, $2, $3, $4) },
+      { f32AddLoad($0, $1, $2, $3, $4) },
+      { f32AddLoad($0, $1, $2, $3, $4) },
+      { f32AddLoad($0, $1, $2, $3, $4) },
+      { f32AddLoad($0, $1, $2, $3, $4) },
+      { f32AddLoad($0, $1, $2, $3, $4) },
+      { f32AddLoad($0, $1, $2, $3, $4) },
     ]
   ),
 ]

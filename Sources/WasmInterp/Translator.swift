@@ -355,7 +355,7 @@ struct Translator: InstructionVisitor {
     case (.i32Xor, false, .i32And):
       handler = { i32XorAnd($0, $1, $2, $3, $4) }
     case (.i32And, false, .i32Xor):
-      handler = { i32AndXor($0, $1, $2, $3, $4) }
+      handler = SharedHandlers.i32AndXor
     case (.i32Add, false, .i32Xor):
       handler = { i32AddXor($0, $1, $2, $3, $4) }
     case (.f64Add, false, .f64Add):

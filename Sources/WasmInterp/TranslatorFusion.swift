@@ -101,7 +101,7 @@ extension Translator {
     switch (previousOp, op) {
     case (.i32And, .i32Shl): handler = SharedHandlers.i32AndImmShlImm
     case (.i32ShrU, .i32And): handler = SharedHandlers.i32ShrUImmAndImm
-    case (.i32Mul, .i32Add): handler = { i32MulImmAddImm($0, $1, $2, $3, $4) }
+    case (.i32Mul, .i32Add): handler = SharedHandlers.i32MulImmAddImm
     case (.i32Shl, .i32And): handler = { i32ShlImmAndImm($0, $1, $2, $3, $4) }
     // A comparison fused here is no longer there for `br_if` to fuse with; the
     // count of handlers is the same either way (`and`+`brIfCmp`, `andCmp`+`brIf`).

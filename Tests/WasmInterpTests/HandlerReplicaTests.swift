@@ -58,3 +58,35 @@ private func loadFamily() throws -> [Int] {
   let finished = code.finishedWords
   #expect(finished[0] == finished[second])
 }
+
+/// Round 6's families (docs/performance.md, "Round 6"): the handlers whose jumps
+/// mispredicted most over the scalar kernels after round 5 each have eight distinct
+/// copies, and a body using one at two sites with different followers gets two.
+@Test func roundSixHandlersHaveCopies() throws {
+  let handlers: [(String, Handler)] = [
+    ("i32.rotl by a constant", try #require(numericHandlers(.i32Rotl).1)),
+    ("f32.mul by a constant", try #require(numericHandlers(.f32Mul).1)),
+    ("masked scaled i32.load", LoadFusedHandlers.i32LoadMaskedScaled),
+    ("scaled i32.load", LoadFusedHandlers.i32LoadScaled),
+    ("i32.mul of a load16_s", LoadFusedHandlers.i32MulLoad16S),
+    ("f32.add of a load", LoadOperandHandlers.f32AddLoad),
+    ("i32.and then i32.xor", SharedHandlers.i32AndXor),
+    ("i32.mul then i32.add by constants", SharedHandlers.i32MulImmAddImm),
+  ]
+  for (name, handler) in handlers {
+    let family = try #require(replicaFamily(of: word(handler)), "\(name) is replicated")
+    let copies = replicaCopies[family]
+    #expect(copies.count == 8, "\(name)")
+    #expect(Set(copies).count == copies.count, "\(name): distinct copies")
+    #expect(copies[0] == word(handler), "\(name): the original first")
+    var code = CodeBuffer()
+    code.emit(handler, [1, 2, 3, 4])
+    code.emit(others[0], [3])
+    let second = code.count
+    code.emit(handler, [1, 2, 3, 4])
+    code.emit(others[1], [3])
+    let finished = code.finishedWords
+    #expect(finished[0] != finished[second], "\(name): different followers, different copies")
+    #expect(copies.contains(finished[0]) && copies.contains(finished[second]), "\(name)")
+  }
+}
