@@ -7,6 +7,12 @@ import PackageDescription
 // `-fno-omit-frame-pointer` costs a push/mov/pop in every handler (a third of a
 // typical one). The cc1 flag below wins over SwiftPM's driver flag.
 //
+// Every function of the interpreter starts on a 64-byte boundary (one cache line,
+// one fetch and op-cache window): a handler's few instructions then sit in the same
+// windows whatever code comes before it, so that adding or removing an unrelated
+// function no longer moves a kernel's speed by up to 20 % (docs/performance.md,
+// "Round 6").
+//
 // Those are unsafe flags, which SwiftPM refuses in a package that another depends on
 // by version. So they apply when this package is built itself (or as a local path
 // dependency, like Benchmarks/), and are left out when it is a checked-out
@@ -22,6 +28,7 @@ let interpreterSettings: [SwiftSetting] =
     .unsafeFlags([
       "-Xfrontend", "-disable-llvm-merge-functions-pass",
       "-Xcc", "-Xclang", "-Xcc", "-mframe-pointer=none",
+      "-Xllvm", "-align-all-functions=6",
     ])
   ]
 
