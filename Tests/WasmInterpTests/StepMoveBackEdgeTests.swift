@@ -112,7 +112,8 @@ private let i32Add: [UInt8] = [0x6A], i32Eq: [UInt8] = [0x46], i32Eqz: [UInt8] =
   let fwd = try #require(instance.function("forward"))
   #expect(try fwd.call(.i32(0xFFFF_FFFD), .i32(0), .i32(0)) == [.i32(2)])
   #expect(try !holds(fwd, fused))
-  #expect(try holds(fwd, MoveBranchHandlers.copyBranch))
+  // Round 6: the step and the move are one handler (`i32AddImmCopy`) before the `br`.
+  #expect(try holds(fwd, MoveBranchHandlers.i32AddImmCopy))
   let local = try #require(instance.function("byLocal"))
   #expect(try local.call(.i32(1), .i32(13), .i32(3)) == [.i32(13)])
   #expect(try !holds(local, fused))
