@@ -260,6 +260,16 @@ extension Translator {
       code.retract(to: step.start)
     }
     let at = code.count
+    let head = controls[target].start
+    if code.count >= head + 3, code[head] == word(SharedHandlers.constant) {
+      // Round 6: the loop starts with a constant (`[handler, dst, value]`, complete
+      // as the body goes on past it): the back-edge writes it too and branches past it.
+      emit(
+        MoveBranchHandlers.i32AddImmCopyConstBranchLoop, dst, x, k, to, from, code[head + 1],
+        code[head + 2])
+      code.append(head + 3 - at)
+      return true
+    }
     emit(MoveBranchHandlers.i32AddImmCopyBranchLoop, dst, x, k, to, from)
     branchTarget(target, base: at)
     return true

@@ -222,3 +222,40 @@ private let i32Load8U: [UInt8] = [0x2D, 0, 0], i32Load8S: [UInt8] = [0x2C, 0, 0]
   #expect { try f[0].call(.i32(96)) } throws: { trapKind($0) == .outOfFuel }
   #expect(store.fuel == 0)
 }
+
+@Test func aBackEdgeAlsoWritesTheLoopsFirstConstant() throws {
+  var b = ModuleBuilder()
+  b.memory = (1, 1)
+  b.exports.append(("mem", 2, 0))
+  let t = b.type([i32T], [i32T])
+  // strscan's wc loop cut down: `for (; *p; p++) { x = 0; x += *p; s += x; last = s; }`.
+  // Without the constant written at each back-edge, `x` would sum the prefixes.
+  let body: [UInt8] =
+    block + loop + i32Const(0) + localSet(1)
+    + localGet(0) + i32Load8U + i32Eqz + brIf + [1]
+    + localGet(1) + localGet(0) + i32Load8U + i32Add + localSet(1)
+    + localGet(2) + localGet(1) + i32Add + localSet(2)
+    + localGet(0) + i32Const(1) + i32Add + localSet(0)
+    + localGet(2) + localSet(3) + br + [0] + end + end + localGet(3)
+  b.function(t, locals: [(3, i32T)], export: "sum", body)
+  // Endless: `for (;;) { x = 7; p++; q = p; }`.
+  let endless: [UInt8] =
+    loop + i32Const(7) + localSet(1) + localGet(0) + i32Const(1) + i32Add + localSet(0)
+    + localGet(0) + localSet(2) + br + [0] + end + i32Const(0)
+  b.function(t, locals: [(2, i32T)], export: "endless", endless)
+  let store = Store()
+  let instance = try instantiate(b, store: store)
+  let memory = try #require(instance.memory("mem"))
+  let text = Array("count these bytes".utf8)
+  try memory.write(text + [0], at: 100)
+  let sum = try #require(instance.function("sum"))
+  #expect(try sum.call(.i32(100)) == [.i32(text.reduce(0) { $0 + UInt32($1) })])
+  #expect(try sum.call(.i32(117)) == [.i32(0)])
+  #expect(try holds(sum, MoveBranchHandlers.i32AddImmCopyConstBranchLoop))
+  #expect(try !holds(sum, MoveBranchHandlers.i32AddImmCopyBranchLoop))
+  let loopForever = try #require(instance.function("endless"))
+  store.fuel = 10_000
+  #expect { try loopForever.call(.i32(0)) } throws: { trapKind($0) == .outOfFuel }
+  #expect(store.fuel == 0)
+  #expect(try holds(loopForever, MoveBranchHandlers.i32AddImmCopyConstBranchLoop))
+}
