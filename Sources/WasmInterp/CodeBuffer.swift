@@ -42,6 +42,9 @@ struct CodeBuffer {
     case scaledLoad
     /// A narrow `copy` emitted by `local.set` (words: handler, dst, src).
     case copy
+    /// `i32.add` with an immediate, then a narrow move (words: handler, dst, x, k,
+    /// to, from). It writes no result a peephole may take: the move is last.
+    case stepCopy
     /// `select` with a constant operand, the first or the second (words: handler,
     /// dst, a, b, condition; the constant's value stands for its operand).
     case constantSelect(first: Bool)

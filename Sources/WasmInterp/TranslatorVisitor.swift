@@ -122,6 +122,7 @@ extension Translator {
     guard stack.count >= n else { throw .invalid("type mismatch", at: instructionOffset) }
     for k in 0..<n where stack[stack.count - n + k] != tempSlot(c.height + k) { needsMove = true }
     if !needsMove {
+      if fuseValueBranch(condition: condition, to: target) { return }
       let isLoop = c.kind == .loop
       let compare = comparison(producing: condition, at: stack.count)
       if isLoop, let compare, let fused = steppedBackEdge(code.beforeLast, compare) {
