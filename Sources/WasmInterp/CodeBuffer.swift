@@ -42,6 +42,10 @@ struct CodeBuffer {
     case scaledLoad
     /// A narrow `copy` emitted by `local.set` (words: handler, dst, src).
     case copy
+    /// A scalar store of `width` bytes to memory 0 with an i32 address (words:
+    /// handler, address, value, offset; the value is the constant itself when
+    /// `constant`).
+    case store(width: Int, constant: Bool)
     /// `select` with a constant operand, the first or the second (words: handler,
     /// dst, a, b, condition; the constant's value stands for its operand).
     case constantSelect(first: Bool)

@@ -255,4 +255,56 @@ extension Translator {
     branchTarget(target, base: at)
     return true
   }
+
+  /// An `i32.add` whose result `local.set`/`local.tee` just redirected into a local,
+  /// fused with the instruction before it when that is a scalar store (`p[0] = v;
+  /// p += k`, or the next element's address computed into a local:
+  /// StoreStepHandlers.swift) or another `i32.add` (several induction variables
+  /// stepped in a row: AddPairHandlers.swift). Only once the add writes a local: an
+  /// add into a temporary may still become an address of the fused loads and
+  /// stores. A loop step fused here is no longer there for the back-edge to fuse
+  /// with; the count of handlers is the same either way (pair, compare+branch
+  /// against first, step+compare+branch).
+  mutating func fuseAddIntoLocal() {
+    guard let add = code.last, case .binary(.i32Add, let immediate) = add.shape,
+      let before = code.beforeLast
+    else { return }
+    let handler: Handler
+    switch before.shape {
+    case .store(let width, let constant):
+      guard
+        let fused = StoreStepHandlers.handler(
+          width: width, constant: constant, immediate: immediate)
+      else { return }
+      handler = fused
+    case .binary(.i32Add, let firstImmediate):
+      handler = AddPairHandlers.handler(
+        firstImmediate: firstImmediate, secondImmediate: immediate)
+    default:
+      return
+    }
+    let operands = (1...3).map { code[before.start + $0] } + (1...3).map { code[add.start + $0] }
+    code.retract(to: before.start)
+    code.emit(handler, operands)
+  }
+
+  /// The unsigned i32 load just emitted when it computed `condition` (a `br_if`'s,
+  /// popped, at `height`), directly or through an `i32.eqz` right after it: where
+  /// the load starts, its operator, the fused handler's [dst, address, k, offset]
+  /// and whether the branch is taken on zero (through the `eqz`). The load may have
+  /// written a local (`local.tee`): the fused handler still writes it.
+  func loadedCondition(_ condition: Int, at height: Int)
+    -> (start: Int, op: LoadOp, operands: [Int], ifZero: Bool)?
+  {
+    var value = condition, load = code.last, ifZero = false
+    if let eqz = producer(of: condition, at: height), case .eqz(is64: false) = eqz.shape {
+      value = code[eqz.start + 2]
+      load = code.beforeLast
+      ifZero = true
+    }
+    guard let load, let word = load.resultWord, code[word] == value,
+      case .load(let op, let address, let k, let offset) = load.shape
+    else { return nil }
+    return (load.start, op, [value, address, k, offset], ifZero)
+  }
 }

@@ -142,6 +142,16 @@ extension Translator {
         branchTarget(target, base: at)
         return
       }
+      if let loaded = loadedCondition(condition, at: stack.count),
+        let handler = LoadBranchHandlers.handler(loaded.op, ifZero: loaded.ifZero, loop: isLoop)
+      {
+        // `load; (eqz;) br_if` → one handler: load, then branch on the value.
+        code.retract(to: loaded.start)
+        let at = code.count
+        code.emit(handler, loaded.operands)
+        branchTarget(target, base: at)
+        return
+      }
       if let eqz = producer(of: condition, at: stack.count), case .eqz(let is64) = eqz.shape {
         // `eqz; br_if` → branch when the operand is zero.
         let a = code[eqz.start + 2]
@@ -416,6 +426,7 @@ extension Translator {
       // (`i += k; local.tee i; i != n; br_if`), and no peephole takes a value from
       // it any more, as its result is no temporary now.
       code[word] = local
+      fuseAddIntoLocal()
     } else if value != local {
       if stride == 1, let previous = code.last, case .copy = previous.shape {
         // Two moves in a row become one handler (no label can sit between them).
