@@ -61,9 +61,8 @@ private func runModule(_ bytes: [UInt8]) {
       guard let table = try? store.table(type) else { return }
       linker.define(module: entry.module, name: entry.name, .table(table))
     case .global(let type):
-      linker.define(
-        module: entry.module, name: entry.name,
-        .global(store.global(type, value: zeroValue(type.valueType))))
+      guard let global = try? store.global(type, value: zeroValue(type.valueType)) else { return }
+      linker.define(module: entry.module, name: entry.name, .global(global))
     case .tag(let type):
       guard let signature = module.module.functionType(at: type.typeIndex) else { return }
       linker.define(

@@ -90,8 +90,8 @@ extension StoreRuntime {
   /// values do not fit: wrong store, wrong count or types).
   func makeException(_ exception: WasmException) -> ExceptionPointer? {
     let tag = exception.tag.instance
-    guard exception.tag.runtime === self, exception.values.count == tag.type.parameters.count,
-      zip(exception.values, tag.type.parameters).allSatisfy({ $0.hasType($1) })
+    guard exception.tag.runtime === self,
+      admits(exception.values, as: types.storeFunctionType(tag.state.pointee.typeID).parameters)
     else { return nil }
     let object = ExceptionHeader.allocate(tag: tag.state)
     let payload = ExceptionHeader.payload(object)

@@ -60,17 +60,21 @@ public struct Function {
 
   /// A reference to this function, to pass as a `funcref` value.
   public var reference: FunctionReference {
-    FunctionReference(storeIndex: instance.entry.pointee.storeIndex)
+    FunctionReference(storeIndex: instance.entry.pointee.storeIndex, storeSerial: runtime.serial)
   }
 
   /// Calls the function. Throws a `Trap` if the guest traps, or if the arguments
-  /// do not match the function's parameter types (kind `.hostError`).
+  /// do not match the function's parameter types (kind `.hostError`): a reference
+  /// must also be of this function's store, not released, and of the parameter's
+  /// concrete type.
   @discardableResult
   public func call(_ arguments: [Value]) throws(Trap) -> [Value] {
     let params = instance.type.parameters
-    guard arguments.count == params.count, zip(arguments, params).allSatisfy({ $0.hasType($1) })
-    else {
-      throw Trap(.hostError, hostError: "arguments do not match the function type \(params)")
+    let storeForm = runtime.types.storeFunctionType(instance.entry.pointee.typeID).parameters
+    guard runtime.admits(arguments, as: storeForm) else {
+      throw Trap(
+        .hostError,
+        hostError: "arguments do not match the function type \(params) (or are of another store)")
     }
     return try runtime.invoke(instance, arguments)
   }
@@ -102,10 +106,12 @@ public struct Table {
       instance.state.pointee.elements[index], as: .ref(instance.type.elementType))
   }
 
-  /// Sets the element at `index`; false when out of bounds or of the wrong type.
+  /// Sets the element at `index`; false when out of bounds, of the wrong type or of
+  /// another store.
   @discardableResult
   public func set(_ index: Int, _ value: Value) -> Bool {
-    guard index >= 0, index < count, value.hasType(.ref(instance.type.elementType)) else {
+    guard index >= 0, index < count, runtime.admits(value, as: .ref(instance.type.elementType))
+    else {
       return false
     }
     instance.state.pointee.elements[index] = runtime.encode(value)
@@ -130,10 +136,11 @@ public struct Global {
 
   public var value: Value { runtime.load(from: instance.cell, as: instance.type.valueType) }
 
-  /// Sets a mutable global; false when constant or of the wrong type.
+  /// Sets a mutable global; false when constant, of the wrong type or of another store.
   @discardableResult
   public func set(_ value: Value) -> Bool {
-    guard instance.type.mutability == .variable, value.hasType(instance.type.valueType) else {
+    guard instance.type.mutability == .variable, runtime.admits(value, as: instance.type.valueType)
+    else {
       return false
     }
     runtime.store(value, to: instance.cell)

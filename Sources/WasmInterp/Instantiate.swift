@@ -340,6 +340,9 @@ public enum InstantiationError: Error, CustomStringConvertible {
   case resourceLimit(String)
   /// The module uses something this interpreter does not run (SIMD).
   case unsupported(String)
+  /// A value the host gave for a new table or global does not have its type, or
+  /// belongs to another store.
+  case invalidValue(String)
 
   public var description: String {
     switch self {
@@ -348,6 +351,7 @@ public enum InstantiationError: Error, CustomStringConvertible {
     case .trap(let t): return t.description
     case .resourceLimit(let s): return "resource limit: \(s)"
     case .unsupported(let s): return "unsupported: \(s)"
+    case .invalidValue(let s): return "invalid value: \(s)"
     }
   }
 }

@@ -161,9 +161,7 @@ extension StoreRuntime {
       c.pointee.hostError = "\(error)"
       return .trap(.hostError)
     }
-    guard results.count == type.results.count,
-      zip(results, type.results).allSatisfy({ $0.hasType($1) })
-    else {
+    guard admits(results, as: types.storeFunctionType(function.entry.pointee.typeID).results) else {
       c.pointee.hostError = "host function returned values of the wrong type"
       return .trap(.hostError)
     }

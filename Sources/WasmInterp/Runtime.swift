@@ -143,8 +143,15 @@ nonisolated(unsafe) let haltCode: UnsafePointer<Int> = {
   return UnsafePointer(p)
 }()
 
+/// Source of `StoreRuntime.serial`: a number no other store of the process has had.
+private let storeSerials = Atomic<UInt64>(0)
+
 final class StoreRuntime {
   let configuration: InterpreterConfiguration
+  /// Names this store in the values it hands out (`FunctionReference`), so that a
+  /// value from another store, even one freed since, is refused rather than read
+  /// as one of this store's.
+  let serial = storeSerials.add(1, ordering: .relaxed).newValue
   var functions: [FunctionInstance] = []
   var instances: [InstanceRuntime] = []
   var types = TypeRegistry()
@@ -241,6 +248,36 @@ final class StoreRuntime {
 
   // MARK: References
 
+  /// Whether `value`, from the host, may go into a slot of `type` (store form): it has
+  /// the type (`Value.hasType`), a reference belongs to this store and was not
+  /// released, and a non-null reference of a concrete type is of that type or a
+  /// subtype. Every value the host hands in passes here before it is encoded: code
+  /// trusts the validated types, so a struct of another type read as `$t`, or a
+  /// function of another signature called through `call_ref`, would read past the
+  /// object or the frame.
+  func admits(_ value: Value, as type: ValueType) -> Bool {
+    guard value.hasType(type) else { return false }
+    switch value {
+    case .funcRef(let r?):
+      guard r.storeSerial == serial, r.storeIndex >= 0, r.storeIndex < functions.count else {
+        return false
+      }
+    case .anyRef(let a?):
+      if let handle = a.handle, handle.runtime !== self || handle.isReleased { return false }
+    case .exnRef(let x?):
+      guard x.runtime === self else { return false }
+    default:
+      return true  // numbers, vectors, host values and nulls: `hasType` said it all
+    }
+    guard case .ref(let r) = type, case .concrete(let id) = r.heapType else { return true }
+    return referenceMatches(encode(value), target: Int(id))
+  }
+
+  /// Whether each value may go into a slot of the type beside it (`admits`).
+  func admits(_ values: [Value], as types: [ValueType]) -> Bool {
+    values.count == types.count && zip(values, types).allSatisfy { admits($0, as: $1) }
+  }
+
   func encode(_ value: Value) -> UInt64 {
     switch value {
     case .i32(let v): return UInt64(v)
@@ -295,7 +332,8 @@ final class StoreRuntime {
         else { return .funcRef(nil) }
         // A concrete reference type may be a struct or array type.
         if GCHeader.isObject(cell) { return .anyRef(hostReference(cell)) }
-        return .funcRef(FunctionReference(storeIndex: entry.pointee.storeIndex))
+        return .funcRef(
+          FunctionReference(storeIndex: entry.pointee.storeIndex, storeSerial: serial))
       case .extern, .any:
         if cell == 0 {
           return Value.Kind(r.heapType) == .extern ? .externRef(nil) : .anyRef(nil)

@@ -71,8 +71,12 @@ public final class Store {
     return Memory(store: self, instance: MemoryInstance(state: state, type: type))
   }
 
-  /// A new table that guests can import, filled with `initial`.
+  /// A new table that guests can import, filled with `initial` (which must have the
+  /// element type and belong to this store).
   public func table(_ type: TableType, initial: Value? = nil) throws(InstantiationError) -> Table {
+    if let initial, !runtime.admits(initial, as: .ref(type.elementType)) {
+      throw .invalidValue("\(initial) is not a \(type.elementType) of this store")
+    }
     let maxCount = min(
       Int(clamping: type.limits.max ?? UInt64(UInt32.max)), runtime.configuration.maxTableElements)
     let count = Int(clamping: type.limits.min)
@@ -85,9 +89,13 @@ public final class Store {
     return Table(store: self, instance: TableInstance(state: state, type: type))
   }
 
-  /// A new global that guests can import.
-  public func global(_ type: GlobalType, value: Value) -> Global {
-    Global(
+  /// A new global that guests can import; `value` must have the type and belong to
+  /// this store.
+  public func global(_ type: GlobalType, value: Value) throws(InstantiationError) -> Global {
+    guard runtime.admits(value, as: type.valueType) else {
+      throw .invalidValue("\(value) is not a \(type.valueType) of this store")
+    }
+    return Global(
       store: self,
       instance: GlobalInstance(type: type, value: runtime.encode(value), high: value.v128High))
   }

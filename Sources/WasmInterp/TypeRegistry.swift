@@ -18,6 +18,9 @@ struct TypeRegistry {
   /// Id 0 is no type.
   private(set) var functionTypes: [FunctionType] = [FunctionType(parameters: [], results: [])]
   private(set) var supertypes: [Int] = [0]
+  /// Function type of each id in store form (a struct or array id: no parameters,
+  /// no results): what values from the host are checked against.
+  private(set) var storeFunctionTypes: [FunctionType] = [FunctionType(parameters: [], results: [])]
   /// What each id defines (function, struct or array).
   private(set) var kinds: [Kind] = [.function]
   /// The fields of each struct id, the element of each array id (one field), none
@@ -47,8 +50,9 @@ struct TypeRegistry {
         groups[shape] = first
         for member in index..<end {
           ids[member] = first + (member - index)
-          functionTypes.append(
-            types[member].functionType ?? FunctionType(parameters: [], results: []))
+          let type = types[member].functionType ?? FunctionType(parameters: [], results: [])
+          functionTypes.append(type)
+          storeFunctionTypes.append(type)
           supertypes.append(0)
           fieldTypes.append([])
           switch types[member].composite {
@@ -60,7 +64,10 @@ struct TypeRegistry {
         for member in index..<end {
           // In store form, now that every id of the group is known.
           switch types[member].composite {
-          case .function: break
+          case .function(let type):
+            storeFunctionTypes[first + (member - index)] = FunctionType(
+              parameters: type.parameters.map { Self.storeForm($0, ids) },
+              results: type.results.map { Self.storeForm($0, ids) })
           case .struct(let fields):
             fieldTypes[first + (member - index)] = fields.map { Self.storeForm($0, ids) }
           case .array(let element):
@@ -86,10 +93,21 @@ struct TypeRegistry {
     let id = functionTypes.count
     groups[shape] = id
     functionTypes.append(type)
+    // No module to resolve a concrete reference against: id 0, which nothing has.
+    storeFunctionTypes.append(
+      FunctionType(
+        parameters: type.parameters.map { Self.storeForm($0, []) },
+        results: type.results.map { Self.storeForm($0, []) }))
     supertypes.append(0)
     kinds.append(.function)
     fieldTypes.append([])
     return id
+  }
+
+  /// The store-form function type of `id` (no parameters or results for an unknown id).
+  func storeFunctionType(_ id: Int) -> FunctionType {
+    id > 0 && id < storeFunctionTypes.count
+      ? storeFunctionTypes[id] : FunctionType(parameters: [], results: [])
   }
 
   /// Whether id `a` is id `b` or declares it as a supertype, transitively.

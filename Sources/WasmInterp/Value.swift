@@ -47,8 +47,8 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
 
   /// Whether the value has type `type`, as far as it can tell without a store: a
   /// reference of the right hierarchy (function, external, exception), non-null when
-  /// the type says so. A function reference's exact type (`(ref $t)`) is checked by
-  /// the store when the value enters a function or global.
+  /// the type says so. A reference's concrete type (`(ref $t)`) and its store are
+  /// checked by the store when the value enters a call, table, global or exception.
   public func hasType(_ type: ValueType) -> Bool {
     switch (self, type) {
     case (.i32, .i32), (.i64, .i64), (.f32, .f32), (.f64, .f64): return true
@@ -104,10 +104,12 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
   }
 }
 
-/// An opaque reference to a function of a store.
+/// An opaque reference to a function of a store. Another store refuses it.
 public struct FunctionReference: Hashable, Sendable {
   /// The function's index in its store (stable for the store's lifetime).
   public let storeIndex: Int
+  /// Which store (`StoreRuntime.serial`).
+  let storeSerial: UInt64
 }
 
 extension Value {

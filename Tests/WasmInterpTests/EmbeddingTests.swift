@@ -97,13 +97,21 @@ import WasmInterp
 
 @Test func globalsAreReadableAndWritable() throws {
   let store = Store()
-  let g = store.global(GlobalType(mutability: .variable, valueType: .i64), value: .i64(5))
+  let g = try store.global(GlobalType(mutability: .variable, valueType: .i64), value: .i64(5))
   #expect(g.value == .i64(5))
   #expect(g.set(.i64(9)))
   #expect(!g.set(.i32(1)))
   #expect(g.value == .i64(9))
-  let c = store.global(GlobalType(mutability: .constant, valueType: .i32), value: .i32(1))
+  let c = try store.global(GlobalType(mutability: .constant, valueType: .i32), value: .i32(1))
   #expect(!c.set(.i32(2)))
+  // A value of another type is refused, not encoded as the global's.
+  #expect(throws: InstantiationError.self) {
+    try store.global(GlobalType(mutability: .constant, valueType: .i32), value: .i64(1))
+  }
+  #expect(throws: InstantiationError.self) {
+    try store.global(
+      GlobalType(mutability: .constant, valueType: .ref(.funcRef)), value: .i32(12345))
+  }
 }
 
 @Test func eagerAndLazyTranslationAgree() throws {
