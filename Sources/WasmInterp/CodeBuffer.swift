@@ -42,6 +42,9 @@ struct CodeBuffer {
     case scaledLoad
     /// A narrow `copy` emitted by `local.set` (words: handler, dst, src).
     case copy
+    /// `i32.add` with an immediate, then a narrow move (words: handler, dst, x, k,
+    /// to, from). It writes no result a peephole may take: the move is last.
+    case stepCopy
     /// A scalar store of `width` bytes to memory 0 with an i32 address (words:
     /// handler, address, value, offset; the value is the constant itself when
     /// `constant`).

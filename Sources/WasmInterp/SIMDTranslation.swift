@@ -56,7 +56,7 @@ extension Translator {
   mutating func emitCopy(_ dst: Int, _ src: Int, shape: CodeBuffer.Shape = .other) {
     if stride == 2 {
       emit({ copy2Op($0, $1, $2, $3, $4) }, dst, src, shape: shape)
-    } else {
+    } else if !fuseStepCopy(dst, src) {
       emit(SharedHandlers.copy, dst, src, shape: shape)
     }
   }

@@ -220,12 +220,38 @@ func i32AddImmCopyBranchLoopOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx
   return next(pc + pc[6], fp, md, ms, c)
 }
 
+/// Operands: [dst, x, k, to, from, c, v, target]: `i32AddImmCopyBranchLoopOp`, and
+/// then the loop's first instruction, `c = v` (a constant: strscan's `letter = 0` at
+/// the head of the wc loop), the target being the instruction after it. The constant
+/// is written after the budget check, as it would run after the branch. Round 6.
+func i32AddImmCopyConstBranchLoopOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  fp[pc[1]] = cell(u32(fp[pc[2]]) &+ UInt32(truncatingIfNeeded: pc[3]))
+  fp[pc[4]] = fp[pc[5]]
+  if let kind = budgetExceeded(c) { return .trap(kind) }
+  fp[pc[6]] = UInt64(truncatingIfNeeded: pc[7])
+  return next(pc + pc[8], fp, md, ms, c)
+}
+
+/// Operands: [dst, x, k, to, from]: `dst = x + k` (i32, wrapping), then the move
+/// `to = from` (which may read the new `dst`): a step followed by a move, as
+/// `p += 4; local.tee q; local.set p` or a call's argument copied into place right
+/// after a step (qsort's partition loops). Round 6 (`shape2`).
+func i32AddImmCopyOp(_ pc: PC, _ fp: FP, _ md: MD, _ ms: Int, _ c: Ctx) -> Exit {
+  fp[pc[1]] = cell(u32(fp[pc[2]]) &+ UInt32(truncatingIfNeeded: pc[3]))
+  fp[pc[4]] = fp[pc[5]]
+  return next(pc + 6, fp, md, ms, c)
+}
+
 /// One closure per handler, so that every site shares its code and tests can find it.
 enum MoveBranchHandlers {
   static let copyBranch: Handler = { copyBranchOp($0, $1, $2, $3, $4) }
   static let copyBranchLoop: Handler = { copyBranchLoopOp($0, $1, $2, $3, $4) }
   static let i32AddImmCopyBranchLoop: Handler = {
     i32AddImmCopyBranchLoopOp($0, $1, $2, $3, $4)
+  }
+  static let i32AddImmCopy: Handler = { i32AddImmCopyOp($0, $1, $2, $3, $4) }
+  static let i32AddImmCopyConstBranchLoop: Handler = {
+    i32AddImmCopyConstBranchLoopOp($0, $1, $2, $3, $4)
   }
 }
 

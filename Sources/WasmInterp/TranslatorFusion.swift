@@ -244,13 +244,32 @@ extension Translator {
   /// with one handler doing both, then the back-edge. Returns whether it did; the
   /// caller emits the branch otherwise.
   mutating func fuseStepMoveBackEdge(to target: Int) -> Bool {
-    guard controls[target].kind == .loop, let move = code.last, case .copy = move.shape,
-      let step = code.beforeLast, case .binary(.i32Add, immediate: true) = step.shape
-    else { return false }
-    let to = code[move.start + 1], from = code[move.start + 2]
-    let dst = code[step.start + 1], x = code[step.start + 2], k = code[step.start + 3]
-    code.retract(to: step.start)
+    guard controls[target].kind == .loop, let last = code.last else { return false }
+    let dst: Int, x: Int, k: Int, to: Int, from: Int
+    if case .stepCopy = last.shape {
+      // Round 6: the step and the move are already one handler (`fuseStepCopy`).
+      (dst, x, k) = (code[last.start + 1], code[last.start + 2], code[last.start + 3])
+      (to, from) = (code[last.start + 4], code[last.start + 5])
+      code.retract(to: last.start)
+    } else {
+      guard case .copy = last.shape, let step = code.beforeLast,
+        case .binary(.i32Add, immediate: true) = step.shape
+      else { return false }
+      (to, from) = (code[last.start + 1], code[last.start + 2])
+      (dst, x, k) = (code[step.start + 1], code[step.start + 2], code[step.start + 3])
+      code.retract(to: step.start)
+    }
     let at = code.count
+    let head = controls[target].start
+    if code.count >= head + 3, code[head] == word(SharedHandlers.constant) {
+      // Round 6: the loop starts with a constant (`[handler, dst, value]`, complete
+      // as the body goes on past it): the back-edge writes it too and branches past it.
+      emit(
+        MoveBranchHandlers.i32AddImmCopyConstBranchLoop, dst, x, k, to, from, code[head + 1],
+        code[head + 2])
+      code.append(head + 3 - at)
+      return true
+    }
     emit(MoveBranchHandlers.i32AddImmCopyBranchLoop, dst, x, k, to, from)
     branchTarget(target, base: at)
     return true
@@ -262,12 +281,13 @@ extension Translator {
   /// StoreStepHandlers.swift) or another `i32.add` (several induction variables
   /// stepped in a row: AddPairHandlers.swift). Only once the add writes a local: an
   /// add into a temporary may still become an address of the fused loads and
-  /// stores. A loop step fused here is no longer there for the back-edge to fuse
-  /// with; the count of handlers is the same either way (pair, compare+branch
-  /// against first, step+compare+branch).
-  mutating func fuseAddIntoLocal() {
+  /// stores. A step `x += k` kept on the stack by `local.tee` is left alone: the
+  /// value is about to be tested, and the stepped back-edge or `i32AddImmBrIf` take
+  /// the step with the test (as many handlers as a pair and a plain test).
+  mutating func fuseAddIntoLocal(teed: Bool) {
     guard let add = code.last, case .binary(.i32Add, let immediate) = add.shape,
-      let before = code.beforeLast
+      let before = code.beforeLast,
+      !(teed && immediate && code[add.start + 1] == code[add.start + 2])
     else { return }
     let handler: Handler
     switch before.shape {
@@ -288,23 +308,57 @@ extension Translator {
     code.emit(handler, operands)
   }
 
-  /// The unsigned i32 load just emitted when it computed `condition` (a `br_if`'s,
-  /// popped, at `height`), directly or through an `i32.eqz` right after it: where
-  /// the load starts, its operator, the fused handler's [dst, address, k, offset]
-  /// and whether the branch is taken on zero (through the `eqz`). The load may have
-  /// written a local (`local.tee`): the fused handler still writes it.
-  func loadedCondition(_ condition: Int, at height: Int)
-    -> (start: Int, op: LoadOp, operands: [Int], ifZero: Bool)?
-  {
-    var value = condition, load = code.last, ifZero = false
-    if let eqz = producer(of: condition, at: height), case .eqz(is64: false) = eqz.shape {
-      value = code[eqz.start + 2]
-      load = code.beforeLast
-      ifZero = true
+  // MARK: Round 6 (`shape2`): a step then a move; a branch on a value just computed
+
+  /// `x += k` (i32) just emitted, then a narrow move `to = from` (qsort's
+  /// `p += 4; local.tee q; local.set p`, or a call's argument copied into place
+  /// after a step): one handler doing both, in that order. The step keeps no
+  /// record a peephole may take its result from (the move is last). Returns whether
+  /// it did; the caller emits the move otherwise.
+  mutating func fuseStepCopy(_ to: Int, _ from: Int) -> Bool {
+    guard stride == 1, let step = code.last, case .binary(.i32Add, immediate: true) = step.shape
+    else { return false }
+    let dst = code[step.start + 1], x = code[step.start + 2], k = code[step.start + 3]
+    code.retract(to: step.start)
+    emit(MoveBranchHandlers.i32AddImmCopy, dst, x, k, to, from, shape: .stepCopy)
+    return true
+  }
+
+  /// `br_if` (needing no moves) on `condition` when the instruction just emitted
+  /// computed it: `x += k` (`n--; if (n) continue`, libc's byte loops), or an
+  /// unsigned i32 load (`p = p->next; if (p)`), or `eqz` of such a load
+  /// (`if (!p) break`). Emits the fused handler and its target; returns whether it did.
+  mutating func fuseValueBranch(condition: Int, to target: Int) -> Bool {
+    guard let last = code.last else { return false }
+    let isLoop = controls[target].kind == .loop
+    let start: Int, handler: Handler, operands: [Int]
+    switch last.shape {
+    case .binary(.i32Add, immediate: true) where code[last.start + 1] == condition:
+      start = last.start
+      handler = isLoop ? ValueBranchHandlers.i32AddImmBrIfLoop : ValueBranchHandlers.i32AddImmBrIf
+      operands = (1...3).map { code[last.start + $0] }
+    case .load(let op, let address, let k, let offset):
+      guard let word = last.resultWord, code[word] == condition,
+        let fused = loadBrIfHandler(op, zero: false, loop: isLoop)
+      else { return false }
+      (start, handler, operands) = (last.start, fused, [condition, address, k, offset])
+    case .eqz(is64: false):
+      // The `eqz` result must be the popped condition's own temporary (no
+      // `local.tee` of it): the fused handler does not write it.
+      let operand = code[last.start + 2]
+      guard producer(of: condition, at: stack.count) != nil, let load = code.beforeLast,
+        case .load(let op, let address, let k, let offset) = load.shape,
+        let loaded = load.resultWord, code[loaded] == operand,
+        let fused = loadBrIfHandler(op, zero: true, loop: isLoop)
+      else { return false }
+      (start, handler, operands) = (load.start, fused, [operand, address, k, offset])
+    default:
+      return false
     }
-    guard let load, let word = load.resultWord, code[word] == value,
-      case .load(let op, let address, let k, let offset) = load.shape
-    else { return nil }
-    return (load.start, op, [value, address, k, offset], ifZero)
+    code.retract(to: start)
+    let at = code.count
+    code.emit(handler, operands)
+    branchTarget(target, base: at)
+    return true
   }
 }

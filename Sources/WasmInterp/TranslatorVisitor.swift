@@ -122,6 +122,7 @@ extension Translator {
     guard stack.count >= n else { throw .invalid("type mismatch", at: instructionOffset) }
     for k in 0..<n where stack[stack.count - n + k] != tempSlot(c.height + k) { needsMove = true }
     if !needsMove {
+      if fuseValueBranch(condition: condition, to: target) { return }
       let isLoop = c.kind == .loop
       let compare = comparison(producing: condition, at: stack.count)
       if isLoop, let compare, let fused = steppedBackEdge(code.beforeLast, compare) {
@@ -139,16 +140,6 @@ extension Translator {
         code.retract(to: compare.record.start)
         let at = code.count
         emit(isLoop ? loop : plain, a, b)
-        branchTarget(target, base: at)
-        return
-      }
-      if let loaded = loadedCondition(condition, at: stack.count),
-        let handler = LoadBranchHandlers.handler(loaded.op, ifZero: loaded.ifZero, loop: isLoop)
-      {
-        // `load; (eqz;) br_if` → one handler: load, then branch on the value.
-        code.retract(to: loaded.start)
-        let at = code.count
-        code.emit(handler, loaded.operands)
         branchTarget(target, base: at)
         return
       }
@@ -407,6 +398,11 @@ extension Translator {
   }
 
   mutating func visitLocalSet(_ index: UInt32) throws(WasmError) {
+    try setLocal(index, teed: false)
+  }
+
+  /// `local.set`, or the set of `local.tee` (`teed`: its value stays on the stack).
+  mutating func setLocal(_ index: UInt32, teed: Bool) throws(WasmError) {
     guard Int(index) < localCount else { throw .invalid("unknown local", at: instructionOffset) }
     let local = stride * Int(index)
     if anyKnownZero, knownZero[Int(index)], let top = stack.last,
@@ -426,7 +422,7 @@ extension Translator {
       // (`i += k; local.tee i; i != n; br_if`), and no peephole takes a value from
       // it any more, as its result is no temporary now.
       code[word] = local
-      fuseAddIntoLocal()
+      fuseAddIntoLocal(teed: teed)
     } else if value != local {
       if stride == 1, let previous = code.last, case .copy = previous.shape {
         // Two moves in a row become one handler (no label can sit between them).
@@ -440,7 +436,7 @@ extension Translator {
   }
 
   mutating func visitLocalTee(_ index: UInt32) throws(WasmError) {
-    try visitLocalSet(index)
+    try setLocal(index, teed: true)
     try visitLocalGet(index)
   }
 

@@ -110,12 +110,15 @@ private let i32Add: [UInt8] = [0x6A], i32Eq: [UInt8] = [0x46], i32Eqz: [UInt8] =
   // Loads at 65530 + 0...5 are in bounds; the seventh, at 65536, traps after six
   // fused back-edges and its own store of 6.
   #expect(try memory.read(at: 0, count: 4) == [6, 0, 0, 0])
-  #expect(try holds(trap, fused))
+  // Round 6: this loop starts with a constant (the store's address), so its back-edge
+  // is the variant that writes it too (`i32AddImmCopyConstBranchLoop`).
+  #expect(try holds(trap, MoveBranchHandlers.i32AddImmCopyConstBranchLoop))
 
   let fwd = try #require(instance.function("forward"))
   #expect(try fwd.call(.i32(0xFFFF_FFFD), .i32(0), .i32(0)) == [.i32(2)])
   #expect(try !holds(fwd, fused))
-  #expect(try holds(fwd, MoveBranchHandlers.copyBranch))
+  // Round 6: the step and the move are one handler (`i32AddImmCopy`) before the `br`.
+  #expect(try holds(fwd, MoveBranchHandlers.i32AddImmCopy))
   let local = try #require(instance.function("byLocal"))
   #expect(try local.call(.i32(1), .i32(13), .i32(3)) == [.i32(13)])
   #expect(try !holds(local, fused))

@@ -292,8 +292,8 @@ private let addPairs = """
       i32.add
       local.set $s
       local.get $s)
-    ;; A counted loop whose step is fused with the add before it: the back-edge is
-    ;; then a compare-and-branch. Sums k = 1, 2, ... into s until k == n.
+    ;; A counted loop: the add before the teed step is not paired with it, the step
+    ;; stays with the back-edge. Sums k = 1, 2, ... into s until k == n.
     (func (export "sum") (param $n i32) (result i32) (local $s i32) (local $k i32)
       (loop $l
         local.get $s
@@ -366,7 +366,12 @@ private let addPairs = """
 
   let sum = try #require(instance.function("sum"))
   #expect(try sum.call(.i32(100)) == [.i32(4950 + 100)])
-  #expect(try holds(sum, AddPairHandlers.addAddImm))
+  // The teed step `k += 1` is left to the stepped back-edge: no pair.
+  #expect(try !holdsAnyAddPair(sum))
+  let stepped = try #require(
+    stepThenBranchLoopHandler(
+      step: .i32Add, stepImmediate: true, compare: .i32Ne, boundImmediate: false))
+  #expect(try holds(sum, stepped))
   // The loop still counts fuel at its back-edge (n = 0 never ends: k wraps first).
   store.fuel = 10_000
   #expect { try sum.call(.i32(0)) } throws: { trapKind($0) == .outOfFuel }
