@@ -45,6 +45,10 @@ struct CodeBuffer {
     /// `i32.add` with an immediate, then a narrow move (words: handler, dst, x, k,
     /// to, from). It writes no result a peephole may take: the move is last.
     case stepCopy
+    /// A scalar store of `width` bytes to memory 0 with an i32 address (words:
+    /// handler, address, value, offset; the value is the constant itself when
+    /// `constant`).
+    case store(width: Int, constant: Bool)
     /// `select` with a constant operand, the first or the second (words: handler,
     /// dst, a, b, condition; the constant's value stands for its operand).
     case constantSelect(first: Bool)

@@ -275,6 +275,39 @@ extension Translator {
     return true
   }
 
+  /// An `i32.add` whose result `local.set`/`local.tee` just redirected into a local,
+  /// fused with the instruction before it when that is a scalar store (`p[0] = v;
+  /// p += k`, or the next element's address computed into a local:
+  /// StoreStepHandlers.swift) or another `i32.add` (several induction variables
+  /// stepped in a row: AddPairHandlers.swift). Only once the add writes a local: an
+  /// add into a temporary may still become an address of the fused loads and
+  /// stores. A step `x += k` kept on the stack by `local.tee` is left alone: the
+  /// value is about to be tested, and the stepped back-edge or `i32AddImmBrIf` take
+  /// the step with the test (as many handlers as a pair and a plain test).
+  mutating func fuseAddIntoLocal(teed: Bool) {
+    guard let add = code.last, case .binary(.i32Add, let immediate) = add.shape,
+      let before = code.beforeLast,
+      !(teed && immediate && code[add.start + 1] == code[add.start + 2])
+    else { return }
+    let handler: Handler
+    switch before.shape {
+    case .store(let width, let constant):
+      guard
+        let fused = StoreStepHandlers.handler(
+          width: width, constant: constant, immediate: immediate)
+      else { return }
+      handler = fused
+    case .binary(.i32Add, let firstImmediate):
+      handler = AddPairHandlers.handler(
+        firstImmediate: firstImmediate, secondImmediate: immediate)
+    default:
+      return
+    }
+    let operands = (1...3).map { code[before.start + $0] } + (1...3).map { code[add.start + $0] }
+    code.retract(to: before.start)
+    code.emit(handler, operands)
+  }
+
   // MARK: Round 6 (`shape2`): a step then a move; a branch on a value just computed
 
   /// `x += k` (i32) just emitted, then a narrow move `to = from` (qsort's

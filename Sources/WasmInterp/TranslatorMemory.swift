@@ -91,7 +91,7 @@ extension Translator {
     {
       // `address; const k; store` → the constant is an operand of the store.
       code.retract(to: k.start)
-      emit(fused, address, constant, offset)
+      emit(fused, address, constant, offset, shape: .store(width: op.width, constant: true))
       return
     }
     // The value emitted nothing after the address's `i32.add` (a `local.get`), so
@@ -102,7 +102,7 @@ extension Translator {
       emit(fused, x, value, k, offset)
       return
     }
-    emit(handler, address, value, offset)
+    emit(handler, address, value, offset, shape: .store(width: op.width, constant: false))
   }
 
   mutating func visitMemoryLane(_ op: MemoryLaneOp, _ memarg: MemArg, lane: UInt8) throws(WasmError)

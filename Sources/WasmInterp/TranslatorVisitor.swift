@@ -398,6 +398,11 @@ extension Translator {
   }
 
   mutating func visitLocalSet(_ index: UInt32) throws(WasmError) {
+    try setLocal(index, teed: false)
+  }
+
+  /// `local.set`, or the set of `local.tee` (`teed`: its value stays on the stack).
+  mutating func setLocal(_ index: UInt32, teed: Bool) throws(WasmError) {
     guard Int(index) < localCount else { throw .invalid("unknown local", at: instructionOffset) }
     let local = stride * Int(index)
     if anyKnownZero, knownZero[Int(index)], let top = stack.last,
@@ -417,6 +422,7 @@ extension Translator {
       // (`i += k; local.tee i; i != n; br_if`), and no peephole takes a value from
       // it any more, as its result is no temporary now.
       code[word] = local
+      fuseAddIntoLocal(teed: teed)
     } else if value != local {
       if stride == 1, let previous = code.last, case .copy = previous.shape {
         // Two moves in a row become one handler (no label can sit between them).
@@ -430,7 +436,7 @@ extension Translator {
   }
 
   mutating func visitLocalTee(_ index: UInt32) throws(WasmError) {
-    try visitLocalSet(index)
+    try setLocal(index, teed: true)
     try visitLocalGet(index)
   }
 

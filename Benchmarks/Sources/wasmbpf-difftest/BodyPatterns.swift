@@ -197,6 +197,30 @@ extension BodyGenerator {
     }
     code.memory(access.byte, access.name, alignLog2: align, offset: off)
     size += 1
+    if rng.percent(30) { pointerStep() }
+  }
+
+  /// `p = x + y` (or `+ k`) into an i32 local right after a store, as loops that
+  /// write memory step a pointer (fused with the store before it), by `local.set` or
+  /// by `local.tee` and `drop`. Loop counters are left alone.
+  func pointerStep() {
+    let targets = localsOf(.i32, includeCounters: false)
+    guard !targets.isEmpty else { return }
+    let target = rng.pick(targets)
+    let sources = localsOf(.i32)
+    code.op(0x20, "local.get", index: UInt32(rng.pick(sources)))
+    if rng.percent(50) {
+      code.i32Const(Int32(truncatingIfNeeded: rng.pick([1, 4, -1, -4, 0x7FFF_FFFF, 65536])))
+    } else {
+      code.op(0x20, "local.get", index: UInt32(rng.pick(sources)))
+    }
+    code.op(0x6A, "i32.add")
+    if rng.percent(50) {
+      code.op(0x21, "local.set", index: UInt32(target))
+    } else {
+      code.op(0x22, "local.tee", index: UInt32(target))
+      code.op(0x1A, "drop")
+    }
   }
 
   // MARK: Pairs

@@ -101,7 +101,13 @@ extension BodyGenerator {
     let relative = UInt32(labels.count - 1 - target)
     if let t = label.result { _ = expr(t, depth: 2) }
     if rng.percent(85) {
-      _ = expr(.i32, depth: 2)
+      if rng.percent(25) {
+        // A condition loaded from memory, tested directly or by `i32.eqz` (fused).
+        _ = load(.i32, depth: 2)
+        if rng.percent(50) { code.op(0x45, "i32.eqz") }
+      } else {
+        _ = expr(.i32, depth: 2)
+      }
       code.op(0x0D, "br_if", index: relative)
       if label.result != nil { code.op(0x1A, "drop") }
       return false
