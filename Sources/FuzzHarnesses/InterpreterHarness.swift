@@ -1,6 +1,8 @@
 // The interpreter on arbitrary modules: decode, validate (up front, or deferred to
 // first call), instantiate with every import stubbed, then call every exported
-// function with arguments drawn from the input, under fuel and a 200 ms deadline
+// function with arguments drawn from the input (references: any the host holds,
+// whatever the parameter's type; also stored into exported tables and globals),
+// under fuel and a 200 ms deadline
 // (the store is interrupted). A module or a call may fail only with a WasmError, an
 // InstantiationError or a Trap; a crash or a call that neither fuel nor interruption
 // stops is a finding.
@@ -80,16 +82,47 @@ private func runModule(_ bytes: [UInt8]) {
     return
   }
   var seed = hash
+  func next() -> UInt64 {
+    seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+    return seed
+  }
+  // References as a hostile embedder hands them back: every export's function, i31s,
+  // host values, nulls, and what calls returned (structs, arrays, functions of any
+  // type; some released), passed for reference parameters whatever their declared
+  // type and stored into exported tables and globals. The store must refuse what
+  // does not fit (`StoreRuntime.admits`): code trusts validated types, so a struct
+  // or function of the wrong type read as the declared one is an out-of-bounds read.
+  var pool: [Value] = [.anyRef(.i31(7)), .externRef(5), .funcRef(nil), .anyRef(nil)]
+  pool += instance.exportNames.compactMap { name in
+    instance.function(name).map { .funcRef($0.reference) }
+  }
+  func pick() -> Value { pool[Int(truncatingIfNeeded: next() >> 33) % pool.count] }
   for name in instance.exportNames {
+    if let table = instance.table(name), table.count > 0 {
+      table.set(Int(truncatingIfNeeded: next() >> 40) % table.count, pick())
+    }
+    instance.global(name)?.set(pick())
     guard let function = instance.function(name) else { continue }
     let arguments = function.type.parameters.map { type -> Value in
-      seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-      return value(of: type, bits: seed)
+      let bits = next()
+      if case .ref = type, bits & 0x300 != 0 { return pick() }
+      return value(of: type, bits: bits)
     }
     interrupt.reset()
     store.fuel = 50_000
-    _ = try? CallWatchdog.shared.run(milliseconds: 200, onExpiry: { interrupt.interrupt() }) {
+    let results = try? CallWatchdog.shared.run(
+      milliseconds: 200, onExpiry: { interrupt.interrupt() }
+    ) {
       try function.call(arguments)
+    }
+    for result in results ?? [] where pool.count < 64 {
+      switch result {
+      case .funcRef(.some), .exnRef(.some): pool.append(result)
+      case .anyRef(let reference?):
+        if next() & 7 == 0 { store.release(reference) }
+        pool.append(result)
+      default: break
+      }
     }
   }
 }
