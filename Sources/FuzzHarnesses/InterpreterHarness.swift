@@ -14,12 +14,13 @@
 
 import WasmCore
 import WasmInterp
+import WasmText
 
 extension FuzzHarness {
   static let interpreter = FuzzHarness(
     name: "interp", summary: "validate, instantiate and invoke every export with fuel",
     run: { bytes throws(FuzzFinding) in runModule(bytes) },
-    seeds: { wasmModuleSeeds() },
+    seeds: { wasmModuleSeeds() + hostBoundarySeeds() },
     maxLength: 65536)
 }
 
@@ -125,6 +126,43 @@ private func runModule(_ bytes: [UInt8]) {
       }
     }
   }
+}
+
+/// A module whose exports hand out structs and functions of several types and take
+/// them back as concrete reference types (parameters, a table, a global): a start
+/// for mutations at the host boundary, where a value of the wrong type would be read
+/// past its end (`struct.get $big 3` of a one-field struct) or called with the wrong
+/// frame (`call_ref $sig` of a function of another signature).
+private func hostBoundarySeeds() -> [(name: String, bytes: [UInt8])] {
+  let text = """
+    (module
+      (type $small (struct (field i32)))
+      (type $big (struct (field i64) (field i64) (field i64) (field i64)))
+      (type $bytes (array (mut i8)))
+      (type $sig (func (param i32) (result i32)))
+      (type $other (func (result i64)))
+      (table $t (export "a-table") 2 (ref null $sig))
+      (global $g (export "a-global") (mut (ref null $big)) (ref.null $big))
+      (func (export "b-small") (result (ref $small)) (struct.new $small (i32.const 7)))
+      (func (export "c-big") (result (ref $big))
+        (struct.new $big (i64.const 1) (i64.const 2) (i64.const 3) (i64.const 4)))
+      (func (export "d-bytes") (result (ref $bytes)) (array.new_default $bytes (i32.const 1)))
+      (func $inc (export "e-inc") (type $sig) (i32.add (local.get 0) (i32.const 1)))
+      (func (export "f-other") (type $other) (i64.const 9))
+      (func (export "g-read-big") (param (ref $big)) (result i64) (struct.get $big 3 (local.get 0)))
+      (func (export "h-read-null-big") (param (ref null $big)) (result i64)
+        (struct.get $big 3 (local.get 0)))
+      (func (export "i-last-byte") (param (ref $bytes)) (result i32)
+        (array.get_u $bytes (local.get 0) (i32.const 0)))
+      (func (export "j-call-sig") (param (ref $sig)) (result i32)
+        (call_ref $sig (i32.const 5) (local.get 0)))
+      (func (export "k-call-table") (result i32)
+        (call_ref $sig (i32.const 5) (ref.as_non_null (table.get $t (i32.const 0)))))
+      (func (export "l-read-global") (result i64) (struct.get $big 3 (ref.as_non_null (global.get $g))))
+      (elem declare func $inc))
+    """
+  guard let bytes = try? WasmText.encodeModule(text: text) else { return [] }
+  return [("host-boundary", bytes)]
 }
 
 private func zeroValue(_ type: ValueType) -> Value { value(of: type, bits: 0) }
