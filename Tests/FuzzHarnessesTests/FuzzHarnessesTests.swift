@@ -81,6 +81,13 @@ import Testing
     return (code, String(decoding: output, as: UTF8.self))
   }
 
+  /// The interpreter's corpus starts from a module made for the host boundary (its
+  /// text is encoded when the seeds are made: a typo would leave it out silently).
+  @Test func interpreterSeedsIncludeTheHostBoundaryModule() throws {
+    let harness = try #require(FuzzHarness.named("interp"))
+    #expect(harness.seeds().contains { $0.name == "host-boundary" })
+  }
+
   @Test(arguments: FuzzHarness.all.map(\.name))
   func seedsAndSavedFindingsRunClean(_ name: String) throws {
     let harness = try #require(FuzzHarness.named(name))
