@@ -180,6 +180,7 @@ if !options.modules.isEmpty {
   print(
     "modules: \(files.modules) (\(files.compared) instantiated by both, \(files.bothRejected) rejected by both), "
       + "\(files.calls) calls compared, stack-limit inconclusive \(files.stackInconclusive), "
+      + "table-growth inconclusive \(files.growInconclusive), "
       + "mismatches \(files.mismatches.count), \(clock.now - started)")
   exit(files.mismatches.isEmpty ? 0 : 1)
 }
