@@ -16,16 +16,6 @@ private let drop: [UInt8] = [0x1A]
 
 private func memarg(_ offset: UInt32) -> [UInt8] { [2] + ModuleBuilder.leb(UInt64(offset)) }
 
-/// Whether the translated body of `f` (called at least once) holds `handler` or one of
-/// its copies (HandlerReplicas.swift: a replicated handler's sites get copies).
-private func holds(_ f: Function, _ handler: Handler) throws -> Bool {
-  let code = try #require(f.instance.code)
-  let words = UnsafeBufferPointer(start: code, count: f.instance.codeCount)
-  let original = word(handler)
-  let family = replicaFamily(of: original).map { Set(replicaCopies[$0]) } ?? [original]
-  return words.contains { family.contains($0) }
-}
-
 private func isOutOfBounds(_ error: any Error) -> Bool {
   (error as? Trap)?.kind == .outOfBoundsMemoryAccess
 }

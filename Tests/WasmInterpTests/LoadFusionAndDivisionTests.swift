@@ -13,18 +13,6 @@ private func memarg(_ offset: UInt32, align: UInt8 = 0) -> [UInt8] {
   [align] + ModuleBuilder.leb(UInt64(offset))
 }
 
-/// Whether the translated body of `f` (called at least once) holds `handler` or one of
-/// its copies (HandlerReplicas.swift: a replicated handler's sites get copies).
-private func holds(_ f: Function, _ handler: Handler) throws -> Bool {
-  let code = try #require(f.instance.code)
-  let words = UnsafeBufferPointer(start: code, count: f.instance.codeCount)
-  let original = word(handler)
-  let family = replicaFamily(of: original).map { Set(replicaCopies[$0]) } ?? [original]
-  return words.contains { family.contains($0) }
-}
-
-private func trapKind(_ error: any Error) -> TrapKind? { (error as? Trap)?.kind }
-
 /// A result or the trap expected instead.
 private enum Outcome<T: Equatable> {
   case value(T)

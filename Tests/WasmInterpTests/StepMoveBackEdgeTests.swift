@@ -8,15 +8,6 @@ import WasmCore
 
 @testable import WasmInterp
 
-/// Whether the translated body of `f` (called at least once) holds `handler`.
-private func holds(_ f: Function, _ handler: Handler) throws -> Bool {
-  let code = try #require(f.instance.code)
-  let words = UnsafeBufferPointer(start: code, count: f.instance.codeCount)
-  return words.contains(word(handler))
-}
-
-private func trapKind(_ error: any Error) -> TrapKind? { (error as? Trap)?.kind }
-
 private let fused = MoveBranchHandlers.i32AddImmCopyBranchLoop
 private let block: [UInt8] = [0x02, 0x40], loop: [UInt8] = [0x03, 0x40], end: [UInt8] = [0x0B]
 private let brIf: [UInt8] = [0x0D], br: [UInt8] = [0x0C]

@@ -9,13 +9,6 @@ import WasmCore
 
 @testable import WasmInterp
 
-/// Whether the translated body of `f` (called at least once) holds `handler`.
-private func holds(_ f: Function, _ handler: Handler) throws -> Bool {
-  let code = try #require(f.instance.code)
-  let words = UnsafeBufferPointer(start: code, count: f.instance.codeCount)
-  return words.contains(word(handler))
-}
-
 /// Whether the translated body of `f` holds any of the store-then-add handlers.
 private func holdsAnyStoreStep(_ f: Function) throws -> Bool {
   for width in [1, 2, 4, 8] {
@@ -29,8 +22,6 @@ private func holdsAnyStoreStep(_ f: Function) throws -> Bool {
   }
   return false
 }
-
-private func trapKind(_ error: any Error) -> TrapKind? { (error as? Trap)?.kind }
 
 private let module = """
   (module

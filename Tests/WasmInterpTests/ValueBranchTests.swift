@@ -11,15 +11,6 @@ import WasmCore
 
 @testable import WasmInterp
 
-/// Whether the translated body of `f` (called at least once) holds `handler`.
-private func holds(_ f: Function, _ handler: Handler) throws -> Bool {
-  let code = try #require(f.instance.code)
-  let words = UnsafeBufferPointer(start: code, count: f.instance.codeCount)
-  return words.contains(word(handler))
-}
-
-private func trapKind(_ error: any Error) -> TrapKind? { (error as? Trap)?.kind }
-
 private typealias H = ValueBranchHandlers
 private let allValueBranches: [Handler] = [
   H.i32AddImmBrIf, H.i32AddImmBrIfLoop, H.i32LoadBrIf, H.i32LoadBrIfLoop, H.i32LoadBrIfZero,
