@@ -92,6 +92,24 @@ import Testing
     }
   }
 
+  /// The last body of every chunk of the second half is invalid, late in its code:
+  /// by then every worker is running (a thread takes a while to start), and each
+  /// fails at about the same time. Each keeps its error to itself until it is
+  /// joined; a shared list behind Synchronization's `Mutex` was reported as a race by
+  /// ThreadSanitizer (`Scripts/sanitize.sh thread`), which does not see that lock.
+  @Test func workersFailingAtOnceReportTheLowestBody() throws {
+    let chunk = FunctionValidator.chunkSize
+    let invalid = Dictionary(
+      uniqueKeysWithValues: stride(from: Self.bodyCount / 2 + chunk - 1, to: Self.bodyCount, by: chunk).map { ($0, 90) })
+    let module = try decodeModule(largeModule(invalid: invalid))
+    let expected = try #require(try sequentialError(module))
+    let lowest = try #require(invalid.keys.min())
+    #expect(expected.offset == module.codes[lowest].code.lowerBound + 90 * 7)
+    for _ in 0..<50 {
+      #expect(wholeModuleError(module) == expected)
+    }
+  }
+
   @Test func smallModulesStayOnOneThread() throws {
     let small = module(
       section(1, vector([[0x60, 0x00, 0x00]])),

@@ -10,6 +10,11 @@
 // worker holding it, so the lowest error any worker records is the sequential
 // loop's error. All workers are joined before this returns: nothing is
 // instantiated from a module whose validation is still running.
+//
+// Each worker records its error in a slot of its own, read only after every
+// helper is joined: the join is the only synchronisation the errors need, and
+// one ThreadSanitizer sees (it does not see the futex inside Synchronization's
+// Mutex on Linux, and reported two workers failing at once as a race).
 
 import Synchronization
 
@@ -43,14 +48,18 @@ extension FunctionValidator {
       return
     }
     let job = BodyValidationJob(module: module, context: context)
-    var threads: [pthread_t] = []
+    var helpers: [(thread: pthread_t, slot: BodyValidationJob.Slot)] = []
     for _ in 1..<workers {
-      if let thread = job.startHelper() { threads.append(thread) }
+      if let helper = job.startHelper() { helpers.append(helper) }
     }
     // The calling thread works too; with no helper started it does everything.
-    job.work()
-    for thread in threads { pthread_join(thread, nil) }
-    if let error = job.firstError() { throw error }
+    var failures: [BodyValidationJob.Failure] = []
+    if let failure = job.work() { failures.append(failure) }
+    for helper in helpers {
+      pthread_join(helper.thread, nil)
+      if let failure = helper.slot.failure { failures.append(failure) }
+    }
+    if let first = failures.min(by: { $0.index < $1.index }) { throw first.error }
   }
 
   /// How many threads validate `module`'s bodies: one for small modules, else
@@ -65,9 +74,17 @@ extension FunctionValidator {
   }
 }
 
-/// The shared state of one parallel validation: the next chunk to take and the
-/// errors found.
+/// The shared state of one parallel validation: the module and the next chunk
+/// to take. Errors are not shared: each worker returns its own.
 final class BodyValidationJob: @unchecked Sendable {
+  /// An invalid body and its error.
+  typealias Failure = (index: Int, error: WasmError)
+  /// Where one helper thread leaves its failure: written only by that thread,
+  /// read only after it is joined.
+  final class Slot: @unchecked Sendable {
+    var failure: Failure?
+  }
+
   let module: Module
   let context: ValidationContext
   /// The first body of the next chunk to take.
@@ -75,16 +92,15 @@ final class BodyValidationJob: @unchecked Sendable {
   /// The lowest body index found invalid so far (`Int.max` while none): chunks
   /// starting above it need no checking.
   let lowestFailure = Atomic<Int>(Int.max)
-  /// Every (body index, error) found; at most one per worker.
-  let failures = Mutex<[(index: Int, error: WasmError)]>([])
 
   init(module: Module, context: ValidationContext) {
     self.module = module
     self.context = context
   }
 
-  /// Takes chunks until none is left (or all left are past a known error).
-  func work() {
+  /// Takes chunks until none is left (or all left are past a known error);
+  /// returns the first invalid body this worker met, if any.
+  func work() -> Failure? {
     let storage = ValidatorStorage(context)
     // One copy for the loop: passing the property itself would copy the module (a
     // retain of each of its arrays, shared with the other workers) for every body.
@@ -92,45 +108,51 @@ final class BodyValidationJob: @unchecked Sendable {
     let count = module.codes.count
     while true {
       let start = next.wrappingAdd(FunctionValidator.chunkSize, ordering: .relaxed).oldValue
-      guard start < count, start < lowestFailure.load(ordering: .relaxed) else { return }
+      guard start < count, start < lowestFailure.load(ordering: .relaxed) else { return nil }
       for index in start..<min(start + FunctionValidator.chunkSize, count) {
         do {
           try FunctionValidator.validate(functionIndex: index, in: module, storage: storage)
         } catch {
-          failures.withLock { $0.append((index: index, error: error)) }
           lowestFailure.min(index)
-          return
+          return (index: index, error: error)
         }
       }
     }
   }
 
-  /// The error of the lowest-index invalid body, if any.
-  func firstError() -> WasmError? {
-    failures.withLock { $0.min(by: { $0.index < $1.index })?.error }
-  }
-
-  /// Starts a joinable thread running `work()`; nil when the system refuses one
-  /// (the other workers then do its share).
-  func startHelper() -> pthread_t? {
+  /// Starts a joinable thread running `work()` into a slot of its own; nil when
+  /// the system refuses one (the other workers then do its share).
+  func startHelper() -> (thread: pthread_t, slot: Slot)? {
     var attributes = pthread_attr_t()
     pthread_attr_init(&attributes)
     defer { pthread_attr_destroy(&attributes) }
     // The validator keeps its stacks on the heap and never recurses.
     pthread_attr_setstacksize(&attributes, 256 << 10)
     var thread = pthread_t()
-    let retained = Unmanaged.passRetained(self).toOpaque()
+    let slot = Slot()
+    let retained = Unmanaged.passRetained(HelperStart(job: self, slot: slot)).toOpaque()
     let created = pthread_create(
       &thread, &attributes,
       { raw in
-        Unmanaged<BodyValidationJob>.fromOpaque(raw!).takeRetainedValue().work()
+        let start = Unmanaged<HelperStart>.fromOpaque(raw!).takeRetainedValue()
+        start.slot.failure = start.job.work()
         return nil
       }, retained)
     guard created == 0 else {
-      Unmanaged<BodyValidationJob>.fromOpaque(retained).release()
+      Unmanaged<HelperStart>.fromOpaque(retained).release()
       return nil
     }
-    return thread
+    return (thread, slot)
+  }
+
+  /// What a helper thread is started with.
+  private final class HelperStart {
+    let job: BodyValidationJob
+    let slot: Slot
+    init(job: BodyValidationJob, slot: Slot) {
+      self.job = job
+      self.slot = slot
+    }
   }
 }
 
