@@ -106,7 +106,7 @@ let package = Package(
     .target(
       name: "WasmbpfOCI",
       dependencies: [
-        "ZlibSys",
+        "HostIO", "ZlibSys",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
@@ -125,8 +125,8 @@ let package = Package(
     .target(
       name: "WasmbpfAgent",
       dependencies: [
-        "WasmbpfAgentAPI", "WasmbpfGuest", "WasmbpfOCI", "WasiBpf", "WasiPreview1", "WasmInterp",
-        "WasmCore", .product(name: "Hummingbird", package: "hummingbird"),
+        "WasmbpfAgentAPI", "WasmbpfGuest", "HostIO", "WasmbpfOCI", "WasiBpf", "WasiPreview1",
+        "WasmInterp", "WasmCore", .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         .product(name: "Logging", package: "swift-log"),

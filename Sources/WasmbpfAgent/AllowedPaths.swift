@@ -8,6 +8,7 @@
 // otherwise replace other tools' modules.
 
 import Foundation
+import HostIO
 
 #if canImport(Glibc)
   import Glibc
@@ -73,31 +74,15 @@ public struct AllowedPaths: Sendable {
     return real
   }
 
-  /// Reads a file after `check`.
+  /// Reads a file after `check`, from its resolved path, not following a last
+  /// symlink (one swapped in after the check).
   public func read(_ path: String) throws(Refusal) -> [UInt8] {
     let real = try check(path)
-    let fd = open(real, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
-    guard fd >= 0 else { throw .unreadable(path, String(cString: strerror(errno))) }
-    defer { close(fd) }
-    var info = stat()
-    guard fstat(fd, &info) == 0 else { throw .unreadable(path, String(cString: strerror(errno))) }
-    guard (info.st_mode & S_IFMT) == S_IFREG else { throw .unreadable(path, "not a regular file") }
-    guard info.st_size >= 0, info.st_size <= maxFileBytes else {
-      throw .unreadable(path, "larger than \(maxFileBytes) bytes")
+    do {
+      return try readFile(real, limit: maxFileBytes, followingSymlinks: false)
+    } catch {
+      throw .unreadable(path, error.reason)
     }
-    var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
-    var done = 0
-    while done < bytes.count {
-      let n = bytes.withUnsafeMutableBytes {
-        Glibc.read(fd, $0.baseAddress! + done, $0.count - done)
-      }
-      if n < 0 && errno == EINTR { continue }
-      guard n > 0 else {
-        throw .unreadable(path, n == 0 ? "file shrank while read" : "read failed")
-      }
-      done += n
-    }
-    return bytes
   }
 
   private func inside(_ real: String) -> Bool {

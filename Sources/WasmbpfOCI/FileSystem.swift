@@ -7,38 +7,18 @@
   import Musl
 #endif
 
+import HostIO
+
 /// `strerror(errno)`.
 func errnoText(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
 
 /// The whole of the file at `path`, refused when larger than `limit` bytes.
 func readFileBounded(_ path: String, limit: Int64) throws(OCIError) -> [UInt8] {
-  let fd = open(path, O_RDONLY | O_CLOEXEC)
-  guard fd >= 0 else { throw OCIError(.storage, "\(path): \(errnoText())") }
-  defer { close(fd) }
-  var info = stat()
-  guard fstat(fd, &info) == 0 else { throw OCIError(.storage, "\(path): \(errnoText())") }
-  guard (info.st_mode & S_IFMT) == S_IFREG else {
-    throw OCIError(.storage, "\(path): not a regular file")
+  do {
+    return try readFile(path, limit: Int(clamping: limit))
+  } catch {
+    throw OCIError(error.kind == .tooLarge ? .tooLarge : .storage, "\(path): \(error.reason)")
   }
-  guard Int64(info.st_size) <= limit else {
-    throw OCIError(.tooLarge, "\(path): \(info.st_size) bytes, more than the limit of \(limit)")
-  }
-  var bytes: [UInt8] = []
-  bytes.reserveCapacity(Int(info.st_size))
-  var chunk = [UInt8](repeating: 0, count: 1 << 16)
-  while true {
-    let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-    if count < 0 {
-      if errno == EINTR { continue }
-      throw OCIError(.storage, "\(path): \(errnoText())")
-    }
-    if count == 0 { break }
-    guard Int64(bytes.count) + Int64(count) <= limit else {
-      throw OCIError(.tooLarge, "\(path): grew past the limit of \(limit) bytes while read")
-    }
-    bytes += chunk[0..<count]
-  }
-  return bytes
 }
 
 /// Writes all of `bytes` to `fd`.

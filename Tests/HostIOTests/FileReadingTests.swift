@@ -38,4 +38,61 @@ import Testing
     let error = FileReadError(path: "/nonexistent/module.wasm", reason: "No such file or directory")
     #expect(error.description == "cannot read /nonexistent/module.wasm: No such file or directory")
   }
+
+  @Test func aFileOverTheLimitIsRefusedBeforeItIsRead() throws {
+    let bytes = [UInt8](repeating: 7, count: 1000)
+    let path = try temporaryFile(bytes)
+    defer { unlink(path) }
+    #expect(try readFile(path, limit: 1000) == bytes)
+    #expect(
+      throws: FileReadError(
+        path: path, reason: "1000 bytes, more than the limit of 999", kind: .tooLarge)
+    ) {
+      try readFile(path, limit: 999)
+    }
+    #expect(throws: FileReadError.self) { try readFile(path, limit: -1) }
+  }
+
+  @Test func aLastSymlinkIsRefusedWhenNotFollowed() throws {
+    let path = try temporaryFile([1, 2, 3])
+    defer { unlink(path) }
+    let link = path + "-link"
+    try #require(symlink(path, link) == 0)
+    defer { unlink(link) }
+    #expect(try readFile(link) == [1, 2, 3])
+    #expect(throws: FileReadError(path: link, reason: String(cString: strerror(ELOOP)))) {
+      try readFile(link, followingSymlinks: false)
+    }
+  }
+
+  /// A FIFO with no writer: an ordinary open would wait for one forever. The read
+  /// runs on a thread of its own so that a regression fails this test instead of
+  /// hanging the suite (the FIFO is then opened for writing to release it).
+  @Test func aFifoIsRefusedWithoutWaitingForAWriter() async throws {
+    let path = "/tmp/wasmbpf-readfile-fifo-\(getpid())"
+    unlink(path)
+    try #require(mkfifo(path, 0o600) == 0)
+    defer { unlink(path) }
+    let outcome = Task.detached { () -> FileReadError? in
+      do throws(FileReadError) {
+        _ = try readFile(path)
+        return nil
+      } catch {
+        return error
+      }
+    }
+    // Give the read two seconds; past that, release it (a writer can open the FIFO
+    // only while a reader waits in `open`) and say so.
+    let released = Task.detached { () -> Bool in
+      try? await Task.sleep(nanoseconds: 2_000_000_000)
+      let writer = open(path, O_WRONLY | O_NONBLOCK)
+      if writer >= 0 { close(writer) }
+      return writer >= 0
+    }
+    let error = await outcome.value
+    released.cancel()
+    #expect(await released.value == false, "readFile waited in open for a writer")
+    #expect(error == FileReadError(path: path, reason: "not a regular file"))
+  }
 }
+
