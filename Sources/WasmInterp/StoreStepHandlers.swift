@@ -101,6 +101,23 @@ enum StoreStepHandlers {
     default: return nil
     }
   }
+
+  /// What the handler word `handlerWord` of a store-step record stores and adds, if
+  /// it is one (a fill loop, FillLoopHandlers.swift, takes a loop whose body is one).
+  static func shape(of handlerWord: Int) -> (width: Int, constant: Bool, immediate: Bool)? {
+    for width in [1, 2, 4, 8] {
+      for constant in [false, true] {
+        for immediate in [false, true] {
+          if let h = handler(width: width, constant: constant, immediate: immediate),
+            word(h) == handlerWord
+          {
+            return (width, constant, immediate)
+          }
+        }
+      }
+    }
+    return nil
+  }
 }
 
 extension StoreOp {

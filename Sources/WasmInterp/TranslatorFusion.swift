@@ -24,7 +24,10 @@ extension Translator {
   func steppedBackEdge(
     _ step: CodeBuffer.Record?,
     _ compare: (record: CodeBuffer.Record, op: NumericOp, immediate: Bool)
-  ) -> (start: Int, handler: Handler, dst: Int, x: Int, y: Int, bound: Int)? {
+  ) -> (
+    start: Int, handler: Handler, dst: Int, x: Int, y: Int, bound: Int, step: NumericOp,
+    stepImmediate: Bool
+  )? {
     guard let step, case .binary(let stepOp, let stepImmediate) = step.shape,
       step.start + 4 == compare.record.start
     else { return nil }
@@ -45,7 +48,46 @@ extension Translator {
         step: stepOp, stepImmediate: stepImmediate, compare: compare.op,
         boundImmediate: compare.immediate)
     else { return nil }
-    return (step.start, handler, dst, code[step.start + 2], code[step.start + 3], bound)
+    return (
+      step.start, handler, dst, code[step.start + 2], code[step.start + 3], bound, stepOp,
+      stepImmediate
+    )
+  }
+
+  /// A loop whose whole body is one store-step record (`p[offset] = v; p += s`,
+  /// StoreStepHandlers.swift) and then its back-edge, starting at `backEdge`, which
+  /// steps `counter` (`counter = x + counterStep`) and tests it: one fill-loop record
+  /// (FillLoopHandlers.swift) replacing both, which keeps the pointer and the counter
+  /// in registers. Only when the pointer and the counter are two slots that each
+  /// step themselves and that nothing else in the body reads: the value, the steps
+  /// and the bound are then the same in every iteration. Returns whether it did.
+  mutating func fuseFillLoop(
+    _ target: Int, backEdge: Int, handler: Handler?, counter: Int, x: Int, counterStep: Int,
+    stepImmediate: Bool, bound: Int, boundImmediate: Bool
+  ) -> Bool {
+    let start = controls[target].start
+    guard controls[target].kind == .loop, let handler, x == counter,
+      start >= 0, backEdge == start + 7, backEdge <= code.count,
+      let store = StoreStepHandlers.shape(of: code[start]),
+      let log2 = [1: 0, 2: 1, 4: 2, 8: 3][store.width]
+    else { return false }
+    let address = code[start + 1], value = code[start + 2], offset = code[start + 3]
+    let pointer = code[start + 4], a = code[start + 5], pointerStep = code[start + 6]
+    let written = [pointer, counter]
+    guard address == pointer, a == pointer, pointer != counter,
+      store.constant || !written.contains(value),
+      store.immediate || !written.contains(pointerStep),
+      stepImmediate || !written.contains(counterStep),
+      boundImmediate || !written.contains(bound)
+    else { return false }
+    var flags = log2
+    if store.constant { flags |= FillLoop.constantValue }
+    if store.immediate { flags |= FillLoop.pointerStepImmediate }
+    if stepImmediate { flags |= FillLoop.counterStepImmediate }
+    if boundImmediate { flags |= FillLoop.boundImmediate }
+    code.retract(to: start)
+    code.emit(handler, [flags, pointer, value, offset, pointerStep, counter, counterStep, bound])
+    return true
   }
 
   /// Fuses a binary operator with the load just before it when the loaded value
@@ -334,6 +376,14 @@ extension Translator {
     let start: Int, handler: Handler, operands: [Int]
     switch last.shape {
     case .binary(.i32Add, immediate: true) where code[last.start + 1] == condition:
+      if isLoop,
+        fuseFillLoop(
+          target, backEdge: last.start, handler: FillLoopHandlers.i32CountDown,
+          counter: condition, x: code[last.start + 2], counterStep: code[last.start + 3],
+          stepImmediate: true, bound: 0, boundImmediate: true)
+      {
+        return true
+      }
       start = last.start
       handler = isLoop ? ValueBranchHandlers.i32AddImmBrIfLoop : ValueBranchHandlers.i32AddImmBrIf
       operands = (1...3).map { code[last.start + $0] }

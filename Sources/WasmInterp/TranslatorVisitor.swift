@@ -126,6 +126,15 @@ extension Translator {
       let isLoop = c.kind == .loop
       let compare = comparison(producing: condition, at: stack.count)
       if isLoop, let compare, let fused = steppedBackEdge(code.beforeLast, compare) {
+        if fuseFillLoop(
+          target, backEdge: fused.start,
+          handler: FillLoopHandlers.handler(step: fused.step, compare: compare.op),
+          counter: fused.dst, x: fused.x, counterStep: fused.y,
+          stepImmediate: fused.stepImmediate, bound: fused.bound,
+          boundImmediate: compare.immediate)
+        {
+          return
+        }
         // `x + y → i; cmp(i, b); br_if loop` → one handler: step, compare, branch.
         code.retract(to: fused.start)
         let at = code.count

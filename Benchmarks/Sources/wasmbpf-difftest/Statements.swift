@@ -17,6 +17,7 @@ extension BodyGenerator {
     let nested = depth > 0
     switch rng.weighted([
       14, 14, 3, 4, nested ? 5 : 0, nested ? 5 : 0, nested ? 7 : 0, 3, 4, 2, 3, 1,
+      nested ? 3 : 0,
     ]) {
     case 0: setLocal(depth: depth)
     case 1: store()
@@ -36,6 +37,7 @@ extension BodyGenerator {
     case 8: return branch(depth: depth)
     case 9: bulkMemory()
     case 10: callStatement()
+    case 12: fillLoopStatement()
     default:
       if let result = signature.results.first { _ = expr(result, depth: 2) }
       code.op(0x0F, "return")
@@ -190,6 +192,110 @@ extension BodyGenerator {
       labels.removeLast()
       code.end()
     }
+  }
+
+  /// A fill loop (the translator runs it as one self-looping handler,
+  /// FillLoopHandlers.swift): the whole body is a store at a pointer local (+ offset)
+  /// and the pointer's step, then a counter's back-edge: `n += k; cmp; br_if` (i32
+  /// `ne`/`lt_u`/`lt_s` against a constant or a local, i64 `ne`/`lt_u` stepped by a
+  /// constant or a local) or a count-down `n -= 1; local.tee n; br_if`. Pointers are
+  /// mostly in bounds, some at the end of memory (a store in the middle traps) or
+  /// wrapping; near misses store the counter or step the pointer by it. Every form
+  /// ends by its counter (no budget check fits in the body).
+  func fillLoopStatement() {
+    let pointer = newLocal(.i32)
+    counters.insert(pointer)
+    switch rng.weighted([70, 20, 10]) {
+    case 0: code.i32Const(Int32(rng.below(4096)))
+    case 1:
+      code.op(0x3F, "memory.size", index: 0)
+      code.i32Const(16)
+      code.op(0x74, "i32.shl")
+      code.i32Const(Int32(-rng.inRange(1...80)))
+      code.op(0x6A, "i32.add")
+    default:
+      code.i32Const(Int32(bitPattern: rng.pick([0xFFFF_FFF0, 0x8000_0000, 0xFFFF_FFFF])))
+    }
+    code.op(0x21, "local.set", index: UInt32(pointer))
+    let countDown = rng.percent(30)
+    let t: ValType = !countDown && rng.percent(35) ? .i64 : .i32
+    let counter = newLocal(t)
+    counters.insert(counter)
+    let start = rng.percent(60) ? 0 : rng.inRange(0...5)
+    let step = rng.pick([1, 1, 2, 3])
+    let trips = rng.inRange(1...12)
+    setConstant(counter, countDown ? trips : start)
+    var boundLocal: Int? = nil
+    if !countDown, rng.percent(40) {
+      boundLocal = newLocal(t)
+      setConstant(boundLocal!, start + step * trips)
+    }
+    var stepLocal: Int? = nil
+    if t == .i64, rng.percent(40) {
+      stepLocal = newLocal(.i64)
+      setConstant(stepLocal!, step)
+    }
+    let storeType = rng.pick(ValType.allCases)
+    let access = rng.pick(Opcodes.stores(storeType))
+    let values = localsOf(storeType).filter { (!storeType.isFloat || clean[$0]) && $0 != pointer }
+    let pointerSteps = localsOf(.i32).filter { $0 != pointer && $0 != counter }
+
+    code.enter(0x03, "loop", result: nil)
+    labels.append(Label(isLoop: true, result: nil))
+    code.op(0x20, "local.get", index: UInt32(pointer))
+    if storeType == t, rng.percent(10) {
+      code.op(0x20, "local.get", index: UInt32(counter))  // near miss: changes each time
+    } else if !values.isEmpty, rng.percent(50) {
+      code.op(0x20, "local.get", index: UInt32(rng.pick(values)))
+    } else {
+      constant(storeType)
+    }
+    code.memory(
+      access.byte, access.name, alignLog2: alignment(access),
+      offset: offset(width: access.width, hostile: rng.percent(3)))
+    code.op(0x20, "local.get", index: UInt32(pointer))
+    if t == .i32, rng.percent(8) {
+      code.op(0x20, "local.get", index: UInt32(counter))  // near miss: a growing step
+    } else if !pointerSteps.isEmpty, rng.percent(30) {
+      code.op(0x20, "local.get", index: UInt32(rng.pick(pointerSteps)))
+    } else {
+      code.i32Const(Int32(truncatingIfNeeded: rng.pick([1, 2, 4, 8, -1, -8, 0, 65536])))
+    }
+    code.op(0x6A, "i32.add")
+    code.op(0x21, "local.set", index: UInt32(pointer))
+    let p = t.name
+    code.op(0x20, "local.get", index: UInt32(counter))
+    if countDown {
+      code.i32Const(-1)
+      code.op(0x6A, "i32.add")
+      code.op(0x22, "local.tee", index: UInt32(counter))
+    } else {
+      if let s = stepLocal {
+        code.op(0x20, "local.get", index: UInt32(s))
+      } else if t == .i32 {
+        code.i32Const(Int32(step))
+      } else {
+        code.i64Const(Int64(step))
+      }
+      code.op(t == .i32 ? 0x6A : 0x7C, "\(p).add")
+      code.op(0x22, "local.tee", index: UInt32(counter))
+      if let b = boundLocal {
+        code.op(0x20, "local.get", index: UInt32(b))
+      } else if t == .i32 {
+        code.i32Const(Int32(start + step * trips))
+      } else {
+        code.i64Const(Int64(start + step * trips))
+      }
+      let compares: [(UInt8, String)] =
+        t == .i32
+        ? [(0x47, "ne"), (0x49, "lt_u"), (0x48, "lt_s")] : [(0x52, "ne"), (0x54, "lt_u")]
+      let compare = rng.pick(compares)
+      code.op(compare.0, "\(p).\(compare.1)")
+    }
+    code.op(0x0D, "br_if", index: 0)
+    labels.removeLast()
+    code.end()
+    size += 10
   }
 
   private func setConstant(_ local: Int, _ value: Int) {
