@@ -160,20 +160,9 @@ public struct WasmbpfDaemonCommand: AsyncParsableCommand {
 }
 
 extension WasmbpfDaemonCommand {
-  /// Parses the process's arguments and runs the command. (ArgumentParser's own async
-  /// `main` is not picked by overload resolution from another module's main.swift.)
-  public static func runFromCommandLine() async {
-    do {
-      var command = try parseAsRoot()
-      if var asyncCommand = command as? any AsyncParsableCommand {
-        try await asyncCommand.run()
-      } else {
-        try command.run()
-      }
-    } catch {
-      exit(withError: error)
-    }
-  }
+  /// Parses the process's arguments and runs the command (ArgumentParser's async
+  /// entry point, which the executable's main.swift cannot name unambiguously).
+  public static func runFromCommandLine() async { await main() }
 }
 
 /// Each guest holds descriptors for its BPF programs, maps, links and buffers (about

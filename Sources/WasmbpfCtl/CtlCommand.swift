@@ -426,19 +426,7 @@ extension WasmbpfCtlCommand {
 }
 
 extension WasmbpfCtlCommand {
-  /// Parses the process's arguments and runs the subcommand. (ArgumentParser's own
-  /// async `main` is not picked by overload resolution from another module's
-  /// main.swift.)
-  public static func runFromCommandLine() async {
-    do {
-      var command = try parseAsRoot()
-      if var asyncCommand = command as? any AsyncParsableCommand {
-        try await asyncCommand.run()
-      } else {
-        try command.run()
-      }
-    } catch {
-      exit(withError: error)
-    }
-  }
+  /// Parses the process's arguments and runs the subcommand (ArgumentParser's async
+  /// entry point, which the executable's main.swift cannot name unambiguously).
+  public static func runFromCommandLine() async { await main() }
 }
