@@ -68,8 +68,7 @@ extension Translator {
     let start = controls[target].start
     guard controls[target].kind == .loop, let handler, x == counter,
       start >= 0, backEdge == start + 7, backEdge <= code.count,
-      let store = StoreStepHandlers.shape(of: code[start]),
-      let log2 = [1: 0, 2: 1, 4: 2, 8: 3][store.width]
+      let store = StoreStepHandlers.shape(of: code[start])
     else { return false }
     let address = code[start + 1], value = code[start + 2], offset = code[start + 3]
     let pointer = code[start + 4], a = code[start + 5], pointerStep = code[start + 6]
@@ -80,7 +79,7 @@ extension Translator {
       stepImmediate || !written.contains(counterStep),
       boundImmediate || !written.contains(bound)
     else { return false }
-    var flags = log2
+    var flags = store.width.trailingZeroBitCount  // log2 of 1, 2, 4 or 8
     if store.constant { flags |= FillLoop.constantValue }
     if store.immediate { flags |= FillLoop.pointerStepImmediate }
     if stepImmediate { flags |= FillLoop.counterStepImmediate }
