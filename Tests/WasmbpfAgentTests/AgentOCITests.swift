@@ -52,9 +52,15 @@ import WasmbpfCtl
 
     try FileManager.default.createDirectory(
       atPath: folder.file("tools"), withIntermediateDirectories: true)
+    // Definitions are picked up by the explicit reconcile below only: with the agent's
+    // own poll (every 0.2 s in these tests) it could start one first, under load, and the
+    // explicit reconcile would find it unchanged.
     let agent = try await AgentProcess(
       folder: folder,
-      arguments: ["--oci-cache", folder.file("cache"), "--tool-dir", folder.file("tools")])
+      arguments: [
+        "--oci-cache", folder.file("cache"), "--tool-dir", folder.file("tools"),
+        "--reconcile-interval", "3600",
+      ])
     defer { agent.stop() }
     let client = agent.client
     let marker = "wbo\(getpid() % 100000)"
