@@ -107,6 +107,18 @@ extension BodyGenerator {
         // A condition loaded from memory, tested directly or by `i32.eqz` (fused).
         _ = load(.i32, depth: 2)
         if rng.percent(50) { code.op(0x45, "i32.eqz") }
+      } else if rng.percent(25) {
+        // A flag test, `x & m` tested directly or by `i32.eqz` (fused:
+        // BitTestBranchHandlers.swift), the value sometimes kept by `local.tee`.
+        _ = expr(.i32, depth: 2)
+        code.i32Const(
+          Int32(truncatingIfNeeded: rng.pick([1, 2, 0x10, 0x80, 0xFF, 0x8000_0000, 0, -1])))
+        code.op(0x71, "i32.and")
+        let kept = localsOf(.i32, includeCounters: false)
+        if !kept.isEmpty, rng.percent(20) {
+          code.op(0x22, "local.tee", index: UInt32(rng.pick(kept)))
+        }
+        if rng.percent(50) { code.op(0x45, "i32.eqz") }
       } else {
         _ = expr(.i32, depth: 2)
       }
