@@ -316,6 +316,21 @@ extension BodyGenerator {
   }
 
   private func backEdge(counter i: Int, type t: ValType, step: Int, bound: Int, boundLocal: Int?) {
+    if t == .i32, rng.percent(15) {
+      // A flag-test back-edge (BitTestBranchHandlers.swift): step, then loop while
+      // the counter's low four bits are not zero (by `eqz`: while they are), at most
+      // 16 trips for any start and a step of 1 to 4.
+      code.op(0x20, "local.get", index: UInt32(i))
+      code.i32Const(Int32(step))
+      code.op(0x6A, "i32.add")
+      code.op(0x22, "local.tee", index: UInt32(i))
+      code.i32Const(15)
+      code.op(0x71, "i32.and")
+      if rng.percent(40) { code.op(0x45, "i32.eqz") }
+      code.op(0x0D, "br_if", index: 0)
+      size += 6
+      return
+    }
     let p = t.name
     let compares: [(UInt8, String)] =
       t == .i32
