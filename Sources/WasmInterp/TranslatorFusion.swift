@@ -391,11 +391,25 @@ extension Translator {
         let fused = loadBrIfHandler(op, zero: false, loop: isLoop)
       else { return false }
       (start, handler, operands) = (last.start, fused, [condition, address, k, offset])
+    case .binary(.i32And, immediate: true) where code[last.start + 1] == condition:
+      // Round 7 (`pair`): a flag test, `x & m; br_if` (BitTestBranchHandlers.swift).
+      start = last.start
+      handler = BitTestBranchHandlers.handler(zero: false, loop: isLoop)
+      operands = (1...3).map { code[last.start + $0] }
     case .eqz(is64: false):
       // The `eqz` result must be the popped condition's own temporary (no
       // `local.tee` of it): the fused handler does not write it.
       let operand = code[last.start + 2]
-      guard producer(of: condition, at: stack.count) != nil, let load = code.beforeLast,
+      guard producer(of: condition, at: stack.count) != nil, let before = code.beforeLast
+      else { return false }
+      if case .binary(.i32And, immediate: true) = before.shape, code[before.start + 1] == operand {
+        // Round 7 (`pair`): `x & m; eqz; br_if` (BitTestBranchHandlers.swift).
+        start = before.start
+        handler = BitTestBranchHandlers.handler(zero: true, loop: isLoop)
+        operands = (1...3).map { code[before.start + $0] }
+        break
+      }
+      guard let load = code.beforeLast,
         case .load(let op, let address, let k, let offset) = load.shape,
         let loaded = load.resultWord, code[loaded] == operand,
         let fused = loadBrIfHandler(op, zero: true, loop: isLoop)

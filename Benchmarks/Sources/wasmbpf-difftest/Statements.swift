@@ -107,6 +107,18 @@ extension BodyGenerator {
         // A condition loaded from memory, tested directly or by `i32.eqz` (fused).
         _ = load(.i32, depth: 2)
         if rng.percent(50) { code.op(0x45, "i32.eqz") }
+      } else if rng.percent(25) {
+        // A flag test, `x & m` tested directly or by `i32.eqz` (fused:
+        // BitTestBranchHandlers.swift), the value sometimes kept by `local.tee`.
+        _ = expr(.i32, depth: 2)
+        code.i32Const(
+          Int32(truncatingIfNeeded: rng.pick([1, 2, 0x10, 0x80, 0xFF, 0x8000_0000, 0, -1])))
+        code.op(0x71, "i32.and")
+        let kept = localsOf(.i32, includeCounters: false)
+        if !kept.isEmpty, rng.percent(20) {
+          code.op(0x22, "local.tee", index: UInt32(rng.pick(kept)))
+        }
+        if rng.percent(50) { code.op(0x45, "i32.eqz") }
       } else {
         _ = expr(.i32, depth: 2)
       }
@@ -304,6 +316,21 @@ extension BodyGenerator {
   }
 
   private func backEdge(counter i: Int, type t: ValType, step: Int, bound: Int, boundLocal: Int?) {
+    if t == .i32, rng.percent(15) {
+      // A flag-test back-edge (BitTestBranchHandlers.swift): step, then loop while
+      // the counter's low four bits are not zero (by `eqz`: while they are), at most
+      // 16 trips for any start and a step of 1 to 4.
+      code.op(0x20, "local.get", index: UInt32(i))
+      code.i32Const(Int32(step))
+      code.op(0x6A, "i32.add")
+      code.op(0x22, "local.tee", index: UInt32(i))
+      code.i32Const(15)
+      code.op(0x71, "i32.and")
+      if rng.percent(40) { code.op(0x45, "i32.eqz") }
+      code.op(0x0D, "br_if", index: 0)
+      size += 6
+      return
+    }
     let p = t.name
     let compares: [(UInt8, String)] =
       t == .i32
