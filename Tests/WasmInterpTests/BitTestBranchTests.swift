@@ -206,26 +206,6 @@ private let module = """
 
   // An interrupt from another thread stops each endless fused loop.
   for (f, argument) in [(forever, UInt32(1)), (foreverZero, UInt32(2))] {
-    let loop = Box(f)
-    let handle = store.interruptHandle
-    handle.reset()
-    let outcome = Box<TrapKind?>(nil)
-    let started = DispatchSemaphore(value: 0)
-    let finished = DispatchSemaphore(value: 0)
-    Thread {
-      started.signal()
-      do {
-        try loop.value.call(.i32(argument))
-      } catch {
-        outcome.value = trapKind(error)
-      }
-      finished.signal()
-    }.start()
-    started.wait()
-    Thread.sleep(forTimeInterval: 0.02)
-    handle.interrupt()
-    finished.wait()
-    #expect(outcome.value == .interrupted)
-    handle.reset()
+    #expect(trapKindWhenInterrupted(f, [.i32(argument)], store: store) == .interrupted)
   }
 }

@@ -264,27 +264,10 @@ private let module = """
   #expect(try holds(sieve2, FillLoopHandlers.i64LtU))
 
   // An interrupt from another thread stops an endless fill loop.
-  let forever = Box(try #require(instance.function("forever")))
-  let handle = store.interruptHandle
-  handle.reset()
-  let outcome = Box<TrapKind?>(nil)
-  let started = DispatchSemaphore(value: 0)
-  let finished = DispatchSemaphore(value: 0)
-  Thread {
-    started.signal()
-    do {
-      try forever.value.call(.i32(100), .i32(0), .i64(0), .i64(0), .i64(1))
-    } catch {
-      outcome.value = trapKind(error)
-    }
-    finished.signal()
-  }.start()
-  started.wait()
-  Thread.sleep(forTimeInterval: 0.02)
-  handle.interrupt()
-  finished.wait()
-  #expect(outcome.value == .interrupted)
-  handle.reset()
+  let forever = try #require(instance.function("forever"))
+  #expect(
+    trapKindWhenInterrupted(
+      forever, [.i32(100), .i32(0), .i64(0), .i64(0), .i64(1)], store: store) == .interrupted)
   #expect(try memory.read(at: 100, count: 1) == [9])
-  #expect(try holds(forever.value, FillLoopHandlers.i64Ne))
+  #expect(try holds(forever, FillLoopHandlers.i64Ne))
 }
